@@ -1,0 +1,7 @@
+export default defineContentScript({
+  matches: ['<all_urls>'],
+  registration: 'runtime',
+  main() {
+    console.log('overlay');
+  },
+});

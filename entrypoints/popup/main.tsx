@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>Inflow</p>, document.getElementById('app')!);

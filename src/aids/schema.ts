@@ -1,0 +1,180 @@
+/**
+ * The aid pack format, version 1. This zod schema is the single source of truth: the
+ * background validates packs with it, the options page validates edits with it, and
+ * docs/pack.schema.json is generated from it (`npm run schema`).
+ *
+ * Aid content is data, never code: text is plain text or a small markdown subset
+ * (see ./markdown.ts) and is never evaluated.
+ */
+import { z } from 'zod';
+
+/** Lower-case slug used for pack, aid and step ids. */
+export const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case id: a-z, 0-9, ".", "_" or "-"');
+
+/** MAJOR.MINOR.PATCH; packs compare versions numerically. */
+export const Version = z
+  .string()
+  .regex(/^\d{1,6}\.\d{1,6}\.\d{1,6}$/, 'must be a version like "1.4.0"');
+
+/** Plain text, or the markdown subset: **bold**, *italic*, `code`, [link](https://…), "- " lists. */
+export const RichText = z.string().min(1, 'must not be empty').max(2000);
+
+/**
+ * Describes one element by several independent signals, so that one broken signal (a
+ * renamed class, a moved node) does not lose the element. At least one signal is required.
+ */
+export const Target = z
+  .object({
+    css: z.string().min(1).optional().describe('A CSS selector.'),
+    role: z.string().min(1).optional().describe('ARIA role, explicit or implicit (textbox, button…).'),
+    name: z.string().min(1).optional().describe('Accessible name, compared case-insensitively.'),
+    label: z.string().min(1).optional().describe('Text of the <label> of a form field.'),
+    attrs: z
+      .record(z.string().min(1), z.string())
+      .optional()
+      .describe('Stable attributes: id, name, data-*, aria-*, placeholder, type.'),
+    text: z.string().min(1).optional().describe('Visible text of the element.'),
+    within: z.string().min(1).optional().describe('CSS selector of an ancestor to search inside.'),
+  })
+  .strict()
+  .refine(
+    (t) => Boolean(t.css || t.role || t.label || t.attrs || t.text || t.name),
+    'a target needs at least one signal: css, role, name, label, attrs or text',
+  );
+
+/** A condition on the page's DOM; used in `match.when` and in completion rules. */
+export const DomCondition = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('present'), target: Target }).strict(),
+  z.object({ type: z.literal('absent'), target: Target }).strict(),
+  z.object({ type: z.literal('text'), target: Target, contains: z.string().min(1) }).strict(),
+]);
+
+/** URLPattern syntax, e.g. "https://crm.example.com/contacts/:id" or "*://*.example.com/*". */
+export const UrlPatternString = z.string().min(1).max(500);
+
+/** Where an aid applies: any of `urls` matches, none of `exclude`, and all of `when` hold. */
+export const Match = z
+  .object({
+    urls: z.array(UrlPatternString).min(1, 'needs at least one URL pattern'),
+    exclude: z.array(UrlPatternString).optional(),
+    when: z.array(DomCondition).optional(),
+  })
+  .strict();
+
+/** Who an aid is for. Empty or absent lists mean everyone. */
+export const Audience = z
+  .object({
+    roles: z.array(z.string().min(1)).optional(),
+    teams: z.array(z.string().min(1)).optional(),
+    locales: z.array(z.string().min(2)).optional(),
+  })
+  .strict();
+
+/** When a step counts as done without the person ticking it. */
+export const Completion = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('appears'), target: Target }).strict(),
+  z.object({ type: z.literal('disappears'), target: Target }).strict(),
+  z.object({ type: z.literal('filled'), target: Target }).strict(),
+  z
+    .object({
+      type: z.literal('matches'),
+      target: Target,
+      pattern: z.string().min(1).describe('Regular expression the field value must match.'),
+    })
+    .strict(),
+  z.object({ type: z.literal('clicked'), target: Target }).strict(),
+  z.object({ type: z.literal('checked'), target: Target }).strict(),
+  z.object({ type: z.literal('url'), pattern: UrlPatternString }).strict(),
+]);
+
+export const Step = z
+  .object({
+    id: Id,
+    text: RichText,
+    target: Target.optional(),
+    done: Completion.optional(),
+    optional: z.boolean().optional(),
+  })
+  .strict();
+
+const aidBase = {
+  id: Id,
+  title: z.string().min(1).max(120),
+  description: RichText.optional(),
+  match: Match,
+  audience: Audience.optional(),
+};
+
+export const ChecklistAid = z
+  .object({
+    ...aidBase,
+    kind: z.literal('checklist'),
+    steps: z.array(Step).min(1, 'a checklist needs at least one step'),
+  })
+  .strict();
+
+export const TipAid = z
+  .object({
+    ...aidBase,
+    kind: z.literal('tip'),
+    target: Target,
+    text: RichText,
+    placement: z.enum(['top', 'right', 'bottom', 'left']).optional(),
+  })
+  .strict();
+
+/** Every aid kind. New kinds (walkthrough, validation) are added here and in src/*\/kinds. */
+export const Aid = z.discriminatedUnion('kind', [ChecklistAid, TipAid]);
+
+export const Pack = z
+  .object({
+    $schema: z.string().optional(),
+    format: z.literal(1),
+    id: Id,
+    version: Version,
+    title: z.string().min(1).max(120),
+    description: z.string().max(2000).optional(),
+    rollback: z.boolean().optional().describe('Allow this pack to replace a higher version.'),
+    aids: z.array(Aid),
+  })
+  .strict()
+  .superRefine((pack, ctx) => {
+    const seen = new Map<string, number>();
+    pack.aids.forEach((aid, i) => {
+      const first = seen.get(aid.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aids', i, 'id'],
+          message: `duplicate aid id "${aid.id}" (first used at aids[${first}])`,
+        });
+      } else seen.set(aid.id, i);
+      if (aid.kind === 'checklist') {
+        const steps = new Map<string, number>();
+        aid.steps.forEach((step, j) => {
+          const firstStep = steps.get(step.id);
+          if (firstStep !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['aids', i, 'steps', j, 'id'],
+              message: `duplicate step id "${step.id}" (first used at steps[${firstStep}])`,
+            });
+          } else steps.set(step.id, j);
+        });
+      }
+    });
+  });
+
+export type Target = z.infer<typeof Target>;
+export type DomCondition = z.infer<typeof DomCondition>;
+export type Match = z.infer<typeof Match>;
+export type Audience = z.infer<typeof Audience>;
+export type Completion = z.infer<typeof Completion>;
+export type Step = z.infer<typeof Step>;
+export type ChecklistAid = z.infer<typeof ChecklistAid>;
+export type TipAid = z.infer<typeof TipAid>;
+export type Aid = z.infer<typeof Aid>;
+export type AidKind = Aid['kind'];
+export type Pack = z.infer<typeof Pack>;

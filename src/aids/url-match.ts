@@ -1,0 +1,85 @@
+/**
+ * URL matching with the URLPattern syntax, plus the index keys that let the store find the
+ * few aids that can match a URL without scanning every aid.
+ *
+ * Browsers have URLPattern natively; Node (the CLI and unit tests) installs
+ * `urlpattern-polyfill` before using this module.
+ */
+import type { URLPattern as URLPatternType } from 'urlpattern-polyfill';
+import type { Match } from './schema';
+
+type PatternCtor = typeof URLPatternType;
+
+function ctor(): PatternCtor {
+  const C = (globalThis as { URLPattern?: PatternCtor }).URLPattern;
+  if (!C) throw new Error('URLPattern is not available in this context');
+  return C;
+}
+
+const cache = new Map<string, URLPatternType | Error>();
+
+/** Compiles (and caches) a URLPattern string; returns an Error for an invalid pattern. */
+export function compileUrlPattern(pattern: string): URLPatternType | Error {
+  let compiled = cache.get(pattern);
+  if (!compiled) {
+    try {
+      compiled = new (ctor())(pattern);
+    } catch (e) {
+      compiled = new Error(`invalid URL pattern "${pattern}": ${(e as Error).message}`);
+    }
+    if (cache.size > 5000) cache.clear();
+    cache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** True if `url` matches the pattern. Invalid patterns never match. */
+export function testUrlPattern(pattern: string, url: string): boolean {
+  const p = compileUrlPattern(pattern);
+  return !(p instanceof Error) && p.test(url);
+}
+
+/** True if the URL part of a `match` rule holds: any of `urls`, none of `exclude`. */
+export function matchesUrl(match: Pick<Match, 'urls' | 'exclude'>, url: string): boolean {
+  if (!match.urls.some((p) => testUrlPattern(p, url))) return false;
+  return !match.exclude?.some((p) => testUrlPattern(p, url));
+}
+
+const LITERAL_HOST = /^[a-z0-9.-]+$/i;
+
+/**
+ * The index key of one URL pattern: its host when it is literal ("crm.example.com"),
+ * "*.suffix" for a leading-wildcard host ("*.example.com"), or "*" when any host may match.
+ */
+export function hostKeyOfPattern(pattern: string): string {
+  const p = compileUrlPattern(pattern);
+  if (p instanceof Error) return '*';
+  const host = p.hostname.toLowerCase();
+  if (LITERAL_HOST.test(host)) return host;
+  const wild = /^\*\.([a-z0-9.-]+)$/i.exec(host);
+  return wild ? `*.${wild[1]!.toLowerCase()}` : '*';
+}
+
+/** The keys under which aids that may match `url` are indexed. */
+export function hostKeysOfUrl(url: string): string[] {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return [];
+  }
+  const keys = [host, '*'];
+  const labels = host.split('.');
+  for (let i = 1; i < labels.length; i++) keys.push(`*.${labels.slice(i).join('.')}`);
+  return keys;
+}
+
+/** The URL as recorded in events: origin and path, never the query string or hash. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Validation of aid packs with problems that name where they are: every problem carries a
+ * JSON path ("aids[2].steps[0].target") and what is wrong there.
+ */
+import type { z } from 'zod';
+import { type Aid, Pack } from './schema';
+import { compileUrlPattern } from './url-match';
+
+export interface Problem {
+  /** JSON path of the offending value, "" for the document itself. */
+  path: string;
+  message: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+/** Formats a zod path as a JSON path: ["aids", 2, "id"] -> "aids[2].id". */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
+    return `${issue.message} (field "${issue.discriminator}")`;
+  }
+  return issue.message;
+}
+
+/** Problems in a zod error, as paths and messages. */
+export function problemsOf(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({ path: jsonPath(issue.path), message: describeIssue(issue) }));
+}
+
+/** URL patterns and regular expressions inside an aid that do not compile. */
+export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem[] {
+  const problems: Problem[] = [];
+  const checkUrl = (pattern: string, path: (string | number)[]) => {
+    if (!(globalThis as { URLPattern?: unknown }).URLPattern) return;
+    const compiled = compileUrlPattern(pattern);
+    if (compiled instanceof Error) problems.push({ path: jsonPath(path), message: compiled.message });
+  };
+  aid.match.urls.forEach((p, i) => checkUrl(p, [...base, 'match', 'urls', i]));
+  aid.match.exclude?.forEach((p, i) => checkUrl(p, [...base, 'match', 'exclude', i]));
+  if (aid.kind === 'checklist') {
+    aid.steps.forEach((step, i) => {
+      const done = step.done;
+      if (done?.type === 'url') checkUrl(done.pattern, [...base, 'steps', i, 'done', 'pattern']);
+      if (done?.type === 'matches') {
+        try {
+          new RegExp(done.pattern);
+        } catch (e) {
+          problems.push({
+            path: jsonPath([...base, 'steps', i, 'done', 'pattern']),
+            message: `invalid regular expression: ${(e as Error).message}`,
+          });
+        }
+      }
+    });
+  }
+  return problems;
+}
+
+/** Validates unknown input (already parsed JSON) as an aid pack. */
+export function parsePack(input: unknown): Parsed<Pack> {
+  const result = Pack.safeParse(input);
+  if (!result.success) return { ok: false, problems: problemsOf(result.error) };
+  const problems = result.data.aids.flatMap((aid, i) => aidContentProblems(aid, ['aids', i]));
+  return problems.length ? { ok: false, problems } : { ok: true, value: result.data };
+}
+
+/** Parses JSON text and validates it as a pack; a syntax error is reported as a problem. */
+export function parsePackText(text: string): Parsed<Pack> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problems: [{ path: '', message: `not valid JSON: ${(e as Error).message}` }] };
+  }
+  return parsePack(data);
+}
+
+/** One line per problem, for logs and the CLI: "aids[0].title: must not be empty". */
+export function formatProblems(problems: Problem[], where = ''): string {
+  return problems
+    .map((p) => `${where}${where && p.path ? ':' : ''}${p.path || (where ? '' : '(document)')}: ${p.message}`)
+    .join('\n');
+}
+
+/** Numeric comparison of "MAJOR.MINOR.PATCH" versions: negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,156 @@
+/**
+ * The one message contract between Inflow's contexts. Every message that crosses a context
+ * is validated with these zod schemas on receipt; the receiver also checks who sent it.
+ *
+ * Directions, named by prefix:
+ *   page.*, event.*, progress.*  content script -> background
+ *   site.*, tab.*                popup or options page -> background
+ *   overlay.*                    background or popup -> content script
+ */
+import { z } from 'zod';
+import { Aid } from '../aids/schema';
+
+/** Key of an aid in the store: "<packId>/<aidId>". */
+export const AidKey = z.string().min(3).max(200);
+
+export const StepState = z
+  .object({
+    state: z.enum(['done', 'skipped']),
+    how: z.enum(['auto', 'manual']).optional(),
+    reason: z.string().max(500).optional(),
+    at: z.number(),
+  })
+  .strict();
+
+/** Where a person is in one aid. Stored by the background; survives reloads and navigation. */
+export const Progress = z
+  .object({
+    aidKey: AidKey,
+    steps: z.record(z.string(), StepState),
+    startedAt: z.number(),
+    updatedAt: z.number(),
+    completedAt: z.number().optional(),
+    dismissedAt: z.number().optional(),
+  })
+  .strict();
+
+/** An aid that applies to a page, as the background hands it to the overlay. */
+export const ActiveAid = z
+  .object({
+    key: AidKey,
+    packId: z.string(),
+    packVersion: z.string(),
+    aid: Aid,
+    progress: Progress.nullable(),
+  })
+  .strict();
+
+export const EventType = z.enum([
+  'aid_shown',
+  'step_done',
+  'step_undone',
+  'step_skipped',
+  'aid_dismissed',
+  'checklist_completed',
+  'tip_opened',
+  'target_missing',
+  'target_healed',
+]);
+
+/**
+ * An event as the overlay reports it. The background adds the id, the time it was stored,
+ * the pack and its version from its own store: the page is not trusted with those.
+ * Never carries a field's value or page text.
+ */
+export const EventInput = z
+  .object({
+    type: EventType,
+    aidKey: AidKey,
+    stepId: z.string().max(64).optional(),
+    how: z.enum(['auto', 'manual']).optional(),
+    reason: z.string().max(500).optional(),
+    /** Which target signals failed, for target_missing and target_healed. */
+    failedSignals: z.array(z.string().max(20)).max(10).optional(),
+    /** The signal that found the element, for target_healed. */
+    foundBy: z.string().max(20).optional(),
+    /** Page URL; the background strips query and hash before storing it. */
+    url: z.string().max(4000),
+    /** Time the person acted, ms since epoch. */
+    at: z.number(),
+  })
+  .strict();
+
+/** An event as stored in the background's database. */
+export interface StoredEvent extends Omit<z.infer<typeof EventInput>, 'url'> {
+  /** Auto-increment key; order of arrival. */
+  seq?: number;
+  /** Unique id fixed when recorded (later used as the xAPI statement id). */
+  id: string;
+  aidId: string;
+  packId: string;
+  packVersion: string;
+  url: string;
+  recordedAt: number;
+}
+
+/** Requests that the background answers. */
+export const BackgroundRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('page.lookup'), url: z.string().max(4000) }).strict(),
+  z.object({ type: z.literal('event.record'), event: EventInput }).strict(),
+  z.object({ type: z.literal('progress.reset'), aidKey: AidKey }).strict(),
+  z.object({ type: z.literal('site.status'), host: z.string().max(255) }).strict(),
+  z.object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() }).strict(),
+]);
+
+/** Requests that the content script answers. */
+export const OverlayRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('overlay.status') }).strict(),
+  z.object({ type: z.literal('overlay.refresh') }).strict(),
+]);
+
+export const LookupResponse = z.object({ paused: z.boolean(), aids: z.array(ActiveAid) }).strict();
+
+export const AidStatus = z
+  .object({
+    key: AidKey,
+    title: z.string(),
+    kind: z.string(),
+    done: z.number(),
+    skipped: z.number(),
+    total: z.number(),
+    missing: z.number(),
+  })
+  .strict();
+
+export const OverlayStatus = z.object({ aids: z.array(AidStatus) }).strict();
+
+export type StepState = z.infer<typeof StepState>;
+export type Progress = z.infer<typeof Progress>;
+export type ActiveAid = z.infer<typeof ActiveAid>;
+export type EventType = z.infer<typeof EventType>;
+export type EventInput = z.infer<typeof EventInput>;
+export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
+export type OverlayRequest = z.infer<typeof OverlayRequest>;
+export type LookupResponse = z.infer<typeof LookupResponse>;
+export type AidStatus = z.infer<typeof AidStatus>;
+export type OverlayStatus = z.infer<typeof OverlayStatus>;
+
+/** What each background request resolves to. */
+export interface BackgroundResponses {
+  'page.lookup': LookupResponse;
+  'event.record': { ok: true; id: string };
+  'progress.reset': { ok: true };
+  'site.status': { paused: boolean };
+  'site.setPaused': { ok: true };
+}
+
+/** What each overlay request resolves to. */
+export interface OverlayResponses {
+  'overlay.status': OverlayStatus;
+  'overlay.refresh': { ok: true };
+}
+
+/** Error shape every receiver returns for a message it refuses. */
+export interface ErrorResponse {
+  error: string;
+}
