@@ -1,0 +1,276 @@
+/**
+ * Fixtures for the end-to-end tests: the sample apps, a fresh Chromium profile with the built
+ * extension for each test, and helpers that read what the background stored and find the
+ * overlay the way a person sees it (roles and names; locators pierce its open shadow root).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type BrowserContext,
+  test as base,
+  expect,
+  type Locator,
+  type Page,
+  type Worker,
+} from '@playwright/test';
+import {
+  extensionIdOf,
+  extensionWorker,
+  launchWithExtension,
+  OVERLAY_SCRIPT_ID,
+  type RegisteredScript,
+  ROOT,
+  readStore as readRows,
+  registeredScripts,
+  type Table,
+} from '../../scripts/lib/extension.mjs';
+import type { Progress, StoredEvent } from '../../src/protocol/messages';
+
+export type { Progress, StoredEvent, Table };
+export { expect };
+
+export type AppName = 'crm' | 'portal' | 'console' | 'hostile' | 'plain';
+
+export interface AppServer {
+  port: number;
+  /** e.g. origin('crm') === 'http://crm.localhost:PORT' */
+  origin(app: AppName): string;
+  close(): Promise<void>;
+}
+
+type StartAppServer = (options: { port: number; host?: string }) => Promise<AppServer>;
+
+/** Row types of the background's tables, as far as the tests rely on them. */
+export interface Rows {
+  events: StoredEvent;
+  progress: Progress;
+  aids: Record<string, unknown>;
+  packs: Record<string, unknown>;
+  settings: Record<string, unknown>;
+}
+
+interface Fixtures {
+  extensionId: string;
+  serviceWorker: Worker;
+}
+
+interface WorkerFixtures {
+  appServer: AppServer;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  appServer: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from this pattern.
+    async ({}, use) => {
+      // Plain JS module owned by the sample apps; imported by URL so TS does not need its types.
+      const url = pathToFileURL(resolve(ROOT, 'tests/apps/server.mjs')).href;
+      const { startAppServer } = (await import(url)) as { startAppServer: StartAppServer };
+      const server = await startAppServer({ port: 0 });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  // A fresh profile per test: no progress or events leak from one test into the next.
+  context: async ({ headless }, use, testInfo) => {
+    const dir = await mkdtemp(join(tmpdir(), 'inflow-e2e-'));
+    const context = await launchWithExtension(dir, { headless });
+    const log: string[] = [];
+    const stamp = () => new Date().toISOString().slice(11, 23);
+    // Console output of pages and the background, attached to a failing test.
+    const watchPage = (page: Page) => {
+      page.on('console', (m) => log.push(`${stamp()} page ${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => log.push(`${stamp()} page error: ${e.message}`));
+    };
+    const watchWorker = (w: Worker) =>
+      w.on('console', (m) => log.push(`${stamp()} worker ${m.type()}: ${m.text()}`));
+    context.on('page', watchPage);
+    context.on('serviceworker', watchWorker);
+    context.pages().forEach(watchPage);
+    context.serviceWorkers().forEach(watchWorker);
+    try {
+      await use(context);
+    } finally {
+      if (testInfo.status !== testInfo.expectedStatus && log.length) {
+        await testInfo.attach('console', { body: log.join('\n'), contentType: 'text/plain' });
+      }
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+
+  serviceWorker: async ({ context }, use) => {
+    await use(await extensionWorker(context));
+  },
+
+  extensionId: async ({ serviceWorker }, use) => {
+    await use(extensionIdOf(serviceWorker));
+  },
+
+  // The profile's first tab, handed over once the background is ready.
+  page: async ({ context, serviceWorker }, use) => {
+    await waitForReady(serviceWorker);
+    const page = context.pages()[0] ?? (await context.newPage());
+    await use(page);
+  },
+});
+
+/** All rows of one table of the background's `inflow` database (raw IndexedDB). */
+export function readStore<T extends Table>(sw: Worker, table: T): Promise<Rows[T][]> {
+  return readRows<Rows[T]>(sw, table);
+}
+
+/**
+ * How waitForStore picks rows: a function of the row; an object that the row must contain
+ * (nested objects compared the same way); or a string, which matches a row whose `type`
+ * (events), `aidKey` (progress) or `id` equals it.
+ */
+export type RowMatch<R> = string | ((row: R) => boolean) | DeepPartial<R>;
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function contains(actual: unknown, expected: unknown): boolean {
+  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected);
+  if (actual === null || typeof actual !== 'object') return false;
+  return Object.entries(expected).every(([k, v]) =>
+    contains((actual as Record<string, unknown>)[k], v),
+  );
+}
+
+function rowTest<R>(match: RowMatch<R>): (row: R) => boolean {
+  if (typeof match === 'function') return match as (row: R) => boolean;
+  if (typeof match === 'string') {
+    return (row) => {
+      const r = row as Record<string, unknown>;
+      return r.type === match || r.aidKey === match || r.id === match;
+    };
+  }
+  return (row) => contains(row, match);
+}
+
+/** Polls a table until a row matches; resolves to that row. */
+export async function waitForStore<T extends Table>(
+  sw: Worker,
+  table: T,
+  match: RowMatch<Rows[T]>,
+  timeout = 5_000,
+): Promise<Rows[T]> {
+  const matches = rowTest(match);
+  let rows: Rows[T][] = [];
+  let found: Rows[T] | undefined;
+  try {
+    await expect
+      .poll(
+        async () => {
+          rows = await readStore(sw, table).catch(() => rows);
+          found = rows.find(matches);
+          return found !== undefined;
+        },
+        { timeout },
+      )
+      .toBe(true);
+  } catch {
+    const what = typeof match === 'function' ? match.toString() : JSON.stringify(match);
+    throw new Error(
+      `No row in "${table}" matched ${what} within ${timeout} ms. Rows:\n` +
+        JSON.stringify(rows, null, 2),
+    );
+  }
+  return found!;
+}
+
+/** Stored events, optionally of one type, in order of arrival. */
+export async function events(sw: Worker, type?: StoredEvent['type']): Promise<StoredEvent[]> {
+  const rows = await readStore(sw, 'events');
+  return rows.filter((e) => !type || e.type === type).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+}
+
+/**
+ * Waits until the background has stored the bundled packs and registered the overlay content
+ * script; pages opened before that would not get the overlay.
+ */
+export async function waitForReady(sw: Worker, timeout = 15_000): Promise<void> {
+  let aids = 0;
+  let scripts: RegisteredScript[] = [];
+  try {
+    await expect
+      .poll(
+        async () => {
+          aids = (await readStore(sw, 'aids').catch(() => [])).length;
+          scripts = await registeredScripts(sw).catch(() => []);
+          return aids > 0 && scripts.some((s) => s.id === OVERLAY_SCRIPT_ID);
+        },
+        { timeout },
+      )
+      .toBe(true);
+  } catch {
+    throw new Error(
+      `The background was not ready within ${timeout} ms: ${aids} rows in "aids"; ` +
+        `registered content scripts: ${JSON.stringify(scripts)} (want id "${OVERLAY_SCRIPT_ID}").`,
+    );
+  }
+}
+
+/** The overlay's host element. */
+export function overlay(page: Page): Locator {
+  return page.locator('inflow-overlay');
+}
+
+/** The overlay's panel, `role=complementary` named "Inflow". */
+export function panel(page: Page): Locator {
+  return overlay(page).getByRole('complementary', { name: 'Inflow' });
+}
+
+/** One checklist: a section (region) named by its title. */
+export function checklist(page: Page, title: string): Locator {
+  return panel(page).getByRole('region', { name: title, exact: true });
+}
+
+/** A step's checkbox; its accessible name is the step's plain text. */
+export function stepBox(list: Locator, text: string | RegExp): Locator {
+  return list.getByRole('checkbox', { name: text });
+}
+
+/** A step's list item (checkbox, state line and buttons). */
+export function step(list: Locator, text: string | RegExp): Locator {
+  return list
+    .getByRole('listitem')
+    .filter({ has: list.page().getByRole('checkbox', { name: text }) });
+}
+
+/** The overlay's live region. */
+export function liveStatus(page: Page): Locator {
+  return overlay(page).getByRole('status');
+}
+
+/** A tip's beacon button, "Tip: <title>". */
+export function beacon(page: Page, title: string): Locator {
+  return overlay(page).getByRole('button', { name: `Tip: ${title}`, exact: true });
+}
+
+/** A tip's open bubble, a dialog "Tip: <title>". */
+export function bubble(page: Page, title: string): Locator {
+  return overlay(page).getByRole('dialog', { name: `Tip: ${title}`, exact: true });
+}
+
+/**
+ * Names of the extension's isolated worlds in a page (over CDP): a content script of the
+ * extension has run in the page if and only if this is non-empty.
+ */
+export async function extensionWorlds(page: Page, extensionId: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const worlds: string[] = [];
+  cdp.on('Runtime.executionContextCreated', ({ context }) => {
+    if (String(context.origin).startsWith(`chrome-extension://${extensionId}`)) {
+      worlds.push(context.name || context.origin);
+    }
+  });
+  // Enabling Runtime reports every existing execution context.
+  await cdp.send('Runtime.enable');
+  await cdp.detach();
+  return worlds;
+}
+
+export type { BrowserContext, Page, Worker };
