@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: builds the extension, runs the unit tests (Vitest) and the end-to-end tests
+ * (Playwright, system Chromium), and adds up both from their JSON reports. The last line is
+ * always `N passed, N failed` (`, N skipped` when some were); the exit code is 1 if a test
+ * failed or a step could not run. A step that could not run at all (build, missing browser,
+ * a runner that crashed without a report) counts as one failure, so it cannot pass unseen.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { chromiumPath, DEFAULT_CHROMIUM, ROOT } from './lib/extension.mjs';
+
+const UNIT_REPORT = resolve(ROOT, 'test-results/unit-report.json');
+// Must match the json reporter's outputFile in playwright.config.ts.
+const E2E_REPORT = resolve(ROOT, 'test-results/e2e-report.json');
+const bin = (name) => resolve(ROOT, 'node_modules/.bin', name);
+
+/** Runs a command with inherited output; resolves to its exit code (127 if it did not start). */
+function run(cmd, args, env = {}) {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
+    child.on('error', (e) => {
+      console.error(`Could not run ${cmd}: ${e.message}`);
+      done(127);
+    });
+    child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function heading(text) {
+  console.log(`\n=== ${text} ===`);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Chromium for the e2e tests: present, or installed from Debian when we are root. */
+async function ensureChromium() {
+  const path = chromiumPath();
+  if (existsSync(path)) return true;
+  if (process.env.CHROMIUM_PATH) {
+    console.error(`CHROMIUM_PATH is set to ${path}, which does not exist.`);
+    return false;
+  }
+  const isRoot = process.getuid?.() === 0;
+  const isDebian = existsSync('/etc/debian_version');
+  if (isRoot && isDebian) {
+    console.log(`Chromium is missing (${DEFAULT_CHROMIUM}): installing the Debian package.`);
+    console.log('$ apt-get update && apt-get install -y chromium');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    const ok =
+      (await run('apt-get', ['update'], env)) === 0 &&
+      (await run('apt-get', ['install', '-y', 'chromium'], env)) === 0;
+    if (ok && existsSync(path)) return true;
+    console.error('Installing Chromium with apt-get failed.');
+    return false;
+  }
+  console.error(
+    `Chromium not found at ${path}. Install it (Debian: apt-get install -y chromium, as root) ` +
+      'or set CHROMIUM_PATH to a Chromium or Chrome executable.',
+  );
+  return false;
+}
+
+/** Totals from Vitest's JSON report; null if there is none. */
+function unitTotals(report) {
+  if (!report) return null;
+  const failedNames = [];
+  let loadFailures = 0;
+  for (const file of report.testResults ?? []) {
+    const name = relative(ROOT, file.name);
+    for (const a of file.assertionResults ?? []) {
+      if (a.status === 'failed') failedNames.push(`${name} > ${a.fullName}`);
+    }
+    // A file that failed to load has no tests in the report: count it once.
+    if (file.status === 'failed' && !(file.assertionResults ?? []).length) {
+      loadFailures += 1;
+      failedNames.push(`${name} (did not run: ${(file.message || 'error').split('\n')[0]})`);
+    }
+  }
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: (report.numFailedTests ?? 0) + loadFailures,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    files: (report.testResults ?? []).length,
+    failedNames,
+  };
+}
+
+/** Totals from Playwright's JSON report; null if there is none. */
+function e2eTotals(report) {
+  if (!report?.stats) return null;
+  const failedNames = [];
+  const walk = (suite, file) => {
+    for (const spec of suite.specs ?? []) {
+      if (!spec.ok) failedNames.push(`${spec.file ?? file} > ${spec.title}`);
+    }
+    for (const child of suite.suites ?? []) walk(child, child.file ?? file);
+  };
+  for (const suite of report.suites ?? []) walk(suite, suite.file);
+  // Errors outside any test: a spec file that does not load, a failing worker fixture.
+  const errors = (report.errors ?? []).map((e) => (e.message ?? String(e)).split('\n')[0]);
+  for (const e of errors) failedNames.push(`(outside a test) ${e}`);
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0, duration = 0 } = report.stats;
+  return {
+    passed: expected + flaky,
+    failed: unexpected + errors.length,
+    skipped,
+    flaky,
+    duration,
+    failedNames,
+  };
+}
+
+function line({ passed, failed, skipped }) {
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+}
+
+async function main() {
+  mkdirSync(resolve(ROOT, 'test-results'), { recursive: true });
+  const results = [];
+
+  heading('build (wxt build)');
+  const buildCode = await run(bin('wxt'), ['build']);
+  if (buildCode !== 0) console.error(`wxt build failed (exit ${buildCode}).`);
+
+  heading('unit tests (vitest)');
+  rmSync(UNIT_REPORT, { force: true });
+  const unitCode = await run(bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${UNIT_REPORT}`,
+    '--passWithNoTests',
+    '--exclude=tests/e2e/**',
+  ]);
+  const unit = unitTotals(readJson(UNIT_REPORT));
+  results.push({ name: 'unit', code: unitCode, totals: unit, crash: unit ? null : 'no report' });
+
+  heading('end-to-end tests (playwright)');
+  rmSync(E2E_REPORT, { force: true });
+  let e2eCrash = null;
+  let e2eCode = 0;
+  if (buildCode !== 0) e2eCrash = 'not run: the build failed';
+  else if (!(await ensureChromium())) e2eCrash = 'not run: no Chromium';
+  else {
+    e2eCode = await run(bin('playwright'), ['test']);
+    if (!existsSync(E2E_REPORT)) e2eCrash = 'no report';
+  }
+  const e2e = e2eCrash ? null : e2eTotals(readJson(E2E_REPORT));
+  if (!e2eCrash && !e2e) e2eCrash = 'unreadable report';
+  results.push({ name: 'e2e', code: e2eCode, totals: e2e, crash: e2eCrash });
+
+  heading('summary');
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  if (buildCode !== 0) {
+    console.log(`build: failed (exit ${buildCode})`);
+    total.failed += 1;
+  }
+  for (const r of results) {
+    if (!r.totals) {
+      console.log(`${r.name}: did not run (${r.crash}; exit ${r.code})`);
+      // The build failure is already counted; a runner that could not run counts once.
+      if (!(r.name === 'e2e' && buildCode !== 0)) total.failed += 1;
+      continue;
+    }
+    const t = r.totals;
+    const extra = r.name === 'unit' ? `${t.files} files` : seconds(t.duration);
+    console.log(`${r.name}: ${line(t)} (${extra})${t.flaky ? `, ${t.flaky} flaky` : ''}`);
+    for (const name of t.failedNames) console.log(`  failed: ${name}`);
+    // A runner that exits non-zero with nothing failed in its report has crashed.
+    if (r.code !== 0 && t.failed === 0) {
+      console.log(`  ${r.name} exited with ${r.code} but its report shows no failure`);
+      t.failed = 1;
+    }
+    total.passed += t.passed;
+    total.failed += t.failed;
+    total.skipped += t.skipped;
+  }
+  console.log(line(total));
+  return total.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
