@@ -1,7 +1,11 @@
+import { startOverlay } from '@/src/overlay';
+
+// Registered at run time by the background, only on hosts some aid can match.
 export default defineContentScript({
   matches: ['<all_urls>'],
   registration: 'runtime',
-  main() {
-    console.log('overlay');
+  runAt: 'document_end',
+  main(ctx) {
+    startOverlay(ctx);
   },
 });

@@ -9,11 +9,15 @@ import { testUrlPattern } from './url-match';
 
 export type Resolve = (target: Target) => Resolution;
 
-function valueOf(el: Element): string {
+function fieldValue(el: Element): string {
   if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) {
     return el.checked ? el.value || 'on' : '';
   }
-  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) {
+  if (
+    el instanceof HTMLInputElement ||
+    el instanceof HTMLTextAreaElement ||
+    el instanceof HTMLSelectElement
+  ) {
     return el.value;
   }
   if ((el as HTMLElement).isContentEditable) return el.textContent ?? '';
@@ -34,7 +38,9 @@ export function conditionHolds(cond: DomCondition, resolve: Resolve): boolean {
     case 'absent':
       return el === null;
     case 'text':
-      return el !== null && (el.textContent ?? '').toLowerCase().includes(cond.contains.toLowerCase());
+      return (
+        el !== null && (el.textContent ?? '').toLowerCase().includes(cond.contains.toLowerCase())
+      );
   }
 }
 
@@ -65,13 +71,13 @@ export function completionHolds(
       // Only counts once the element has been seen: never-present is not "disappeared".
       return el === null && memory.seen;
     case 'filled':
-      return el !== null && valueOf(el).trim() !== '';
+      return el !== null && fieldValue(el).trim() !== '';
     case 'checked':
       return el !== null && isChecked(el);
     case 'matches': {
       if (!el) return false;
       try {
-        return new RegExp(done.pattern).test(valueOf(el));
+        return new RegExp(done.pattern).test(fieldValue(el));
       } catch {
         return false;
       }

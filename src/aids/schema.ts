@@ -28,7 +28,11 @@ export const RichText = z.string().min(1, 'must not be empty').max(2000);
 export const Target = z
   .object({
     css: z.string().min(1).optional().describe('A CSS selector.'),
-    role: z.string().min(1).optional().describe('ARIA role, explicit or implicit (textbox, button…).'),
+    role: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('ARIA role, explicit or implicit (textbox, button…).'),
     name: z.string().min(1).optional().describe('Accessible name, compared case-insensitively.'),
     label: z.string().min(1).optional().describe('Text of the <label> of a form field.'),
     attrs: z

@@ -136,7 +136,10 @@ function candidates(target: Target, scope: ParentNode): Set<Element> {
   if (found.size === 0 && target.text) {
     // Text alone: the deepest elements containing it, among common interactive/text tags.
     for (const el of safeQueryAll(scope, 'button,a,label,h1,h2,h3,h4,li,td,th,span,p,div')) {
-      if (textMatches(el, target.text) && !Array.from(el.children).some((c) => textMatches(c, target.text!))) {
+      if (
+        textMatches(el, target.text) &&
+        !Array.from(el.children).some((c) => textMatches(c, target.text!))
+      ) {
         found.add(el);
       }
     }
@@ -163,7 +166,10 @@ function assess(el: Element, target: Target): { score: number; met: Signal[]; fa
 }
 
 /** Resolves a target inside `root` (the document, or a shadow root). */
-export function resolveTarget(target: Target, root: Document | ShadowRoot | Element = document): Resolution {
+export function resolveTarget(
+  target: Target,
+  root: Document | ShadowRoot | Element = document,
+): Resolution {
   let scope: ParentNode = root;
   const failed: Signal[] = [];
   if (target.within) {
@@ -171,7 +177,13 @@ export function resolveTarget(target: Target, root: Document | ShadowRoot | Elem
     if (within) scope = within;
     else failed.push('within');
   }
-  let best: { el: Element; score: number; met: Signal[]; failed: Signal[]; rendered: boolean } | null = null;
+  let best: {
+    el: Element;
+    score: number;
+    met: Signal[];
+    failed: Signal[];
+    rendered: boolean;
+  } | null = null;
   let ties = 0;
   for (const el of candidates(target, scope)) {
     const a = assess(el, target);

@@ -34,7 +34,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Problems in a zod error, as paths and messages. */
 export function problemsOf(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: jsonPath(issue.path), message: describeIssue(issue) }));
+  return error.issues.map((issue) => ({
+    path: jsonPath(issue.path),
+    message: describeIssue(issue),
+  }));
 }
 
 /** URL patterns and regular expressions inside an aid that do not compile. */
@@ -43,10 +46,13 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
   const checkUrl = (pattern: string, path: (string | number)[]) => {
     if (!(globalThis as { URLPattern?: unknown }).URLPattern) return;
     const compiled = compileUrlPattern(pattern);
-    if (compiled instanceof Error) problems.push({ path: jsonPath(path), message: compiled.message });
+    if (compiled instanceof Error)
+      problems.push({ path: jsonPath(path), message: compiled.message });
   };
-  aid.match.urls.forEach((p, i) => checkUrl(p, [...base, 'match', 'urls', i]));
-  aid.match.exclude?.forEach((p, i) => checkUrl(p, [...base, 'match', 'exclude', i]));
+  for (const [i, p] of aid.match.urls.entries()) checkUrl(p, [...base, 'match', 'urls', i]);
+  for (const [i, p] of (aid.match.exclude ?? []).entries()) {
+    checkUrl(p, [...base, 'match', 'exclude', i]);
+  }
   if (aid.kind === 'checklist') {
     aid.steps.forEach((step, i) => {
       const done = step.done;
@@ -80,7 +86,10 @@ export function parsePackText(text: string): Parsed<Pack> {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problems: [{ path: '', message: `not valid JSON: ${(e as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [{ path: '', message: `not valid JSON: ${(e as Error).message}` }],
+    };
   }
   return parsePack(data);
 }
@@ -88,7 +97,10 @@ export function parsePackText(text: string): Parsed<Pack> {
 /** One line per problem, for logs and the CLI: "aids[0].title: must not be empty". */
 export function formatProblems(problems: Problem[], where = ''): string {
   return problems
-    .map((p) => `${where}${where && p.path ? ':' : ''}${p.path || (where ? '' : '(document)')}: ${p.message}`)
+    .map(
+      (p) =>
+        `${where}${where && p.path ? ':' : ''}${p.path || (where ? '' : '(document)')}: ${p.message}`,
+    )
     .join('\n');
 }
 

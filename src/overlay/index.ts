@@ -1,0 +1,96 @@
+/**
+ * The overlay's entry: asks the background which aids apply to this URL, runs a page session
+ * for them, and starts a new session on every navigation. On a URL no aid matches it keeps
+ * only its navigation listeners and does nothing else.
+ */
+import { browser } from 'wxt/browser';
+import { askBackground, parseOverlayRequest } from '../protocol/client';
+import type { LookupResponse } from '../protocol/messages';
+import { watchUrl } from './navigation';
+import { createOutbox } from './outbox';
+import { PageSession } from './session';
+import { createUi } from './ui';
+
+const LOOKUP_RETRY_MS = [100, 400, 1500];
+
+async function lookup(url: string): Promise<LookupResponse> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await askBackground({ type: 'page.lookup', url });
+    } catch (e) {
+      if (attempt >= LOOKUP_RETRY_MS.length) throw e;
+      await new Promise((r) => setTimeout(r, LOOKUP_RETRY_MS[attempt]));
+    }
+  }
+}
+
+export interface OverlayContext {
+  signal: AbortSignal;
+}
+
+export function startOverlay(ctx: OverlayContext): void {
+  if (window.top !== window) return;
+  const outbox = createOutbox();
+  const ui = createUi();
+  let session: PageSession | null = null;
+  let generation = 0;
+  const navEntry = performance.getEntriesByType('navigation')[0] as
+    | PerformanceNavigationTiming
+    | undefined;
+  let reloaded = navEntry?.type === 'reload';
+
+  const open = async (url: string) => {
+    const gen = ++generation;
+    session?.dispose();
+    session = null;
+    let found: LookupResponse;
+    try {
+      found = await lookup(url);
+    } catch (e) {
+      console.warn('[inflow] no answer from the extension', e);
+      return;
+    }
+    if (gen !== generation || ctx.signal.aborted) return;
+    if (found.paused || found.aids.length === 0) {
+      ui.clear();
+      return;
+    }
+    session = new PageSession({
+      url,
+      aids: found.aids,
+      reloaded,
+      ui,
+      record: (event) => outbox.send(event),
+      resetProgress: (aidKey) => {
+        askBackground({ type: 'progress.reset', aidKey }).catch(() => {});
+      },
+      onBatch: () => urls.check(),
+    });
+    reloaded = false;
+    session.start();
+  };
+
+  const urls = watchUrl(ctx.signal, (url) => {
+    session?.leave(url);
+    void open(url);
+  });
+
+  const onMessage = (message: unknown, sender: { id?: string }) => {
+    if (sender.id !== browser.runtime.id) return undefined;
+    const request = parseOverlayRequest(message);
+    if (!request) return undefined;
+    if (request.type === 'overlay.status')
+      return Promise.resolve(session?.status() ?? { aids: [] });
+    void open(location.href);
+    return Promise.resolve({ ok: true as const });
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+
+  ctx.signal.addEventListener('abort', () => {
+    browser.runtime.onMessage.removeListener(onMessage);
+    session?.dispose();
+    ui.clear();
+  });
+
+  void open(location.href);
+}

@@ -1,0 +1,399 @@
+/**
+ * Checklist aids: steps that tick themselves when their completion rule holds, can be ticked
+ * by hand, or skipped with a reason. A step whose target is not on the page says so and
+ * never blocks the others.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type CompletionMemory, completionHolds, conditionHolds } from '../../aids/conditions';
+import { plainText } from '../../aids/markdown';
+import type { ChecklistAid, Step, Target } from '../../aids/schema';
+import { isHealed } from '../../aids/target';
+import { testUrlPattern } from '../../aids/url-match';
+import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
+import type { PageChange } from '../dom-watch';
+import { Markdown } from '../views/Markdown';
+import type { AidController, AidKindModule, SessionEnv, Views } from './types';
+
+interface StepRuntime {
+  step: Step;
+  label: string;
+  state: StepState | undefined;
+  /** The element the step is about was looked for after the page settled and not found. */
+  missing: boolean;
+  reportedMissing: boolean;
+  reportedHealed: boolean;
+  /** The person unticked an automatically done step: don't tick it again this visit. */
+  suppressAuto: boolean;
+  memory: CompletionMemory;
+  element: Element | null;
+}
+
+/** The element a step is about: its own target, else the one its completion rule watches. */
+function stepTarget(step: Step): Target | undefined {
+  if (step.target) return step.target;
+  return step.done && 'target' in step.done ? step.done.target : undefined;
+}
+
+export class ChecklistController implements AidController {
+  readonly key: string;
+  readonly aid: ChecklistAid;
+  visible = false;
+  collapsed = false;
+  completedAt: number | undefined;
+  readonly steps: StepRuntime[];
+  private shown = false;
+
+  constructor(
+    active: ActiveAid & { aid: ChecklistAid },
+    private readonly env: SessionEnv,
+  ) {
+    this.key = active.key;
+    this.aid = active.aid;
+    let progress = active.progress;
+    // A finished checklist starts over on a new visit; a reload shows it as it was.
+    if (progress?.completedAt && !env.reloaded) {
+      env.resetProgress(this.key);
+      progress = null;
+    }
+    this.completedAt = progress?.completedAt;
+    this.steps = this.aid.steps.map((step) => ({
+      step,
+      label: plainText(step.text),
+      state: progress?.steps[step.id],
+      missing: false,
+      reportedMissing: false,
+      reportedHealed: false,
+      suppressAuto: false,
+      memory: { clicked: false, seen: false },
+      element: null,
+    }));
+  }
+
+  update(change: PageChange): void {
+    const { env } = this;
+    const visible = (this.aid.match.when ?? []).every((c) => conditionHolds(c, env.resolve));
+    if (visible !== this.visible) {
+      this.visible = visible;
+      env.render();
+    }
+    if (!visible) return;
+    if (!this.shown) {
+      this.shown = true;
+      env.record({ type: 'aid_shown', aidKey: this.key });
+    }
+    let changed = false;
+    for (const rt of this.steps) {
+      const { step } = rt;
+      const target = stepTarget(step);
+      if (target) {
+        const r = env.resolve(target);
+        rt.element = r.element;
+        const missing = !r.element && env.settled && !rt.state;
+        if (missing !== rt.missing) {
+          rt.missing = missing;
+          changed = true;
+        }
+        if (missing && !rt.reportedMissing) {
+          rt.reportedMissing = true;
+          env.record({
+            type: 'target_missing',
+            aidKey: this.key,
+            stepId: step.id,
+            failedSignals: r.failed,
+          });
+        }
+        if (r.element && !rt.reportedHealed && isHealed(target, r)) {
+          rt.reportedHealed = true;
+          env.record({
+            type: 'target_healed',
+            aidKey: this.key,
+            stepId: step.id,
+            foundBy: r.foundBy ?? undefined,
+            failedSignals: r.failed,
+          });
+        }
+      }
+      if (step.done?.type === 'clicked' && !rt.state) {
+        const el = env.resolve(step.done.target).element;
+        if (
+          el &&
+          change.events.some(
+            (e) => e.type === 'click' && e.target instanceof Node && el.contains(e.target),
+          )
+        ) {
+          rt.memory.clicked = true;
+        }
+      }
+      if (
+        !rt.state &&
+        step.done &&
+        !rt.suppressAuto &&
+        completionHolds(step.done, env.resolve, env.url, rt.memory)
+      ) {
+        this.markDone(rt, 'auto');
+        changed = true;
+      }
+    }
+    if (this.checkComplete() || changed) env.render();
+  }
+
+  leave(url: string): void {
+    for (const rt of this.steps) {
+      const done = rt.step.done;
+      if (!rt.state && done?.type === 'url' && testUrlPattern(done.pattern, url))
+        this.markDone(rt, 'auto');
+    }
+    this.checkComplete();
+  }
+
+  private markDone(rt: StepRuntime, how: 'auto' | 'manual'): void {
+    rt.state = { state: 'done', how, at: Date.now() };
+    rt.missing = false;
+    this.env.record({ type: 'step_done', aidKey: this.key, stepId: rt.step.id, how });
+    if (how === 'auto') this.env.announce(`Done: ${rt.label}`);
+  }
+
+  private checkComplete(): boolean {
+    if (this.completedAt) return false;
+    const open = this.steps.some((rt) => !rt.state && !rt.step.optional);
+    if (open) return false;
+    this.completedAt = Date.now();
+    this.env.record({ type: 'checklist_completed', aidKey: this.key });
+    this.env.announce(`Checklist complete: ${this.aid.title}`);
+    return true;
+  }
+
+  /** The person ticked or unticked a step. */
+  toggle(stepId: string, checked: boolean): void {
+    const rt = this.steps.find((s) => s.step.id === stepId);
+    if (!rt) return;
+    if (checked) {
+      this.markDone(rt, 'manual');
+      rt.suppressAuto = false;
+      this.checkComplete();
+    } else {
+      if (rt.state?.how === 'auto') rt.suppressAuto = true;
+      this.undo(rt);
+    }
+    this.env.render();
+  }
+
+  skip(stepId: string, reason: string): void {
+    const rt = this.steps.find((s) => s.step.id === stepId);
+    if (!rt) return;
+    const trimmed = reason.trim().slice(0, 500);
+    rt.state = { state: 'skipped', at: Date.now(), ...(trimmed ? { reason: trimmed } : {}) };
+    rt.missing = false;
+    this.env.record({
+      type: 'step_skipped',
+      aidKey: this.key,
+      stepId,
+      ...(trimmed ? { reason: trimmed } : {}),
+    });
+    this.checkComplete();
+    this.env.render();
+  }
+
+  unskip(stepId: string): void {
+    const rt = this.steps.find((s) => s.step.id === stepId);
+    if (rt) this.undo(rt);
+    this.env.render();
+  }
+
+  private undo(rt: StepRuntime): void {
+    rt.state = undefined;
+    this.completedAt = undefined;
+    this.env.record({ type: 'step_undone', aidKey: this.key, stepId: rt.step.id });
+  }
+
+  restart(): void {
+    this.env.resetProgress(this.key);
+    this.completedAt = undefined;
+    for (const rt of this.steps) {
+      rt.state = undefined;
+      rt.suppressAuto = true;
+      rt.memory = { clicked: false, seen: false };
+    }
+    this.env.render();
+  }
+
+  setCollapsed(collapsed: boolean): void {
+    this.collapsed = collapsed;
+    this.env.render();
+  }
+
+  /** Brings a step's element into view and focus, when the person asks for it. */
+  locate(stepId: string): void {
+    const el = this.steps.find((s) => s.step.id === stepId)?.element;
+    if (!el) return;
+    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    if (el instanceof HTMLElement) el.focus({ preventScroll: true });
+  }
+
+  views(): Views {
+    return this.visible ? { panel: <ChecklistView key={this.key} c={this} /> } : {};
+  }
+
+  status(): AidStatus {
+    return {
+      key: this.key,
+      title: this.aid.title,
+      kind: 'checklist',
+      done: this.steps.filter((s) => s.state?.state === 'done').length,
+      skipped: this.steps.filter((s) => s.state?.state === 'skipped').length,
+      total: this.steps.length,
+      missing: this.steps.filter((s) => s.missing).length,
+    };
+  }
+
+  dispose(): void {}
+}
+
+const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
+
+function stateText(rt: StepRuntime): string | null {
+  if (rt.state?.state === 'done') return rt.state.how === 'auto' ? 'Done automatically' : 'Done';
+  if (rt.state?.state === 'skipped')
+    return rt.state.reason ? `Skipped: ${rt.state.reason}` : 'Skipped';
+  if (rt.missing) return 'Not found on this page';
+  return null;
+}
+
+function StepItem({ c, rt, index }: { c: ChecklistController; rt: StepRuntime; index: number }) {
+  const [skipping, setSkipping] = useState(false);
+  const [reason, setReason] = useState('');
+  const box = useRef<HTMLInputElement>(null);
+  const reasonField = useRef<HTMLInputElement>(null);
+  const wasSkipping = useRef(false);
+  // The person asked to skip: move focus to the reason, and back to the step afterwards.
+  useEffect(() => {
+    if (skipping) reasonField.current?.focus({ preventScroll: true });
+    else if (wasSkipping.current) box.current?.focus({ preventScroll: true });
+    wasSkipping.current = skipping;
+  }, [skipping]);
+  const id = `${domId(c.key)}-${index}`;
+  const done = rt.state?.state === 'done';
+  const skipped = rt.state?.state === 'skipped';
+  const state = stateText(rt);
+  const submitSkip = (e: Event) => {
+    e.preventDefault();
+    c.skip(rt.step.id, reason);
+    setSkipping(false);
+    setReason('');
+  };
+  return (
+    <li class={`step${done ? ' is-done' : ''}${skipped ? ' is-skipped' : ''}`}>
+      <input
+        ref={box}
+        type="checkbox"
+        id={`${id}-box`}
+        checked={done}
+        aria-describedby={state ? `${id}-state` : undefined}
+        onChange={(e) => c.toggle(rt.step.id, e.currentTarget.checked)}
+      />
+      <label for={`${id}-box`} class="step-text">
+        <Markdown text={rt.step.text} />
+      </label>
+      <span class="step-actions">
+        {!done && !skipped && rt.element && (
+          <button
+            type="button"
+            class="link"
+            aria-label={`Show: ${rt.label}`}
+            onClick={() => c.locate(rt.step.id)}
+          >
+            Show
+          </button>
+        )}
+        {!done && !skipped && !skipping && (
+          <button type="button" aria-label={`Skip: ${rt.label}`} onClick={() => setSkipping(true)}>
+            Skip
+          </button>
+        )}
+        {skipped && (
+          <button type="button" onClick={() => c.unskip(rt.step.id)}>
+            Undo skip
+          </button>
+        )}
+      </span>
+      {state && (
+        <span id={`${id}-state`} class={`step-state${rt.missing ? ' missing' : ''}`}>
+          {state}
+        </span>
+      )}
+      {skipping && (
+        <form class="skip-form" onSubmit={submitSkip}>
+          <label for={`${id}-reason`}>Reason for skipping (optional)</label>
+          <input
+            id={`${id}-reason`}
+            type="text"
+            maxLength={500}
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setSkipping(false);
+            }}
+            ref={reasonField}
+          />
+          <span class="row">
+            <button type="submit" class="primary">
+              Skip step
+            </button>
+            <button type="button" onClick={() => setSkipping(false)}>
+              Cancel
+            </button>
+          </span>
+        </form>
+      )}
+    </li>
+  );
+}
+
+function ChecklistView({ c }: { c: ChecklistController }) {
+  const status = c.status();
+  const headingId = `${domId(c.key)}-title`;
+  const listId = `${domId(c.key)}-steps`;
+  const finished = status.done + status.skipped;
+  return (
+    <section class="checklist" aria-labelledby={headingId}>
+      <div class="checklist-head">
+        <h2 id={headingId}>{c.aid.title}</h2>
+        <button
+          type="button"
+          class="icon"
+          aria-expanded={!c.collapsed}
+          aria-controls={listId}
+          aria-label={c.collapsed ? 'Expand checklist' : 'Collapse checklist'}
+          onClick={() => c.setCollapsed(!c.collapsed)}
+        >
+          <span aria-hidden="true">{c.collapsed ? '▸' : '▾'}</span>
+        </button>
+      </div>
+      <p class="progress-line">
+        {status.done} of {status.total} done
+        {status.skipped ? `, ${status.skipped} skipped` : ''}
+      </p>
+      <div class="bar" aria-hidden="true">
+        <span style={{ width: `${Math.round((finished / status.total) * 100)}%` }} />
+      </div>
+      {c.completedAt && (
+        <p class="complete">
+          Checklist complete{' '}
+          <button type="button" class="link" onClick={() => c.restart()}>
+            Start again
+          </button>
+        </p>
+      )}
+      <ol class="steps" id={listId} hidden={c.collapsed}>
+        {c.steps.map((rt, i) => (
+          <StepItem key={rt.step.id} c={c} rt={rt} index={i} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export const checklistKind: AidKindModule<ChecklistAid> = {
+  kind: 'checklist',
+  create: (active, env) => new ChecklistController(active, env),
+};

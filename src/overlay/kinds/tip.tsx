@@ -1,0 +1,207 @@
+/**
+ * Tip aids: a small beacon next to a field; hovering or focusing it opens the tip, Escape
+ * closes it, "Dismiss tip" hides it for good. Positioned with Floating UI, which follows
+ * scrolling and resizing without polling.
+ */
+import { autoUpdate, computePosition, flip, offset, type Placement, shift } from '@floating-ui/dom';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { conditionHolds } from '../../aids/conditions';
+import type { TipAid } from '../../aids/schema';
+import { isHealed, isRendered } from '../../aids/target';
+import type { ActiveAid, AidStatus } from '../../protocol/messages';
+import { Markdown } from '../views/Markdown';
+import type { AidController, AidKindModule, SessionEnv, Views } from './types';
+
+export class TipController implements AidController {
+  readonly key: string;
+  readonly aid: TipAid;
+  visible = false;
+  open = false;
+  element: Element | null = null;
+  dismissed: boolean;
+  missing = false;
+  private shown = false;
+  private openedRecorded = false;
+  private reportedMissing = false;
+  private reportedHealed = false;
+
+  constructor(
+    active: ActiveAid & { aid: TipAid },
+    private readonly env: SessionEnv,
+  ) {
+    this.key = active.key;
+    this.aid = active.aid;
+    this.dismissed = Boolean(active.progress?.dismissedAt);
+  }
+
+  update(): void {
+    if (this.dismissed) return;
+    const { env } = this;
+    const r = env.resolve(this.aid.target);
+    const element = r.element && isRendered(r.element) ? r.element : null;
+    const visible =
+      element !== null && (this.aid.match.when ?? []).every((c) => conditionHolds(c, env.resolve));
+    this.missing = !r.element && env.settled;
+    if (this.missing && !this.reportedMissing) {
+      this.reportedMissing = true;
+      env.record({ type: 'target_missing', aidKey: this.key, failedSignals: r.failed });
+    }
+    if (r.element && !this.reportedHealed && isHealed(this.aid.target, r)) {
+      this.reportedHealed = true;
+      env.record({
+        type: 'target_healed',
+        aidKey: this.key,
+        foundBy: r.foundBy ?? undefined,
+        failedSignals: r.failed,
+      });
+    }
+    if (visible && !this.shown) {
+      this.shown = true;
+      env.record({ type: 'aid_shown', aidKey: this.key });
+    }
+    if (visible !== this.visible || element !== this.element) {
+      this.visible = visible;
+      this.element = element;
+      if (!visible) this.open = false;
+      env.render();
+    }
+  }
+
+  leave(): void {}
+
+  setOpen(open: boolean): void {
+    if (open === this.open) return;
+    this.open = open;
+    if (open && !this.openedRecorded) {
+      this.openedRecorded = true;
+      this.env.record({ type: 'tip_opened', aidKey: this.key });
+    }
+    this.env.render();
+  }
+
+  dismiss(): void {
+    this.dismissed = true;
+    this.visible = false;
+    this.open = false;
+    this.env.record({ type: 'aid_dismissed', aidKey: this.key });
+    this.env.announce(`Tip dismissed: ${this.aid.title}`);
+    this.env.render();
+  }
+
+  views(): Views {
+    return this.visible && this.element
+      ? { float: <TipView key={this.key} c={this} anchor={this.element} /> }
+      : {};
+  }
+
+  status(): AidStatus {
+    return {
+      key: this.key,
+      title: this.aid.title,
+      kind: 'tip',
+      done: this.dismissed ? 1 : 0,
+      skipped: 0,
+      total: 1,
+      missing: this.missing ? 1 : 0,
+    };
+  }
+
+  dispose(): void {}
+}
+
+/** Keeps `floating` next to `reference` while the page scrolls and resizes. */
+function useAnchored(reference: Element | null, placement: Placement, gap: number) {
+  const ref = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const floating = ref.current;
+    if (!reference || !floating) return;
+    const place = () =>
+      computePosition(reference, floating, {
+        strategy: 'fixed',
+        placement,
+        middleware: [offset(gap), flip(), shift({ padding: 8 })],
+      }).then(({ x, y }) => {
+        floating.style.left = `${x}px`;
+        floating.style.top = `${y}px`;
+      });
+    return autoUpdate(reference, floating, place);
+  }, [reference, placement, gap]);
+  return ref;
+}
+
+const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
+
+function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
+  const beacon = useAnchored(anchor, c.aid.placement ?? 'right', 8);
+  const bubble = useAnchored(c.open ? beacon.current : null, 'bottom', 6);
+  const closeTimer = useRef<ReturnType<typeof setTimeout>>();
+  const id = `${domId(c.key)}-tip`;
+  const name = `Tip: ${c.aid.title}`;
+
+  // Escape closes an open tip wherever focus is (WCAG 1.4.13), without stealing the key
+  // from the page when no tip is open.
+  useEffect(() => {
+    if (!c.open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') c.setOpen(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [c.open]);
+
+  const openNow = () => {
+    clearTimeout(closeTimer.current);
+    c.setOpen(true);
+  };
+  const closeSoon = () => {
+    clearTimeout(closeTimer.current);
+    closeTimer.current = setTimeout(() => c.setOpen(false), 300);
+  };
+  const onBlur = (e: FocusEvent) => {
+    const next = e.relatedTarget as Node | null;
+    if (!next || !(e.currentTarget as Element).getRootNode().contains(next)) closeSoon();
+  };
+
+  return (
+    <>
+      <button
+        ref={beacon as preact.Ref<HTMLButtonElement>}
+        type="button"
+        class="beacon is-new"
+        aria-label={name}
+        aria-expanded={c.open}
+        aria-controls={id}
+        onMouseEnter={openNow}
+        onMouseLeave={closeSoon}
+        onFocus={openNow}
+        onBlur={onBlur}
+        onClick={() => c.setOpen(!c.open)}
+      >
+        <span aria-hidden="true">?</span>
+      </button>
+      {c.open && (
+        <div
+          ref={bubble as preact.Ref<HTMLDivElement>}
+          id={id}
+          class="bubble"
+          role="dialog"
+          aria-label={name}
+          onMouseEnter={openNow}
+          onMouseLeave={closeSoon}
+          onFocusOut={onBlur}
+        >
+          <h2>{c.aid.title}</h2>
+          <Markdown text={c.aid.text} />
+          <button type="button" onClick={() => c.dismiss()}>
+            Dismiss tip
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+export const tipKind: AidKindModule<TipAid> = {
+  kind: 'tip',
+  create: (active, env) => new TipController(active, env),
+};

@@ -1,0 +1,56 @@
+/**
+ * The one interface every aid kind implements on the page. A kind module turns an active aid
+ * into a controller; the session drives all controllers the same way: `update` on each DOM
+ * batch, `leave` before the URL changes, `view` when rendering, `dispose` on teardown.
+ */
+import type { VNode } from 'preact';
+import type { Aid, Target } from '../../aids/schema';
+import type { Resolution } from '../../aids/target';
+import type { ActiveAid, AidStatus, EventInput } from '../../protocol/messages';
+import type { PageChange } from '../dom-watch';
+
+/** What a session offers its controllers. */
+export interface SessionEnv {
+  /** The page URL this session is for. */
+  readonly url: string;
+  readonly signal: AbortSignal;
+  /** True once the page had time to render: a target still absent then is missing. */
+  readonly settled: boolean;
+  /** True when the page was reloaded (progress is kept as it is). */
+  readonly reloaded: boolean;
+  /** Resolves a target; results are cached for the current pass. */
+  resolve(target: Target): Resolution;
+  /** Records an event (url and time are added). */
+  record(event: Omit<EventInput, 'url' | 'at'>): void;
+  /** Says something politely to screen readers. */
+  announce(text: string): void;
+  /** Asks for a re-render. */
+  render(): void;
+  /** Forgets stored progress for an aid. */
+  resetProgress(aidKey: string): void;
+  /** The overlay's host element (to ignore our own clicks and focus). */
+  host(): Element | null;
+}
+
+/** Where a controller's view goes: the checklist panel, or the floating layer over the page. */
+export interface Views {
+  panel?: VNode | null;
+  float?: VNode | null;
+}
+
+export interface AidController {
+  readonly key: string;
+  /** Shown to the person right now (conditions hold, not dismissed). */
+  readonly visible: boolean;
+  update(change: PageChange): void;
+  /** The page is going to `url`; complete what that navigation completes. */
+  leave(url: string): void;
+  views(): Views;
+  status(): AidStatus;
+  dispose(): void;
+}
+
+export interface AidKindModule<A extends Aid = Aid> {
+  kind: A['kind'];
+  create(active: ActiveAid & { aid: A }, env: SessionEnv): AidController;
+}

@@ -1,0 +1,124 @@
+/**
+ * One page session: the aids that apply to one URL, the single DOM watcher that drives them,
+ * and everything they registered. A navigation disposes the session (aborting its signal
+ * removes every listener, the observer and the timers) and the overlay opens a new one.
+ */
+import type { Target } from '../aids/schema';
+import { type Resolution, resolveTarget } from '../aids/target';
+import type { ActiveAid, EventInput, OverlayStatus } from '../protocol/messages';
+import { type PageChange, watchDom } from './dom-watch';
+import { createController } from './kinds';
+import type { AidController, SessionEnv } from './kinds/types';
+import type { Ui } from './ui';
+
+/** How long a page gets to render a target before the target counts as missing. */
+export const SETTLE_MS = 1500;
+
+export interface SessionDeps {
+  url: string;
+  aids: ActiveAid[];
+  reloaded: boolean;
+  ui: Ui;
+  record(event: EventInput): void;
+  resetProgress(aidKey: string): void;
+  /** Called on every DOM batch so URL changes are noticed without the Navigation API. */
+  onBatch(): void;
+}
+
+export class PageSession {
+  private readonly abort = new AbortController();
+  private readonly controllers: AidController[];
+  private readonly cache = new Map<Target, Resolution>();
+  private settled = false;
+  private announcement = '';
+  private renderQueued = false;
+
+  constructor(private readonly deps: SessionDeps) {
+    const self = this;
+    const env: SessionEnv = {
+      url: deps.url,
+      signal: this.abort.signal,
+      get settled() {
+        return self.settled;
+      },
+      reloaded: deps.reloaded,
+      resolve: (target) => {
+        let r = this.cache.get(target);
+        if (!r) {
+          r = resolveTarget(target, document);
+          this.cache.set(target, r);
+        }
+        return r;
+      },
+      record: (event) => deps.record({ ...event, url: location.href, at: Date.now() }),
+      announce: (text) => {
+        // Alternate a trailing space so the same words are announced again.
+        this.announcement = text === this.announcement.trim() ? `${text} ` : text;
+        this.render();
+      },
+      render: () => this.render(),
+      resetProgress: (key) => deps.resetProgress(key),
+      host: () => deps.ui.host(),
+    };
+    this.controllers = deps.aids
+      .map((a) => createController(a, env))
+      .filter((c): c is AidController => c !== null);
+  }
+
+  start(): void {
+    const { signal } = this.abort;
+    watchDom(document.documentElement, {
+      signal,
+      ignore: () => this.deps.ui.host(),
+      onChange: (change) => this.pass(change),
+    });
+    const timer = setTimeout(() => {
+      this.settled = true;
+      this.pass({ events: [] });
+    }, SETTLE_MS);
+    signal.addEventListener('abort', () => clearTimeout(timer));
+    this.pass({ events: [] });
+  }
+
+  /** One evaluation of every aid against the page. */
+  private pass(change: PageChange): void {
+    if (this.abort.signal.aborted) return;
+    this.cache.clear();
+    for (const c of this.controllers) {
+      try {
+        c.update(change);
+      } catch (e) {
+        // A broken aid never blocks the others or the page.
+        console.warn('[inflow] aid failed', c.key, e);
+      }
+    }
+    const focus = change.events.findLast((e) => e.type === 'focusin');
+    if (focus?.target instanceof Element) this.deps.ui.avoid(focus.target);
+    this.deps.onBatch();
+  }
+
+  /** Re-render on the next microtask, once however many controllers asked. */
+  private render(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    queueMicrotask(() => {
+      this.renderQueued = false;
+      if (this.abort.signal.aborted) return;
+      this.deps.ui.render(this.controllers, this.announcement);
+    });
+  }
+
+  /** The page is navigating to `url`. */
+  leave(url: string): void {
+    for (const c of this.controllers) c.leave(url);
+  }
+
+  status(): OverlayStatus {
+    return { aids: this.controllers.filter((c) => c.visible).map((c) => c.status()) };
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    for (const c of this.controllers) c.dispose();
+  }
+}

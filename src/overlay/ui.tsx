@@ -1,0 +1,86 @@
+/**
+ * Renders all controllers' views into the overlay host: checklists in one panel (kept on the
+ * side away from the field in use), tips and highlights in the floating layer, and one polite
+ * live region. The host is created on first use and removed when nothing is shown.
+ */
+import { render } from 'preact';
+import { createHost, type OverlayHost } from './host';
+import type { AidController } from './kinds/types';
+
+export interface Ui {
+  render(controllers: AidController[], announcement: string): void;
+  /** Moves the panel to the other side if it covers `el`. */
+  avoid(el: Element | null): void;
+  host(): HTMLElement | null;
+  clear(): void;
+}
+
+function Overlay({
+  controllers,
+  announcement,
+  side,
+}: {
+  controllers: AidController[];
+  announcement: string;
+  side: 'left' | 'right';
+}) {
+  const views = controllers.map((c) => c.views());
+  const panel = views.map((v) => v.panel).filter(Boolean);
+  return (
+    <>
+      {panel.length > 0 && (
+        <aside class={`panel side-${side}`} aria-label="Inflow">
+          <div class="panel-brand" aria-hidden="true">
+            Inflow
+          </div>
+          {panel}
+        </aside>
+      )}
+      {views.map((v) => v.float)}
+      <div class="sr-only" role="status" aria-live="polite">
+        {announcement}
+      </div>
+    </>
+  );
+}
+
+export function createUi(): Ui {
+  let host: OverlayHost | null = null;
+  let side: 'left' | 'right' = 'right';
+  let last: { controllers: AidController[]; announcement: string } | null = null;
+
+  const draw = () => {
+    if (!last) return;
+    host ??= createHost();
+    render(<Overlay {...last} side={side} />, host.container);
+  };
+
+  return {
+    render(controllers, announcement) {
+      last = { controllers, announcement };
+      draw();
+    },
+    avoid(el) {
+      const panel = host?.container.querySelector('.panel');
+      if (!el || !panel || host?.element === el) return;
+      const f = el.getBoundingClientRect();
+      const p = panel.getBoundingClientRect();
+      const overlaps = (left: number) =>
+        f.left < left + p.width && f.right > left && f.top < p.bottom && f.bottom > p.top;
+      const mirrored = window.innerWidth - p.right;
+      if (overlaps(p.left) && !overlaps(mirrored)) {
+        side = side === 'right' ? 'left' : 'right';
+        draw();
+      }
+    },
+    host: () => host?.element ?? null,
+    clear() {
+      last = null;
+      if (host) {
+        render(null, host.container);
+        host.remove();
+        host = null;
+      }
+    },
+  };
+}
