@@ -1,0 +1,77 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest';
+import { completionHolds, conditionHolds } from '../../../src/aids/conditions';
+import type { Target } from '../../../src/aids/schema';
+import { resolveTarget } from '../../../src/aids/target';
+
+const resolve = (t: Target) => resolveTarget(t);
+const fresh = () => ({ clicked: false, seen: false });
+
+describe('conditions', () => {
+  beforeEach(() => {
+    document.body.innerHTML = `
+      <h1 id="title">Case 42: billing</h1>
+      <label for="email">Email</label><input id="email">
+      <input type="checkbox" id="ok">
+      <select id="channel"><option value="">Choose…</option><option value="sms">SMS</option></select>`;
+  });
+
+  it('evaluates present, absent and text', () => {
+    expect(conditionHolds({ type: 'present', target: { css: '#email' } }, resolve)).toBe(true);
+    expect(conditionHolds({ type: 'absent', target: { css: '#banner' } }, resolve)).toBe(true);
+    expect(
+      conditionHolds({ type: 'text', target: { css: '#title' }, contains: 'BILLING' }, resolve),
+    ).toBe(true);
+    expect(
+      conditionHolds({ type: 'text', target: { css: '#title' }, contains: 'refund' }, resolve),
+    ).toBe(false);
+  });
+
+  it('completes "matches" only when the value fits the pattern', () => {
+    const done = {
+      type: 'matches' as const,
+      target: { label: 'Email' },
+      pattern: '^\\S+@\\S+\\.\\S+$',
+    };
+    const input = document.getElementById('email') as HTMLInputElement;
+    input.value = 'ann@';
+    expect(completionHolds(done, resolve, '', fresh())).toBe(false);
+    input.value = 'ann@example.com';
+    expect(completionHolds(done, resolve, '', fresh())).toBe(true);
+  });
+
+  it('completes "filled" for a select with a chosen option and "checked" for a ticked box', () => {
+    const select = document.getElementById('channel') as HTMLSelectElement;
+    expect(
+      completionHolds({ type: 'filled', target: { css: '#channel' } }, resolve, '', fresh()),
+    ).toBe(false);
+    select.value = 'sms';
+    expect(
+      completionHolds({ type: 'filled', target: { css: '#channel' } }, resolve, '', fresh()),
+    ).toBe(true);
+    (document.getElementById('ok') as HTMLInputElement).checked = true;
+    expect(completionHolds({ type: 'checked', target: { css: '#ok' } }, resolve, '', fresh())).toBe(
+      true,
+    );
+  });
+
+  it('counts "disappears" only after the element was seen', () => {
+    const memory = fresh();
+    const done = { type: 'disappears' as const, target: { css: '#spinner' } };
+    expect(completionHolds(done, resolve, '', memory)).toBe(false);
+    document.body.insertAdjacentHTML('beforeend', '<div id="spinner"></div>');
+    expect(completionHolds(done, resolve, '', memory)).toBe(false);
+    document.getElementById('spinner')!.remove();
+    expect(completionHolds(done, resolve, '', memory)).toBe(true);
+  });
+
+  it('completes "url" against the given URL', () => {
+    const done = { type: 'url' as const, pattern: 'http://crm.localhost:*/contacts/:id(\\d+)' };
+    expect(completionHolds(done, resolve, 'http://crm.localhost:4100/contacts/new', fresh())).toBe(
+      false,
+    );
+    expect(completionHolds(done, resolve, 'http://crm.localhost:4100/contacts/17', fresh())).toBe(
+      true,
+    );
+  });
+});

@@ -1,0 +1,76 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest';
+import { isHealed, resolveTarget } from '../../../src/aids/target';
+
+const FORM = `
+  <form>
+    <label for="email">Email</label>
+    <input id="email" name="email" type="email" class="c-x1">
+    <label for="phone">Phone</label>
+    <input id="phone" name="phone" type="tel" class="c-x1">
+    <label><input type="checkbox" id="consent" name="consent"> Customer consented</label>
+    <button type="submit">Save contact</button>
+  </form>`;
+
+describe('resolveTarget', () => {
+  beforeEach(() => {
+    document.body.innerHTML = FORM;
+  });
+
+  it('finds the element by css when every signal agrees', () => {
+    const r = resolveTarget({ css: '#email', label: 'Email', attrs: { name: 'email' } });
+    expect(r.element?.id).toBe('email');
+    expect(r.foundBy).toBe('css');
+    expect(r.failed).toEqual([]);
+  });
+
+  it('heals a broken css selector through the label and says which signal failed', () => {
+    const target = { css: '#email-old', label: 'Email', role: 'textbox' };
+    const r = resolveTarget(target);
+    expect(r.element?.id).toBe('email');
+    expect(r.foundBy).toBe('label');
+    expect(r.failed).toContain('css');
+    expect(isHealed(target, r)).toBe(true);
+  });
+
+  it('prefers the candidate that satisfies more signals over the first css match', () => {
+    // ".c-x1" matches both inputs; the name attribute picks the phone field.
+    const r = resolveTarget({ css: '.c-x1', attrs: { name: 'phone' } });
+    expect(r.element?.id).toBe('phone');
+    expect(r.ambiguous).toBe(false);
+  });
+
+  it('reports ambiguity when several elements tie', () => {
+    const r = resolveTarget({ css: '.c-x1' });
+    expect(r.element).not.toBeNull();
+    expect(r.ambiguous).toBe(true);
+  });
+
+  it('finds a checkbox by the text of its wrapping label', () => {
+    const r = resolveTarget({ label: 'Customer consented' });
+    expect(r.element?.id).toBe('consent');
+  });
+
+  it('finds a button by role and accessible name', () => {
+    const r = resolveTarget({ role: 'button', name: 'Save contact' });
+    expect(r.element?.tagName).toBe('BUTTON');
+  });
+
+  it('returns null and lists every given signal when nothing matches', () => {
+    const r = resolveTarget({ css: '#nope', label: 'Nope' });
+    expect(r.element).toBeNull();
+    expect(r.failed).toEqual(['css', 'label']);
+  });
+
+  it('survives an invalid css selector', () => {
+    const r = resolveTarget({ css: '#[bad', label: 'Phone' });
+    expect(r.element?.id).toBe('phone');
+    expect(r.failed).toContain('css');
+  });
+
+  it('searches only inside `within` when it is given', () => {
+    document.body.innerHTML = `<div id="a"><button>Go</button></div><div id="b"><button>Go</button></div>`;
+    const r = resolveTarget({ within: '#b', text: 'Go' });
+    expect(r.element?.parentElement?.id).toBe('b');
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createOutbox } from '../../../src/overlay/outbox';
+import type { EventInput } from '../../../src/protocol/messages';
+
+const event = (stepId: string): EventInput => ({
+  type: 'step_done',
+  aidKey: 'p/a',
+  stepId,
+  url: 'http://x.localhost/',
+  at: 1,
+});
+
+describe('outbox', () => {
+  it('delivers in order and retries a failed delivery instead of dropping it', async () => {
+    const delivered: string[] = [];
+    let failures = 2;
+    const outbox = createOutbox(
+      async (e) => {
+        if (e.stepId === 'b' && failures-- > 0) throw new Error('worker asleep');
+        delivered.push(e.stepId!);
+      },
+      async () => {},
+    );
+    outbox.send(event('a'));
+    outbox.send(event('b'));
+    outbox.send(event('c'));
+    await outbox.drain();
+    expect(delivered).toEqual(['a', 'b', 'c']);
+    expect(outbox.pending()).toBe(0);
+  });
+});
