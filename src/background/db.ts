@@ -1,0 +1,119 @@
+/**
+ * The background's store: one IndexedDB database, "inflow", opened with Dexie.
+ *
+ * The MV3 service worker is stopped after about 30 s idle, so every piece of state that must
+ * outlive one message lives here, never in module variables. Only the background and
+ * extension pages open this database: a content script's IndexedDB belongs to the page.
+ *
+ * Table and index names are part of the contract with the end-to-end tests, which read this
+ * database by name from the service worker.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { Aid, AidKind, Pack } from '../aids/schema';
+import type { Progress, StoredEvent } from '../protocol/messages';
+
+export const DB_NAME = 'inflow';
+
+/** Where a pack came from: 'bundled' with the extension, or e.g. 'import', 'url:https://…'. */
+export type PackSource = 'bundled' | (string & {});
+
+export interface PackRow {
+  id: string;
+  version: string;
+  title: string;
+  source: PackSource;
+  installedAt: number;
+  /** The validated pack JSON, as installed. */
+  pack: Pack;
+}
+
+export interface AidRow {
+  /** "<packId>/<aidId>". */
+  key: string;
+  packId: string;
+  packVersion: string;
+  aidId: string;
+  kind: AidKind;
+  /** Index keys of the aid's match.urls (see hostKeyOfPattern): multiEntry index. */
+  hostKeys: string[];
+  /** Position of the aid in its pack, so lookups list aids in the author's order. */
+  order: number;
+  aid: Aid;
+}
+
+export interface SettingRow<V = unknown> {
+  key: string;
+  value: V;
+}
+
+/** Known settings and the type of their values. */
+export interface Settings {
+  pausedHosts: string[];
+  role: string;
+  team: string;
+  locale: string;
+}
+
+export class InflowDb extends Dexie {
+  declare packs: Table<PackRow, string>;
+  declare aids: Table<AidRow, string>;
+  declare progress: Table<Progress, string>;
+  declare events: Table<StoredEvent, number>;
+  declare settings: Table<SettingRow, string>;
+
+  constructor(name: string = DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      packs: 'id',
+      aids: 'key, *hostKeys, packId',
+      progress: 'aidKey',
+      events: '++seq, &id, type, aidKey, recordedAt',
+      settings: 'key',
+    });
+  }
+}
+
+/** Opens a database; tests pass their own name to get a fresh, empty one. */
+export function openDb(name: string = DB_NAME): InflowDb {
+  return new InflowDb(name);
+}
+
+let shared: InflowDb | undefined;
+
+/** The background's database, created on first use (never at import time). */
+export function getDb(): InflowDb {
+  shared ??= openDb();
+  return shared;
+}
+
+/** Reads one setting, or `fallback` when it was never written. */
+export async function getSetting<K extends keyof Settings>(
+  db: InflowDb,
+  key: K,
+  fallback: Settings[K],
+): Promise<Settings[K]> {
+  const row = await db.settings.get(key);
+  return row === undefined ? fallback : (row.value as Settings[K]);
+}
+
+export async function setSetting<K extends keyof Settings>(
+  db: InflowDb,
+  key: K,
+  value: Settings[K],
+): Promise<void> {
+  await db.settings.put({ key, value });
+}
+
+/**
+ * Runs `fn`, and once more if the database reported that it was closed: after the service
+ * worker wakes up Dexie may fail one operation with DatabaseClosedError, then reopens.
+ */
+export async function withReopen<T>(db: InflowDb, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if ((e as { name?: unknown })?.name !== Dexie.errnames.DatabaseClosed) throw e;
+    if (!db.isOpen()) await db.open();
+    return fn();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Installing aid packs into the store.
+ *
+ * A pack and its aids are replaced in one transaction, so a lookup sees either the old
+ * version or the new one, never a mix. An invalid pack is refused with its problems and
+ * never replaces what is installed.
+ */
+import type { Pack } from '../aids/schema';
+import { hostKeyOfPattern } from '../aids/url-match';
+import { compareVersions, type Problem, parsePack } from '../aids/validate';
+import type { AidRow, InflowDb, PackRow, PackSource } from './db';
+
+export type InstallResult =
+  | { ok: true; status: 'installed'; pack: PackRow; previousVersion?: string }
+  | { ok: true; status: 'skipped'; reason: string; installed: PackRow }
+  | { ok: false; problems: Problem[] };
+
+export interface InstallOptions {
+  source?: PackSource;
+  now?: number;
+  /**
+   * Decides, inside the install transaction, whether `pack` may replace `installed`.
+   * Returns a reason to skip, or null to install. Default: `defaultPolicy`.
+   */
+  policy?: (pack: Pack, installed: PackRow, source: PackSource) => string | null;
+}
+
+/** The key of an aid in the store. */
+export function aidKey(packId: string, aidId: string): string {
+  return `${packId}/${aidId}`;
+}
+
+/** Distinct index keys of a list of URL patterns. */
+export function hostKeysOf(urls: readonly string[]): string[] {
+  return [...new Set(urls.map(hostKeyOfPattern))];
+}
+
+/** The aid rows of a validated pack. */
+export function aidRowsOf(pack: Pack): AidRow[] {
+  return pack.aids.map((aid, order) => ({
+    key: aidKey(pack.id, aid.id),
+    packId: pack.id,
+    packVersion: pack.version,
+    aidId: aid.id,
+    kind: aid.kind,
+    hostKeys: hostKeysOf(aid.match.urls),
+    order,
+    aid,
+  }));
+}
+
+/** A pack never replaces a higher version unless it says `rollback: true`. */
+export function defaultPolicy(pack: Pack, installed: PackRow): string | null {
+  if (compareVersions(pack.version, installed.version) < 0 && !pack.rollback) {
+    return `version ${pack.version} is lower than the installed ${installed.version}`;
+  }
+  return null;
+}
+
+/**
+ * Bundled packs ship with the extension. One is installed when its id is missing, when it is
+ * newer than what is installed, or when the installed copy is itself the bundled one in a
+ * different version (the extension was updated or rolled back). A pack that an
+ * administrator installed at an equal or higher version is kept.
+ */
+export function bundledPolicy(pack: Pack, installed: PackRow): string | null {
+  const cmp = compareVersions(pack.version, installed.version);
+  if (cmp === 0) return `version ${installed.version} is already installed`;
+  if (installed.source === 'bundled' || cmp > 0) return null;
+  return `a ${installed.source} pack with version ${installed.version} is installed`;
+}
+
+/**
+ * Validates `input` and installs it: the pack row and all its aid rows are replaced in one
+ * transaction. Invalid input is refused with problems and changes nothing.
+ */
+export async function installPack(
+  db: InflowDb,
+  input: unknown,
+  options: InstallOptions = {},
+): Promise<InstallResult> {
+  const parsed = parsePack(input);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  const pack = parsed.value;
+  const source = options.source ?? 'import';
+  const policy = options.policy ?? defaultPolicy;
+  const row: PackRow = {
+    id: pack.id,
+    version: pack.version,
+    title: pack.title,
+    source,
+    installedAt: options.now ?? Date.now(),
+    pack,
+  };
+  const aids = aidRowsOf(pack);
+
+  return db.transaction('rw', db.packs, db.aids, async (): Promise<InstallResult> => {
+    const installed = await db.packs.get(pack.id);
+    if (installed) {
+      const reason = policy(pack, installed, source);
+      if (reason) return { ok: true, status: 'skipped', reason, installed };
+    }
+    await db.aids.where('packId').equals(pack.id).delete();
+    await db.aids.bulkPut(aids);
+    await db.packs.put(row);
+    return installed
+      ? { ok: true, status: 'installed', pack: row, previousVersion: installed.version }
+      : { ok: true, status: 'installed', pack: row };
+  });
+}
+
+/** Removes a pack and its aids (progress and events are kept). */
+export async function removePack(db: InflowDb, packId: string): Promise<boolean> {
+  return db.transaction('rw', db.packs, db.aids, async () => {
+    const existed = (await db.packs.get(packId)) !== undefined;
+    await db.aids.where('packId').equals(packId).delete();
+    await db.packs.delete(packId);
+    return existed;
+  });
+}
+
+export interface BundledPack {
+  /** Where the pack came from, for logs ("/aids/crm/pack.json"). */
+  file: string;
+  json: unknown;
+}
+
+export interface BundledInstallReport {
+  installed: string[];
+  skipped: string[];
+  failed: { file: string; problems: Problem[] }[];
+}
+
+/** Installs every bundled pack that the bundled policy lets through. */
+export async function installBundledPacks(
+  db: InflowDb,
+  packs: readonly BundledPack[],
+  now: number = Date.now(),
+): Promise<BundledInstallReport> {
+  const report: BundledInstallReport = { installed: [], skipped: [], failed: [] };
+  for (const { file, json } of packs) {
+    const result = await installPack(db, json, { source: 'bundled', now, policy: bundledPolicy });
+    if (!result.ok) report.failed.push({ file, problems: result.problems });
+    else if (result.status === 'installed') {
+      report.installed.push(`${result.pack.id}@${result.pack.version}`);
+    } else report.skipped.push(`${result.installed.id}: ${result.reason}`);
+  }
+  return report;
+}
