@@ -1,0 +1,107 @@
+/**
+ * Records what people do with aids, and keeps their progress.
+ *
+ * The page reports an event; the pack, its version and the aid id come from the store, the
+ * URL loses its query string and hash, and the event and the progress it implies are
+ * written in one transaction.
+ */
+import { redactUrl } from '../aids/url-match';
+import type { EventInput, Progress, StoredEvent } from '../protocol/messages';
+import type { InflowDb } from './db';
+
+/** A request that names something the store does not have. */
+export class RecordError extends Error {
+  override name = 'RecordError';
+}
+
+const STEP_EVENTS = new Set<EventInput['type']>(['step_done', 'step_undone', 'step_skipped']);
+
+/** The progress after `event`, or null when the event does not change progress. */
+export function nextProgress(
+  current: Progress | undefined,
+  event: EventInput,
+  now: number,
+): Progress | null {
+  const base = (): Progress =>
+    current ?? { aidKey: event.aidKey, steps: {}, startedAt: event.at, updatedAt: now };
+  const stepId = event.stepId ?? '';
+  switch (event.type) {
+    case 'step_done': {
+      const p = base();
+      const state: Progress['steps'][string] = { state: 'done', at: event.at };
+      if (event.how) state.how = event.how;
+      return { ...p, steps: { ...p.steps, [stepId]: state }, updatedAt: now };
+    }
+    case 'step_skipped': {
+      const p = base();
+      const state: Progress['steps'][string] = { state: 'skipped', at: event.at };
+      if (event.reason) state.reason = event.reason;
+      return { ...p, steps: { ...p.steps, [stepId]: state }, updatedAt: now };
+    }
+    case 'step_undone': {
+      if (!current) return null;
+      const { [stepId]: _removed, ...steps } = current.steps;
+      // A checklist with a step undone is no longer complete.
+      const { completedAt: _completed, ...rest } = current;
+      return { ...rest, steps, updatedAt: now };
+    }
+    case 'checklist_completed':
+      return { ...base(), completedAt: event.at, updatedAt: now };
+    case 'aid_dismissed':
+      return { ...base(), dismissedAt: event.at, updatedAt: now };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Stores one event and updates progress in the same transaction. Throws RecordError for an
+ * unknown aid, or a step event without a step of that aid.
+ */
+export async function recordEvent(
+  db: InflowDb,
+  input: EventInput,
+  now: number = Date.now(),
+): Promise<StoredEvent> {
+  return db.transaction('rw', db.aids, db.events, db.progress, async () => {
+    const row = await db.aids.get(input.aidKey);
+    if (!row) throw new RecordError(`unknown aid "${input.aidKey}"`);
+    if (STEP_EVENTS.has(input.type)) {
+      if (!input.stepId) throw new RecordError(`${input.type} needs a stepId`);
+      const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
+      if (!steps.some((s) => s.id === input.stepId)) {
+        throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
+      }
+    }
+
+    const event: StoredEvent = {
+      id: crypto.randomUUID(),
+      type: input.type,
+      aidKey: row.key,
+      aidId: row.aidId,
+      packId: row.packId,
+      packVersion: row.packVersion,
+      url: redactUrl(input.url),
+      at: input.at,
+      recordedAt: now,
+    };
+    if (input.stepId !== undefined) event.stepId = input.stepId;
+    if (input.how !== undefined) event.how = input.how;
+    if (input.reason !== undefined) event.reason = input.reason;
+    if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
+    if (input.foundBy !== undefined) event.foundBy = input.foundBy;
+    await db.events.add(event);
+
+    const progress = nextProgress(await db.progress.get(row.key), input, now);
+    if (progress) await db.progress.put(progress);
+    return event;
+  });
+}
+
+/** Forgets a person's progress in one aid. Throws RecordError for an unknown aid. */
+export async function resetProgress(db: InflowDb, aidKey: string): Promise<void> {
+  await db.transaction('rw', db.aids, db.progress, async () => {
+    if (!(await db.aids.get(aidKey))) throw new RecordError(`unknown aid "${aidKey}"`);
+    await db.progress.delete(aidKey);
+  });
+}

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { installPack } from '../../../src/background/packs';
+import { RecordError, recordEvent, resetProgress } from '../../../src/background/recorder';
+import type { EventInput } from '../../../src/protocol/messages';
+import { checklist, freshDb, pack, tip } from './fixtures';
+
+const URL_WITH_SECRETS = 'https://crm.localhost:3000/contacts/new?email=a%40b.c&token=xyz#notes';
+
+async function setup() {
+  const db = freshDb();
+  await installPack(
+    db,
+    pack('crm', '1.4.0', [
+      checklist('new-contact', ['https://crm.localhost:3000/contacts/*']),
+      tip('save-tip', ['https://crm.localhost:3000/*']),
+    ]),
+  );
+  return db;
+}
+
+const event = (input: Partial<EventInput>): EventInput => ({
+  type: 'aid_shown',
+  aidKey: 'crm/new-contact',
+  url: URL_WITH_SECRETS,
+  at: 500,
+  ...input,
+});
+
+describe('recordEvent', () => {
+  it('stores the event with pack data from the store and a redacted URL', async () => {
+    const db = await setup();
+    const stored = await recordEvent(
+      db,
+      event({ type: 'step_done', stepId: 'name', how: 'auto' }),
+      1000,
+    );
+
+    const rows = await db.events.toArray();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toEqual({
+      seq: expect.any(Number),
+      id: stored.id,
+      type: 'step_done',
+      aidKey: 'crm/new-contact',
+      aidId: 'new-contact',
+      packId: 'crm',
+      packVersion: '1.4.0',
+      stepId: 'name',
+      how: 'auto',
+      url: 'https://crm.localhost:3000/contacts/new',
+      at: 500,
+      recordedAt: 1000,
+    });
+    expect(stored.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(await db.events.where('id').equals(stored.id).count()).toBe(1);
+  });
+
+  it('gives every event its own id, in order of arrival', async () => {
+    const db = await setup();
+    const a = await recordEvent(db, event({}), 1);
+    const b = await recordEvent(db, event({ type: 'tip_opened', aidKey: 'crm/save-tip' }), 2);
+    expect(a.id).not.toBe(b.id);
+    expect((await db.events.orderBy('seq').toArray()).map((e) => e.id)).toEqual([a.id, b.id]);
+    expect(await db.events.where('aidKey').equals('crm/save-tip').count()).toBe(1);
+  });
+
+  it('keeps target signals and never stores the query string', async () => {
+    const db = await setup();
+    await recordEvent(
+      db,
+      event({
+        type: 'target_healed',
+        aidKey: 'crm/save-tip',
+        failedSignals: ['css'],
+        foundBy: 'label',
+      }),
+      9,
+    );
+    const [row] = await db.events.toArray();
+    expect(row).toMatchObject({ failedSignals: ['css'], foundBy: 'label', packVersion: '1.4.0' });
+    expect(JSON.stringify(row)).not.toMatch(/token|email=|#notes/);
+  });
+
+  it('refuses an unknown aid and stores nothing', async () => {
+    const db = await setup();
+    await expect(recordEvent(db, event({ aidKey: 'crm/nope' }), 1)).rejects.toThrow(RecordError);
+    await expect(recordEvent(db, event({ aidKey: 'other/new-contact' }), 1)).rejects.toThrow(
+      'unknown aid "other/new-contact"',
+    );
+    expect(await db.events.count()).toBe(0);
+    expect(await db.progress.count()).toBe(0);
+  });
+
+  it('refuses step events without a known step', async () => {
+    const db = await setup();
+    await expect(recordEvent(db, event({ type: 'step_done' }), 1)).rejects.toThrow(
+      'needs a stepId',
+    );
+    await expect(recordEvent(db, event({ type: 'step_done', stepId: 'zzz' }), 1)).rejects.toThrow(
+      'has no step "zzz"',
+    );
+    await expect(
+      recordEvent(db, event({ type: 'step_done', aidKey: 'crm/save-tip', stepId: 'name' }), 1),
+    ).rejects.toThrow(RecordError);
+    expect(await db.events.count()).toBe(0);
+  });
+});
+
+describe('progress', () => {
+  it('is created on the first step and follows done, skipped and undone', async () => {
+    const db = await setup();
+    expect(await db.progress.get('crm/new-contact')).toBeUndefined();
+
+    await recordEvent(db, event({ type: 'aid_shown' }), 10);
+    expect(await db.progress.count()).toBe(0);
+
+    await recordEvent(db, event({ type: 'step_done', stepId: 'name', how: 'manual', at: 11 }), 12);
+    expect(await db.progress.get('crm/new-contact')).toEqual({
+      aidKey: 'crm/new-contact',
+      steps: { name: { state: 'done', how: 'manual', at: 11 } },
+      startedAt: 11,
+      updatedAt: 12,
+    });
+
+    await recordEvent(
+      db,
+      event({ type: 'step_skipped', stepId: 'save', reason: 'not needed', at: 13 }),
+      14,
+    );
+    await recordEvent(db, event({ type: 'step_done', stepId: 'email', how: 'auto', at: 15 }), 16);
+    await recordEvent(db, event({ type: 'step_undone', stepId: 'name', at: 17 }), 18);
+    expect(await db.progress.get('crm/new-contact')).toEqual({
+      aidKey: 'crm/new-contact',
+      steps: {
+        save: { state: 'skipped', reason: 'not needed', at: 13 },
+        email: { state: 'done', how: 'auto', at: 15 },
+      },
+      startedAt: 11,
+      updatedAt: 18,
+    });
+  });
+
+  it('records completion and dismissal; undoing a step reopens a completed checklist', async () => {
+    const db = await setup();
+    await recordEvent(db, event({ type: 'step_done', stepId: 'name', at: 1 }), 1);
+    await recordEvent(db, event({ type: 'checklist_completed', at: 2 }), 2);
+    expect((await db.progress.get('crm/new-contact'))?.completedAt).toBe(2);
+    await recordEvent(db, event({ type: 'step_undone', stepId: 'name', at: 3 }), 3);
+    expect(await db.progress.get('crm/new-contact')).not.toHaveProperty('completedAt');
+
+    await recordEvent(db, event({ type: 'aid_dismissed', aidKey: 'crm/save-tip', at: 4 }), 5);
+    expect(await db.progress.get('crm/save-tip')).toEqual({
+      aidKey: 'crm/save-tip',
+      steps: {},
+      startedAt: 4,
+      updatedAt: 5,
+      dismissedAt: 4,
+    });
+  });
+
+  it('writes the event and the progress together or not at all', async () => {
+    const db = await setup();
+    db.progress.hook('creating', () => {
+      throw new Error('quota');
+    });
+    await expect(
+      recordEvent(db, event({ type: 'step_done', stepId: 'name' }), 1),
+    ).rejects.toThrow();
+    expect(await db.events.count()).toBe(0);
+  });
+
+  it('resetProgress forgets the aid and refuses unknown aids', async () => {
+    const db = await setup();
+    await recordEvent(db, event({ type: 'step_done', stepId: 'name' }), 1);
+    await recordEvent(db, event({ type: 'aid_dismissed', aidKey: 'crm/save-tip' }), 1);
+    await resetProgress(db, 'crm/new-contact');
+    expect(await db.progress.toCollection().primaryKeys()).toEqual(['crm/save-tip']);
+    await expect(resetProgress(db, 'crm/ghost')).rejects.toThrow('unknown aid');
+    expect(await db.events.count()).toBe(2);
+  });
+});
