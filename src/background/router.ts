@@ -1,0 +1,165 @@
+/**
+ * The background's answer to every runtime message. One plain async function: it validates
+ * the message against the contract (src/protocol/messages.ts), checks who sent it, and
+ * returns the response or `{ error }`. It never throws, so the caller can hand its promise
+ * straight back to runtime.onMessage.
+ */
+import { problemsOf } from '../aids/validate';
+import {
+  type BackgroundRequest,
+  BackgroundRequest as BackgroundRequestSchema,
+  type BackgroundResponses,
+  type ErrorResponse,
+} from '../protocol/messages';
+import { getSetting, type InflowDb, setSetting, withReopen } from './db';
+import { lookup, type Viewer } from './lookup';
+import { RecordError, recordEvent, resetProgress } from './recorder';
+
+/** What the router needs to know about a message's sender (a subset of MessageSender). */
+export interface Sender {
+  id?: string;
+  url?: string;
+  tab?: { id?: number; url?: string };
+  frameId?: number;
+}
+
+export interface RouterDeps {
+  db: InflowDb;
+  runtime: { id: string; getURL(path: '/'): string };
+  tabs: {
+    query(query: Record<string, never>): Promise<{ id?: number; url?: string }[]>;
+    sendMessage(tabId: number, message: unknown, options?: { frameId?: number }): Promise<unknown>;
+  };
+  now?: () => number;
+  /** The browser's UI language, used when no locale is set. */
+  locale?: string;
+}
+
+type Response = BackgroundResponses[keyof BackgroundResponses] | ErrorResponse;
+
+const isHttp = (url: string | undefined): boolean => !!url && /^https?:\/\//i.test(url);
+
+/** A content script of this extension, running in an http(s) page of a tab. */
+export function isContentScript(sender: Sender, deps: RouterDeps): boolean {
+  if (sender.id !== deps.runtime.id || !sender.tab) return false;
+  const url = sender.url ?? sender.tab.url;
+  return isHttp(url);
+}
+
+/** A page of this extension (popup, options). */
+export function isExtensionPage(sender: Sender, deps: RouterDeps): boolean {
+  if (sender.id !== deps.runtime.id) return false;
+  return !!sender.url?.startsWith(deps.runtime.getURL('/'));
+}
+
+function normalizeHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, '');
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+async function isPaused(db: InflowDb, host: string): Promise<boolean> {
+  if (!host) return false;
+  return (await getSetting(db, 'pausedHosts', [])).includes(host);
+}
+
+async function viewerOf(deps: RouterDeps): Promise<Viewer> {
+  const rows = await deps.db.settings.bulkGet(['role', 'team', 'locale']);
+  const [role, team, locale] = rows.map((row) =>
+    typeof row?.value === 'string' && row.value ? row.value : undefined,
+  );
+  const viewer: Viewer = {};
+  if (role) viewer.role = role;
+  if (team) viewer.team = team;
+  const lang = locale ?? deps.locale;
+  if (lang) viewer.locale = lang;
+  return viewer;
+}
+
+async function setPaused(deps: RouterDeps, host: string, paused: boolean): Promise<void> {
+  const { db } = deps;
+  await db.transaction('rw', db.settings, async () => {
+    const hosts = new Set(await getSetting(db, 'pausedHosts', []));
+    if (paused) hosts.add(host);
+    else hosts.delete(host);
+    await setSetting(db, 'pausedHosts', [...hosts].sort());
+  });
+  const tabs = await deps.tabs.query({});
+  await Promise.all(
+    tabs
+      .filter((tab) => tab.id !== undefined && isHttp(tab.url) && hostOf(tab.url!) === host)
+      .map((tab) =>
+        // Tabs on this host without the overlay have no listener: nothing to refresh.
+        deps.tabs.sendMessage(tab.id!, { type: 'overlay.refresh' }, { frameId: 0 }).catch(() => {}),
+      ),
+  );
+}
+
+async function answer(request: BackgroundRequest, deps: RouterDeps): Promise<Response> {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  switch (request.type) {
+    case 'page.lookup': {
+      if (!isHttp(request.url)) return { paused: false, aids: [] };
+      if (await isPaused(db, hostOf(request.url))) return { paused: true, aids: [] };
+      return { paused: false, aids: await lookup(db, request.url, await viewerOf(deps)) };
+    }
+    case 'event.record': {
+      const event = await recordEvent(db, request.event, now());
+      return { ok: true, id: event.id };
+    }
+    case 'progress.reset':
+      await resetProgress(db, request.aidKey);
+      return { ok: true };
+    case 'site.status':
+      return { paused: await isPaused(db, normalizeHost(request.host)) };
+    case 'site.setPaused': {
+      const host = normalizeHost(request.host);
+      if (!host) return { error: 'site.setPaused: host must not be empty' };
+      await setPaused(deps, host, request.paused);
+      return { ok: true };
+    }
+  }
+}
+
+const FROM_CONTENT = new Set<BackgroundRequest['type']>([
+  'page.lookup',
+  'event.record',
+  'progress.reset',
+]);
+
+/** Validates, authorizes and answers one runtime message. Never throws. */
+export async function handleMessage(
+  message: unknown,
+  sender: Sender,
+  deps: RouterDeps,
+): Promise<Response> {
+  const parsed = BackgroundRequestSchema.safeParse(message);
+  if (!parsed.success) {
+    const problems = problemsOf(parsed.error)
+      .map((p) => `${p.path || '(message)'}: ${p.message}`)
+      .join('; ');
+    return { error: `invalid message: ${problems}` };
+  }
+  const request = parsed.data;
+  const allowed = FROM_CONTENT.has(request.type)
+    ? isContentScript(sender, deps)
+    : isExtensionPage(sender, deps);
+  if (!allowed) {
+    const from = FROM_CONTENT.has(request.type) ? 'a content script' : 'an extension page';
+    return { error: `${request.type}: refused, only ${from} of this extension may send it` };
+  }
+  try {
+    return await withReopen(deps.db, () => answer(request, deps));
+  } catch (e) {
+    if (e instanceof RecordError) return { error: `${request.type}: ${e.message}` };
+    console.error('[inflow] %s failed', request.type, e);
+    return { error: `${request.type}: ${(e as Error)?.message ?? String(e)}` };
+  }
+}

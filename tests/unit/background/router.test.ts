@@ -1,0 +1,216 @@
+import { describe, expect, it, vi } from 'vitest';
+import { getSetting, setSetting } from '../../../src/background/db';
+import { installPack } from '../../../src/background/packs';
+import { handleMessage, type RouterDeps, type Sender } from '../../../src/background/router';
+import { checklist, freshDb, pack, tip } from './fixtures';
+
+const EXT_ID = 'inflow-test-id';
+const PAGE = 'https://crm.localhost:3000/contacts/new';
+
+const content: Sender = { id: EXT_ID, url: PAGE, tab: { id: 7, url: PAGE }, frameId: 0 };
+const popup: Sender = { id: EXT_ID, url: `chrome-extension://${EXT_ID}/popup.html` };
+
+async function setup(tabs: { id?: number; url?: string }[] = []) {
+  const db = freshDb();
+  await installPack(
+    db,
+    pack('crm', '1.0.0', [
+      checklist('new-contact', ['https://crm.localhost:3000/contacts/*']),
+      tip('sales-tip', ['https://crm.localhost:3000/*'], { audience: { roles: ['sales'] } }),
+    ]),
+  );
+  const sendMessage = vi.fn(async (tabId: number) => {
+    if (tabId === 3)
+      throw new Error('Could not establish connection. Receiving end does not exist.');
+    return { ok: true };
+  });
+  const deps: RouterDeps = {
+    db,
+    runtime: { id: EXT_ID, getURL: (path) => `chrome-extension://${EXT_ID}${path}` },
+    tabs: { query: async () => tabs, sendMessage },
+    now: () => 5000,
+  };
+  return { db, deps, sendMessage };
+}
+
+describe('handleMessage: validation', () => {
+  it('refuses messages outside the contract and names the JSON path', async () => {
+    const { deps } = await setup();
+    expect(await handleMessage('hello', content, deps)).toEqual({
+      error: expect.stringMatching(/^invalid message: \(message\): /),
+    });
+    expect(await handleMessage({ type: 'page.explode' }, content, deps)).toEqual({
+      error: expect.stringContaining('type:'),
+    });
+    const bad = await handleMessage(
+      { type: 'event.record', event: { type: 'step_done', aidKey: 'crm/new-contact', at: 1 } },
+      content,
+      deps,
+    );
+    expect(bad).toEqual({ error: expect.stringContaining('event.url:') });
+    const extra = await handleMessage(
+      { type: 'page.lookup', url: PAGE, admin: true },
+      content,
+      deps,
+    );
+    expect(extra).toEqual({ error: expect.stringContaining('unknown field(s): admin') });
+  });
+
+  it('never throws, and reports store errors as { error }', async () => {
+    const { deps, db } = await setup();
+    const event = { type: 'step_done', aidKey: 'crm/ghost', stepId: 'x', url: PAGE, at: 1 };
+    expect(await handleMessage({ type: 'event.record', event }, content, deps)).toEqual({
+      error: 'event.record: unknown aid "crm/ghost"',
+    });
+    expect(await db.events.count()).toBe(0);
+  });
+});
+
+describe('handleMessage: senders', () => {
+  const lookupMsg = { type: 'page.lookup', url: PAGE };
+
+  it('answers page requests only from a content script of this extension in an http(s) tab', async () => {
+    const { deps } = await setup();
+    const refused = { error: expect.stringContaining('refused') };
+    expect(await handleMessage(lookupMsg, { ...content, id: 'other-extension' }, deps)).toEqual(
+      refused,
+    );
+    expect(await handleMessage(lookupMsg, popup, deps)).toEqual(refused);
+    expect(await handleMessage(lookupMsg, { id: EXT_ID, url: PAGE }, deps)).toEqual(refused);
+    const fileTab = {
+      id: EXT_ID,
+      url: 'file:///tmp/x.html',
+      tab: { id: 1, url: 'file:///tmp/x.html' },
+    };
+    expect(await handleMessage(lookupMsg, fileTab, deps)).toEqual(refused);
+    // The tab URL is used when the sender has none.
+    expect(
+      await handleMessage(lookupMsg, { id: EXT_ID, tab: { id: 1, url: PAGE } }, deps),
+    ).toMatchObject({
+      paused: false,
+    });
+  });
+
+  it('answers site requests only from pages of this extension', async () => {
+    const { deps, db } = await setup();
+    const msg = { type: 'site.setPaused', host: 'crm.localhost', paused: true };
+    const refused = { error: expect.stringContaining('refused') };
+    expect(await handleMessage(msg, content, deps)).toEqual(refused);
+    expect(
+      await handleMessage(msg, { id: EXT_ID, url: 'https://evil.test/popup.html' }, deps),
+    ).toEqual(refused);
+    expect(await handleMessage(msg, { ...popup, id: 'other' }, deps)).toEqual(refused);
+    expect(
+      await handleMessage(msg, { id: EXT_ID, url: 'chrome-extension://other-id/popup.html' }, deps),
+    ).toEqual(refused);
+    expect(await getSetting(db, 'pausedHosts', [])).toEqual([]);
+  });
+});
+
+describe('handleMessage: answers', () => {
+  it('page.lookup returns the aids for the viewer, with progress', async () => {
+    const { deps, db } = await setup();
+    await db.progress.put({ aidKey: 'crm/new-contact', steps: {}, startedAt: 1, updatedAt: 1 });
+    const answer = await handleMessage({ type: 'page.lookup', url: PAGE }, content, deps);
+    expect(answer).toMatchObject({
+      paused: false,
+      aids: [{ key: 'crm/new-contact', progress: { startedAt: 1 } }],
+    });
+
+    await setSetting(db, 'role', 'sales');
+    const sales = await handleMessage({ type: 'page.lookup', url: PAGE }, content, deps);
+    expect(sales).toMatchObject({ aids: [{ key: 'crm/new-contact' }, { key: 'crm/sales-tip' }] });
+  });
+
+  it('page.lookup on a paused host returns paused and no aids', async () => {
+    const { deps, db } = await setup();
+    await setSetting(db, 'pausedHosts', ['crm.localhost']);
+    expect(await handleMessage({ type: 'page.lookup', url: PAGE }, content, deps)).toEqual({
+      paused: true,
+      aids: [],
+    });
+  });
+
+  it('event.record stores the event and answers its id; progress.reset clears progress', async () => {
+    const { deps, db } = await setup();
+    const event = {
+      type: 'step_done',
+      aidKey: 'crm/new-contact',
+      stepId: 'name',
+      how: 'manual',
+      url: `${PAGE}?q=secret`,
+      at: 4000,
+    };
+    const answer = await handleMessage({ type: 'event.record', event }, content, deps);
+    expect(answer).toEqual({ ok: true, id: expect.any(String) });
+    const stored = await db.events.toArray();
+    expect(stored).toMatchObject([
+      { id: (answer as { id: string }).id, url: PAGE, recordedAt: 5000 },
+    ]);
+    expect(await db.progress.get('crm/new-contact')).toMatchObject({
+      steps: { name: { state: 'done' } },
+    });
+
+    expect(
+      await handleMessage({ type: 'progress.reset', aidKey: 'crm/new-contact' }, content, deps),
+    ).toEqual({
+      ok: true,
+    });
+    expect(await db.progress.count()).toBe(0);
+  });
+
+  it('site.setPaused stores the host and refreshes the overlay in every tab on it', async () => {
+    const tabs = [
+      { id: 1, url: 'https://crm.localhost:3000/contacts/new' },
+      { id: 2, url: 'http://crm.localhost/other' },
+      { id: 3, url: 'https://crm.localhost:3000/no-overlay' },
+      { id: 4, url: 'https://hr.localhost/' },
+      { id: 5, url: 'chrome://newtab/' },
+      { url: 'https://crm.localhost/' },
+    ];
+    const { deps, db, sendMessage } = await setup(tabs);
+    const answer = await handleMessage(
+      { type: 'site.setPaused', host: 'CRM.localhost', paused: true },
+      popup,
+      deps,
+    );
+    expect(answer).toEqual({ ok: true });
+    expect(await getSetting(db, 'pausedHosts', [])).toEqual(['crm.localhost']);
+    expect(sendMessage.mock.calls.map((c) => c[0]).sort()).toEqual([1, 2, 3]);
+    expect(sendMessage).toHaveBeenCalledWith(1, { type: 'overlay.refresh' }, { frameId: 0 });
+
+    expect(
+      await handleMessage({ type: 'site.status', host: 'crm.localhost' }, popup, deps),
+    ).toEqual({ paused: true });
+    expect(await handleMessage({ type: 'site.status', host: 'hr.localhost' }, popup, deps)).toEqual(
+      { paused: false },
+    );
+
+    await handleMessage(
+      { type: 'site.setPaused', host: 'crm.localhost', paused: false },
+      popup,
+      deps,
+    );
+    expect(await getSetting(db, 'pausedHosts', [])).toEqual([]);
+    expect(await handleMessage({ type: 'page.lookup', url: PAGE }, content, deps)).toMatchObject({
+      paused: false,
+    });
+  });
+
+  it('site.setPaused refuses an empty host', async () => {
+    const { deps, db } = await setup();
+    expect(
+      await handleMessage({ type: 'site.setPaused', host: ' ', paused: true }, popup, deps),
+    ).toEqual({
+      error: expect.stringContaining('host'),
+    });
+    expect(await getSetting(db, 'pausedHosts', [])).toEqual([]);
+  });
+
+  it('answers after the database was closed (Dexie reopens it)', async () => {
+    const { deps, db } = await setup();
+    db.close();
+    const answer = await handleMessage({ type: 'page.lookup', url: PAGE }, content, deps);
+    expect(answer).toMatchObject({ paused: false, aids: [{ key: 'crm/new-contact' }] });
+  });
+});
