@@ -1,0 +1,142 @@
+/**
+ * Where the overlay content script runs. It is declared with `registration: 'runtime'`, so
+ * the manifest loads it nowhere; the background registers it only on the hosts that some
+ * installed aid can match. Pages without aids never load it and cost nothing.
+ */
+import { hostKeysOfUrl } from '../aids/url-match';
+import type { InflowDb } from './db';
+
+export const OVERLAY_SCRIPT_ID = 'inflow-overlay';
+/** The built overlay content script, relative to the extension root. */
+export const OVERLAY_SCRIPT_FILE = 'content-scripts/overlay.js';
+
+const HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+
+/**
+ * The Chrome match pattern for one index key: "crm.example.com" -> "*://crm.example.com/*",
+ * "*.example.com" -> "*://*.example.com/*", anything else -> "<all_urls>". Match patterns
+ * have no port, so "crm.localhost" also covers crm.localhost:3000.
+ */
+export function matchPatternOfHostKey(hostKey: string): string {
+  const key = hostKey.toLowerCase();
+  if (HOST.test(key)) return `*://${key}/*`;
+  if (key.startsWith('*.') && HOST.test(key.slice(2))) return `*://${key}/*`;
+  return '<all_urls>';
+}
+
+/** Sorted, distinct match patterns for index keys; "<all_urls>" alone when it is needed. */
+export function matchPatternsOf(hostKeys: Iterable<string>): string[] {
+  const patterns = new Set<string>();
+  for (const key of hostKeys) patterns.add(matchPatternOfHostKey(key));
+  if (patterns.has('<all_urls>')) return ['<all_urls>'];
+  return [...patterns].sort();
+}
+
+/** Every distinct index key of the installed aids, read from the index (no table scan). */
+export async function installedHostKeys(db: InflowDb): Promise<string[]> {
+  return (await db.aids.orderBy('hostKeys').uniqueKeys()) as string[];
+}
+
+interface RegisteredScript {
+  id: string;
+  matches?: string[];
+}
+
+interface ScriptRegistration {
+  id: string;
+  matches: string[];
+  js: string[];
+  runAt: 'document_end';
+  persistAcrossSessions: boolean;
+}
+
+/** The part of the scripting API that registration uses (a fake in unit tests). */
+export interface ScriptingApi {
+  getRegisteredContentScripts(filter?: { ids?: string[] }): Promise<RegisteredScript[]>;
+  registerContentScripts(scripts: ScriptRegistration[]): Promise<unknown>;
+  updateContentScripts(scripts: ScriptRegistration[]): Promise<unknown>;
+  unregisterContentScripts(filter?: { ids?: string[] }): Promise<unknown>;
+  executeScript(injection: { target: { tabId: number }; files: string[] }): Promise<unknown>;
+}
+
+export interface TabsApi {
+  query(query: Record<string, never>): Promise<{ id?: number; url?: string }[]>;
+  sendMessage(tabId: number, message: unknown, options?: { frameId?: number }): Promise<unknown>;
+}
+
+export type SyncResult = 'registered' | 'updated' | 'unregistered' | 'unchanged';
+
+function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {
+  const sa = [...a].sort();
+  const sb = [...b].sort();
+  return sa.length === sb.length && sa.every((x, i) => x === sb[i]);
+}
+
+/** Registers, updates or unregisters the overlay so that it runs exactly on `matches`. */
+export async function applyRegistration(
+  scripting: ScriptingApi,
+  matches: string[],
+): Promise<SyncResult> {
+  const [current] = await scripting.getRegisteredContentScripts({ ids: [OVERLAY_SCRIPT_ID] });
+  if (!matches.length) {
+    if (!current) return 'unchanged';
+    await scripting.unregisterContentScripts({ ids: [OVERLAY_SCRIPT_ID] });
+    return 'unregistered';
+  }
+  const script: ScriptRegistration = {
+    id: OVERLAY_SCRIPT_ID,
+    matches,
+    js: [OVERLAY_SCRIPT_FILE],
+    runAt: 'document_end',
+    persistAcrossSessions: true,
+  };
+  if (!current) {
+    await scripting.registerContentScripts([script]);
+    return 'registered';
+  }
+  if (sameList(current.matches, matches)) return 'unchanged';
+  await scripting.updateContentScripts([script]);
+  return 'updated';
+}
+
+/** Makes the overlay registration follow the installed aids. */
+export async function syncRegistration(db: InflowDb, scripting: ScriptingApi): Promise<SyncResult> {
+  return applyRegistration(scripting, matchPatternsOf(await installedHostKeys(db)));
+}
+
+/** True if an http(s) URL is on a host that one of `hostKeys` indexes. */
+export function urlHasAidHost(url: string | undefined, hostKeys: ReadonlySet<string>): boolean {
+  if (!url || !/^https?:/i.test(url)) return false;
+  return hostKeysOfUrl(url).some((key) => hostKeys.has(key));
+}
+
+/**
+ * After install or update, tabs that are already open did not get the overlay (and after an
+ * update their old copy is cut off from the extension). Injects it into every open tab on
+ * a host with aids, unless an overlay there still answers.
+ */
+export async function injectIntoOpenTabs(
+  db: InflowDb,
+  tabs: TabsApi,
+  scripting: ScriptingApi,
+): Promise<number[]> {
+  const hostKeys = new Set(await installedHostKeys(db));
+  if (!hostKeys.size) return [];
+  const injected: number[] = [];
+  for (const tab of await tabs.query({})) {
+    if (tab.id === undefined || !urlHasAidHost(tab.url, hostKeys)) continue;
+    const tabId = tab.id;
+    const alive = await tabs
+      .sendMessage(tabId, { type: 'overlay.status' }, { frameId: 0 })
+      .then((answer) => answer !== undefined)
+      .catch(() => false);
+    if (alive) continue;
+    try {
+      await scripting.executeScript({ target: { tabId }, files: [OVERLAY_SCRIPT_FILE] });
+      injected.push(tabId);
+    } catch {
+      // Tabs we may not script (the web store, discarded tabs, error pages): skip them.
+    }
+  }
+  return injected;
+}
