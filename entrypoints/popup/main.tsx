@@ -1,3 +1,6 @@
 import { render } from 'preact';
+import { Popup } from '../../src/popup/Popup';
+import '../../src/popup/popup.css';
 
-render(<p>Inflow</p>, document.getElementById('app')!);
+const root = document.getElementById('app');
+if (root) render(<Popup />, root);

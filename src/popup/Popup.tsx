@@ -1,0 +1,173 @@
+/**
+ * The toolbar popup: what Inflow shows on the current tab, and a switch to pause it on the
+ * tab's site. It asks the tab's overlay for the aids it shows (the overlay knows which
+ * targets it found), and the background for the paused state.
+ */
+import { useCallback, useEffect, useId, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { askBackground, askOverlay } from '../protocol/client';
+import type { AidStatus } from '../protocol/messages';
+
+export interface PopupDeps {
+  activeTab(): Promise<{ id?: number; url?: string } | undefined>;
+  /** The aids the tab's overlay shows; rejects when the tab has no overlay. */
+  overlayStatus(tabId: number): Promise<AidStatus[]>;
+  isPaused(host: string): Promise<boolean>;
+  setPaused(host: string, paused: boolean): Promise<void>;
+}
+
+export const browserDeps: PopupDeps = {
+  async activeTab() {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    return tab;
+  },
+  async overlayStatus(tabId) {
+    return (await askOverlay(tabId, { type: 'overlay.status' })).aids;
+  },
+  async isPaused(host) {
+    return (await askBackground({ type: 'site.status', host })).paused;
+  },
+  async setPaused(host, paused) {
+    await askBackground({ type: 'site.setPaused', host, paused });
+  },
+};
+
+/** "2 of 5 done, 1 skipped" for a checklist, "tip" for a tip, then "1 target not found". */
+export function summarize(aid: AidStatus): string {
+  const parts: string[] = [];
+  if (aid.kind === 'checklist' || aid.total > 0) {
+    parts.push(`${aid.done} of ${aid.total} done`);
+    if (aid.skipped) parts.push(`${aid.skipped} skipped`);
+  } else parts.push(aid.kind);
+  if (aid.missing)
+    parts.push(`${aid.missing} ${aid.missing === 1 ? 'target' : 'targets'} not found`);
+  return parts.join(', ');
+}
+
+function webHost(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname : null;
+  } catch {
+    return null;
+  }
+}
+
+type State =
+  | { phase: 'loading' }
+  | {
+      phase: 'ready';
+      tabId: number | null;
+      host: string | null;
+      aids: AidStatus[];
+      paused: boolean;
+    };
+
+export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
+  const [state, setState] = useState<State>({ phase: 'loading' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const hintId = useId();
+
+  const load = useCallback(async () => {
+    const tab = await deps.activeTab().catch(() => undefined);
+    const tabId = tab?.id ?? null;
+    const host = webHost(tab?.url);
+    const [aids, paused] = await Promise.all([
+      tabId !== null && host ? deps.overlayStatus(tabId).catch(() => []) : Promise.resolve([]),
+      host ? deps.isPaused(host).catch(() => false) : Promise.resolve(false),
+    ]);
+    setState({ phase: 'ready', tabId, host, aids, paused });
+  }, [deps]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (state.phase === 'loading') {
+    return (
+      <main class="popup" aria-busy="true">
+        <h1>Inflow</h1>
+        <p class="muted">Loading…</p>
+      </main>
+    );
+  }
+
+  const { host, aids, paused } = state;
+
+  const toggle = async (next: boolean) => {
+    if (!host) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await deps.setPaused(host, next);
+      await load();
+    } catch (e) {
+      setError(`Could not change the setting: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="popup">
+      <header>
+        <h1>Inflow</h1>
+        {host && <p class="host">{host}</p>}
+      </header>
+
+      <section aria-labelledby="aids-heading">
+        <h2 id="aids-heading">On this page</h2>
+        {paused ? (
+          <p class="muted">Paused on this site: no aids are shown.</p>
+        ) : aids.length === 0 ? (
+          <p class="muted">No aids on this page</p>
+        ) : (
+          <ul class="aids">
+            {aids.map((aid) => (
+              <li key={aid.key}>
+                <span class="title">{aid.title}</span>
+                {' — '}
+                <span class="summary">{summarize(aid)}</span>
+                {aid.total > 0 && (
+                  <progress value={aid.done + aid.skipped} max={aid.total} aria-hidden="true" />
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {host && (
+        <section class="site" aria-labelledby="site-heading">
+          <h2 id="site-heading" class="sr-only">
+            This site
+          </h2>
+          <label class="switch">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={paused}
+              aria-checked={paused}
+              disabled={busy}
+              aria-describedby={hintId}
+              onChange={(e) => void toggle((e.currentTarget as HTMLInputElement).checked)}
+            />
+            <span class="track" aria-hidden="true" />
+            <span class="label">Pause Inflow on {host}</span>
+          </label>
+          <p id={hintId} class="hint">
+            While paused, Inflow shows nothing and records nothing on this site.
+          </p>
+        </section>
+      )}
+
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </main>
+  );
+}
