@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compileUrlPattern,
+  hostKeyOfPattern,
+  hostKeysOfUrl,
+  matchesUrl,
+  redactUrl,
+  testUrlPattern,
+} from '../../../src/aids/url-match';
+
+describe('URL patterns', () => {
+  it('matches with URLPattern syntax', () => {
+    expect(
+      testUrlPattern(
+        'https://crm.localhost:3000/contacts/:id',
+        'https://crm.localhost:3000/contacts/42',
+      ),
+    ).toBe(true);
+    expect(
+      testUrlPattern(
+        'https://crm.localhost:3000/contacts/:id',
+        'https://crm.localhost:3000/contacts/42/edit',
+      ),
+    ).toBe(false);
+    expect(testUrlPattern('*://*.example.com/*', 'http://a.b.example.com/x?y=1')).toBe(true);
+    expect(testUrlPattern('*://*.example.com/*', 'https://example.org/')).toBe(false);
+  });
+
+  it('never matches with an invalid pattern, and reports it', () => {
+    const compiled = compileUrlPattern('https://x.test/(');
+    expect(compiled).toBeInstanceOf(Error);
+    expect((compiled as Error).message).toContain('invalid URL pattern "https://x.test/("');
+    expect(testUrlPattern('https://x.test/(', 'https://x.test/(')).toBe(false);
+  });
+
+  it('matchesUrl needs any url and no exclude', () => {
+    const match = {
+      urls: ['https://crm.test/contacts/*', 'https://crm.test/leads/*'],
+      exclude: ['https://crm.test/contacts/archived/*'],
+    };
+    expect(matchesUrl(match, 'https://crm.test/leads/1')).toBe(true);
+    expect(matchesUrl(match, 'https://crm.test/contacts/1')).toBe(true);
+    expect(matchesUrl(match, 'https://crm.test/contacts/archived/1')).toBe(false);
+    expect(matchesUrl(match, 'https://crm.test/deals/1')).toBe(false);
+    expect(matchesUrl({ urls: ['https://crm.test/*'] }, 'https://crm.test/x')).toBe(true);
+  });
+});
+
+describe('host keys', () => {
+  it('indexes a pattern by its literal host, wildcard suffix, or "*"', () => {
+    expect(hostKeyOfPattern('https://CRM.Example.com/contacts/*')).toBe('crm.example.com');
+    expect(hostKeyOfPattern('https://crm.localhost:3000/*')).toBe('crm.localhost');
+    expect(hostKeyOfPattern('*://*.Example.com/*')).toBe('*.example.com');
+    expect(hostKeyOfPattern('https://*/help')).toBe('*');
+    expect(hostKeyOfPattern('https://crm-:tenant.example.com/*')).toBe('*');
+    expect(hostKeyOfPattern('https://x.test/(')).toBe('*');
+  });
+
+  it('lists every key an aid for a URL may be indexed under', () => {
+    expect(hostKeysOfUrl('https://a.crm.example.com:8443/x?y#z')).toEqual([
+      'a.crm.example.com',
+      '*',
+      '*.crm.example.com',
+      '*.example.com',
+      '*.com',
+    ]);
+    expect(hostKeysOfUrl('http://localhost/')).toEqual(['localhost', '*']);
+    expect(hostKeysOfUrl('nonsense')).toEqual([]);
+  });
+
+  it("a URL that a pattern matches is found under that pattern's key", () => {
+    const cases: [string, string][] = [
+      ['https://crm.example.com/contacts/*', 'https://crm.example.com/contacts/1'],
+      ['*://*.example.com/*', 'https://deep.crm.example.com/'],
+      ['https://*/help', 'https://anything.test/help'],
+    ];
+    for (const [pattern, url] of cases) {
+      expect(testUrlPattern(pattern, url)).toBe(true);
+      expect(hostKeysOfUrl(url)).toContain(hostKeyOfPattern(pattern));
+    }
+  });
+});
+
+describe('redactUrl', () => {
+  it('keeps origin and path only', () => {
+    expect(redactUrl('https://crm.localhost:3000/contacts/new?email=a@b.c#notes')).toBe(
+      'https://crm.localhost:3000/contacts/new',
+    );
+    expect(redactUrl('https://user:pw@crm.test/x')).toBe('https://crm.test/x');
+    expect(redactUrl('not a url')).toBe('');
+  });
+});

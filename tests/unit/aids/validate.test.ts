@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareVersions,
+  formatProblems,
+  jsonPath,
+  parsePack,
+  parsePackText,
+} from '../../../src/aids/validate';
+
+const step = (id: string) => ({ id, text: `Step ${id}` });
+const aid = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  kind: 'checklist',
+  title: `Aid ${id}`,
+  match: { urls: ['https://crm.test/*'] },
+  steps: [step('a')],
+  ...extra,
+});
+const pack = (aids: unknown[], extra: Record<string, unknown> = {}) => ({
+  format: 1,
+  id: 'crm',
+  version: '1.0.0',
+  title: 'CRM',
+  aids,
+  ...extra,
+});
+
+function problems(input: unknown) {
+  const result = parsePack(input);
+  if (result.ok) throw new Error('expected problems');
+  return result.problems;
+}
+
+describe('jsonPath', () => {
+  it('formats zod paths as JSON paths', () => {
+    expect(jsonPath([])).toBe('');
+    expect(jsonPath(['aids', 2, 'steps', 0, 'target'])).toBe('aids[2].steps[0].target');
+    expect(jsonPath(['title'])).toBe('title');
+    expect(jsonPath([0, 'id'])).toBe('[0].id');
+  });
+});
+
+describe('parsePack', () => {
+  it('accepts a valid pack', () => {
+    const result = parsePack(pack([aid('one'), aid('two', { audience: { roles: ['sales'] } })]));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value.aids.map((a) => a.id)).toEqual(['one', 'two']);
+  });
+
+  it('reports a duplicate aid id at the second one', () => {
+    expect(problems(pack([aid('one'), aid('two'), aid('one')]))).toEqual([
+      { path: 'aids[2].id', message: 'duplicate aid id "one" (first used at aids[0])' },
+    ]);
+  });
+
+  it('reports a duplicate step id at its own path', () => {
+    expect(problems(pack([aid('one', { steps: [step('a'), step('b'), step('a')] })]))).toEqual([
+      { path: 'aids[0].steps[2].id', message: 'duplicate step id "a" (first used at steps[0])' },
+    ]);
+  });
+
+  it('reports a bad URL pattern at its path', () => {
+    const found = problems(
+      pack([
+        aid('one'),
+        aid('two', { match: { urls: ['https://crm.test/*'], exclude: ['https://crm.test/('] } }),
+      ]),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toBe('aids[1].match.exclude[0]');
+    expect(found[0]?.message).toContain('invalid URL pattern');
+  });
+
+  it('reports a bad regular expression in a completion rule', () => {
+    const steps = [
+      { id: 'a', text: 'x', done: { type: 'matches', target: { css: '#e' }, pattern: '[' } },
+    ];
+    expect(problems(pack([aid('one', { steps })]))).toEqual([
+      {
+        path: 'aids[0].steps[0].done.pattern',
+        message: expect.stringContaining('invalid regular expression'),
+      },
+    ]);
+  });
+
+  it('names unknown fields, wrong kinds and bad versions', () => {
+    const found = problems(
+      pack([aid('one', { colour: 'red' }), { ...aid('two'), kind: 'video' }], { version: '1.0' }),
+    );
+    const byPath = Object.fromEntries(found.map((p) => [p.path, p.message]));
+    expect(byPath.version).toContain('must be a version');
+    expect(byPath['aids[0]']).toBe('unknown field(s): colour');
+    expect(byPath['aids[1].kind']).toContain('(field "kind")');
+  });
+
+  it('requires a signal in a target', () => {
+    const tip = {
+      id: 't',
+      kind: 'tip',
+      title: 'T',
+      match: { urls: ['https://x.test/*'] },
+      target: {},
+      text: 'x',
+    };
+    expect(problems(pack([tip]))).toEqual([
+      { path: 'aids[0].target', message: expect.stringContaining('at least one signal') },
+    ]);
+  });
+
+  it('parsePackText reports JSON syntax errors at the document', () => {
+    const result = parsePackText('{"format": 1,');
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems[0]).toMatchObject({
+        path: '',
+        message: expect.stringMatching(/^not valid JSON/),
+      });
+    expect(parsePackText(JSON.stringify(pack([aid('x')]))).ok).toBe(true);
+  });
+});
+
+describe('formatProblems', () => {
+  it('writes one line per problem', () => {
+    const out = formatProblems([
+      { path: 'aids[0].title', message: 'must not be empty' },
+      { path: '', message: 'not valid JSON' },
+    ]);
+    expect(out).toBe('aids[0].title: must not be empty\n(document): not valid JSON');
+    expect(formatProblems([{ path: 'id', message: 'bad' }], 'crm.json')).toBe('crm.json:id: bad');
+  });
+});
+
+describe('compareVersions', () => {
+  it('compares numerically, part by part', () => {
+    expect(compareVersions('1.10.0', '1.9.0')).toBeGreaterThan(0);
+    expect(compareVersions('1.9.9', '2.0.0')).toBeLessThan(0);
+    expect(compareVersions('2.0.0', '2.0.0')).toBe(0);
+    expect(compareVersions('0.0.10', '0.0.9')).toBeGreaterThan(0);
+    expect(compareVersions('10.0.0', '9.99.99')).toBeGreaterThan(0);
+  });
+});
