@@ -1,0 +1,108 @@
+/** The sample apps' server: one port, apps chosen by the Host header. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPS, type AppServer, startAppServer } from '../../apps/server.mjs';
+import { get } from './http';
+
+describe('sample app server', () => {
+  let server: AppServer;
+  beforeAll(async () => {
+    server = await startAppServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('binds a free port and names origins per app', () => {
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.origin('crm')).toBe(`http://crm.localhost:${server.port}`);
+    expect(Object.keys(APPS).sort()).toEqual(['console', 'crm', 'hostile', 'plain', 'portal']);
+  });
+
+  it.each(Object.keys(APPS))('%s: the main page is HTML, never cached', async (app) => {
+    const res = await get(server.port, `${app}.localhost`, '/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toMatch(/^<!doctype html>/i);
+    expect(res.body).toMatch(/<title>[^<]+<\/title>/);
+  });
+
+  it('the CRM serves its app shell for client-side routes', async () => {
+    const shell = await get(server.port, 'crm.localhost', '/');
+    for (const path of [
+      '/contacts/new',
+      '/contacts/1001',
+      '/cases/5001?release=2',
+      '/no/such/route',
+    ]) {
+      const res = await get(server.port, 'crm.localhost', path);
+      expect(res.status, path).toBe(200);
+      expect(res.body, path).toBe(shell.body);
+    }
+  });
+
+  it('serves assets with their content types; a missing asset is a 404, not the shell', async () => {
+    const js = await get(server.port, 'crm.localhost', '/assets/app.js');
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    const css = await get(server.port, 'portal.localhost', '/assets/portal.css');
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    const missing = await get(server.port, 'crm.localhost', '/assets/missing.js');
+    expect(missing.status).toBe(404);
+  });
+
+  it('the portal is multi-page: each path is its own file', async () => {
+    const address = await get(server.port, 'portal.localhost', '/billing/address');
+    expect(address.status).toBe(200);
+    expect(address.body).toContain('id="postcode"');
+    const support = await get(server.port, 'portal.localhost', '/support/new');
+    expect(support.body).toContain('id="account-number"');
+    const billing = await get(server.port, 'portal.localhost', '/billing/');
+    expect(billing.status).toBe(200);
+    expect((await get(server.port, 'portal.localhost', '/nowhere')).status).toBe(404);
+  });
+
+  it('a support request POST redirects 303 to the thanks page with a reference', async () => {
+    const res = await get(server.port, 'portal.localhost', '/support/new', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'account_number=4021778316&topic=Meter+reading&description=No+reading',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/support\/thanks\?ref=SR-\d{6}$/);
+    const thanks = await get(server.port, 'portal.localhost', res.headers.location as string);
+    expect(thanks.status).toBe(200);
+    expect(thanks.body).toContain('Request received');
+  });
+
+  it('a change of address POST redirects 303; POSTs elsewhere are refused', async () => {
+    const res = await get(server.port, 'portal.localhost', '/billing/address', {
+      method: 'POST',
+      body: 'street=1+High+St',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/billing/address-updated');
+    expect((await get(server.port, 'crm.localhost', '/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('the console serves the softphone for its iframe', async () => {
+    const res = await get(server.port, 'console.localhost', '/softphone.html');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Hang up');
+  });
+
+  it('an unknown host is a 404 page', async () => {
+    const res = await get(server.port, 'intranet.localhost', '/');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect((await get(server.port, '127.0.0.1', '/')).status).toBe(404);
+  });
+
+  it('paths cannot leave the app folder', async () => {
+    for (const path of ['/../server.mjs', '/%2e%2e/server.mjs', '/..%2fserver.mjs']) {
+      const res = await get(server.port, 'portal.localhost', path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).not.toContain('startAppServer');
+    }
+  });
+});
