@@ -32,10 +32,15 @@ export const browserDeps: PopupDeps = {
   },
 };
 
+/** Tips report their one target as a "step"; only other kinds have steps to count. */
+function hasSteps(aid: AidStatus): boolean {
+  return aid.kind !== 'tip' && aid.total > 0;
+}
+
 /** "2 of 5 done, 1 skipped" for a checklist, "tip" for a tip, then "1 target not found". */
 export function summarize(aid: AidStatus): string {
   const parts: string[] = [];
-  if (aid.kind === 'checklist' || aid.total > 0) {
+  if (hasSteps(aid)) {
     parts.push(`${aid.done} of ${aid.total} done`);
     if (aid.skipped) parts.push(`${aid.skipped} skipped`);
   } else parts.push(aid.kind);
@@ -98,12 +103,15 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
 
   const toggle = async (next: boolean) => {
     if (!host) return;
+    // The switch moves at once; if the background refuses, it moves back.
+    setState({ ...state, paused: next });
     setBusy(true);
     setError(null);
     try {
       await deps.setPaused(host, next);
       await load();
     } catch (e) {
+      setState({ ...state, paused: !next });
       setError(`Could not change the setting: ${(e as Error).message}`);
     } finally {
       setBusy(false);
@@ -130,7 +138,7 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
                 <span class="title">{aid.title}</span>
                 {' — '}
                 <span class="summary">{summarize(aid)}</span>
-                {aid.total > 0 && (
+                {hasSteps(aid) && (
                   <progress value={aid.done + aid.skipped} max={aid.total} aria-hidden="true" />
                 )}
               </li>
