@@ -3,7 +3,8 @@
  * extension for each test, and helpers that read what the background stored and find the
  * overlay the way a person sees it (roles and names; locators pierce its open shadow root).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,7 @@ import {
   type Worker,
 } from '@playwright/test';
 import {
+  EXTENSION_DIR,
   extensionIdOf,
   extensionWorker,
   launchWithExtension,
@@ -29,7 +31,7 @@ import {
 import type { Progress, StoredEvent } from '../../src/protocol/messages';
 
 export type { Progress, StoredEvent, Table };
-export { expect };
+export { expect, registeredScripts };
 
 export type AppName = 'crm' | 'portal' | 'console' | 'hostile' | 'plain';
 
@@ -58,6 +60,7 @@ interface Fixtures {
 
 interface WorkerFixtures {
   appServer: AppServer;
+  extensionPath: string;
 }
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
@@ -74,10 +77,32 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
+  // A copy of the built extension, taken once: a rebuild while tests run cannot pull the
+  // files from under the browser.
+  extensionPath: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from this pattern.
+    async ({}, use) => {
+      const manifest = join(EXTENSION_DIR, 'manifest.json');
+      // A build that is running right now empties the directory for a few seconds.
+      await expect
+        .poll(() => existsSync(manifest), {
+          timeout: 60_000,
+          message: `No built extension in ${EXTENSION_DIR}: run \`npx wxt build\` first.`,
+        })
+        .toBe(true);
+      const dir = await mkdtemp(join(tmpdir(), 'inflow-ext-'));
+      const ext = join(dir, 'chrome-mv3');
+      await cp(EXTENSION_DIR, ext, { recursive: true });
+      await use(ext);
+      await rm(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+
   // A fresh profile per test: no progress or events leak from one test into the next.
-  context: async ({ headless }, use, testInfo) => {
+  context: async ({ headless, extensionPath }, use, testInfo) => {
     const dir = await mkdtemp(join(tmpdir(), 'inflow-e2e-'));
-    const context = await launchWithExtension(dir, { headless });
+    const context = await launchWithExtension(dir, { headless, ext: extensionPath });
     const log: string[] = [];
     const stamp = () => new Date().toISOString().slice(11, 23);
     // Console output of pages and the background, attached to a failing test.
@@ -230,14 +255,14 @@ export function checklist(page: Page, title: string): Locator {
 
 /** A step's checkbox; its accessible name is the step's plain text. */
 export function stepBox(list: Locator, text: string | RegExp): Locator {
-  return list.getByRole('checkbox', { name: text });
+  return list.getByRole('checkbox', { name: text, exact: true });
 }
 
 /** A step's list item (checkbox, state line and buttons). */
 export function step(list: Locator, text: string | RegExp): Locator {
   return list
     .getByRole('listitem')
-    .filter({ has: list.page().getByRole('checkbox', { name: text }) });
+    .filter({ has: list.page().getByRole('checkbox', { name: text, exact: true }) });
 }
 
 /** The overlay's live region. */
