@@ -79,8 +79,8 @@ describe('handleMessage: senders', () => {
     expect(await handleMessage(lookupMsg, { id: EXT_ID, url: PAGE }, deps)).toEqual(refused);
     const fileTab = {
       id: EXT_ID,
-      url: 'file:///tmp/x.html',
-      tab: { id: 1, url: 'file:///tmp/x.html' },
+      url: 'file:///page.html',
+      tab: { id: 1, url: 'file:///page.html' },
     };
     expect(await handleMessage(lookupMsg, fileTab, deps)).toEqual(refused);
     // The tab URL is used when the sender has none.
