@@ -4,7 +4,7 @@
  * stored, sent or recorded.
  */
 import type { Completion, DomCondition, Target } from './schema';
-import type { Resolution } from './target';
+import { isRendered, type Resolution } from './target';
 import { testUrlPattern } from './url-match';
 
 export type Resolve = (target: Target) => Resolution;
@@ -66,7 +66,8 @@ export function completionHolds(
   if (el) memory.seen = true;
   switch (done.type) {
     case 'appears':
-      return el !== null;
+      // Appearing means on screen: an element that exists but is hidden has not appeared.
+      return el !== null && isRendered(el);
     case 'disappears':
       // Only counts once the element has been seen: never-present is not "disappeared".
       return el === null && memory.seen;

@@ -49,9 +49,12 @@ export function parseInline(src: string): Inline[] {
         continue;
       }
     }
-    if (ch === '*' || ch === '_') {
+    // _emphasis_ only at word edges, so snake_case names stay literal.
+    const wordEdge = ch !== '_' || !/\w/.test(src[i - 1] ?? '');
+    if ((ch === '*' || ch === '_') && wordEdge) {
       const end = src.indexOf(ch, i + 1);
-      if (end > i + 1 && src[i + 1] !== ' ') {
+      const closes = ch !== '_' || !/\w/.test(src[end + 1] ?? '');
+      if (end > i + 1 && src[i + 1] !== ' ' && closes) {
         flush();
         out.push({ t: 'em', c: parseInline(src.slice(i + 1, end)) });
         i = end + 1;

@@ -21,15 +21,22 @@ export interface Resolution {
   ambiguous: boolean;
 }
 
-/** How much each satisfied signal counts; order breaks ties when naming `foundBy`. */
+/**
+ * How much each satisfied signal counts. A CSS selector is the most brittle signal (generated
+ * class names, moved nodes), so two agreeing semantic signals (role and name, label) outweigh
+ * a selector that now points somewhere else.
+ */
 const WEIGHTS: Record<Exclude<Signal, 'within'>, number> = {
-  css: 4,
+  css: 2,
   attrs: 3,
   label: 3,
-  name: 2,
+  name: 3,
   role: 1,
   text: 2,
 };
+
+/** The order in which a satisfied signal is named as the one that found the element. */
+const FOUND_BY_ORDER = ['css', 'attrs', 'label', 'name', 'role', 'text'] as const;
 
 /** Selectors for the implicit ARIA roles targets most often use. */
 const IMPLICIT_ROLE: Record<string, string> = {
@@ -102,11 +109,13 @@ function cssAttr(name: string, value: string): string {
 
 /** True if the element takes up space on screen (display:none and detached elements do not). */
 export function isRendered(el: Element): boolean {
-  return el.isConnected && el.getClientRects().length > 0;
+  if (!el.isConnected) return false;
+  if (typeof el.checkVisibility === 'function') return el.checkVisibility();
+  return el.getClientRects().length > 0;
 }
 
-/** Collects the elements any signal points at, cheapest signals first. */
-function candidates(target: Target, scope: ParentNode): Set<Element> {
+/** Elements the cheap, specific signals point at: css, attrs and label. */
+function directCandidates(target: Target, scope: ParentNode): Set<Element> {
   const found = new Set<Element>();
   const add = (els: Iterable<Element>) => {
     for (const el of els) found.add(el);
@@ -124,18 +133,31 @@ function candidates(target: Target, scope: ParentNode): Set<Element> {
         if (control) found.add(control);
       }
     }
-    add(safeQueryAll(scope, cssAttr('aria-label', target.label)));
+    add(safeQueryAll(scope, `${cssAttr('aria-label', target.label).slice(0, -1)} i]`));
   }
-  if (found.size === 0 && target.role) {
-    const implicit = IMPLICIT_ROLE[target.role];
-    const selector = implicit
-      ? `${implicit},[role="${target.role}"]`
-      : cssAttr('role', target.role);
-    add(safeQueryAll(scope, selector));
+  return found;
+}
+
+const NAMED = 'input,select,textarea,button,a[href],summary,[role],[aria-label],[aria-labelledby]';
+const TEXTUAL = 'button,a,label,h1,h2,h3,h4,h5,h6,li,td,th,span,p,div,strong,em';
+
+/** Elements found by scanning: by role (and name), or by visible text. Costlier. */
+function scannedCandidates(target: Target, scope: ParentNode): Set<Element> {
+  const found = new Set<Element>();
+  if (target.role || target.name) {
+    const implicit = target.role ? IMPLICIT_ROLE[target.role] : undefined;
+    const selector = target.role
+      ? implicit
+        ? `${implicit},${cssAttr('role', target.role)}`
+        : cssAttr('role', target.role)
+      : NAMED;
+    for (const el of safeQueryAll(scope, selector)) {
+      if (!target.name || nameMatches(el, target.name)) found.add(el);
+    }
   }
-  if (found.size === 0 && target.text) {
-    // Text alone: the deepest elements containing it, among common interactive/text tags.
-    for (const el of safeQueryAll(scope, 'button,a,label,h1,h2,h3,h4,li,td,th,span,p,div')) {
+  if (target.text) {
+    // The deepest elements containing the text.
+    for (const el of safeQueryAll(scope, TEXTUAL)) {
       if (
         textMatches(el, target.text) &&
         !Array.from(el.children).some((c) => textMatches(c, target.text!))
@@ -177,36 +199,35 @@ export function resolveTarget(
     if (within) scope = within;
     else failed.push('within');
   }
-  let best: {
-    el: Element;
-    score: number;
-    met: Signal[];
-    failed: Signal[];
-    rendered: boolean;
-  } | null = null;
-  let ties = 0;
-  for (const el of candidates(target, scope)) {
-    const a = assess(el, target);
-    if (a.score === 0) continue;
-    const rendered = isRendered(el);
-    const better =
-      !best || a.score > best.score || (a.score === best.score && rendered && !best.rendered);
-    if (better) {
-      ties = best && a.score === best.score && rendered === best.rendered ? ties : 0;
-      best = { el, ...a, rendered };
-    } else if (a.score === best!.score && rendered === best!.rendered) {
-      ties++;
+  type Best = { el: Element; score: number; met: Signal[]; failed: Signal[]; rendered: boolean };
+  const pick: { best: Best | null; ties: number } = { best: null, ties: 0 };
+  const seen = new Set<Element>();
+  const consider = (pool: Iterable<Element>) => {
+    for (const el of pool) {
+      if (seen.has(el)) continue;
+      seen.add(el);
+      const a = assess(el, target);
+      if (a.score === 0) continue;
+      const rendered = isRendered(el);
+      const b = pick.best;
+      if (!b || a.score > b.score || (a.score === b.score && rendered && !b.rendered)) {
+        pick.best = { el, ...a, rendered };
+        pick.ties = 0;
+      } else if (a.score === b.score && rendered === b.rendered) {
+        pick.ties++;
+      }
     }
-  }
+  };
+  consider(directCandidates(target, scope));
+  // Scan by role, name and text only when the specific signals did not find an element that
+  // satisfies every signal: a renamed id or a selector that now hits the wrong element.
+  if (!pick.best || pick.best.failed.length > 0) consider(scannedCandidates(target, scope));
+  const { best, ties } = pick;
   if (!best) {
-    const given = (['css', 'attrs', 'label', 'role', 'name', 'text'] as const).filter(
-      (s) => target[s] !== undefined,
-    );
+    const given = FOUND_BY_ORDER.filter((s) => target[s] !== undefined);
     return { element: null, foundBy: null, failed: [...failed, ...given], ambiguous: false };
   }
-  const foundBy = [...best.met].sort(
-    (a, b) => WEIGHTS[b as keyof typeof WEIGHTS] - WEIGHTS[a as keyof typeof WEIGHTS],
-  )[0]!;
+  const foundBy = FOUND_BY_ORDER.find((sig) => best.met.includes(sig)) ?? null;
   return { element: best.el, foundBy, failed: [...failed, ...best.failed], ambiguous: ties > 0 };
 }
 

@@ -369,6 +369,11 @@ function ChecklistView({ c }: { c: ChecklistController }) {
           <span aria-hidden="true">{c.collapsed ? '▸' : '▾'}</span>
         </button>
       </div>
+      {c.aid.description && (
+        <div class="description">
+          <Markdown text={c.aid.description} />
+        </div>
+      )}
       <p class="progress-line">
         {status.done} of {status.total} done
         {status.skipped ? `, ${status.skipped} skipped` : ''}

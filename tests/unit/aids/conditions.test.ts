@@ -75,3 +75,13 @@ describe('conditions', () => {
     );
   });
 });
+
+describe('appears', () => {
+  it('needs the element on screen, not just in the DOM', () => {
+    document.body.innerHTML = '<div id="banner" style="display:none">Saved</div>';
+    const done = { type: 'appears' as const, target: { css: '#banner' } };
+    expect(completionHolds(done, resolve, '', fresh())).toBe(false);
+    document.getElementById('banner')!.style.display = 'block';
+    expect(completionHolds(done, resolve, '', fresh())).toBe(true);
+  });
+});

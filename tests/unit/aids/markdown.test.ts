@@ -29,3 +29,13 @@ describe('markdown subset', () => {
     expect(plainText('Enter the **email** address')).toBe('Enter the email address');
   });
 });
+
+describe('markdown subset and identifiers', () => {
+  it('keeps snake_case names literal', () => {
+    expect(plainText('Fill first_name and last_name')).toBe('Fill first_name and last_name');
+    expect(parseInline('_really_ important')[0]).toEqual({
+      t: 'em',
+      c: [{ t: 'text', v: 'really' }],
+    });
+  });
+});

@@ -74,3 +74,21 @@ describe('resolveTarget', () => {
     expect(r.element?.parentElement?.id).toBe('b');
   });
 });
+
+describe('resolveTarget when the page changed', () => {
+  it('finds the right element when the css selector now hits another one', () => {
+    document.body.innerHTML = `
+      <label for="a">Phone</label><input id="a" class="field">
+      <button class="field">Save contact</button>`;
+    const r = resolveTarget({ css: 'button.field', role: 'textbox', name: 'Phone' });
+    expect(r.element?.id).toBe('a');
+    expect(r.failed).toEqual(['css']);
+  });
+
+  it('finds an element by accessible name alone', () => {
+    document.body.innerHTML = `<button aria-label="Close case">x</button><button>Other</button>`;
+    expect(resolveTarget({ name: 'close case' }).element?.getAttribute('aria-label')).toBe(
+      'Close case',
+    );
+  });
+});
