@@ -61,6 +61,8 @@ const SAMPLES: Record<string, Sample> = {
     paths: ['/'],
     not: ['/softphone.html'],
   },
+  'legacy-intranet/handover-note': { app: 'hostile', paths: ['/'], not: ['/other'] },
+  'legacy-intranet/note-tip': { app: 'hostile', paths: ['/'], not: ['/other'] },
   'contact-centre-console/disposition-help': {
     app: 'console',
     paths: ['/'],
@@ -125,7 +127,7 @@ describe('bundled packs', () => {
   const packs = readPacks();
 
   it('there is a pack for each app with aids', () => {
-    expect(packs.map((p) => p.dir).sort()).toEqual(['console', 'crm', 'portal']);
+    expect(packs.map((p) => p.dir).sort()).toEqual(['console', 'crm', 'hostile', 'portal']);
   });
 
   it.each(packs.map((p) => [p.dir, p.data] as const))('aids/%s/pack.json validates', (_, data) => {
