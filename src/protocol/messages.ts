@@ -99,7 +99,9 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event.record'), event: EventInput }).strict(),
   z.object({ type: z.literal('progress.reset'), aidKey: AidKey }).strict(),
   z.object({ type: z.literal('site.status'), host: z.string().max(255) }).strict(),
-  z.object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() }).strict(),
+  z
+    .object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() })
+    .strict(),
 ]);
 
 /** Requests that the content script answers. */
