@@ -149,7 +149,12 @@ async function main() {
     '--exclude=tests/e2e/**',
   ]);
   const unit = unitTotals(readJson(UNIT_REPORT));
-  results.push({ name: 'unit', code: unitCode, totals: unit, crash: unit ? null : 'no report' });
+  results.push({
+    name: 'unit',
+    code: unitCode,
+    totals: unit,
+    crash: unit ? null : 'crashed: no report',
+  });
 
   heading('end-to-end tests (playwright)');
   rmSync(E2E_REPORT, { force: true });
@@ -159,10 +164,10 @@ async function main() {
   else if (!(await ensureChromium())) e2eCrash = 'not run: no Chromium';
   else {
     e2eCode = await run(bin('playwright'), ['test']);
-    if (!existsSync(E2E_REPORT)) e2eCrash = 'no report';
+    if (!existsSync(E2E_REPORT)) e2eCrash = 'crashed: no report';
   }
   const e2e = e2eCrash ? null : e2eTotals(readJson(E2E_REPORT));
-  if (!e2eCrash && !e2e) e2eCrash = 'unreadable report';
+  if (!e2eCrash && !e2e) e2eCrash = 'crashed: unreadable report';
   results.push({ name: 'e2e', code: e2eCode, totals: e2e, crash: e2eCrash });
 
   heading('summary');
@@ -173,7 +178,7 @@ async function main() {
   }
   for (const r of results) {
     if (!r.totals) {
-      console.log(`${r.name}: did not run (${r.crash}; exit ${r.code})`);
+      console.log(`${r.name}: ${r.crash}${r.code ? ` (exit ${r.code})` : ''}`);
       // The build failure is already counted; a runner that could not run counts once.
       if (!(r.name === 'e2e' && buildCode !== 0)) total.failed += 1;
       continue;

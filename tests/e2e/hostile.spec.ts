@@ -4,12 +4,18 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { seriousViolations } from './axe';
-import { expect, overlay, panel, test } from './fixtures';
+import { expect, overlay, panel, registeredScripts, test } from './fixtures';
 
 test('on a hostile page the overlay stays legible and on top', async ({
   page,
   appServer,
+  serviceWorker,
 }, testInfo) => {
+  const matches = (await registeredScripts(serviceWorker)).flatMap((s) => s.matches ?? []);
+  expect(
+    matches.some((m) => m.includes('hostile.localhost') || m === '<all_urls>'),
+    `a bundled aid must match hostile.localhost (overlay registered on ${matches.join(', ')})`,
+  ).toBe(true);
   await page.goto(`${appServer.origin('hostile')}/`);
   const side = panel(page);
   await expect(side).toBeVisible({ timeout: 10_000 });
