@@ -3,7 +3,7 @@
  * background cannot take them (a worker waking up, an extension update). The background
  * makes them durable; this queue only bridges the gap.
  */
-import { askBackground } from '../protocol/client';
+import { askBackground, Refused } from '../protocol/client';
 import type { EventInput } from '../protocol/messages';
 
 const RETRY_MS = [200, 1000, 3000, 10000, 30000];
@@ -31,7 +31,8 @@ export function createOutbox(
           await deliver(event);
           break;
         } catch (e) {
-          if (attempt >= RETRY_MS.length) {
+          // A refusal is final (the background said why); anything else is the channel.
+          if (e instanceof Refused || attempt >= RETRY_MS.length) {
             console.warn('[inflow] could not record event', event.type, e);
             break;
           }

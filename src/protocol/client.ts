@@ -12,9 +12,14 @@ import type {
 
 type RequestOf<U, T> = Extract<U, { type: T }>;
 
+/** The receiver answered and refused the request: sending it again will not help. */
+export class Refused extends Error {
+  override name = 'Refused';
+}
+
 function unwrap<T>(response: unknown, what: string): T {
   if (response && typeof response === 'object' && 'error' in response) {
-    throw new Error(`${what}: ${String((response as { error: unknown }).error)}`);
+    throw new Refused(`${what}: ${String((response as { error: unknown }).error)}`);
   }
   if (response === undefined) throw new Error(`${what}: no answer`);
   return response as T;

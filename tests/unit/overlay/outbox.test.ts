@@ -29,3 +29,21 @@ describe('outbox', () => {
     expect(outbox.pending()).toBe(0);
   });
 });
+
+describe('outbox refusals', () => {
+  it('does not retry an event the background refused, and goes on with the next', async () => {
+    const { Refused } = await import('../../../src/protocol/client');
+    const attempts: string[] = [];
+    const outbox = createOutbox(
+      async (e) => {
+        attempts.push(e.stepId!);
+        if (e.stepId === 'bad') throw new Refused('event.record: unknown aid');
+      },
+      async () => {},
+    );
+    outbox.send(event('bad'));
+    outbox.send(event('good'));
+    await outbox.drain();
+    expect(attempts).toEqual(['bad', 'good']);
+  });
+});
