@@ -1,0 +1,462 @@
+/**
+ * `npm run bench`: what the extension costs a page, and how fast it answers.
+ *
+ *   1. size: gzipped (level 9) size of what a page loads (the registered overlay script and
+ *      its CSS), against a well-known tour library bundled with esbuild;
+ *   2. main-thread time added to a page without aids and to the sample CRM (CDP Performance
+ *      metrics, with the extension versus without it);
+ *   3. time from DOMContentLoaded to the first aid on screen, warm and cold service worker;
+ *   4. lookup() with 10,000 aids in a real IndexedDB, against a naive full scan.
+ *
+ * Prints one table (metric | value | target | peer/baseline | verdict) and writes every raw
+ * figure to artifacts/bench.json. Exits 0 when everything was measured, whether or not the
+ * targets were met; exits 1 when a measurement itself failed.
+ *
+ *   npm run bench [-- --quick] [-- --no-build | --ext DIR] [-- --fetch-peer] [-- --n 15]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launch, waitForBackground } from '../bench/browser.mjs';
+import { measureFirstAid } from '../bench/first-aid.mjs';
+import { measureLookup } from '../bench/lookup.mjs';
+import { measurePage, pickTimeDomain } from '../bench/main-thread.mjs';
+import {
+  DEFAULT_PEER,
+  overlaySize,
+  PEER_PREFIX,
+  peerSize,
+  staticOverlayFiles,
+} from '../bench/size.mjs';
+import { kib, ms, shift, summarize } from '../bench/stats.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUILD_DIR = resolve(ROOT, 'artifacts/bench/build/chrome-mv3');
+const JSON_OUT = resolve(ROOT, 'artifacts/bench.json');
+
+const TARGETS = { sizeBytes: 30 * 1024, firstAidMs: 100, lookupMs: 1 };
+
+function parseArgs(argv) {
+  const o = { build: true, ext: null, quick: false, fetchPeer: false, n: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--no-build') o.build = false;
+    else if (a === '--quick') o.quick = true;
+    else if (a === '--fetch-peer') o.fetchPeer = true;
+    else if (a === '--ext') {
+      o.ext = resolve(argv[++i] ?? '');
+      o.build = false;
+    } else if (a === '--n') o.n = Number(argv[++i]);
+    else if (a === '--help' || a === '-h') {
+      console.log(
+        'usage: npm run bench [-- --quick] [-- --no-build | --ext DIR] [-- --fetch-peer] [-- --n N]\n' +
+          '  --no-build    measure the last bench build (artifacts/bench/build) instead of building\n' +
+          '  --ext DIR     measure a built extension, e.g. .output/chrome-mv3\n' +
+          `  --fetch-peer  install ${DEFAULT_PEER} into artifacts/bench/peer as the size peer\n` +
+          '  --quick       fewer samples (a smoke run, not figures to quote)\n' +
+          '  --n N         page loads per measured series (default 15)',
+      );
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (o.n !== null && !(Number.isInteger(o.n) && o.n >= 3))
+    throw new Error('--n must be an integer >= 3');
+  return o;
+}
+
+function run(cmd, args, what) {
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
+    throw new Error(`${what} failed (exit ${r.status ?? r.signal}):\n${out || r.error?.message}`);
+  }
+  return r.stdout;
+}
+
+function build() {
+  const wxt = resolve(ROOT, 'node_modules/.bin/wxt');
+  run(wxt, ['build', '-c', 'bench/wxt.config.ts'], '`wxt build` (into artifacts/bench/build)');
+  return BUILD_DIR;
+}
+
+/** Installs the size peer outside the project's dependencies (artifacts/ is not committed). */
+async function fetchPeer() {
+  await mkdir(PEER_PREFIX, { recursive: true });
+  const pkg = resolve(PEER_PREFIX, 'package.json');
+  if (!existsSync(pkg)) await writeFile(pkg, '{ "name": "bench-peer", "private": true }\n');
+  run(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      PEER_PREFIX,
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--no-package-lock',
+      DEFAULT_PEER,
+    ],
+    `npm install ${DEFAULT_PEER}`,
+  );
+  return { installed: DEFAULT_PEER };
+}
+
+async function startApps() {
+  const url = pathToFileURL(resolve(ROOT, 'tests/apps/server.mjs')).href;
+  const { startAppServer } = await import(url);
+  return startAppServer({ port: 0 });
+}
+
+const log = (s) => process.stderr.write(`[bench] ${s}\n`);
+
+/** Runs one section; a failure is recorded and reported, and the run goes on. */
+async function section(results, name, fn, into = results, prefix = '') {
+  const t0 = Date.now();
+  log(`${prefix}${name}…`);
+  try {
+    into[name] = await fn();
+  } catch (e) {
+    results.errors.push({ section: `${prefix}${name}`, message: e?.stack ?? String(e) });
+    log(`${prefix}${name} FAILED: ${e?.message ?? e}`);
+  }
+  results.seconds[`${prefix}${name}`] = (Date.now() - t0) / 1000;
+}
+
+function pct(n, d) {
+  return d ? `${n}/${d}` : 'n/a';
+}
+
+const signed = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}` : 'n/a');
+const range = (a, b) => `${ms(a)}–${ms(b)}`;
+
+/** A verdict on "with minus without": noise if the middle half of the differences spans 0. */
+function addedVerdict(d) {
+  if (!Number.isFinite(d.median)) return 'n/a';
+  if (d.p25 <= 0 && d.p75 >= 0) return 'no measurable difference';
+  return d.median > 0 ? `measurable: adds ${ms(d.median)}` : `measurable: ${ms(d.median)} less`;
+}
+
+function mainThreadRows(name, page, expectOverlay) {
+  const rows = [];
+  if (!page) return rows;
+  for (const [key, label] of [
+    ['taskMs', 'task'],
+    ['scriptMs', 'script'],
+  ]) {
+    const w = summarize(page.with.map((s) => s[key]));
+    const wo = summarize(page.without.map((s) => s[key]));
+    const d = page.added[key];
+    rows.push([
+      `main thread ${label}, ${name}`,
+      `${signed(d.median)} (with ${ms(w.median)}, p25–p75 ${range(w.p25, w.p75)})`,
+      expectOverlay ? 'report' : 'no measurable difference',
+      `without: ${ms(wo.median)}, p25–p75 ${range(wo.p25, wo.p75)}; diff p25–p75 ${signed(d.p25)}…${signed(d.p75)}`,
+      addedVerdict(d),
+    ]);
+  }
+  const seen = page.with.filter((s) => s.overlay).length;
+  const seenWithout = page.without.filter((s) => s.overlay).length;
+  const ok = expectOverlay ? seen === page.with.length : seen === 0;
+  rows.push([
+    `<inflow-overlay> on ${name}`,
+    `${seen ? 'yes' : 'no'} (${pct(seen, page.with.length)} loads)`,
+    expectOverlay ? 'yes' : 'no',
+    `without extension: ${pct(seenWithout, page.without.length)}`,
+    ok && seenWithout === 0 ? 'as expected' : 'UNEXPECTED',
+  ]);
+  return rows;
+}
+
+function firstAidRow(label, s, other, otherLabel) {
+  const shown = s.samples.filter((x) => x.asideMs !== null).length;
+  const met = s.stats.median <= TARGETS.firstAidMs;
+  const p90met = s.stats.p90 <= TARGETS.firstAidMs;
+  return [
+    `first aid after DCL, ${label}`,
+    `median ${ms(s.stats.median)}, p90 ${ms(s.stats.p90)} (${pct(shown, s.samples.length)} shown)`,
+    `≤ ${TARGETS.firstAidMs} ms`,
+    `${otherLabel}: median ${ms(other.stats.median)}, p90 ${ms(other.stats.p90)}`,
+    shown < s.samples.length
+      ? 'MISSED (not always shown)'
+      : met && p90met
+        ? 'met'
+        : met
+          ? 'median met, p90 missed'
+          : 'MISSED',
+  ];
+}
+
+function table(rows) {
+  const head = ['metric', 'value', 'target', 'peer/baseline', 'verdict'];
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join(' | ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const n = opts.n ?? (opts.quick ? 5 : 15);
+  const cfg = {
+    mainThread: { n, warmup: opts.quick ? 1 : 2, settleMs: 2000 },
+    reducedMotion: { n: Math.max(3, Math.ceil(n / 2)), warmup: 1 },
+    firstAid: { n, warmup: 3 },
+    lookup: { count: opts.quick ? 60 : 200, naiveEvery: opts.quick ? 20 : 10, warmup: 20 },
+  };
+  const results = {
+    startedAt: new Date().toISOString(),
+    config: cfg,
+    machine: { cores: cpus().length, loadavgBefore: loadavg() },
+    errors: [],
+    seconds: {},
+  };
+  const started = Date.now();
+  const closers = [];
+  const ext = opts.ext ?? BUILD_DIR;
+
+  try {
+    if (opts.fetchPeer) await section(results, 'fetchPeer', fetchPeer);
+    if (opts.build) {
+      await section(results, 'build', async () => ({ dir: relative(ROOT, build()) }));
+      if (!results.build) throw new Error('the build failed; nothing to measure');
+    }
+    if (!existsSync(resolve(ext, 'manifest.json'))) {
+      throw new Error(`no built extension in ${relative(ROOT, ext) || ext}`);
+    }
+    results.extension = relative(ROOT, ext);
+
+    const apps = await startApps();
+    closers.push(() => apps.close());
+    const urls = { plain: `${apps.origin('plain')}/`, crm: `${apps.origin('crm')}/contacts/new` };
+    results.urls = { plain: '/ (plain)', crm: '/contacts/new (crm)' };
+
+    const withExt = await launch({ ext });
+    closers.push(() => withExt.close());
+    const bg = await waitForBackground(withExt.context);
+    const extensionId = new URL(bg.worker.url()).host;
+    const registered = bg.overlay;
+    results.registration = registered
+      ? { js: registered.js, css: registered.css ?? [], matches: registered.matches }
+      : null;
+    const ua = await withExt.context.pages()[0]?.evaluate(() => navigator.userAgent);
+    results.machine.browser = /(?:Headless)?Chrome\/[\d.]+/.exec(ua ?? '')?.[0] ?? ua;
+
+    await section(results, 'size', async () => {
+      const files = registered
+        ? [...(registered.js ?? []), ...(registered.css ?? [])]
+        : staticOverlayFiles(ext);
+      const overlay = overlaySize(ext, files);
+      return {
+        overlay,
+        filesFrom: registered ? 'registered content script' : 'build',
+        peer: await peerSize(),
+      };
+    });
+
+    const without = await launch();
+    closers.push(() => without.close());
+    const contexts = { with: withExt.context, without: without.context };
+    const timeDomain = await pickTimeDomain(without.context);
+    cfg.mainThread.timeDomain = timeDomain;
+    results.mainThread = {};
+    // crmReducedMotion is a diagnostic: the same page with prefers-reduced-motion, which
+    // turns the overlay's animations off, so the table can tell their cost from the rest.
+    const series = [
+      ['plain', urls.plain, cfg.mainThread],
+      ['crm', urls.crm, cfg.mainThread],
+      [
+        'crmReducedMotion',
+        urls.crm,
+        { ...cfg.mainThread, ...cfg.reducedMotion, reducedMotion: true },
+      ],
+    ];
+    for (const [name, url, o] of series) {
+      await section(
+        results,
+        name,
+        async () => {
+          const page = await measurePage(contexts, url, { ...o, timeDomain });
+          const added = {};
+          for (const key of ['taskMs', 'scriptMs', 'compileMs', 'layoutMs', 'styleMs', 'otherMs']) {
+            added[key] = shift(
+              page.with.map((s) => s[key]),
+              page.without.map((s) => s[key]),
+            );
+          }
+          return { ...page, added };
+        },
+        results.mainThread,
+        'mainThread.',
+      );
+    }
+
+    await section(results, 'firstAid', async () => {
+      const r = await measureFirstAid(withExt.context, urls.crm, { ...cfg.firstAid, extensionId });
+      const stats = (xs) => summarize(xs.map((x) => x.asideMs ?? Number.NaN));
+      if (!r.warm.some((x) => x.shown)) throw new Error('the CRM checklist never appeared');
+      return {
+        stopMethod: r.stopMethod,
+        notCold: r.notCold,
+        warm: {
+          stats: stats(r.warm),
+          host: summarize(r.warm.map((x) => x.hostMs ?? Number.NaN)),
+          samples: r.warm,
+        },
+        cold: {
+          stats: stats(r.cold),
+          host: summarize(r.cold.map((x) => x.hostMs ?? Number.NaN)),
+          samples: r.cold,
+        },
+      };
+    });
+
+    await section(results, 'lookup', () => measureLookup(without.context, cfg.lookup));
+  } catch (e) {
+    results.errors.push({ section: 'setup', message: e?.stack ?? String(e) });
+    log(`FAILED: ${e?.message ?? e}`);
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  }
+  results.machine.loadavgAfter = loadavg();
+  results.seconds.total = (Date.now() - started) / 1000;
+
+  // The table.
+  const rows = [];
+  const { size, mainThread, firstAid, lookup } = results;
+  if (size) {
+    const o = size.overlay;
+    const p = size.peer;
+    rows.push([
+      'size a page loads (gzip -9)',
+      `${o.gzip.toLocaleString('en')} B = ${kib(o.gzip)} (${o.files.map((f) => f.file.split('/').pop()).join(' + ')}; raw ${kib(o.bytes)})`,
+      `< 30 KB (${TARGETS.sizeBytes.toLocaleString('en')} B)`,
+      p.skipped
+        ? `peer skipped: ${p.skipped}`
+        : `${p.name}, min JS+CSS: ${p.gzip.toLocaleString('en')} B = ${kib(p.gzip)} (${(o.gzip / p.gzip).toFixed(1)}×)`,
+      o.gzip < 30_000 ? 'met' : o.gzip < TARGETS.sizeBytes ? 'met in KiB, not in kB' : 'MISSED',
+    ]);
+  }
+  rows.push(...mainThreadRows('plain (no aids)', mainThread?.plain, false));
+  rows.push(...mainThreadRows('CRM /contacts/new', mainThread?.crm, true));
+  const rm = mainThread?.crmReducedMotion;
+  if (rm?.added) {
+    const d = rm.added.taskMs;
+    const full = mainThread?.crm?.added?.taskMs.median;
+    rows.push([
+      'main thread task, CRM, reduced motion',
+      `${signed(d.median)} (${rm.with.length} loads per side)`,
+      'report (diagnostic)',
+      `diff p25–p75 ${signed(d.p25)}…${signed(d.p75)}`,
+      Number.isFinite(full)
+        ? `animations account for ≈ ${ms(full - d.median)} of the CRM figure`
+        : addedVerdict(d),
+    ]);
+  }
+  if (firstAid) {
+    rows.push(firstAidRow('warm worker', firstAid.warm, firstAid.cold, 'cold'));
+    rows.push(
+      firstAidRow(`cold worker (${firstAid.stopMethod})`, firstAid.cold, firstAid.warm, 'warm'),
+    );
+  }
+  if (lookup) {
+    const l = lookup.lookup;
+    rows.push([
+      `lookup(), ${lookup.store.aids.toLocaleString('en')} aids / ${lookup.store.hosts} hosts`,
+      `median ${ms(l.median)}, p95 ${ms(l.p95)} (${lookup.urls} URLs: ${lookup.hits} hits, ${lookup.misses} misses)`,
+      `< ${TARGETS.lookupMs} ms`,
+      `naive full scan: median ${ms(lookup.naive.median)}, p95 ${ms(lookup.naive.p95)} (${lookup.naive.urls} URLs)`,
+      l.median < TARGETS.lookupMs
+        ? l.p95 < TARGETS.lookupMs
+          ? 'met'
+          : 'median met, p95 missed'
+        : 'MISSED',
+    ]);
+  }
+
+  console.log(table(rows));
+
+  // Where the time goes, for the rows above.
+  const notes = [];
+  if (lookup) {
+    const mp = (x) => `${ms(x.median)} / ${ms(x.p95)}`;
+    notes.push(
+      `lookup breakdown (median / p95): same URLs again (patterns compiled) ${mp(lookup.lookupRepeat)}; ` +
+        `store part only (the hostKeys queries in one read transaction) ${mp(lookup.storeOnly)}; ` +
+        `matching only (URL rules, audience, sort over the candidates) ${mp(lookup.matchOnly)}; ` +
+        `one empty read transaction ${mp(lookup.emptyTransaction)}; ` +
+        `candidate rows per URL: median ${lookup.candidateRows.median}; first lookup after opening ${ms(lookup.firstLookupMs)}`,
+    );
+    notes.push(
+      `lookup peer: naive scan without the read (rows in memory, patterns compiled) ${mp(lookup.memoryScan)}; ` +
+        `installing ${lookup.store.packs} packs (${lookup.store.aids} aids, ${lookup.store.hostKeys} index keys) took ${ms(lookup.store.installMs)}; ` +
+        `timer resolution ${lookup.crossOriginIsolated ? '5 µs (cross-origin isolated)' : '100 µs'}; ` +
+        (lookup.mismatches.length
+          ? `${lookup.mismatches.length} URLs where lookup() and the scan DISAGREE`
+          : 'lookup() and the scan agree on every URL'),
+    );
+  }
+  if (firstAid) {
+    const at = (side, key) =>
+      ms(summarize(firstAid[side].samples.map((x) => x[key] ?? Number.NaN)).median);
+    notes.push(
+      `first aid, medians after DCL, warm / cold: overlay main() starts ${at('warm', 'scriptMs')} / ${at('cold', 'scriptMs')}, ` +
+        `host element attached ${at('warm', 'hostMs')} / ${at('cold', 'hostMs')}, panel shown ${at('warm', 'asideMs')} / ${at('cold', 'asideMs')}; ` +
+        `cold loads that found the worker stopped and started it: ${firstAid.cold.samples.filter((s) => s.workerWasStopped).length}/${firstAid.cold.samples.length}`,
+    );
+  }
+  for (const [name, label] of [
+    ['plain', 'plain'],
+    ['crm', 'CRM'],
+    ['crmReducedMotion', 'CRM reduced motion'],
+  ]) {
+    const page = mainThread?.[name];
+    if (!page?.added) continue;
+    const a = page.added;
+    const med = (side, key) => summarize(page[side].map((x) => x[key])).median;
+    notes.push(
+      `${label} added, by kind: script ${signed(a.scriptMs.median)} (compile ${signed(a.compileMs.median)}), ` +
+        `style ${signed(a.styleMs.median)}, layout ${signed(a.layoutMs.median)}, other (paint…) ${signed(a.otherMs.median)}; ` +
+        `style recalcs ${med('with', 'styleRecalcs')} with / ${med('without', 'styleRecalcs')} without, ` +
+        `layouts ${med('with', 'layouts')} / ${med('without', 'layouts')}`,
+    );
+  }
+  if (mainThread && Object.keys(mainThread).length) {
+    notes.push(
+      `main-thread times are ${cfg.mainThread.timeDomain === 'threadTicks' ? 'thread CPU time' : 'wall-clock task time'} from navigation to load + ${cfg.mainThread.settleMs} ms, ` +
+        `${cfg.mainThread.n} loads per side after ${cfg.mainThread.warmup} warm-up; added = median of all with−without differences`,
+    );
+  }
+  const [l1] = results.machine.loadavgBefore;
+  const [l2] = results.machine.loadavgAfter;
+  notes.push(
+    `${results.machine.browser ?? 'Chromium'}; ${results.machine.cores} cores, load average ${l1.toFixed(1)} before / ${l2.toFixed(1)} after` +
+      (Math.max(l1, l2) > results.machine.cores
+        ? ' — the machine was busy: wall-clock figures are noisy'
+        : '') +
+      `; ${results.seconds.total.toFixed(0)} s in all`,
+  );
+  console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+
+  for (const e of results.errors)
+    console.error(`\nmeasurement failed (${e.section}):\n${e.message}`);
+
+  await mkdir(dirname(JSON_OUT), { recursive: true });
+  await writeFile(JSON_OUT, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nraw figures: ${relative(ROOT, JSON_OUT)}`);
+  return results.errors.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  },
+);
