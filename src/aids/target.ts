@@ -200,6 +200,11 @@ export function resolveTarget(
     else failed.push('within');
   }
   type Best = { el: Element; score: number; met: Signal[]; failed: Signal[]; rendered: boolean };
+  // A role narrows the search but names nothing: when the target gives any other signal, a
+  // candidate must satisfy one of them, or every checkbox would "heal" a lost checkbox.
+  const identifying = FOUND_BY_ORDER.filter((sig) => sig !== 'role' && target[sig] !== undefined);
+  const identifies = (met: Signal[]) =>
+    identifying.length === 0 || met.some((sig) => sig !== 'role');
   const pick: { best: Best | null; ties: number } = { best: null, ties: 0 };
   const seen = new Set<Element>();
   const consider = (pool: Iterable<Element>) => {
@@ -207,7 +212,7 @@ export function resolveTarget(
       if (seen.has(el)) continue;
       seen.add(el);
       const a = assess(el, target);
-      if (a.score === 0) continue;
+      if (a.score === 0 || !identifies(a.met)) continue;
       const rendered = isRendered(el);
       const b = pick.best;
       if (!b || a.score > b.score || (a.score === b.score && rendered && !b.rendered)) {

@@ -75,9 +75,24 @@ export class PageSession {
     const timer = setTimeout(() => {
       this.settled = true;
       this.pass({ events: [] });
+      this.arrange();
     }, SETTLE_MS);
     signal.addEventListener('abort', () => clearTimeout(timer));
+    let resizeFrame = 0;
+    window.addEventListener(
+      'resize',
+      () => {
+        cancelAnimationFrame(resizeFrame);
+        resizeFrame = requestAnimationFrame(() => this.arrange());
+      },
+      { signal, passive: true },
+    );
+    signal.addEventListener('abort', () => cancelAnimationFrame(resizeFrame));
     this.pass({ events: [] });
+    // Once the first render is on screen, choose the panel's side.
+    requestAnimationFrame(() => {
+      if (!signal.aborted) this.arrange();
+    });
   }
 
   /** One evaluation of every aid against the page. */
@@ -106,6 +121,10 @@ export class PageSession {
       if (this.abort.signal.aborted) return;
       this.deps.ui.render(this.controllers, this.announcement);
     });
+  }
+
+  private arrange(): void {
+    this.deps.ui.arrange(this.controllers.flatMap((c) => c.targets()));
   }
 
   /** The page is navigating to `url`. */

@@ -11,6 +11,8 @@ export interface Ui {
   render(controllers: AidController[], announcement: string): void;
   /** Moves the panel to the other side if it covers `el`. */
   avoid(el: Element | null): void;
+  /** Puts the panel on the side where it covers fewest controls, counting `targets` most. */
+  arrange(targets: Element[]): void;
   host(): HTMLElement | null;
   clear(): void;
 }
@@ -28,6 +30,7 @@ function Overlay({
   const panel = views.map((v) => v.panel).filter(Boolean);
   return (
     <>
+      {views.map((v) => v.float)}
       {panel.length > 0 && (
         <aside class={`panel side-${side}`} aria-label="Inflow">
           <div class="panel-brand" aria-hidden="true">
@@ -36,13 +39,16 @@ function Overlay({
           {panel}
         </aside>
       )}
-      {views.map((v) => v.float)}
       <div class="sr-only" role="status" aria-live="polite">
         {announcement}
       </div>
     </>
   );
 }
+
+/** What a person may need to reach under the panel. */
+const CONTROLS =
+  'input:not([type=hidden]),select,textarea,button,a[href],[role=button],[contenteditable=true]';
 
 export function createUi(): Ui {
   let host: OverlayHost | null = null;
@@ -69,6 +75,33 @@ export function createUi(): Ui {
         f.left < left + p.width && f.right > left && f.top < p.bottom && f.bottom > p.top;
       const mirrored = window.innerWidth - p.right;
       if (overlaps(p.left) && !overlaps(mirrored)) {
+        side = side === 'right' ? 'left' : 'right';
+        draw();
+      }
+    },
+    arrange(targets) {
+      const panel = host?.container.querySelector('.panel');
+      if (!panel) return;
+      const p = panel.getBoundingClientRect();
+      const mirrored = window.innerWidth - p.right;
+      const controls = document.querySelectorAll(CONTROLS);
+      const cost = (left: number) => {
+        const hit = (el: Element) => {
+          const r = el.getBoundingClientRect();
+          return (
+            r.width > 0 &&
+            r.left < left + p.width &&
+            r.right > left &&
+            r.top < p.bottom &&
+            r.bottom > p.top
+          );
+        };
+        let n = 0;
+        for (const el of controls) if (hit(el)) n++;
+        for (const el of targets) if (hit(el)) n += 3;
+        return n;
+      };
+      if (cost(mirrored) < cost(p.left)) {
         side = side === 'right' ? 'left' : 'right';
         draw();
       }

@@ -246,6 +246,12 @@ export class ChecklistController implements AidController {
     };
   }
 
+  targets(): Element[] {
+    return this.visible
+      ? this.steps.flatMap((s) => (s.element && !s.state ? [s.element] : []))
+      : [];
+  }
+
   dispose(): void {}
 }
 

@@ -106,6 +106,10 @@ export class TipController implements AidController {
     };
   }
 
+  targets(): Element[] {
+    return this.visible && this.element ? [this.element] : [];
+  }
+
   dispose(): void {}
 }
 

@@ -47,6 +47,8 @@ export interface AidController {
   leave(url: string): void;
   views(): Views;
   status(): AidStatus;
+  /** Page elements this aid points at (found targets), which the panel should not cover. */
+  targets(): Element[];
   dispose(): void;
 }
 

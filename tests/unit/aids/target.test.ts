@@ -92,3 +92,22 @@ describe('resolveTarget when the page changed', () => {
     );
   });
 });
+
+describe('resolveTarget does not heal onto a stranger', () => {
+  it('does not take another checkbox when only the role still matches', () => {
+    document.body.innerHTML = `<label><input type="checkbox" id="identity"> Identity confirmed</label>`;
+    const r = resolveTarget({
+      css: '#consent',
+      label: 'Customer consented',
+      role: 'checkbox',
+      attrs: { name: 'consent' },
+    });
+    expect(r.element).toBeNull();
+    expect(r.failed).toEqual(['css', 'attrs', 'label', 'role']);
+  });
+
+  it('still accepts role alone when role is all the target gives', () => {
+    document.body.innerHTML = `<div><input type="checkbox" id="only"></div>`;
+    expect(resolveTarget({ role: 'checkbox' }).element?.id).toBe('only');
+  });
+});
