@@ -71,7 +71,8 @@ export function startOverlay(ctx: OverlayContext): void {
   };
 
   const urls = watchUrl(ctx.signal, (url) => {
-    session?.leave(url);
+    const notes = session?.leave(url) ?? [];
+    if (notes.length) ui.notice(notes.join('. '));
     void open(url);
   });
 

@@ -127,9 +127,9 @@ export class PageSession {
     this.deps.ui.arrange(this.controllers.flatMap((c) => c.targets()));
   }
 
-  /** The page is navigating to `url`. */
-  leave(url: string): void {
-    for (const c of this.controllers) c.leave(url);
+  /** The page is navigating to `url`; returns notes for the person, if any. */
+  leave(url: string): string[] {
+    return this.controllers.flatMap((c) => c.leave(url) ?? []);
   }
 
   status(): OverlayStatus {

@@ -11,6 +11,8 @@ export interface Ui {
   render(controllers: AidController[], announcement: string): void;
   /** Moves the panel to the other side if it covers `el`. */
   avoid(el: Element | null): void;
+  /** Shows a short-lived note (e.g. a checklist finished as the page moved on). */
+  notice(text: string): void;
   /** Puts the panel on the side where it covers fewest controls, counting `targets` most. */
   arrange(targets: Element[]): void;
   host(): HTMLElement | null;
@@ -21,10 +23,12 @@ function Overlay({
   controllers,
   announcement,
   side,
+  notice,
 }: {
   controllers: AidController[];
   announcement: string;
   side: 'left' | 'right';
+  notice: string | null;
 }) {
   const views = controllers.map((c) => c.views());
   const panel = views.map((v) => v.panel).filter(Boolean);
@@ -39,8 +43,13 @@ function Overlay({
           {panel}
         </aside>
       )}
+      {notice && (
+        <div class={`toast side-${side}`} aria-hidden="true">
+          {notice}
+        </div>
+      )}
       <div class="sr-only" role="status" aria-live="polite">
-        {announcement}
+        {notice ?? announcement}
       </div>
     </>
   );
@@ -50,15 +59,26 @@ function Overlay({
 const CONTROLS =
   'input:not([type=hidden]),select,textarea,button,a[href],[role=button],[contenteditable=true]';
 
+const NOTICE_MS = 6000;
+
 export function createUi(): Ui {
   let host: OverlayHost | null = null;
   let side: 'left' | 'right' = 'right';
   let last: { controllers: AidController[]; announcement: string } | null = null;
+  let notice: string | null = null;
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   const draw = () => {
-    if (!last) return;
+    if (!last && !notice) return;
     host ??= createHost();
-    render(<Overlay {...last} side={side} />, host.container);
+    const view = last ?? { controllers: [], announcement: '' };
+    render(<Overlay {...view} side={side} notice={notice} />, host.container);
+  };
+  const removeHost = () => {
+    if (!host) return;
+    render(null, host.container);
+    host.remove();
+    host = null;
   };
 
   return {
@@ -106,14 +126,21 @@ export function createUi(): Ui {
         draw();
       }
     },
+    notice(text) {
+      notice = text;
+      clearTimeout(noticeTimer);
+      noticeTimer = setTimeout(() => {
+        notice = null;
+        if (last) draw();
+        else removeHost();
+      }, NOTICE_MS);
+      draw();
+    },
     host: () => host?.element ?? null,
     clear() {
       last = null;
-      if (host) {
-        render(null, host.container);
-        host.remove();
-        host = null;
-      }
+      if (notice) draw();
+      else removeHost();
     },
   };
 }

@@ -3,7 +3,7 @@
  * tab's site. It asks the tab's overlay for the aids it shows (the overlay knows which
  * targets it found), and the background for the paused state.
  */
-import { useCallback, useEffect, useId, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { askBackground, askOverlay } from '../protocol/client';
 import type { AidStatus } from '../protocol/messages';
@@ -75,8 +75,12 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
   const [error, setError] = useState<string | null>(null);
   const hintId = useId();
 
+  // The tab the popup was opened for: asked once, so a refresh after a change still
+  // describes that tab even if another one has become active meanwhile.
+  const tabOnce = useMemo(() => deps.activeTab().catch(() => undefined), [deps]);
+
   const load = useCallback(async () => {
-    const tab = await deps.activeTab().catch(() => undefined);
+    const tab = await tabOnce;
     const tabId = tab?.id ?? null;
     const host = webHost(tab?.url);
     const [aids, paused] = await Promise.all([
@@ -84,7 +88,7 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
       host ? deps.isPaused(host).catch(() => false) : Promise.resolve(false),
     ]);
     setState({ phase: 'ready', tabId, host, aids, paused });
-  }, [deps]);
+  }, [deps, tabOnce]);
 
   useEffect(() => {
     void load();

@@ -8,6 +8,7 @@ import {
   events,
   expect,
   liveStatus,
+  overlay,
   readStore,
   step,
   stepBox,
@@ -258,6 +259,38 @@ test('finishing every step shows the checklist complete', async ({
     'progress',
     (p) => p.aidKey === NEW_CONTACT.key && !!p.completedAt,
   );
+});
+
+test('saving the contact completes the checklist as the app moves on, and says so', async ({
+  page,
+  appServer,
+  serviceWorker,
+}) => {
+  const list = await openNewContact(page, appServer.origin('crm'));
+  await form(page).getByRole('checkbox', { name: 'Identity confirmed with caller' }).check();
+  await emailField(page).fill(EMAIL);
+  await form(page).getByRole('checkbox', { name: 'Customer consented to be contacted' }).check();
+  await form(page).getByRole('combobox', { name: 'Preferred channel' }).selectOption('Email');
+  await form(page).getByLabel('First name').fill('Ada');
+  await form(page).getByLabel('Last name').fill('Lovelace');
+  await expect(list).toContainText(`4 of ${TOTAL} done`);
+  // Submit from the keyboard, as the panel may sit over the button.
+  await form(page).getByLabel('Last name').press('Enter');
+  await expect(page).toHaveURL(/\/contacts\/\d+$/);
+  await expect(list).toHaveCount(0);
+  // A visible note, and the same words for screen readers.
+  const note = `Checklist complete: ${NEW_CONTACT.title}`;
+  await expect(overlay(page).locator('.toast')).toHaveText(note);
+  await expect(overlay(page).getByRole('status')).toHaveText(note);
+  const saved = await waitForStore(serviceWorker, 'events', {
+    type: 'step_done',
+    stepId: S.save.id,
+  });
+  expect(saved.how).toBe('auto');
+  await waitForStore(serviceWorker, 'events', {
+    type: 'checklist_completed',
+    aidKey: NEW_CONTACT.key,
+  });
 });
 
 test.describe('keyboard', () => {

@@ -137,13 +137,15 @@ export class ChecklistController implements AidController {
     if (this.checkComplete() || changed) env.render();
   }
 
-  leave(url: string): void {
+  leave(url: string): string | null {
+    if (!this.visible) return null;
     for (const rt of this.steps) {
       const done = rt.step.done;
-      if (!rt.state && done?.type === 'url' && testUrlPattern(done.pattern, url))
+      if (!rt.state && done?.type === 'url' && testUrlPattern(done.pattern, url)) {
         this.markDone(rt, 'auto');
+      }
     }
-    this.checkComplete();
+    return this.checkComplete() ? `Checklist complete: ${this.aid.title}` : null;
   }
 
   private markDone(rt: StepRuntime, how: 'auto' | 'manual'): void {
@@ -300,33 +302,40 @@ function StepItem({ c, rt, index }: { c: ChecklistController; rt: StepRuntime; i
       <label for={`${id}-box`} class="step-text">
         <Markdown text={rt.step.text} />
       </label>
-      <span class="step-actions">
-        {!done && !skipped && rt.element && (
-          <button
-            type="button"
-            class="link"
-            aria-label={`Show: ${rt.label}`}
-            onClick={() => c.locate(rt.step.id)}
-          >
-            Show
-          </button>
+      <div class="step-meta">
+        {state && (
+          <span id={`${id}-state`} class={`step-state${rt.missing ? ' missing' : ''}`}>
+            {state}
+          </span>
         )}
-        {!done && !skipped && !skipping && (
-          <button type="button" aria-label={`Skip: ${rt.label}`} onClick={() => setSkipping(true)}>
-            Skip
-          </button>
-        )}
-        {skipped && (
-          <button type="button" onClick={() => c.unskip(rt.step.id)}>
-            Undo skip
-          </button>
-        )}
-      </span>
-      {state && (
-        <span id={`${id}-state`} class={`step-state${rt.missing ? ' missing' : ''}`}>
-          {state}
+        <span class="step-actions">
+          {!done && !skipped && rt.element && (
+            <button
+              type="button"
+              class="link"
+              aria-label={`Show: ${rt.label}`}
+              onClick={() => c.locate(rt.step.id)}
+            >
+              Show
+            </button>
+          )}
+          {!done && !skipped && !skipping && (
+            <button
+              type="button"
+              class="link"
+              aria-label={`Skip: ${rt.label}`}
+              onClick={() => setSkipping(true)}
+            >
+              Skip
+            </button>
+          )}
+          {skipped && (
+            <button type="button" class="link" onClick={() => c.unskip(rt.step.id)}>
+              Undo skip
+            </button>
+          )}
         </span>
-      )}
+      </div>
       {skipping && (
         <form class="skip-form" onSubmit={submitSkip}>
           <label for={`${id}-reason`}>Reason for skipping (optional)</label>

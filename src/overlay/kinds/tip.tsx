@@ -67,7 +67,9 @@ export class TipController implements AidController {
     }
   }
 
-  leave(): void {}
+  leave(): null {
+    return null;
+  }
 
   setOpen(open: boolean): void {
     if (open === this.open) return;

@@ -43,8 +43,9 @@ export interface AidController {
   /** Shown to the person right now (conditions hold, not dismissed). */
   readonly visible: boolean;
   update(change: PageChange): void;
-  /** The page is going to `url`; complete what that navigation completes. */
-  leave(url: string): void;
+  /** The page is going to `url`; complete what that navigation completes. Returns a note
+   *  for the person if this finished something they would otherwise not see finish. */
+  leave(url: string): string | null;
   views(): Views;
   status(): AidStatus;
   /** Page elements this aid points at (found targets), which the panel should not cover. */
