@@ -4,7 +4,7 @@ import { startOverlay } from '@/src/overlay';
 export default defineContentScript({
   matches: ['<all_urls>'],
   registration: 'runtime',
-  runAt: 'document_end',
+  runAt: 'document_start',
   main(ctx) {
     startOverlay(ctx);
   },

@@ -40,13 +40,15 @@ export async function installedHostKeys(db: InflowDb): Promise<string[]> {
 interface RegisteredScript {
   id: string;
   matches?: string[];
+  js?: string[];
+  runAt?: string;
 }
 
 interface ScriptRegistration {
   id: string;
   matches: string[];
   js: string[];
-  runAt: 'document_end';
+  runAt: 'document_start';
   persistAcrossSessions: boolean;
 }
 
@@ -87,14 +89,21 @@ export async function applyRegistration(
     id: OVERLAY_SCRIPT_ID,
     matches,
     js: [OVERLAY_SCRIPT_FILE],
-    runAt: 'document_end',
+    // document_start: the overlay asks for its aids while the page is still parsing, so
+    // the answer is there by DOMContentLoaded. It touches the DOM only after that.
+    runAt: 'document_start',
     persistAcrossSessions: true,
   };
   if (!current) {
     await scripting.registerContentScripts([script]);
     return 'registered';
   }
-  if (sameList(current.matches, matches)) return 'unchanged';
+  // A registration persisted by an older version may differ in more than its hosts.
+  const same =
+    sameList(current.matches, matches) &&
+    sameList(current.js, script.js) &&
+    (current.runAt === undefined || current.runAt === script.runAt);
+  if (same) return 'unchanged';
   await scripting.updateContentScripts([script]);
   return 'updated';
 }

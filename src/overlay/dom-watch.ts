@@ -20,8 +20,12 @@ const INTERACTIONS = ['input', 'change', 'click', 'focusin'] as const;
 
 export function watchDom(root: Node, { signal, ignore, onChange }: DomWatchOptions): void {
   let scheduled = false;
+  let raf = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let events: Event[] = [];
   const flush = () => {
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
     scheduled = false;
     if (signal.aborted) return;
     const batch = events;
@@ -31,17 +35,15 @@ export function watchDom(root: Node, { signal, ignore, onChange }: DomWatchOptio
   const schedule = () => {
     if (scheduled || signal.aborted) return;
     scheduled = true;
-    // rAF keeps the work off the mutation's own task; the timeout covers hidden tabs.
-    const raf = requestAnimationFrame(flush);
-    const timer = setTimeout(() => {
-      cancelAnimationFrame(raf);
-      if (scheduled) flush();
-    }, 250);
-    signal.addEventListener('abort', () => {
-      cancelAnimationFrame(raf);
-      clearTimeout(timer);
-    });
+    // rAF keeps the work off the mutation's own task; the timeout covers hidden tabs,
+    // where animation frames do not run.
+    raf = requestAnimationFrame(flush);
+    timer = setTimeout(flush, 250);
   };
+  signal.addEventListener('abort', () => {
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+  });
 
   const observer = new MutationObserver((records) => {
     const host = ignore();

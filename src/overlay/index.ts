@@ -24,6 +24,13 @@ async function lookup(url: string): Promise<LookupResponse> {
   }
 }
 
+function domReady(): Promise<void> {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) =>
+    document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
+  );
+}
+
 export interface OverlayContext {
   signal: AbortSignal;
 }
@@ -45,7 +52,11 @@ export function startOverlay(ctx: OverlayContext): void {
     session = null;
     let found: LookupResponse;
     try {
-      found = await lookup(url);
+      // Started at document_start: the question overlaps the page's parsing, and the
+      // session starts once the DOM is there.
+      const answer = lookup(url);
+      await domReady();
+      found = await answer;
     } catch (e) {
       console.warn('[inflow] no answer from the extension', e);
       return;

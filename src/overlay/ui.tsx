@@ -24,17 +24,19 @@ function Overlay({
   announcement,
   side,
   notice,
+  floats,
 }: {
   controllers: AidController[];
   announcement: string;
   side: 'left' | 'right';
   notice: string | null;
+  floats: boolean;
 }) {
   const views = controllers.map((c) => c.views());
   const panel = views.map((v) => v.panel).filter(Boolean);
   return (
     <>
-      {views.map((v) => v.float)}
+      {floats && views.map((v) => v.float)}
       {panel.length > 0 && (
         <aside class={`panel side-${side}`} aria-label="Inflow">
           <div class="panel-brand" aria-hidden="true">
@@ -68,13 +70,27 @@ export function createUi(): Ui {
   let notice: string | null = null;
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
+  // Tips are positioned against the page's layout; drawing them a frame after the panel
+  // lets the first aid appear without waiting for that layout work.
+  let floats = false;
+  let floatsFrame = 0;
+
   const draw = () => {
     if (!last && !notice) return;
     host ??= createHost();
     const view = last ?? { controllers: [], announcement: '' };
-    render(<Overlay {...view} side={side} notice={notice} />, host.container);
+    render(<Overlay {...view} side={side} notice={notice} floats={floats} />, host.container);
+    if (!floats && !floatsFrame) {
+      floatsFrame = requestAnimationFrame(() => {
+        floats = true;
+        draw();
+      });
+    }
   };
   const removeHost = () => {
+    cancelAnimationFrame(floatsFrame);
+    floatsFrame = 0;
+    floats = false;
     if (!host) return;
     render(null, host.container);
     host.remove();

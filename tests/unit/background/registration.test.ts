@@ -79,7 +79,7 @@ describe('syncRegistration', () => {
         id: OVERLAY_SCRIPT_ID,
         matches: ['*://*.crm.example.com/*', '*://crm.localhost/*'],
         js: [OVERLAY_SCRIPT_FILE],
-        runAt: 'document_end',
+        runAt: 'document_start',
         persistAcrossSessions: true,
       },
     ]);
