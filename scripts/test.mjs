@@ -138,6 +138,19 @@ async function main() {
   const buildCode = await run(bin('wxt'), ['build']);
   if (buildCode !== 0) console.error(`wxt build failed (exit ${buildCode}).`);
 
+  // Static checks: each counts as one test in the summary, so a type error, a lint error or
+  // a JSON Schema out of step with the zod schema turns CI red like a failing test.
+  const checks = [
+    ['typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit']],
+    ['lint (biome check)', bin('biome'), ['check', '.']],
+    ['pack JSON Schema is up to date', bin('tsx'), ['scripts/gen-schema.ts', '--check']],
+  ];
+  const checkResults = [];
+  for (const [name, cmd, args] of checks) {
+    heading(name);
+    checkResults.push({ name, code: await run(cmd, args) });
+  }
+
   heading('unit tests (vitest)');
   rmSync(UNIT_REPORT, { force: true });
   const unitCode = await run(bin('vitest'), [
@@ -175,6 +188,11 @@ async function main() {
   if (buildCode !== 0) {
     console.log(`build: failed (exit ${buildCode})`);
     total.failed += 1;
+  }
+  for (const c of checkResults) {
+    console.log(`check: ${c.name}: ${c.code === 0 ? 'passed' : `failed (exit ${c.code})`}`);
+    if (c.code === 0) total.passed += 1;
+    else total.failed += 1;
   }
   for (const r of results) {
     if (!r.totals) {
