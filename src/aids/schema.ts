@@ -142,6 +142,17 @@ export const Pack = z
     description: z.string().max(2000).optional(),
     rollback: z.boolean().optional().describe('Allow this pack to replace a higher version.'),
     aids: z.array(Aid),
+    signature: z
+      .object({
+        alg: z.literal('Ed25519'),
+        keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits'),
+        value: z.string().min(1).max(200),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Ed25519 signature over the RFC 8785 canonical JSON of the pack without this field.',
+      ),
   })
   .strict()
   .superRefine((pack, ctx) => {
