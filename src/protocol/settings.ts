@@ -1,0 +1,52 @@
+/**
+ * Inflow's settings: what an admin can set by browser policy (managed storage) and, where
+ * policy is silent, a person can set in the options page. public/managed_schema.json mirrors
+ * this schema for the browser; a unit test keeps the two in step.
+ */
+import { z } from 'zod';
+
+export const PackSource = z
+  .object({
+    /** URL of one signed pack (JSON). */
+    url: z.string().url(),
+    /** base64 of the Ed25519 public key (32 raw bytes) that signs this source's packs. */
+    publicKey: z.string().min(40).max(64).optional(),
+  })
+  .strict();
+
+export const Settings = z
+  .object({
+    /** Where aid packs come from, besides the packs bundled with the extension. */
+    packSources: z.array(PackSource).max(50).default([]),
+    /** Refuse packs without a valid signature from a trusted key. */
+    requireSignatures: z.boolean().default(true),
+    /** Extra trusted public keys (base64), for sources that do not name one. */
+    trustedKeys: z.array(z.string().min(40).max(64)).max(20).default([]),
+    role: z.string().max(100).default(''),
+    team: z.string().max(100).default(''),
+    locale: z.string().max(35).default(''),
+    /** Minutes between syncs; the browser's alarms have a 30 s minimum. */
+    syncIntervalMinutes: z.number().min(1).max(24 * 60).default(60),
+    /** Analytics: where events are sent (used by the analytics feature). */
+    analyticsEndpoint: z.string().url().or(z.literal('')).default(''),
+    analyticsAuth: z.string().max(2000).default(''),
+    analyticsEnabled: z.boolean().default(true),
+    /** A pseudonymous id for the person, for analytics (never an e-mail unless set so). */
+    actorId: z.string().max(200).default(''),
+    allowLocalAuthoring: z.boolean().default(true),
+    authorsMayEditAdminPacks: z.boolean().default(false),
+  })
+  .strict();
+
+export type PackSource = z.infer<typeof PackSource>;
+export type Settings = z.infer<typeof Settings>;
+export type SettingKey = keyof Settings;
+
+/** Settings as the extension resolved them, and which keys the organisation's policy set. */
+export interface ResolvedSettings {
+  values: Settings;
+  /** Keys set by policy: shown read-only, and local edits to them are refused. */
+  managed: SettingKey[];
+}
+
+export const DEFAULT_SETTINGS: Settings = Settings.parse({});
