@@ -107,6 +107,14 @@ async function walkThrough(page, crm) {
   await consent.getByRole('button', { name: 'Skip step' }).click();
 
   await form.getByRole('combobox', { name: 'Preferred channel' }).selectOption('Email');
+  // "Show" on the last step brings the Save button into view and focus; the panel moves
+  // out of its way if it was covering it.
+  const saveStep = list.getByRole('listitem').filter({ hasText: /save the contact/i });
+  await saveStep
+    .getByRole('button', { name: /^Show/ })
+    .click({ timeout: 2_000 })
+    .catch(() => {});
+  await page.waitForTimeout(600);
   const save = form.getByRole('button', { name: 'Save contact' });
   try {
     await save.click({ timeout: 5_000 });
