@@ -52,6 +52,12 @@ export interface Settings {
   role: string;
   team: string;
   locale: string;
+  /**
+   * Every index key (`hostKeys`) of the installed aids, sorted: derived data, written by
+   * packs.ts in the same transaction as each change to `aids`, read by lookup.ts. Reading
+   * this one row costs far less than walking the multiEntry index for its unique keys.
+   */
+  aidHostKeys: string[];
 }
 
 export class InflowDb extends Dexie {
@@ -61,6 +67,18 @@ export class InflowDb extends Dexie {
   declare events: Table<StoredEvent, number>;
   declare settings: Table<SettingRow, string>;
 
+  /**
+   * Moves on whenever the `aids` table may have changed under this instance: on every write
+   * to it made through this instance (any path: put, delete, clear, modify), and every time
+   * the database opens (another context may have written while it was closed). The
+   * background's lookup cache (lookup.ts) is valid only for the value it was read at.
+   *
+   * A write from another JavaScript context (an extension page with its own Dexie instance)
+   * is not seen here: such writes must go through the background by message. Every write
+   * to `aids` must also update the `aidHostKeys` setting in its transaction (packs.ts).
+   */
+  aidsGeneration = 0;
+
   constructor(name: string = DB_NAME) {
     super(name);
     this.version(1).stores({
@@ -69,6 +87,30 @@ export class InflowDb extends Dexie {
       progress: 'aidKey',
       events: '++seq, &id, type, aidKey, recordedAt',
       settings: 'key',
+    });
+    this.use({
+      stack: 'dbcore',
+      name: 'inflow-aids-generation',
+      // Called each time the database opens, to build the stack of that connection.
+      create: (down) => {
+        this.aidsGeneration++;
+        return {
+          ...down,
+          table: (tableName) => {
+            const table = down.table(tableName);
+            if (tableName !== 'aids') return table;
+            return {
+              ...table,
+              // Counted when the write is issued, before it can commit: a lookup that read
+              // the old rows sees the new generation and does not keep them.
+              mutate: (req) => {
+                this.aidsGeneration++;
+                return table.mutate(req);
+              },
+            };
+          },
+        };
+      },
     });
   }
 }

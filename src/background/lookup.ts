@@ -1,11 +1,26 @@
 /**
- * Which aids apply to a page. Candidates come from the `hostKeys` index (the page's host,
- * its wildcard suffixes and "*"), so the cost depends on the aids of that host, not on
- * how many aids are installed. Only the candidates are tested against the full URL rules.
+ * Which aids apply to a page. Candidates are the aids indexed under the page's host, its
+ * wildcard suffixes and "*" (the `hostKeys` index), so the cost depends on the aids of that
+ * host, not on how many aids are installed. Only the candidates are tested against the full
+ * URL rules.
+ *
+ * The candidates are kept in memory, per database instance: the set of index keys in use
+ * (most pages have no aids of their own, and wildcard keys are rare, so most keys of a URL
+ * need no query) and, for each key already looked up, the rows indexed under it. A read
+ * transaction costs more than matching, and an agent stays on the same app all day, so a
+ * page of a host already seen reads only the progress of the aids that match it.
+ *
+ * The cache never serves stale aids. It carries the `db.aidsGeneration` it was started at,
+ * and a lookup starts a new one when that moved: every write to `aids` through this instance
+ * moves it as soon as the write is issued, before it can commit (db.ts). A read that a write
+ * overtook can only have filled a cache that is already obsolete. Writes from other contexts
+ * are not seen: they must go through the background (see db.ts). Progress is never cached,
+ * it changes all the time. The service worker stopping empties the cache with the rest of
+ * its memory.
  */
 import type { Audience } from '../aids/schema';
 import { hostKeysOfUrl, matchesUrl } from '../aids/url-match';
-import type { ActiveAid } from '../protocol/messages';
+import type { ActiveAid, Progress } from '../protocol/messages';
 import type { AidRow, InflowDb } from './db';
 
 /** Who is looking, from the settings; unset fields only see aids meant for everyone. */
@@ -34,36 +49,182 @@ export function inAudience(audience: Audience | undefined, viewer: Viewer): bool
   return true;
 }
 
-/**
- * The aid rows whose index keys can match `url` (before URL rules and audience): the union
- * of one exact index query per key. Same result as `anyOf(keys).distinct()`, but anyOf walks
- * one cursor across the whole key range between the keys ("*" … "crm.example.com"), which
- * grows with the number of hosts; exact queries only touch the rows of those keys.
- */
-export async function candidateAids(db: InflowDb, url: string): Promise<AidRow[]> {
-  const keys = hostKeysOfUrl(url);
-  if (!keys.length) return [];
-  const lists = await Promise.all(
-    keys.map((key) => db.aids.where('hostKeys').equals(key).toArray()),
-  );
+/** Index keys whose rows stay cached; past this the least recently used key is dropped. */
+const MAX_CACHED_KEYS = 256;
+
+interface AidCache {
+  /** `db.aidsGeneration` when this cache was started; it is valid only while they agree. */
+  generation: number;
+  /** Every index key of the installed aids; null until read. */
+  keys: Set<string> | null;
+  /** Index key -> the (frozen) rows indexed under it, least recently used first. */
+  rows: Map<string, readonly AidRow[]>;
+}
+
+const caches = new WeakMap<InflowDb, AidCache>();
+
+/** The cache of `db`, emptied first if the aids may have changed since it was filled. */
+function cacheOf(db: InflowDb): AidCache {
+  let cache = caches.get(db);
+  if (!cache || cache.generation !== db.aidsGeneration || !db.isOpen()) {
+    cache = { generation: db.aidsGeneration, keys: null, rows: new Map() };
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Forgets what lookup() cached for `db` (the next lookup reads the store again). */
+export function forgetCachedAids(db: InflowDb): void {
+  caches.delete(db);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Distinct rows of several key lists (an aid may be indexed under more than one key). */
+function union(lists: readonly (readonly AidRow[])[]): AidRow[] {
+  if (lists.length === 1) return [...lists[0]!];
   const byKey = new Map<string, AidRow>();
-  for (const row of lists.flat()) byKey.set(row.key, row);
+  for (const list of lists) for (const row of list) byKey.set(row.key, row);
   return [...byKey.values()];
 }
 
-/** The aids that apply to `url` for `viewer`, in pack and author order, with progress. */
+/** The candidates of `hostKeys` from the cache alone, or null if some must be read. */
+function cachedCandidates(cache: AidCache, hostKeys: readonly string[]): AidRow[] | null {
+  if (!cache.keys) return null;
+  const lists: (readonly AidRow[])[] = [];
+  for (const key of hostKeys) {
+    if (!cache.keys.has(key)) continue;
+    const rows = cache.rows.get(key);
+    if (!rows) return null;
+    // Most recently used last.
+    cache.rows.delete(key);
+    cache.rows.set(key, rows);
+    lists.push(rows);
+  }
+  return union(lists);
+}
+
+/**
+ * Every index key of the installed aids: the `aidHostKeys` setting, which packs.ts writes
+ * with every change to `aids`. A store written before that setting existed has none: then
+ * the index itself (its unique keys; slower, ~100 ms with 10,000 aids in Chromium).
+ */
+async function keysInUse(db: InflowDb): Promise<Set<string>> {
+  const row = await db.settings.get('aidHostKeys');
+  if (Array.isArray(row?.value)) return new Set(row.value as string[]);
+  return new Set((await db.aids.orderBy('hostKeys').uniqueKeys()) as string[]);
+}
+
+/** The rows indexed under each of `keys`, by exact index queries, frozen. */
+async function readKeys(db: InflowDb, keys: readonly string[]): Promise<(readonly AidRow[])[]> {
+  // Exact queries, not anyOf(): anyOf walks one cursor over the whole key range between the
+  // keys ("*" … "crm.example.com"), which grows with the number of hosts.
+  const lists = await Promise.all(
+    keys.map((key) => db.aids.where('hostKeys').equals(key).toArray()),
+  );
+  return lists.map(deepFreeze);
+}
+
+/**
+ * The candidates of `hostKeys`, reading from the store what the cache lacks (the set of keys
+ * in use, then one exact index query per key in use that is not cached), and keeping it.
+ * Call it inside a read transaction on `aids` and `settings`.
+ *
+ * If a write to `aids` was issued meanwhile, what the cache held may be older or newer than
+ * what this transaction sees: then every candidate is read again from this transaction, so
+ * the answer is one state of the store (never a mix of two pack versions), and nothing is
+ * kept (the cache is obsolete).
+ */
+async function readCandidates(
+  db: InflowDb,
+  cache: AidCache,
+  hostKeys: readonly string[],
+): Promise<AidRow[]> {
+  const current = () => db.aidsGeneration === cache.generation && caches.get(db) === cache;
+  const keys = cache.keys ?? (await keysInUse(db));
+  const used = hostKeys.filter((key) => keys.has(key));
+  // Taken now: a concurrent lookup may drop keys from the cache while this one reads.
+  const held = new Map<string, readonly AidRow[]>();
+  for (const key of used) {
+    const rows = cache.rows.get(key);
+    if (rows) held.set(key, rows);
+  }
+  const missing = used.filter((key) => !held.has(key));
+  const read = await readKeys(db, missing);
+  if (!current()) {
+    const all = await keysInUse(db);
+    const again = hostKeys.filter((key) => all.has(key));
+    return union(await readKeys(db, again));
+  }
+  cache.keys = keys;
+  missing.forEach((key, i) => {
+    held.set(key, read[i]!);
+    cache.rows.set(key, read[i]!);
+  });
+  for (const key of cache.rows.keys()) {
+    if (cache.rows.size <= MAX_CACHED_KEYS) break;
+    cache.rows.delete(key);
+  }
+  return union(used.map((key) => held.get(key)!));
+}
+
+/**
+ * The aid rows whose index keys can match `url` (before URL rules and audience), from the
+ * cache when it has them. The rows are frozen and shared with the cache.
+ */
+export async function candidateAids(db: InflowDb, url: string): Promise<AidRow[]> {
+  const hostKeys = hostKeysOfUrl(url);
+  if (!hostKeys.length) return [];
+  const cache = cacheOf(db);
+  return (
+    cachedCandidates(cache, hostKeys) ??
+    db.transaction('r', db.aids, db.settings, () => readCandidates(db, cache, hostKeys))
+  );
+}
+
+/** The candidates that apply to `url` and `viewer`, in pack and author order. */
+function applicable(rows: AidRow[], url: string, viewer: Viewer): AidRow[] {
+  return rows
+    .filter((row) => matchesUrl(row.aid.match, url) && inAudience(row.aid.audience, viewer))
+    .sort((a, b) => (a.packId < b.packId ? -1 : a.packId > b.packId ? 1 : a.order - b.order));
+}
+
+function active(rows: AidRow[], progress: readonly (Progress | undefined)[]): ActiveAid[] {
+  return rows.map((row, i) => ({
+    key: row.key,
+    packId: row.packId,
+    packVersion: row.packVersion,
+    aid: row.aid,
+    progress: progress[i] ?? null,
+  }));
+}
+
+/**
+ * The aids that apply to `url` for `viewer`, in pack and author order, with progress.
+ *
+ * A host already seen costs one read transaction (the progress of the aids that match), or
+ * none when nothing matches. Otherwise one read transaction reads what the cache lacks and
+ * the progress. The returned aids are frozen: they are shared with the cache.
+ */
 export async function lookup(db: InflowDb, url: string, viewer: Viewer = {}): Promise<ActiveAid[]> {
-  return db.transaction('r', db.aids, db.progress, async () => {
-    const rows = (await candidateAids(db, url))
-      .filter((row) => matchesUrl(row.aid.match, url) && inAudience(row.aid.audience, viewer))
-      .sort((a, b) => (a.packId < b.packId ? -1 : a.packId > b.packId ? 1 : a.order - b.order));
-    const progress = await db.progress.bulkGet(rows.map((row) => row.key));
-    return rows.map((row, i) => ({
-      key: row.key,
-      packId: row.packId,
-      packVersion: row.packVersion,
-      aid: row.aid,
-      progress: progress[i] ?? null,
-    }));
+  const hostKeys = hostKeysOfUrl(url);
+  if (!hostKeys.length) return [];
+  const cache = cacheOf(db);
+  const cached = cachedCandidates(cache, hostKeys);
+  if (cached) {
+    const rows = applicable(cached, url, viewer);
+    if (!rows.length) return [];
+    return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
+  }
+  return db.transaction('r', db.aids, db.settings, db.progress, async () => {
+    const rows = applicable(await readCandidates(db, cache, hostKeys), url, viewer);
+    if (!rows.length) return [];
+    return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
   });
 }

@@ -8,7 +8,7 @@
 import type { Pack } from '../aids/schema';
 import { hostKeyOfPattern } from '../aids/url-match';
 import { compareVersions, type Problem, parsePack } from '../aids/validate';
-import type { AidRow, InflowDb, PackRow, PackSource } from './db';
+import { type AidRow, type InflowDb, type PackRow, type PackSource, setSetting } from './db';
 
 export type InstallResult =
   | { ok: true; status: 'installed'; pack: PackRow; previousVersion?: string }
@@ -47,6 +47,17 @@ export function aidRowsOf(pack: Pack): AidRow[] {
     order,
     aid,
   }));
+}
+
+/**
+ * Stores every index key of the installed aids in the `aidHostKeys` setting, read from the
+ * index itself so it is right whatever it held before. Every write to `aids` calls it after
+ * its writes, in its transaction (which must include `settings`), so the keys that lookups
+ * read always match the aids they see.
+ */
+export async function saveAidHostKeys(db: InflowDb): Promise<void> {
+  const keys = (await db.aids.orderBy('hostKeys').uniqueKeys()) as string[];
+  await setSetting(db, 'aidHostKeys', keys);
 }
 
 /** A pack never replaces a higher version unless it says `rollback: true`. */
@@ -94,7 +105,7 @@ export async function installPack(
   };
   const aids = aidRowsOf(pack);
 
-  return db.transaction('rw', db.packs, db.aids, async (): Promise<InstallResult> => {
+  return db.transaction('rw', db.packs, db.aids, db.settings, async (): Promise<InstallResult> => {
     const installed = await db.packs.get(pack.id);
     if (installed) {
       const reason = policy(pack, installed, source);
@@ -102,6 +113,7 @@ export async function installPack(
     }
     await db.aids.where('packId').equals(pack.id).delete();
     await db.aids.bulkPut(aids);
+    await saveAidHostKeys(db);
     await db.packs.put(row);
     return installed
       ? { ok: true, status: 'installed', pack: row, previousVersion: installed.version }
@@ -111,9 +123,10 @@ export async function installPack(
 
 /** Removes a pack and its aids (progress and events are kept). */
 export async function removePack(db: InflowDb, packId: string): Promise<boolean> {
-  return db.transaction('rw', db.packs, db.aids, async () => {
+  return db.transaction('rw', db.packs, db.aids, db.settings, async () => {
     const existed = (await db.packs.get(packId)) !== undefined;
     await db.aids.where('packId').equals(packId).delete();
+    await saveAidHostKeys(db);
     await db.packs.delete(packId);
     return existed;
   });

@@ -1,14 +1,87 @@
+import type { DBCoreTable } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as urlMatch from '../../../src/aids/url-match';
 import { type InflowDb, openDb } from '../../../src/background/db';
-import { candidateAids, inAudience, lookup } from '../../../src/background/lookup';
-import { installPack } from '../../../src/background/packs';
+import {
+  candidateAids,
+  forgetCachedAids,
+  inAudience,
+  lookup,
+} from '../../../src/background/lookup';
+import { installPack, removePack } from '../../../src/background/packs';
+import { recordEvent, resetProgress } from '../../../src/background/recorder';
 import { checklist, freshDb, pack, tip } from './fixtures';
 
 vi.mock('../../../src/aids/url-match', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/aids/url-match')>();
   return { ...actual, matchesUrl: vi.fn(actual.matchesUrl) };
 });
+
+interface Reads {
+  /** Transactions begun (each one a round trip to IndexedDB at least). */
+  transactions: number;
+  /** Rows and keys that queries of the `aids` table returned. */
+  aidRows: number;
+  /** Cursors opened on `aids` (a scan, or a walk of an index). */
+  aidCursors: number;
+  reset(): void;
+}
+
+/**
+ * Counts what `db` reads, below Dexie's API (any path to the store goes through here). Call
+ * it before the database is first used: middlewares apply from the next open.
+ */
+function countReads(db: InflowDb): Reads {
+  const reads: Reads = {
+    transactions: 0,
+    aidRows: 0,
+    aidCursors: 0,
+    reset() {
+      this.transactions = this.aidRows = this.aidCursors = 0;
+    },
+  };
+  db.use({
+    stack: 'dbcore',
+    name: 'test-count-reads',
+    create: (down) => ({
+      ...down,
+      transaction: (stores, mode, options) => {
+        reads.transactions++;
+        return down.transaction(stores, mode, options);
+      },
+      table: (name) => {
+        const table = down.table(name);
+        if (name !== 'aids') return table;
+        const counted: DBCoreTable = {
+          ...table,
+          // .then(), not async functions: a native promise here would lose Dexie's zone.
+          query: (req) =>
+            table.query(req).then((res) => {
+              reads.aidRows += res.result.length;
+              return res;
+            }),
+          get: (req) =>
+            table.get(req).then((row) => {
+              if (row !== undefined) reads.aidRows++;
+              return row;
+            }),
+          getMany: (req) =>
+            table.getMany(req).then((rows) => {
+              reads.aidRows += rows.filter((r) => r !== undefined).length;
+              return rows;
+            }),
+          openCursor: (req) => {
+            reads.aidCursors++;
+            return table.openCursor(req);
+          },
+          count: (req) => table.count(req),
+        };
+        return counted;
+      },
+    }),
+  });
+  return reads;
+}
 
 const HOSTS = 500;
 const PACKS = 10;
@@ -35,10 +108,12 @@ function bigPacks() {
 
 describe('lookup over 10,000 aids', () => {
   let db: InflowDb;
+  let reads: Reads;
 
   // Not freshDb(): this database must outlive the per-test cleanup.
   beforeAll(async () => {
     db = openDb(`inflow-lookup-${Date.now()}`);
+    reads = countReads(db);
     for (const p of bigPacks()) {
       const result = await installPack(db, p);
       expect(result.ok).toBe(true);
@@ -61,7 +136,9 @@ describe('lookup over 10,000 aids', () => {
   });
 
   it('returns exactly the aids of the host and path, from the index', async () => {
+    forgetCachedAids(db);
     vi.mocked(urlMatch.matchesUrl).mockClear();
+    reads.reset();
     const url = 'https://app42.example.test/contacts/17?tab=notes#top';
     const aids = await lookup(db, url);
 
@@ -72,9 +149,51 @@ describe('lookup over 10,000 aids', () => {
     expect(aids.map((a) => a.key).sort()).toEqual(expected.sort());
     expect(aids.every((a) => a.progress === null)).toBe(true);
 
-    // Only the candidates of that host (20 + the 2 wildcard aids) were tested, not 10,000.
+    // Only the candidates of that host (20 + the 2 wildcard aids) were read and tested, not
+    // 10,000: exact index queries, no cursor walking the table or the index, one transaction.
     expect(vi.mocked(urlMatch.matchesUrl).mock.calls.length).toBe(22);
+    expect(reads).toMatchObject({ aidRows: 22, aidCursors: 0, transactions: 1 });
     expect(await candidateAids(db, url)).toHaveLength(22);
+  });
+
+  it('reads no aid again for a host already seen: only the progress of what matched', async () => {
+    const url = 'https://app42.example.test/contacts/5';
+    await lookup(db, url);
+    reads.reset();
+    const aids = await lookup(db, 'https://app42.example.test/contacts/6');
+    expect(aids).toHaveLength(22);
+    expect(reads).toMatchObject({ aidRows: 0, aidCursors: 0, transactions: 1 });
+
+    // A page of a host already seen that nothing matches needs no transaction at all.
+    await lookup(db, 'https://app7.example.test/deals/1');
+    reads.reset();
+    expect(await lookup(db, 'https://app7.example.test/reports')).toEqual([]);
+    expect(reads).toMatchObject({ aidRows: 0, aidCursors: 0, transactions: 0 });
+  });
+
+  it('answers from the cache exactly as a lookup with nothing cached', async () => {
+    const urls = [
+      'https://app42.example.test/contacts/17',
+      'https://app43.example.test/deals/9',
+      'https://app7.example.test/deals/1',
+      'https://x.app9.example.test/contacts/3',
+      'https://unknown.test/',
+    ];
+    const viewers = [{}, { role: 'sales', locale: 'de-AT' }];
+    // A second instance of the same database has a cache of its own, empty.
+    const other = openDb(db.name);
+    try {
+      for (const viewer of viewers) {
+        for (const url of urls) {
+          await lookup(db, url, viewer);
+          const cached = await lookup(db, url, viewer);
+          forgetCachedAids(other);
+          expect(cached).toEqual(await lookup(other, url, viewer));
+        }
+      }
+    } finally {
+      other.close();
+    }
   });
 
   it('finds the deal aids on a deal page and nothing of other hosts', async () => {
@@ -151,5 +270,135 @@ describe('lookup details', () => {
     expect(inAudience({ locales: ['en-GB'] }, { locale: 'en-gb' })).toBe(true);
     expect(inAudience({ locales: ['en-GB'] }, { locale: 'en' })).toBe(false);
     expect(inAudience({ teams: ['x'] }, { role: 'x' })).toBe(false);
+  });
+});
+
+describe('lookup cache', () => {
+  const CRM = 'https://crm.localhost:3000/contacts/new';
+  const CRM_URLS = ['https://crm.localhost:3000/contacts/*'];
+  const keysOf = async (db: InflowDb, url = CRM) => (await lookup(db, url)).map((a) => a.key);
+
+  it('shows a new pack version on the very next lookup, with no aid of the old one', async () => {
+    const db = freshDb();
+    await installPack(db, pack('crm', '1.0.0', [tip('old', CRM_URLS), tip('kept', CRM_URLS)]));
+    expect(await keysOf(db)).toEqual(['crm/old', 'crm/kept']);
+    expect(await keysOf(db)).toEqual(['crm/old', 'crm/kept']);
+
+    await installPack(
+      db,
+      pack('crm', '2.0.0', [
+        tip('kept', CRM_URLS, { title: 'Kept, reworded' }),
+        tip('new', CRM_URLS),
+        // On a host that no aid used before: the keys in use change too.
+        tip('hr', ['https://hr.localhost/*']),
+      ]),
+    );
+    const aids = await lookup(db, CRM);
+    expect(aids.map((a) => [a.key, a.packVersion, a.aid.title])).toEqual([
+      ['crm/kept', '2.0.0', 'Kept, reworded'],
+      ['crm/new', '2.0.0', 'Tip new'],
+    ]);
+    expect(await keysOf(db, 'https://hr.localhost/people')).toEqual(['crm/hr']);
+  });
+
+  it('drops the aids of a removed pack on the very next lookup', async () => {
+    const db = freshDb();
+    await installPack(db, pack('crm', '1.0.0', [tip('a', CRM_URLS)]));
+    await installPack(db, pack('help', '1.0.0', [tip('any', ['https://*:3000/*'])]));
+    expect(await keysOf(db)).toEqual(['crm/a', 'help/any']);
+
+    expect(await removePack(db, 'crm')).toBe(true);
+    expect(await keysOf(db)).toEqual(['help/any']);
+    expect(await removePack(db, 'help')).toBe(true);
+    expect(await keysOf(db)).toEqual([]);
+    expect(await db.settings.get('aidHostKeys')).toEqual({ key: 'aidHostKeys', value: [] });
+  });
+
+  it('sees any other write to the aids table on the next lookup', async () => {
+    const db = freshDb();
+    await installPack(db, pack('crm', '1.0.0', [tip('a', CRM_URLS)]));
+    expect((await lookup(db, CRM))[0]?.aid.title).toBe('Tip a');
+
+    const row = await db.aids.get('crm/a');
+    await db.aids.put({ ...row!, aid: { ...row!.aid, title: 'Written directly' } });
+    expect((await lookup(db, CRM))[0]?.aid.title).toBe('Written directly');
+
+    await db.aids.clear();
+    expect(await lookup(db, CRM)).toEqual([]);
+  });
+
+  it('never keeps rows that a write overtook', async () => {
+    const db = freshDb();
+    await installPack(db, pack('crm', '1.0.0', [tip('a', CRM_URLS)]));
+    // Lookups that read the store while a write is issued: their rows may be the old ones.
+    const row = await db.aids.get('crm/a');
+    const during = lookup(db, CRM);
+    const write = db.aids.put({ ...row!, aid: { ...row!.aid, title: 'Changed' } });
+    await Promise.all([during, write]);
+    expect((await lookup(db, CRM))[0]?.aid.title).toBe('Changed');
+
+    const duringInstall = lookup(db, 'https://crm.localhost:3000/contacts/1');
+    const install = installPack(db, pack('crm', '2.0.0', [tip('b', CRM_URLS)]));
+    await Promise.all([duringInstall, install]);
+    expect(await keysOf(db)).toEqual(['crm/b']);
+  });
+
+  it('answers from one state of the store when a write lands during a lookup', async () => {
+    const db = freshDb();
+    const version = (v: string) =>
+      pack('p', v, [
+        tip('any', ['https://*:3000/*'], { title: `any ${v}` }),
+        tip('crm', CRM_URLS, { title: `crm ${v}` }),
+      ]);
+    await installPack(db, version('1.0.0'));
+    // "*" is cached; crm.localhost is not, so the next lookup reads while the install runs.
+    expect(await keysOf(db, 'https://other.localhost:3000/')).toEqual(['p/any']);
+    const install = installPack(db, version('2.0.0'));
+    const during = lookup(db, CRM);
+    const [aids] = await Promise.all([during, install]);
+    expect(aids.map((a) => a.aid.title)).toEqual(['any 2.0.0', 'crm 2.0.0']);
+  });
+
+  it('reads progress fresh on every lookup', async () => {
+    const db = freshDb();
+    await installPack(db, pack('crm', '1.0.0', [checklist('c', CRM_URLS)]));
+    expect((await lookup(db, CRM))[0]?.progress).toBeNull();
+
+    await recordEvent(db, { type: 'step_done', aidKey: 'crm/c', stepId: 'name', at: 5, url: CRM });
+    expect((await lookup(db, CRM))[0]?.progress).toMatchObject({
+      aidKey: 'crm/c',
+      steps: { name: {} },
+    });
+
+    await resetProgress(db, 'crm/c');
+    expect((await lookup(db, CRM))[0]?.progress).toBeNull();
+  });
+
+  it('keeps the keys in use in a setting, and does without it in an older store', async () => {
+    const db = freshDb();
+    await installPack(
+      db,
+      pack('crm', '1.0.0', [tip('a', CRM_URLS), tip('w', ['https://*.localhost/*'])]),
+    );
+    expect(await db.settings.get('aidHostKeys')).toEqual({
+      key: 'aidHostKeys',
+      value: ['*.localhost', 'crm.localhost'],
+    });
+    const expected = await lookup(db, CRM);
+
+    await db.settings.delete('aidHostKeys');
+    forgetCachedAids(db);
+    expect(await lookup(db, CRM)).toEqual(expected);
+  });
+
+  it('hands out frozen aids, so no caller can change what the cache holds', async () => {
+    const db = freshDb();
+    await installPack(db, pack('crm', '1.0.0', [checklist('c', CRM_URLS)]));
+    const [first] = await lookup(db, CRM);
+    expect(Object.isFrozen(first?.aid)).toBe(true);
+    expect(() => {
+      (first!.aid as { title: string }).title = 'changed';
+    }).toThrow(TypeError);
+    expect((await lookup(db, CRM))[0]?.aid.title).toBe('Checklist c');
   });
 });
