@@ -4,11 +4,16 @@
  * installed with installPack (validation included) and read with lookup().
  *
  * The store: `aids` aids in packs of one app each, spread over `hosts` hosts, a few
- * leading-wildcard hosts ("*.wild-3.example") and a few any-host aids. The peer is a naive
- * full scan: read every aid, test every URL pattern.
+ * leading-wildcard hosts ("*.wild-3.example") and a few any-host aids, and progress on one
+ * aid in ten. The peers are a naive full scan (read every aid, test every URL pattern) and
+ * the previous lookup(), which queried the index on every call and cached nothing.
+ *
+ * lookup() caches the candidates of the hosts it has seen, so the run measures two cases: a
+ * first visit to a host (a fresh page: nothing cached for that host, no pattern compiled),
+ * and another page of a host already seen (the everyday case).
  */
 
-import { matchesUrl } from '../src/aids/url-match';
+import { hostKeysOfUrl, matchesUrl } from '../src/aids/url-match';
 import { type AidRow, type InflowDb, openDb } from '../src/background/db';
 import { candidateAids, inAudience, lookup, type Viewer } from '../src/background/lookup';
 import { installPack } from '../src/background/packs';
@@ -28,6 +33,7 @@ export interface SetupResult {
   packs: number;
   aids: number;
   hostKeys: number;
+  progressRows: number;
   installMs: number;
   failed: string[];
 }
@@ -226,11 +232,19 @@ export async function setup(o: SetupOptions): Promise<SetupResult> {
   }
   const installMs = performance.now() - t0;
   const hostKeys = (await db.aids.orderBy('hostKeys').uniqueKeys()).length;
+  // Progress on one aid in ten, so lookups read real progress rows, not only misses.
+  const keys = await db.aids.toCollection().primaryKeys();
+  await db.progress.bulkPut(
+    keys
+      .filter((_, i) => i % 10 === 0)
+      .map((aidKey) => ({ aidKey, steps: {}, startedAt: 1, updatedAt: 1 })),
+  );
   return {
     dbName: DB_NAME,
     packs: packs.length,
     aids: await db.aids.count(),
     hostKeys,
+    progressRows: await db.progress.count(),
     installMs,
     failed,
   };
@@ -259,30 +273,77 @@ function naiveFilter(rows: AidRow[], url: string, viewer: Viewer): AidRow[] {
     .sort((a, b) => (a.packId < b.packId ? -1 : a.packId > b.packId ? 1 : a.order - b.order));
 }
 
+/**
+ * The previous lookup(), as a second peer: the same index queries (one per index key of the
+ * URL, in use or not) in one read transaction on every call, nothing cached.
+ */
+async function uncachedLookup(d: InflowDb, url: string, viewer: Viewer): Promise<string[]> {
+  return d.transaction('r', d.aids, d.progress, async () => {
+    const lists = await Promise.all(
+      hostKeysOfUrl(url).map((key) => d.aids.where('hostKeys').equals(key).toArray()),
+    );
+    const byKey = new Map<string, AidRow>();
+    for (const row of lists.flat()) byKey.set(row.key, row);
+    const rows = [...byKey.values()]
+      .filter((row) => matchesUrl(row.aid.match, url) && inAudience(row.aid.audience, viewer))
+      .sort((a, b) => (a.packId < b.packId ? -1 : a.packId > b.packId ? 1 : a.order - b.order));
+    const progress = await d.progress.bulkGet(rows.map((row) => row.key));
+    return rows.map((row, i) => (progress[i] ? `${row.key}+` : row.key));
+  });
+}
+
 export interface RunResult {
-  /** ms per lookup(), in URL order: first pass, in a fresh page (empty pattern cache). */
-  lookupMs: number[];
-  /** The same URLs again, right after: patterns of these hosts mostly compiled already. */
-  repeatMs: number[];
-  /** Only the store part of lookup: one read transaction with the hostKeys queries. */
-  candidatesMs: number[];
+  /**
+   * ms per lookup(), in URL order: the first pass, in a fresh page (no aid cached, no URL
+   * pattern compiled), so most URLs are the first visit to their host.
+   */
+  firstPassMs: number[];
+  /** Per URL of the first pass: its host was not looked up before (a cold cache for it). */
+  firstVisit: boolean[];
+  /** Per URL of the first pass: some of its index keys were not cached, so rows were read. */
+  readRows: boolean[];
+  /**
+   * ms per lookup() of another page on the same host as the URL of the first pass at that
+   * index: hosts already seen, the everyday case (an agent on the same app all day).
+   */
+  warmMs: number[];
+  /** The previous lookup (no cache) on the same URLs, each right after the warm lookup. */
+  uncachedMs: number[];
+  /** One read of the keys in use from the aidHostKeys setting (once per worker start). */
+  keysInUseMs: number[];
+  /** The same keys read from the index itself (unique keys of hostKeys), as a comparison. */
+  keysFromIndexMs: number[];
+  /** What a first visit reads: one read transaction with one query per index key in use. */
+  storeMs: number[];
+  /** What a warm lookup reads: the progress of the aids found, in one read transaction. */
+  progressMs: number[];
   /** Only the matching part of lookup: URL rules, audience and sort over the candidates. */
   matchMs: number[];
   /** One read transaction with a single get: the floor of any IndexedDB round trip. */
   emptyTxMs: number[];
   /** Candidate rows per URL. */
   candidates: number[];
-  /** Aids found per URL by lookup(). */
+  /** Aids found per URL by lookup(), first pass. */
   found: number[];
   /** Naive peer: read every aid from the store, test every pattern (pre-compiled). */
   naiveMs: number[];
   /** Naive peer without the read: rows already in memory, patterns pre-compiled. */
   memoryScanMs: number[];
   naiveUrls: number;
-  /** URLs where lookup() and the naive scan disagreed. */
+  /** URLs where lookup() and a peer (the naive scan, the previous lookup) disagreed. */
   mismatches: string[];
+  /** The first lookup after opening the database: open, keys in use, one host's rows. */
   firstLookupMs: number;
   crossOriginIsolated: boolean;
+}
+
+/** Another page of the same host as each URL: same origin, another path. */
+function sameHostUrls(o: SetupOptions, urls: readonly string[], seed: number): string[] {
+  const others = makeUrls(o, urls.length, seed);
+  return urls.map((url, i) => {
+    const other = new URL(others[i]!);
+    return `${new URL(url).origin}${other.pathname}`;
+  });
 }
 
 /** Runs in a freshly loaded page after setup(), so URL patterns start uncompiled. */
@@ -296,6 +357,7 @@ export async function run(
   const d = openDb(DB_NAME);
   db = d;
   const urls = makeUrls(o, count, o.seed + 1);
+  const warmUrls = sameHostUrls(o, urls, o.seed + 2);
   const t0 = performance.now();
   await lookup(d, 'https://nowhere.example/', viewer);
   const firstLookupMs = performance.now() - t0;
@@ -308,27 +370,71 @@ export async function run(
     await fn();
     return performance.now() - s;
   };
-  const lookupMs: number[] = [];
+  // Which index keys exist, to tell the first passes that had to read rows.
+  const inUse = new Set((await d.aids.orderBy('hostKeys').uniqueKeys()) as string[]);
+  const keysSeen = new Set<string>(['*']);
+  const hostsSeen = new Set<string>();
+  const firstPassMs: number[] = [];
+  const firstVisit: boolean[] = [];
+  const readRows: boolean[] = [];
   const found: string[][] = [];
   for (const url of urls) {
+    const keys = hostKeysOfUrl(url).filter((key) => inUse.has(key));
+    const host = new URL(url).hostname;
+    firstVisit.push(!hostsSeen.has(host));
+    readRows.push(keys.some((key) => !keysSeen.has(key)));
+    hostsSeen.add(host);
+    for (const key of keys) keysSeen.add(key);
     const s = performance.now();
     const aids = await lookup(d, url, viewer);
-    lookupMs.push(performance.now() - s);
+    firstPassMs.push(performance.now() - s);
     found.push(aids.map((a) => a.key));
   }
-  const repeatMs: number[] = [];
-  for (const url of urls) repeatMs.push(await time(() => lookup(d, url, viewer)));
-  const candidatesMs: number[] = [];
+  const warmMs: number[] = [];
+  const uncachedMs: number[] = [];
+  const warmFound: string[][] = [];
+  const mismatches: string[] = [];
+  for (const url of warmUrls) {
+    let s = performance.now();
+    const aids = await lookup(d, url, viewer);
+    warmMs.push(performance.now() - s);
+    warmFound.push(aids.map((a) => a.key));
+    s = performance.now();
+    const previous = await uncachedLookup(d, url, viewer);
+    uncachedMs.push(performance.now() - s);
+    if (previous.join() !== aids.map((a) => (a.progress ? `${a.key}+` : a.key)).join()) {
+      mismatches.push(`${url} (previous lookup)`);
+    }
+  }
+
+  // Where the time goes.
+  const keysInUseMs: number[] = [];
+  const keysFromIndexMs: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    keysInUseMs.push(await time(() => d.settings.get('aidHostKeys')));
+    keysFromIndexMs.push(await time(() => d.aids.orderBy('hostKeys').uniqueKeys()));
+  }
+  const storeMs: number[] = [];
+  for (const url of urls) {
+    const keys = hostKeysOfUrl(url).filter((key) => inUse.has(key));
+    storeMs.push(
+      await time(() =>
+        d.transaction('r', d.aids, d.progress, () =>
+          Promise.all(keys.map((key) => d.aids.where('hostKeys').equals(key).toArray())),
+        ),
+      ),
+    );
+  }
+  const progressMs: number[] = [];
+  for (const keys of found) {
+    if (keys.length) progressMs.push(await time(() => d.progress.bulkGet(keys)));
+  }
   const candidates: number[] = [];
   const candidateRows: AidRow[][] = [];
   for (const url of urls) {
-    candidatesMs.push(
-      await time(async () => {
-        const rows = await d.transaction('r', d.aids, d.progress, () => candidateAids(d, url));
-        candidates.push(rows.length);
-        candidateRows.push(rows);
-      }),
-    );
+    const rows = await candidateAids(d, url);
+    candidates.push(rows.length);
+    candidateRows.push(rows);
   }
   const matchMs: number[] = [];
   urls.forEach((url, i) => {
@@ -348,7 +454,7 @@ export async function run(
   naiveFilter(rows, urls[0]!, viewer);
   const naiveMs: number[] = [];
   const memoryScanMs: number[] = [];
-  const mismatches: string[] = [];
+  const same = (a: string[], b: string[]) => a.join() === b.join();
   let naiveUrls = 0;
   for (let i = 0; i < urls.length; i += naiveEvery) {
     const url = urls[i]!;
@@ -360,12 +466,20 @@ export async function run(
     );
     memoryScanMs.push(await time(async () => naiveFilter(rows, url, viewer)));
     naiveUrls++;
-    if (keys.join() !== found[i]!.join()) mismatches.push(url);
+    if (!same(keys, found[i]!)) mismatches.push(url);
+    const warm = naiveFilter(rows, warmUrls[i]!, viewer).map((row) => row.key);
+    if (!same(warm, warmFound[i]!)) mismatches.push(warmUrls[i]!);
   }
   return {
-    lookupMs,
-    repeatMs,
-    candidatesMs,
+    firstPassMs,
+    firstVisit,
+    readRows,
+    warmMs,
+    uncachedMs,
+    keysInUseMs,
+    keysFromIndexMs,
+    storeMs,
+    progressMs,
     matchMs,
     emptyTxMs,
     candidates,

@@ -85,24 +85,39 @@ export async function measureLookup(context, { count = 200, naiveEvery = 10, war
     );
     await page.evaluate(() => globalThis.inflowBench.teardown());
     const hits = run.found.filter((n) => n > 0).length;
+    const cold = run.firstPassMs.filter((_, i) => run.firstVisit[i]);
+    const coldRead = run.firstPassMs.filter((_, i) => run.firstVisit[i] && run.readRows[i]);
     return {
       store: { ...LOOKUP_OPTIONS, ...setup },
-      urls: run.lookupMs.length,
+      urls: run.firstPassMs.length,
       hits,
-      misses: run.lookupMs.length - hits,
+      misses: run.firstPassMs.length - hits,
       aidsFound: summarize(run.found),
       candidateRows: summarize(run.candidates),
       crossOriginIsolated: run.crossOriginIsolated,
       firstLookupMs: run.firstLookupMs,
-      lookup: summarize(run.lookupMs),
-      lookupRepeat: summarize(run.repeatMs),
-      storeOnly: summarize(run.candidatesMs),
+      cold: { urls: cold.length, ...summarize(cold) },
+      coldRead: { urls: coldRead.length, ...summarize(coldRead) },
+      firstPass: summarize(run.firstPassMs),
+      warm: { urls: run.warmMs.length, ...summarize(run.warmMs) },
+      uncached: { urls: run.uncachedMs.length, ...summarize(run.uncachedMs) },
+      keysInUse: summarize(run.keysInUseMs),
+      keysFromIndex: summarize(run.keysFromIndexMs),
+      storeOnly: summarize(run.storeMs),
+      progressOnly: summarize(run.progressMs),
       matchOnly: summarize(run.matchMs),
       emptyTransaction: summarize(run.emptyTxMs),
       naive: { urls: run.naiveUrls, ...summarize(run.naiveMs) },
       memoryScan: { urls: run.naiveUrls, ...summarize(run.memoryScanMs) },
       mismatches: run.mismatches,
-      raw: { lookupMs: run.lookupMs, repeatMs: run.repeatMs, naiveMs: run.naiveMs },
+      raw: {
+        firstPassMs: run.firstPassMs,
+        firstVisit: run.firstVisit,
+        readRows: run.readRows,
+        warmMs: run.warmMs,
+        uncachedMs: run.uncachedMs,
+        naiveMs: run.naiveMs,
+      },
     };
   } finally {
     await page.close();
