@@ -1,11 +1,12 @@
 /**
- * The `inflow` command line: the admin's tool to check, build and sign aid packs.
+ * The `inflow` command line: the admin's tool to check, build, sign and serve aid packs.
  * bin/inflow.mjs loads this file through tsx and calls `main`.
  */
 import { readFileSync } from 'node:fs';
 import { buildCommand, buildHelp } from './build';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Io, processIo, UsageError } from './io';
 import { keygenCommand, keygenHelp } from './keygen';
+import { serveCommand, serveHelp } from './serve';
 import { signCommand, signHelp } from './sign';
 import { validateCommand, validateHelp } from './validate';
 
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   keygen: { run: keygenCommand, help: keygenHelp, what: 'make an Ed25519 signing key pair' },
   sign: { run: signCommand, help: signHelp, what: 'validate and sign packs' },
+  serve: { run: serveCommand, help: serveHelp, what: 'serve packs over HTTP on this machine' },
 };
 
 export const mainHelp = `Usage: inflow <command> [options]

@@ -85,7 +85,7 @@ describe('inflow validate', () => {
   it('has help for the tool and for each command', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    for (const command of ['validate', 'build', 'keygen', 'sign']) {
+    for (const command of ['validate', 'build', 'keygen', 'sign', 'serve']) {
       expect(help.stdout).toContain(command);
       const run = await cli(command, '--help');
       expect(run.code, command).toBe(0);
