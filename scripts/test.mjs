@@ -144,6 +144,11 @@ async function main() {
     ['typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit']],
     ['lint (biome check)', bin('biome'), ['check', '.']],
     ['pack JSON Schema is up to date', bin('tsx'), ['scripts/gen-schema.ts', '--check']],
+    [
+      'bundled packs are valid (inflow validate)',
+      process.execPath,
+      ['bin/inflow.mjs', 'validate', 'aids'],
+    ],
   ];
   const checkResults = [];
   for (const [name, cmd, args] of checks) {
