@@ -33,8 +33,47 @@ export function compileUrlPattern(pattern: string): URLPatternType | Error {
   return compiled;
 }
 
+const prefixes = new Map<string, string>();
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
+/**
+ * The literal start of a pattern's path ("/contacts/" for ".../contacts/:id"), or "" when
+ * there is none that is safe to compare as text. A URL whose path does not start with it
+ * cannot match, which spares compiling patterns that were never going to match.
+ */
+export function literalPathPrefix(pattern: string): string {
+  let prefix = prefixes.get(pattern);
+  if (prefix === undefined) {
+    prefix = '';
+    const scheme = pattern.indexOf('://');
+    const slash = scheme < 0 ? -1 : pattern.indexOf('/', scheme + 3);
+    if (slash >= 0) {
+      const path = pattern.slice(slash);
+      const special = path.search(/[:*(){}?+\\#]/);
+      const literal = special < 0 ? path : path.slice(0, special);
+      prefix = PLAIN_PATH.test(literal) ? literal : '';
+    }
+    if (prefixes.size > 5000) prefixes.clear();
+    prefixes.set(pattern, prefix);
+  }
+  return prefix;
+}
+
+function pathOf(url: string): string | null {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return null;
+  }
+}
+
 /** True if `url` matches the pattern. Invalid patterns never match. */
 export function testUrlPattern(pattern: string, url: string): boolean {
+  const prefix = literalPathPrefix(pattern);
+  if (prefix) {
+    const path = pathOf(url);
+    if (path !== null && !path.startsWith(prefix)) return false;
+  }
   const p = compileUrlPattern(pattern);
   return !(p instanceof Error) && p.test(url);
 }

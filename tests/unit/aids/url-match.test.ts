@@ -90,3 +90,27 @@ describe('redactUrl', () => {
     expect(redactUrl('not a url')).toBe('');
   });
 });
+
+describe('literal path prefixes', () => {
+  it('takes the text before the first pattern syntax, and nothing when it is not plain', async () => {
+    const { literalPathPrefix, testUrlPattern } = await import('../../../src/aids/url-match');
+    expect(literalPathPrefix('*://crm.localhost:*/contacts/:id(\\d+)')).toBe('/contacts/');
+    expect(literalPathPrefix('https://a.example/billing/address')).toBe('/billing/address');
+    expect(literalPathPrefix('https://a.example/*')).toBe('/');
+    expect(literalPathPrefix('https://a.example/caf%C3%A9/*')).toBe('');
+    expect(literalPathPrefix('https://a.example')).toBe('');
+    // The prefix only rules out; the pattern still decides.
+    expect(
+      testUrlPattern('*://crm.localhost:*/contacts/:id(\\d+)', 'http://crm.localhost:1/cases/5'),
+    ).toBe(false);
+    expect(
+      testUrlPattern('*://crm.localhost:*/contacts/:id(\\d+)', 'http://crm.localhost:1/contacts/5'),
+    ).toBe(true);
+    expect(
+      testUrlPattern(
+        '*://crm.localhost:*/contacts/:id(\\d+)',
+        'http://crm.localhost:1/contacts/new',
+      ),
+    ).toBe(false);
+  });
+});
