@@ -27,6 +27,29 @@ export interface PackRow {
   pack: Pack;
 }
 
+/** A version of a pack that a newer install replaced, kept so that an admin can roll back. */
+export interface PackHistoryRow extends PackRow {
+  replacedAt: number;
+}
+
+/**
+ * What the last sync of one pack source did (see sync.ts); the options page shows it as the
+ * protocol's SourceStatus. The validators are those of the last successful download, sent
+ * back as If-None-Match / If-Modified-Since.
+ */
+export interface SyncStatusRow {
+  url: string;
+  packId?: string;
+  packVersion?: string;
+  lastSuccessAt?: number;
+  lastAttemptAt?: number;
+  outcome: string;
+  message: string;
+  error: string | null;
+  etag?: string;
+  lastModified?: string;
+}
+
 export interface AidRow {
   /** "<packId>/<aidId>". */
   key: string;
@@ -66,6 +89,8 @@ export class InflowDb extends Dexie {
   declare progress: Table<Progress, string>;
   declare events: Table<StoredEvent, number>;
   declare settings: Table<SettingRow, string>;
+  declare packHistory: Table<PackHistoryRow, [string, string]>;
+  declare syncStatus: Table<SyncStatusRow, string>;
 
   /**
    * Moves on whenever the `aids` table may have changed under this instance: on every write
@@ -87,6 +112,11 @@ export class InflowDb extends Dexie {
       progress: 'aidKey',
       events: '++seq, &id, type, aidKey, recordedAt',
       settings: 'key',
+    });
+    // Pack sources: former versions of packs ([id+version]) and the status of each source.
+    this.version(2).stores({
+      packHistory: '[id+version], id',
+      syncStatus: 'url',
     });
     this.use({
       stack: 'dbcore',

@@ -60,6 +60,23 @@ export async function saveAidHostKeys(db: InflowDb): Promise<void> {
   await setSetting(db, 'aidHostKeys', keys);
 }
 
+/** Former versions kept per pack (packHistory), for rolling back. */
+export const HISTORY_PER_PACK = 5;
+
+/**
+ * Keeps `replaced` in packHistory (in the caller's transaction), and only the newest
+ * HISTORY_PER_PACK former versions of that pack.
+ */
+async function keepInHistory(db: InflowDb, replaced: PackRow, now: number): Promise<void> {
+  await db.packHistory.put({ ...replaced, replacedAt: now });
+  const rows = await db.packHistory.where('id').equals(replaced.id).toArray();
+  if (rows.length <= HISTORY_PER_PACK) return;
+  rows.sort((a, b) => b.replacedAt - a.replacedAt);
+  await db.packHistory.bulkDelete(
+    rows.slice(HISTORY_PER_PACK).map((row): [string, string] => [row.id, row.version]),
+  );
+}
+
 /** A pack never replaces a higher version unless it says `rollback: true`. */
 export function defaultPolicy(pack: Pack, installed: PackRow): string | null {
   if (compareVersions(pack.version, installed.version) < 0 && !pack.rollback) {
@@ -83,7 +100,8 @@ export function bundledPolicy(pack: Pack, installed: PackRow): string | null {
 
 /**
  * Validates `input` and installs it: the pack row and all its aid rows are replaced in one
- * transaction. Invalid input is refused with problems and changes nothing.
+ * transaction, which also keeps the replaced version in packHistory. Invalid input is refused
+ * with problems and changes nothing.
  */
 export async function installPack(
   db: InflowDb,
@@ -105,11 +123,14 @@ export async function installPack(
   };
   const aids = aidRowsOf(pack);
 
-  return db.transaction('rw', db.packs, db.aids, db.settings, async (): Promise<InstallResult> => {
+  const tables = [db.packs, db.aids, db.settings, db.packHistory];
+  return db.transaction('rw', tables, async (): Promise<InstallResult> => {
     const installed = await db.packs.get(pack.id);
     if (installed) {
       const reason = policy(pack, installed, source);
       if (reason) return { ok: true, status: 'skipped', reason, installed };
+      // The version it replaces stays available for a rollback.
+      if (installed.version !== pack.version) await keepInHistory(db, installed, row.installedAt);
     }
     await db.aids.where('packId').equals(pack.id).delete();
     await db.aids.bulkPut(aids);

@@ -26,6 +26,8 @@ describe('db', () => {
       progress: ['aidKey'],
       events: ['++seq', '&id', 'aidKey', 'recordedAt', 'type'].sort(),
       settings: ['key'],
+      packHistory: ['[id+version]', 'id'],
+      syncStatus: ['url'],
     });
   });
 
