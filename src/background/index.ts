@@ -4,6 +4,7 @@
  * turn). All state is in IndexedDB; nothing here survives the worker being stopped.
  */
 import { browser } from 'wxt/browser';
+import { SYNC_DONE_KEY } from '../protocol/signals';
 import { bundledPacks } from './bundled';
 import { getDb, type InflowDb, withReopen } from './db';
 import { installBundledPacks } from './packs';
@@ -14,6 +15,15 @@ import {
   type TabsApi,
 } from './registration';
 import { handleMessage, type RouterDeps, type Sender } from './router';
+import {
+  AUDIENCE_KEYS,
+  forgetPolicy,
+  type ManagedArea,
+  resolveSettings,
+  SETTING_KEYS,
+  SYNC_KEYS,
+} from './settings';
+import { type AlarmsApi, createSyncRunner, SYNC_ALARM, scheduleSync } from './sync-runner';
 
 function log(what: string, detail?: unknown): void {
   console.info(`[inflow] ${what}`, detail ?? '');
@@ -33,16 +43,26 @@ export async function refreshPacks(
   log('overlay registration', await syncRegistration(db, scripting));
 }
 
+/** Asks the overlay in every open web page to look its aids up again. */
+export async function refreshOverlays(tabs: TabsApi): Promise<void> {
+  const open = await tabs.query({});
+  await Promise.all(
+    open
+      .filter((tab) => tab.id !== undefined && /^https?:/i.test(tab.url ?? ''))
+      .map((tab) =>
+        // Tabs without the overlay have no listener: nothing to refresh.
+        tabs.sendMessage(tab.id!, { type: 'overlay.refresh' }, { frameId: 0 }).catch(() => {}),
+      ),
+  );
+}
+
 export function startBackground(): void {
   const db = getDb();
   const scripting = browser.scripting as unknown as ScriptingApi;
   const tabs = browser.tabs as unknown as TabsApi;
-  const deps: RouterDeps = {
-    db,
-    runtime: browser.runtime,
-    tabs,
-    locale: globalThis.navigator?.language,
-  };
+  const alarms = browser.alarms as unknown as AlarmsApi;
+  const managed = (browser.storage.managed as unknown as ManagedArea | undefined) ?? null;
+  const settings = () => resolveSettings({ db, managed });
 
   // Pack installs and registration changes run one at a time, in the order they were asked.
   let queue: Promise<void> = Promise.resolve();
@@ -53,6 +73,59 @@ export function startBackground(): void {
     return queue;
   };
 
+  const runner = createSyncRunner({
+    db,
+    fetch: (input, init) => globalThis.fetch(input, init),
+    settings: async () => (await withReopen(db, settings)).values,
+    afterInstall: (packs) =>
+      serially('registration after sync', async () => {
+        log(
+          'installed from pack sources',
+          packs.map((p) => `${p.id}@${p.version}`),
+        );
+        log('overlay registration', await syncRegistration(db, scripting));
+        await injectIntoOpenTabs(db, tabs, scripting);
+        await refreshOverlays(tabs);
+      }),
+    // Open options pages and popups show the new statuses.
+    afterRun: () => browser.storage.local.set({ [SYNC_DONE_KEY]: Date.now() }),
+  });
+  const sync = (reason: string, fresh = false) =>
+    runner.run(reason, { fresh }).catch((e) => {
+      console.error(`[inflow] sync (${reason}) failed`, e);
+      return null;
+    });
+  const schedule = async () => {
+    const minutes = (await withReopen(db, settings)).values.syncIntervalMinutes;
+    log('sync alarm', `${await scheduleSync(alarms, minutes)} (every ${minutes} min)`);
+  };
+
+  /** Applies a change of settings, from policy or from the options page. */
+  const settingsChanged = async (keys: readonly string[]) => {
+    const changed = SETTING_KEYS.filter((key) => keys.includes(key));
+    if (changed.some((key) => SYNC_KEYS.has(key))) void sync('settings changed', true);
+    if (changed.includes('syncIntervalMinutes')) {
+      await schedule().catch((e) => console.error('[inflow] scheduling sync failed', e));
+    }
+    if (changed.some((key) => AUDIENCE_KEYS.has(key))) await refreshOverlays(tabs);
+  };
+
+  const deps: RouterDeps = {
+    db,
+    runtime: browser.runtime,
+    tabs,
+    locale: globalThis.navigator?.language,
+    managed,
+    syncNow: async () => (await runner.run('on demand')).sources,
+    settingsChanged,
+  };
+
+  // After the bundled packs: schedule the periodic sync and sync once.
+  const startSyncing = async (reason: string) => {
+    await schedule().catch((e) => console.error('[inflow] scheduling sync failed', e));
+    await sync(reason);
+  };
+
   browser.runtime.onInstalled.addListener(({ reason }) => {
     void serially('install', async () => {
       await refreshPacks(db, scripting, false);
@@ -60,12 +133,32 @@ export function startBackground(): void {
         const injected = await injectIntoOpenTabs(db, tabs, scripting);
         if (injected.length) log('overlay injected into open tabs', injected);
       }
-    });
+    }).then(() => startSyncing(reason));
   });
 
   browser.runtime.onStartup.addListener(() => {
-    void serially('startup', () => refreshPacks(db, scripting, true));
+    void serially('startup', () => refreshPacks(db, scripting, true)).then(() =>
+      startSyncing('startup'),
+    );
   });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM) void sync('alarm');
+  });
+
+  // Policy changes apply without a restart.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'managed') return;
+    forgetPolicy();
+    void settingsChanged(Object.keys(changes)).catch((e) =>
+      console.error('[inflow] applying policy failed', e),
+    );
+  });
+
+  // A sync that the worker's stopping cut short starts over now.
+  void withReopen(db, () => runner.resumeIfPending()).catch((e) =>
+    console.error('[inflow] resuming sync failed', e),
+  );
 
   browser.runtime.onMessage.addListener((message: unknown, sender: Sender) =>
     handleMessage(message, sender, deps),

@@ -10,10 +10,14 @@ import {
   BackgroundRequest as BackgroundRequestSchema,
   type BackgroundResponses,
   type ErrorResponse,
+  type SourceStatus,
 } from '../protocol/messages';
+import type { SettingKey } from '../protocol/settings';
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { lookup, type Viewer } from './lookup';
 import { RecordError, recordEvent, resetProgress } from './recorder';
+import { type ManagedArea, resolveSettings, SettingRefused, setLocalSetting } from './settings';
+import { sourceStatuses, syncAll } from './sync';
 
 /** What the router needs to know about a message's sender (a subset of MessageSender). */
 export interface Sender {
@@ -33,6 +37,12 @@ export interface RouterDeps {
   now?: () => number;
   /** The browser's UI language, used when no locale is set. */
   locale?: string;
+  /** The organisation's policy (storage.managed); null for none. Default: the browser's. */
+  managed?: ManagedArea | null;
+  /** Runs a sync of the pack sources (or joins one) and returns their statuses. */
+  syncNow?: () => Promise<SourceStatus[]>;
+  /** Told after a setting was changed in the options page. */
+  settingsChanged?: (keys: SettingKey[]) => void | Promise<void>;
 }
 
 type Response = BackgroundResponses[keyof BackgroundResponses] | ErrorResponse;
@@ -69,17 +79,25 @@ async function isPaused(db: InflowDb, host: string): Promise<boolean> {
   return (await getSetting(db, 'pausedHosts', [])).includes(host);
 }
 
+function settingsOf(deps: RouterDeps) {
+  return resolveSettings({ db: deps.db, managed: deps.managed });
+}
+
+/** Who is looking: role, team and locale as resolved (policy, then the options page). */
 async function viewerOf(deps: RouterDeps): Promise<Viewer> {
-  const rows = await deps.db.settings.bulkGet(['role', 'team', 'locale']);
-  const [role, team, locale] = rows.map((row) =>
-    typeof row?.value === 'string' && row.value ? row.value : undefined,
-  );
+  const { role, team, locale } = (await settingsOf(deps)).values;
   const viewer: Viewer = {};
   if (role) viewer.role = role;
   if (team) viewer.team = team;
-  const lang = locale ?? deps.locale;
+  const lang = locale || deps.locale;
   if (lang) viewer.locale = lang;
   return viewer;
+}
+
+async function syncNow(deps: RouterDeps): Promise<SourceStatus[]> {
+  if (deps.syncNow) return deps.syncNow();
+  const { values } = await settingsOf(deps);
+  return (await syncAll({ db: deps.db, fetch: globalThis.fetch.bind(globalThis) }, values)).sources;
 }
 
 async function setPaused(deps: RouterDeps, host: string, paused: boolean): Promise<void> {
@@ -125,6 +143,16 @@ async function answer(request: BackgroundRequest, deps: RouterDeps): Promise<Res
       await setPaused(deps, host, request.paused);
       return { ok: true };
     }
+    case 'sync.now':
+      return { sources: await syncNow(deps) };
+    case 'sync.status':
+      return { sources: await sourceStatuses(db, (await settingsOf(deps)).values) };
+    case 'settings.get':
+      return settingsOf(deps);
+    case 'settings.set':
+      await setLocalSetting(request.key, request.value, { db, managed: deps.managed });
+      await deps.settingsChanged?.([request.key]);
+      return settingsOf(deps);
   }
 }
 
@@ -158,7 +186,9 @@ export async function handleMessage(
   try {
     return await withReopen(deps.db, () => answer(request, deps));
   } catch (e) {
-    if (e instanceof RecordError) return { error: `${request.type}: ${e.message}` };
+    if (e instanceof RecordError || e instanceof SettingRefused) {
+      return { error: `${request.type}: ${e.message}` };
+    }
     console.error('[inflow] %s failed', request.type, e);
     return { error: `${request.type}: ${(e as Error)?.message ?? String(e)}` };
   }

@@ -5,10 +5,12 @@
  * Directions, named by prefix:
  *   page.*, event.*, progress.*  content script -> background
  *   site.*, tab.*                popup or options page -> background
+ *   sync.*, settings.*           popup or options page -> background
  *   overlay.*                    background or popup -> content script
  */
 import { z } from 'zod';
 import { Aid } from '../aids/schema';
+import { type ResolvedSettings, Settings } from './settings';
 
 /** Key of an aid in the store: "<packId>/<aidId>". */
 export const AidKey = z.string().min(3).max(200);
@@ -93,6 +95,31 @@ export interface StoredEvent extends Omit<z.infer<typeof EventInput>, 'url'> {
   recordedAt: number;
 }
 
+/** One of the keys of the settings contract (src/protocol/settings.ts). */
+export const SettingKeyName = Settings.keyof();
+
+/**
+ * What the last sync of one pack source did, as the options page and the popup show it.
+ * `message` and `error` are sentences for people (see SYNC_MESSAGES in background/sync.ts).
+ */
+export const SourceStatus = z
+  .object({
+    url: z.string(),
+    /** The pack this source last installed or confirmed, and its version. */
+    packId: z.string().optional(),
+    packVersion: z.string().optional(),
+    /** When the source last gave a pack that is in force (installed, or up to date). */
+    lastSuccessAt: z.number().optional(),
+    lastAttemptAt: z.number().optional(),
+    /** Machine-readable result of the last attempt: a key of SYNC_MESSAGES, or "pending". */
+    outcome: z.string(),
+    /** The result of the last attempt in words: "Up to date", "Installed version 2.0.0"… */
+    message: z.string(),
+    /** The problem of the last attempt in words; null when it succeeded. */
+    error: z.string().nullable(),
+  })
+  .strict();
+
 /** Requests that the background answers. */
 export const BackgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('page.lookup'), url: z.string().max(4000) }).strict(),
@@ -102,6 +129,11 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   z
     .object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() })
     .strict(),
+  z.object({ type: z.literal('sync.now') }).strict(),
+  z.object({ type: z.literal('sync.status') }).strict(),
+  z.object({ type: z.literal('settings.get') }).strict(),
+  // The value is checked against the key's own schema by the background.
+  z.object({ type: z.literal('settings.set'), key: SettingKeyName, value: z.unknown() }).strict(),
 ]);
 
 /** Requests that the content script answers. */
@@ -135,6 +167,19 @@ export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 export type OverlayRequest = z.infer<typeof OverlayRequest>;
 export type LookupResponse = z.infer<typeof LookupResponse>;
 export type AidStatus = z.infer<typeof AidStatus>;
+export type SourceStatus = z.infer<typeof SourceStatus>;
+
+/** A policy value that the background ignored, and why (shown to admins). */
+export interface PolicyProblem {
+  key: string;
+  reason: string;
+}
+
+/** Settings as the options page shows them. */
+export interface SettingsView extends ResolvedSettings {
+  /** Policy values that were ignored because they are not valid. */
+  ignored: PolicyProblem[];
+}
 export type OverlayStatus = z.infer<typeof OverlayStatus>;
 
 /** What each background request resolves to. */
@@ -144,6 +189,10 @@ export interface BackgroundResponses {
   'progress.reset': { ok: true };
   'site.status': { paused: boolean };
   'site.setPaused': { ok: true };
+  'sync.now': { sources: SourceStatus[] };
+  'sync.status': { sources: SourceStatus[] };
+  'settings.get': SettingsView;
+  'settings.set': SettingsView;
 }
 
 /** What each overlay request resolves to. */

@@ -1,0 +1,197 @@
+/**
+ * Resolving Inflow's settings (the contract is src/protocol/settings.ts). Per key, a value set
+ * by the organisation's policy (the browser's managed storage) wins; otherwise the value set
+ * in the options page (the `settings` table); otherwise the default. A policy value that is
+ * not valid is ignored with a logged reason, never a crash: the key then resolves as if
+ * policy were silent about it.
+ *
+ * The policy is cached in memory (a page lookup reads the audience on every page) until
+ * `forgetPolicy()`, which the background calls when storage.onChanged reports a change in
+ * the `managed` area. The service worker stopping empties the cache.
+ */
+import { browser } from 'wxt/browser';
+import { z } from 'zod';
+import { problemsOf } from '../aids/validate';
+import type { PolicyProblem, SettingsView } from '../protocol/messages';
+import { DEFAULT_SETTINGS, type SettingKey, Settings } from '../protocol/settings';
+import { getDb, type InflowDb } from './db';
+
+export const SETTING_KEYS = Object.keys(Settings.shape) as SettingKey[];
+
+/** Keys whose change calls for a sync of the pack sources. */
+export const SYNC_KEYS: ReadonlySet<SettingKey> = new Set([
+  'packSources',
+  'requireSignatures',
+  'trustedKeys',
+]);
+
+/** Keys that decide which aids a person sees. */
+export const AUDIENCE_KEYS: ReadonlySet<SettingKey> = new Set(['role', 'team', 'locale']);
+
+/** The part of storage.managed that settings use (a fake in unit tests). */
+export interface ManagedArea {
+  get(): Promise<Record<string, unknown>>;
+}
+
+export interface SettingsSources {
+  db?: InflowDb;
+  /** The policy; null for none. Default: the browser's storage.managed. */
+  managed?: ManagedArea | null;
+}
+
+function browserManaged(): ManagedArea | null {
+  const area = (browser as { storage?: { managed?: ManagedArea } }).storage?.managed;
+  return area ?? null;
+}
+
+/** The organisation's policy, checked: the valid values, and what was ignored and why. */
+export interface Policy {
+  values: Partial<Settings>;
+  ignored: PolicyProblem[];
+}
+
+let policyCache: { area: ManagedArea; policy: Promise<Policy> } | null = null;
+
+/** Drops the cached policy: the next resolve reads managed storage again. */
+export function forgetPolicy(): void {
+  policyCache = null;
+}
+
+async function readManaged(area: ManagedArea): Promise<Record<string, unknown>> {
+  try {
+    const value = await area.get();
+    return value && typeof value === 'object' ? value : {};
+  } catch (e) {
+    // Firefox throws when no policy was installed for the add-on: that is "no policy".
+    console.debug('[inflow] no managed settings:', (e as Error)?.message ?? e);
+    return {};
+  }
+}
+
+/**
+ * The policy, checked (cached until forgetPolicy). What it ignores is logged once per read,
+ * not on every page lookup.
+ */
+export function readPolicy(area: ManagedArea | null): Promise<Policy> {
+  if (!area) return Promise.resolve({ values: {}, ignored: [] });
+  if (policyCache?.area !== area) {
+    const policy = readManaged(area).then((raw) => {
+      const checked = policyValues(raw);
+      for (const problem of checked.ignored) {
+        console.warn(`[inflow] policy value ignored: ${problem.reason}`);
+      }
+      return checked;
+    });
+    policyCache = { area, policy };
+    // A failed read is not kept.
+    policy.catch(() => {
+      if (policyCache?.policy === policy) policyCache = null;
+    });
+  }
+  return policyCache.policy;
+}
+
+function describeProblems(error: z.ZodError, key: string): string {
+  return problemsOf(error)
+    .map((p) => `${key}${p.path && !p.path.startsWith('[') ? '.' : ''}${p.path}: ${p.message}`)
+    .join('; ');
+}
+
+type Checked = { ok: true; value: unknown; dropped: string[] } | { ok: false; reason: string };
+
+/**
+ * Checks one value against its key's schema. In a list, an entry that is not valid is
+ * dropped (with a reason) and the others are kept, so that one mistyped source does not
+ * lose an organisation all of its sources.
+ */
+export function checkValue(key: SettingKey, value: unknown, dropInvalidItems = false): Checked {
+  if (value === undefined || value === null) return { ok: false, reason: `${key}: no value` };
+  const schema = Settings.shape[key].unwrap() as z.ZodType;
+  const dropped: string[] = [];
+  let candidate = value;
+  if (dropInvalidItems && schema instanceof z.ZodArray && Array.isArray(value)) {
+    const item = schema.element as z.ZodType;
+    candidate = value.filter((entry, i) => {
+      const result = item.safeParse(entry);
+      if (!result.success) dropped.push(describeProblems(result.error, `${key}[${i}]`));
+      return result.success;
+    });
+  }
+  const result = schema.safeParse(candidate);
+  if (!result.success) return { ok: false, reason: describeProblems(result.error, key) };
+  return { ok: true, value: result.data, dropped };
+}
+
+/** The policy's valid values by key, and what was ignored. */
+export function policyValues(policy: Record<string, unknown>): Policy {
+  const values: Record<string, unknown> = {};
+  const ignored: PolicyProblem[] = [];
+  for (const [key, value] of Object.entries(policy)) {
+    if (!(SETTING_KEYS as string[]).includes(key)) {
+      ignored.push({ key, reason: `${key}: not a setting of Inflow` });
+      continue;
+    }
+    const checked = checkValue(key as SettingKey, value, true);
+    if (!checked.ok) {
+      ignored.push({ key, reason: checked.reason });
+      continue;
+    }
+    for (const reason of checked.dropped) ignored.push({ key, reason });
+    values[key] = checked.value;
+  }
+  return { values: values as Partial<Settings>, ignored };
+}
+
+/** Settings as resolved now, which keys policy set, and which policy values were ignored. */
+export async function resolveSettings(sources: SettingsSources = {}): Promise<SettingsView> {
+  const db = sources.db ?? getDb();
+  const managed = sources.managed === undefined ? browserManaged() : sources.managed;
+  const [policy, rows] = await Promise.all([
+    readPolicy(managed),
+    db.settings.bulkGet(SETTING_KEYS),
+  ]);
+  const fromPolicy = policy;
+  const values: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const managedKeys: SettingKey[] = [];
+  SETTING_KEYS.forEach((key, i) => {
+    if (key in fromPolicy.values) {
+      values[key] = fromPolicy.values[key];
+      managedKeys.push(key);
+      return;
+    }
+    const row = rows[i];
+    if (row === undefined) return;
+    const checked = checkValue(key, row.value);
+    if (checked.ok) values[key] = checked.value;
+    else console.warn(`[inflow] stored setting ignored: ${checked.reason}`);
+  });
+  return { values: values as Settings, managed: managedKeys, ignored: fromPolicy.ignored };
+}
+
+export class SettingRefused extends Error {
+  override name = 'SettingRefused';
+}
+
+/**
+ * Stores a value set in the options page. Refused (SettingRefused, with a message for
+ * people) when the organisation's policy sets the key, or when the value is not valid.
+ */
+export async function setLocalSetting<K extends SettingKey>(
+  key: K,
+  value: unknown,
+  sources: SettingsSources = {},
+): Promise<Settings[K]> {
+  const db = sources.db ?? getDb();
+  const managed = sources.managed === undefined ? browserManaged() : sources.managed;
+  if (!(SETTING_KEYS as string[]).includes(key)) {
+    throw new SettingRefused(`${key}: not a setting of Inflow`);
+  }
+  const fromPolicy = await readPolicy(managed);
+  if (key in fromPolicy.values) {
+    throw new SettingRefused(`${key} is set by your organisation and cannot be changed here`);
+  }
+  const checked = checkValue(key, value);
+  if (!checked.ok) throw new SettingRefused(checked.reason);
+  await db.settings.put({ key, value: checked.value });
+  return checked.value as Settings[K];
+}

@@ -1,0 +1,148 @@
+/**
+ * How the options page shows each setting of the contract (src/protocol/settings.ts): its
+ * label, its help text, its kind of control and its group. `FIELDS` is a record over every
+ * key, so a new setting does not compile until it has a field here.
+ */
+import type { PackSource, SettingKey, Settings } from '../protocol/settings';
+
+export type FieldKind = 'text' | 'url' | 'secret' | 'number' | 'boolean' | 'keys' | 'sources';
+
+export interface FieldSpec {
+  label: string;
+  help?: string;
+  kind: FieldKind;
+  group: GroupId;
+}
+
+export type GroupId = 'sources' | 'audience' | 'analytics' | 'authoring';
+
+export const GROUPS: { id: GroupId; legend: string; help?: string }[] = [
+  {
+    id: 'sources',
+    legend: 'Pack sources',
+    help: 'Where aid packs come from, besides the packs bundled with Inflow.',
+  },
+  {
+    id: 'audience',
+    legend: 'Who you are',
+    help: 'Some aids are meant for some roles, teams or languages only.',
+  },
+  { id: 'analytics', legend: 'Analytics' },
+  { id: 'authoring', legend: 'Authoring' },
+];
+
+export const FIELDS: Record<SettingKey, FieldSpec> = {
+  packSources: {
+    label: 'Sources',
+    help: 'The address of a pack (JSON) on your organisation’s server, and the public key that signs it.',
+    kind: 'sources',
+    group: 'sources',
+  },
+  requireSignatures: {
+    label: 'Require signed packs',
+    help: 'Refuse packs without a valid signature from a trusted key.',
+    kind: 'boolean',
+    group: 'sources',
+  },
+  trustedKeys: {
+    label: 'Trusted keys',
+    help: 'Public keys (base64) trusted for every source, one per line.',
+    kind: 'keys',
+    group: 'sources',
+  },
+  syncIntervalMinutes: {
+    label: 'Minutes between syncs',
+    help: 'How often the sources are checked for new packs (1 to 1440).',
+    kind: 'number',
+    group: 'sources',
+  },
+  role: { label: 'Role', kind: 'text', group: 'audience' },
+  team: { label: 'Team', kind: 'text', group: 'audience' },
+  locale: {
+    label: 'Language',
+    help: 'For example en-GB. Leave empty to use the browser’s language.',
+    kind: 'text',
+    group: 'audience',
+  },
+  analyticsEnabled: {
+    label: 'Send events to the analytics endpoint',
+    kind: 'boolean',
+    group: 'analytics',
+  },
+  analyticsEndpoint: {
+    label: 'Analytics endpoint',
+    help: 'Leave empty to keep events in this browser only.',
+    kind: 'url',
+    group: 'analytics',
+  },
+  analyticsAuth: {
+    label: 'Analytics authorization',
+    help: 'Sent as the Authorization header with events.',
+    kind: 'secret',
+    group: 'analytics',
+  },
+  actorId: {
+    label: 'Actor id',
+    help: 'A pseudonymous id for you in analytics.',
+    kind: 'text',
+    group: 'analytics',
+  },
+  allowLocalAuthoring: {
+    label: 'Allow writing aids in this browser',
+    kind: 'boolean',
+    group: 'authoring',
+  },
+  authorsMayEditAdminPacks: {
+    label: 'Let authors change packs from the organisation',
+    kind: 'boolean',
+    group: 'authoring',
+  },
+};
+
+/** A source as edited: both fields as typed. */
+export interface SourceDraft {
+  url: string;
+  publicKey: string;
+}
+
+/** What a control holds while it is edited. */
+export type Draft = string | boolean | SourceDraft[];
+
+export function toDraft(key: SettingKey, value: Settings[SettingKey]): Draft {
+  switch (FIELDS[key].kind) {
+    case 'boolean':
+      return value as boolean;
+    case 'keys':
+      return (value as string[]).join('\n');
+    case 'sources':
+      return (value as PackSource[]).map((s) => ({ url: s.url, publicKey: s.publicKey ?? '' }));
+    case 'number':
+      return String(value);
+    default:
+      return value as string;
+  }
+}
+
+/** The value to send for a draft; the background checks it against the contract. */
+export function fromDraft(key: SettingKey, draft: Draft): unknown {
+  switch (FIELDS[key].kind) {
+    case 'boolean':
+      return draft;
+    case 'keys':
+      return (draft as string)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    case 'sources':
+      return (draft as SourceDraft[])
+        .map((s) => ({ url: s.url.trim(), publicKey: s.publicKey.trim() }))
+        .filter((s) => s.url)
+        .map((s) => (s.publicKey ? s : { url: s.url }));
+    case 'number': {
+      const text = (draft as string).trim();
+      return text === '' ? Number.NaN : Number(text);
+    }
+    default:
+      return (draft as string).trim();
+  }
+}
