@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { askBackground, askOverlay } from '../protocol/client';
-import type { AidStatus } from '../protocol/messages';
+import type { AidStatus, SourceStatus } from '../protocol/messages';
 
 export interface PopupDeps {
   activeTab(): Promise<{ id?: number; url?: string } | undefined>;
@@ -14,6 +14,9 @@ export interface PopupDeps {
   overlayStatus(tabId: number): Promise<AidStatus[]>;
   isPaused(host: string): Promise<boolean>;
   setPaused(host: string, paused: boolean): Promise<void>;
+  /** The pack sources and how their last sync went. */
+  sourceStatuses?(): Promise<SourceStatus[]>;
+  openOptions?(): Promise<void>;
 }
 
 export const browserDeps: PopupDeps = {
@@ -30,7 +33,22 @@ export const browserDeps: PopupDeps = {
   async setPaused(host, paused) {
     await askBackground({ type: 'site.setPaused', host, paused });
   },
+  async sourceStatuses() {
+    return (await askBackground({ type: 'sync.status' })).sources;
+  },
+  async openOptions() {
+    await browser.runtime.openOptionsPage();
+  },
 };
+
+/** "packs.example.com" for a source's URL. */
+export function sourceHost(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
 
 /** Tips report their one target as a "step"; only other kinds have steps to count. */
 function hasSteps(aid: AidStatus): boolean {
@@ -67,6 +85,8 @@ type State =
       host: string | null;
       aids: AidStatus[];
       paused: boolean;
+      /** Pack sources whose last sync failed. */
+      problems: SourceStatus[];
     };
 
 export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
@@ -83,11 +103,13 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
     const tab = await tabOnce;
     const tabId = tab?.id ?? null;
     const host = webHost(tab?.url);
-    const [aids, paused] = await Promise.all([
+    const [aids, paused, sources] = await Promise.all([
       tabId !== null && host ? deps.overlayStatus(tabId).catch(() => []) : Promise.resolve([]),
       host ? deps.isPaused(host).catch(() => false) : Promise.resolve(false),
+      deps.sourceStatuses ? deps.sourceStatuses().catch(() => []) : Promise.resolve([]),
     ]);
-    setState({ phase: 'ready', tabId, host, aids, paused });
+    const problems = sources.filter((s) => s.error);
+    setState({ phase: 'ready', tabId, host, aids, paused, problems });
   }, [deps, tabOnce]);
 
   useEffect(() => {
@@ -103,7 +125,7 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
     );
   }
 
-  const { host, aids, paused } = state;
+  const { host, aids, paused, problems } = state;
 
   const toggle = async (next: boolean) => {
     if (!host) return;
@@ -172,6 +194,24 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
           <p id={hintId} class="hint">
             While paused, Inflow shows nothing and records nothing on this site.
           </p>
+        </section>
+      )}
+
+      {problems.length > 0 && (
+        <section class="sources" aria-labelledby="sources-heading">
+          <h2 id="sources-heading">Pack sources</h2>
+          <ul>
+            {problems.map((s) => (
+              <li key={s.url}>
+                Pack source: {sourceHost(s.url)} — {s.error}
+              </li>
+            ))}
+          </ul>
+          {deps.openOptions && (
+            <button type="button" class="link" onClick={() => void deps.openOptions?.()}>
+              Open sources &amp; settings
+            </button>
+          )}
         </section>
       )}
 

@@ -1,0 +1,622 @@
+/**
+ * The options page: a nav between "Aids" (where authoring will go) and "Sources & settings":
+ * the status of each pack source with a "Sync now" button, and a form for every setting.
+ * A setting set by the organisation's policy is shown, disabled, with the reason. Every
+ * read and write goes to the background through the message contract.
+ */
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { askBackground } from '../protocol/client';
+import type { SettingsView, SourceStatus } from '../protocol/messages';
+import type { SettingKey, Settings } from '../protocol/settings';
+import { SYNC_DONE_KEY } from '../protocol/signals';
+import {
+  type Draft,
+  FIELDS,
+  type FieldSpec,
+  fromDraft,
+  GROUPS,
+  type SourceDraft,
+  toDraft,
+} from './fields';
+
+export interface OptionsDeps {
+  getSettings(): Promise<SettingsView>;
+  /** Resolves to the settings after the change; rejects with the reason it was refused. */
+  setSetting(key: SettingKey, value: unknown): Promise<SettingsView>;
+  syncStatus(): Promise<SourceStatus[]>;
+  syncNow(): Promise<SourceStatus[]>;
+  /**
+   * Calls `listener` when a sync ended or the organisation's policy changed; returns a
+   * function that stops listening.
+   */
+  onChange?(listener: (what: 'sync' | 'policy') => void): () => void;
+}
+
+/** The background's refusal without the request names the client and router put first. */
+function reasonOf(e: unknown): string {
+  return ((e as Error)?.message ?? String(e)).replace(/^(?:[a-z]+\.[a-zA-Z]+: )+/, '');
+}
+
+async function ask<T>(job: () => Promise<T>): Promise<T> {
+  try {
+    return await job();
+  } catch (e) {
+    throw new Error(reasonOf(e));
+  }
+}
+
+export const browserDeps: OptionsDeps = {
+  getSettings: () => ask(() => askBackground({ type: 'settings.get' })),
+  setSetting: (key, value) => ask(() => askBackground({ type: 'settings.set', key, value })),
+  syncStatus: async () => (await ask(() => askBackground({ type: 'sync.status' }))).sources,
+  syncNow: async () => (await ask(() => askBackground({ type: 'sync.now' }))).sources,
+  onChange(listener) {
+    const onChanged = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'managed') listener('policy');
+      else if (area === 'local' && SYNC_DONE_KEY in changes) listener('sync');
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  },
+};
+
+/** Keys whose change means the sources should be checked again. */
+const SYNC_KEYS: ReadonlySet<SettingKey> = new Set([
+  'packSources',
+  'requireSignatures',
+  'trustedKeys',
+]);
+
+type View = 'aids' | 'sources';
+
+function viewOfHash(hash: string): View {
+  return hash === '#aids' ? 'aids' : 'sources';
+}
+
+export function Options({ deps = browserDeps }: { deps?: OptionsDeps }) {
+  const [view, setView] = useState<View>(() => viewOfHash(globalThis.location?.hash ?? ''));
+  const heading = useRef<HTMLHeadingElement>(null);
+  const moved = useRef(false);
+
+  useEffect(() => {
+    const onHash = () => {
+      moved.current = true;
+      setView(viewOfHash(location.hash));
+    };
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  // After a change of view (not on load), focus goes to the new view's heading.
+  useEffect(() => {
+    if (moved.current) heading.current?.focus();
+  }, [view]);
+
+  const link = (target: View, label: string) => (
+    <a href={`#${target}`} aria-current={view === target ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+
+  return (
+    <div class="options">
+      <header class="top">
+        <p class="brand">Inflow</p>
+        <nav aria-label="Options">
+          <ul>
+            <li>{link('aids', 'Aids')}</li>
+            <li>{link('sources', 'Sources & settings')}</li>
+          </ul>
+        </nav>
+      </header>
+      <main>
+        {view === 'aids' ? (
+          <>
+            <h1 ref={heading} tabIndex={-1}>
+              Aids
+            </h1>
+            <p>
+              Writing and editing aids in the browser will come here. For now, aids come with Inflow
+              and from your organisation’s pack sources.
+            </p>
+          </>
+        ) : (
+          <>
+            <h1 ref={heading} tabIndex={-1}>
+              Sources &amp; settings
+            </h1>
+            <SourcesAndSettings deps={deps} />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function formatTime(ms: number | undefined): ComponentChildren {
+  if (ms === undefined) return 'Never';
+  const date = new Date(ms);
+  return <time dateTime={date.toISOString()}>{date.toLocaleString()}</time>;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
+
+function summary(sources: SourceStatus[]): string {
+  if (!sources.length) return 'There are no pack sources to check.';
+  const problems = sources.filter((s) => s.error).length;
+  const checked = `Checked ${sources.length} ${sources.length === 1 ? 'source' : 'sources'}`;
+  if (!problems) return `${checked}: all fine.`;
+  return `${checked}: ${problems} ${problems === 1 ? 'problem' : 'problems'}.`;
+}
+
+function SourcesAndSettings({ deps }: { deps: OptionsDeps }) {
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [sources, setSources] = useState<SourceStatus[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [syncing, setSyncing] = useState(false);
+  const [syncNote, setSyncNote] = useState('');
+  // Each load of the settings starts the form over from them (a policy change, say).
+  const [loads, setLoads] = useState(0);
+
+  const load = useCallback(async () => {
+    try {
+      const [s, statuses] = await Promise.all([deps.getSettings(), deps.syncStatus()]);
+      setSettings(s);
+      setSources(statuses);
+      setLoads((n) => n + 1);
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(`Could not read the settings: ${(e as Error).message}`);
+    }
+  }, [deps]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // A sync that ran in the background (alarm, policy change, start-up) shows at once; a
+  // policy change reloads the settings too.
+  useEffect(
+    () =>
+      deps.onChange?.((what) => {
+        if (what === 'policy') void load();
+        else void deps.syncStatus().then(setSources, () => {});
+      }),
+    [deps, load],
+  );
+
+  const syncNow = async () => {
+    setSyncing(true);
+    setSyncNote('Checking the pack sources…');
+    try {
+      const statuses = await deps.syncNow();
+      setSources(statuses);
+      setSyncNote(summary(statuses));
+    } catch (e) {
+      setSyncNote(`Could not check the sources: ${(e as Error).message}`);
+    } finally {
+      setSyncing(false);
+    }
+  };
+
+  if (loadError) {
+    return (
+      <p class="error" role="alert">
+        {loadError}
+      </p>
+    );
+  }
+  if (!settings || !sources) return <p aria-busy="true">Loading…</p>;
+
+  return (
+    <>
+      <section aria-labelledby="sources-heading">
+        <h2 id="sources-heading">Pack sources</h2>
+        {sources.length === 0 ? (
+          <p class="muted">
+            No pack sources yet. Add one in the settings below, or ask your organisation to set
+            them.
+          </p>
+        ) : (
+          <ul class="sources">
+            {sources.map((s) => (
+              <SourceItem key={s.url} status={s} />
+            ))}
+          </ul>
+        )}
+        <div class="actions">
+          <button type="button" onClick={() => void syncNow()} disabled={syncing}>
+            {syncing ? 'Syncing…' : 'Sync now'}
+          </button>
+          <p class="note" role="status">
+            {syncNote}
+          </p>
+        </div>
+      </section>
+
+      <SettingsForm
+        key={loads}
+        deps={deps}
+        settings={settings}
+        onSaved={async (next, changed) => {
+          setSettings(next);
+          if (changed.some((key) => SYNC_KEYS.has(key))) await syncNow();
+          else setSources(await deps.syncStatus().catch(() => sources));
+        }}
+      />
+    </>
+  );
+}
+
+function SourceItem({ status }: { status: SourceStatus }) {
+  const problem = status.error !== null;
+  return (
+    <li class={problem ? 'source problem' : 'source'}>
+      <h3>{hostOf(status.url)}</h3>
+      <dl>
+        <dt>Address</dt>
+        <dd class="url">{status.url}</dd>
+        <dt>Pack</dt>
+        <dd>{status.packId ? `${status.packId}, version ${status.packVersion}` : 'None yet'}</dd>
+        <dt>Last success</dt>
+        <dd>{formatTime(status.lastSuccessAt)}</dd>
+        <dt>Last check</dt>
+        <dd>{formatTime(status.lastAttemptAt)}</dd>
+        <dt>{problem ? 'Problem' : 'Status'}</dt>
+        <dd class="message">{status.message}</dd>
+      </dl>
+    </li>
+  );
+}
+
+type Drafts = Record<SettingKey, Draft>;
+
+function draftsOf(values: Settings): Drafts {
+  const drafts = {} as Drafts;
+  for (const key of Object.keys(FIELDS) as SettingKey[]) drafts[key] = toDraft(key, values[key]);
+  return drafts;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function SettingsForm({
+  deps,
+  settings,
+  onSaved,
+}: {
+  deps: OptionsDeps;
+  settings: SettingsView;
+  onSaved(next: SettingsView, changed: SettingKey[]): Promise<void>;
+}) {
+  const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(settings.values));
+  const [errors, setErrors] = useState<Partial<Record<SettingKey, string>>>({});
+  const [saving, setSaving] = useState(false);
+  const [note, setNote] = useState<{ text: string; error: boolean } | null>(null);
+  const managed = new Set(settings.managed);
+
+  const update = (key: SettingKey, draft: Draft) => setDrafts((d) => ({ ...d, [key]: draft }));
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const keys = (Object.keys(FIELDS) as SettingKey[]).filter(
+      (key) => !managed.has(key) && !same(fromDraft(key, drafts[key]), settings.values[key]),
+    );
+    if (!keys.length) {
+      setNote({ text: 'Nothing to save: no setting was changed.', error: false });
+      return;
+    }
+    setSaving(true);
+    setNote({ text: 'Saving…', error: false });
+    const failed: Partial<Record<SettingKey, string>> = {};
+    const saved: SettingKey[] = [];
+    let latest = settings;
+    for (const key of keys) {
+      try {
+        latest = await deps.setSetting(key, fromDraft(key, drafts[key]));
+        saved.push(key);
+      } catch (e) {
+        failed[key] = (e as Error).message;
+      }
+    }
+    setErrors(failed);
+    const problems = Object.keys(failed).length;
+    // Saved keys show what the background made of them; the others keep what was typed.
+    setDrafts((d) => {
+      const next = { ...d };
+      for (const key of saved) next[key] = toDraft(key, latest.values[key]);
+      return next;
+    });
+    setSaving(false);
+    setNote(
+      problems
+        ? {
+            text: `${problems} ${problems === 1 ? 'setting was' : 'settings were'} not saved: see the ${problems === 1 ? 'field' : 'fields'} marked below.`,
+            error: true,
+          }
+        : { text: 'Settings saved.', error: false },
+    );
+    if (saved.length) await onSaved(latest, saved);
+  };
+
+  return (
+    <section aria-labelledby="settings-heading">
+      <h2 id="settings-heading">Settings</h2>
+      {settings.managed.length > 0 && (
+        <p class="managed-note">
+          Settings marked “Set by your organisation” come from your organisation’s policy and cannot
+          be changed here.
+        </p>
+      )}
+      {settings.ignored.length > 0 && (
+        <div class="ignored">
+          <p>Some values in your organisation’s policy are not valid and were ignored:</p>
+          <ul>
+            {settings.ignored.map((p) => (
+              <li key={p.reason}>{p.reason}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form onSubmit={(e) => void save(e)} noValidate>
+        {GROUPS.map((group) => (
+          <fieldset key={group.id}>
+            <legend>{group.legend}</legend>
+            {group.help && <p class="help">{group.help}</p>}
+            {(Object.keys(FIELDS) as SettingKey[])
+              .filter((key) => FIELDS[key].group === group.id)
+              .map((key) => (
+                <Field
+                  key={key}
+                  name={key}
+                  spec={FIELDS[key]}
+                  draft={drafts[key]}
+                  managed={managed.has(key)}
+                  error={errors[key]}
+                  onChange={(d) => update(key, d)}
+                />
+              ))}
+          </fieldset>
+        ))}
+        <div class="actions">
+          <button type="submit" disabled={saving}>
+            {saving ? 'Saving…' : 'Save settings'}
+          </button>
+          <p class={note?.error ? 'note error' : 'note'} role="status">
+            {note?.text ?? ''}
+          </p>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+interface FieldProps {
+  name: SettingKey;
+  spec: FieldSpec;
+  draft: Draft;
+  managed: boolean;
+  error?: string;
+  onChange(draft: Draft): void;
+}
+
+const MANAGED_TEXT = 'Set by your organisation';
+
+function Field({ name, spec, draft, managed, error, onChange }: FieldProps) {
+  const id = `setting-${name}`;
+  const helpId = spec.help ? `${id}-help` : undefined;
+  const managedId = managed ? `${id}-managed` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [managedId, errorId, helpId].filter(Boolean).join(' ') || undefined;
+  const extras = (
+    <>
+      {managed && (
+        <p id={managedId} class="managed">
+          {MANAGED_TEXT}: this value comes from your organisation’s policy and cannot be changed
+          here.
+        </p>
+      )}
+      {error && (
+        <p id={errorId} class="field-error">
+          Not saved: {error}
+        </p>
+      )}
+      {spec.help && (
+        <p id={helpId} class="help">
+          {spec.help}
+        </p>
+      )}
+    </>
+  );
+
+  if (spec.kind === 'sources') {
+    return (
+      <SourcesField
+        id={id}
+        spec={spec}
+        sources={draft as SourceDraft[]}
+        managed={managed}
+        describedBy={describedBy}
+        extras={extras}
+        onChange={onChange}
+      />
+    );
+  }
+
+  if (spec.kind === 'boolean') {
+    return (
+      <div class={managed ? 'field check managed-field' : 'field check'}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={draft as boolean}
+          disabled={managed}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
+        />
+        <label for={id}>{spec.label}</label>
+        {extras}
+      </div>
+    );
+  }
+
+  const common = {
+    id,
+    disabled: managed,
+    'aria-describedby': describedBy,
+    'aria-invalid': error ? true : undefined,
+  };
+  let control: ComponentChildren;
+  if (spec.kind === 'keys') {
+    control = (
+      <textarea
+        {...common}
+        rows={3}
+        spellcheck={false}
+        value={draft as string}
+        onInput={(e) => onChange((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+    );
+  } else {
+    const type =
+      spec.kind === 'number'
+        ? 'number'
+        : spec.kind === 'url'
+          ? 'url'
+          : spec.kind === 'secret'
+            ? 'password'
+            : 'text';
+    // A secret set by policy is not shown, only that there is one.
+    const value = managed && spec.kind === 'secret' && draft ? '••••••••' : (draft as string);
+    control = (
+      <input
+        {...common}
+        type={managed && spec.kind === 'secret' ? 'text' : type}
+        value={value}
+        autocomplete="off"
+        spellcheck={false}
+        {...(spec.kind === 'number' ? { min: 1, max: 1440, step: 1, inputMode: 'numeric' } : {})}
+        onInput={(e) => onChange((e.currentTarget as HTMLInputElement).value)}
+      />
+    );
+  }
+  return (
+    <div class={managed ? 'field managed-field' : 'field'}>
+      <label for={id}>{spec.label}</label>
+      {control}
+      {extras}
+    </div>
+  );
+}
+
+function SourcesField({
+  id,
+  spec,
+  sources,
+  managed,
+  describedBy,
+  extras,
+  onChange,
+}: {
+  id: string;
+  spec: FieldSpec;
+  sources: SourceDraft[];
+  managed: boolean;
+  describedBy?: string;
+  extras: ComponentChildren;
+  onChange(draft: SourceDraft[]): void;
+}) {
+  const list = useRef<HTMLOListElement>(null);
+  const focusAfter = useRef<number | 'add' | null>(null);
+
+  // After adding or removing a source, focus goes somewhere sensible, never to <body>.
+  useEffect(() => {
+    const target = focusAfter.current;
+    if (target === null) return;
+    focusAfter.current = null;
+    if (target === 'add') {
+      document.getElementById(`${id}-add`)?.focus();
+      return;
+    }
+    list.current?.querySelectorAll<HTMLInputElement>('input[type="url"]')[target]?.focus();
+  });
+
+  const set = (i: number, patch: Partial<SourceDraft>) =>
+    onChange(sources.map((s, j) => (j === i ? { ...s, ...patch } : s)));
+  const add = () => {
+    focusAfter.current = sources.length;
+    onChange([...sources, { url: '', publicKey: '' }]);
+  };
+  const remove = (i: number) => {
+    focusAfter.current = sources.length > 1 ? Math.max(0, i - 1) : 'add';
+    onChange(sources.filter((_, j) => j !== i));
+  };
+
+  return (
+    <fieldset
+      class={managed ? 'field sources-field managed-field' : 'field sources-field'}
+      aria-describedby={describedBy}
+    >
+      <legend>{spec.label}</legend>
+      {extras}
+      {sources.length === 0 ? (
+        <p class="muted">No sources.</p>
+      ) : (
+        <ol ref={list} class="source-rows">
+          {sources.map((s, i) => {
+            const n = i + 1;
+            return (
+              <li key={i}>
+                <div class="field">
+                  <label for={`${id}-${i}-url`}>Source {n}: pack address (URL)</label>
+                  <input
+                    id={`${id}-${i}-url`}
+                    type="url"
+                    value={s.url}
+                    disabled={managed}
+                    placeholder="https://packs.example.com/crm/pack.json"
+                    autocomplete="off"
+                    spellcheck={false}
+                    onInput={(e) => set(i, { url: (e.currentTarget as HTMLInputElement).value })}
+                  />
+                </div>
+                <div class="field">
+                  <label for={`${id}-${i}-key`}>Source {n}: public key (base64)</label>
+                  <input
+                    id={`${id}-${i}-key`}
+                    type="text"
+                    value={s.publicKey}
+                    disabled={managed}
+                    autocomplete="off"
+                    spellcheck={false}
+                    onInput={(e) =>
+                      set(i, { publicKey: (e.currentTarget as HTMLInputElement).value })
+                    }
+                  />
+                </div>
+                {!managed && (
+                  <button type="button" class="secondary" onClick={() => remove(i)}>
+                    Remove source {n}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      {!managed && (
+        <button id={`${id}-add`} type="button" class="secondary" onClick={add}>
+          Add a source
+        </button>
+      )}
+    </fieldset>
+  );
+}
