@@ -26,7 +26,11 @@ export const Settings = z
     team: z.string().max(100).default(''),
     locale: z.string().max(35).default(''),
     /** Minutes between syncs; the browser's alarms have a 30 s minimum. */
-    syncIntervalMinutes: z.number().min(1).max(24 * 60).default(60),
+    syncIntervalMinutes: z
+      .number()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
     /** Analytics: where events are sent (used by the analytics feature). */
     analyticsEndpoint: z.string().url().or(z.literal('')).default(''),
     analyticsAuth: z.string().max(2000).default(''),
