@@ -20,7 +20,7 @@ export const Settings = z
     packSources: z.array(PackSource).max(50).default([]),
     /** Refuse packs without a valid signature from a trusted key. */
     requireSignatures: z.boolean().default(true),
-    /** Extra trusted public keys (base64), for sources that do not name one. */
+    /** Public keys (base64) trusted for every source, besides each source's own key. */
     trustedKeys: z.array(z.string().min(40).max(64)).max(20).default([]),
     role: z.string().max(100).default(''),
     team: z.string().max(100).default(''),
