@@ -27,8 +27,16 @@ export const GROUPS: { id: GroupId; legend: string; help?: string }[] = [
     legend: 'Who you are',
     help: 'Some aids are meant for some roles, teams or languages only.',
   },
-  { id: 'analytics', legend: 'Analytics' },
-  { id: 'authoring', legend: 'Authoring' },
+  {
+    id: 'analytics',
+    legend: 'Analytics',
+    help: 'Kept for event export, which is not released yet: today events stay in this browser.',
+  },
+  {
+    id: 'authoring',
+    legend: 'Authoring',
+    help: 'Kept for the authoring tools, which are not released yet.',
+  },
 ];
 
 export const FIELDS: Record<SettingKey, FieldSpec> = {
