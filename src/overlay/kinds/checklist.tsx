@@ -11,6 +11,7 @@ import { isHealed } from '../../aids/target';
 import { testUrlPattern } from '../../aids/url-match';
 import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
 import type { PageChange } from '../dom-watch';
+import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
 
@@ -256,8 +257,6 @@ export class ChecklistController implements AidController {
 
   dispose(): void {}
 }
-
-const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
 
 function stateText(rt: StepRuntime): string | null {
   if (rt.state?.state === 'done') return rt.state.how === 'auto' ? 'Done automatically' : 'Done';

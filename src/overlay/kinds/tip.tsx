@@ -9,6 +9,7 @@ import { conditionHolds } from '../../aids/conditions';
 import type { TipAid } from '../../aids/schema';
 import { isHealed, isRendered } from '../../aids/target';
 import type { ActiveAid, AidStatus } from '../../protocol/messages';
+import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
 
@@ -134,8 +135,6 @@ function useAnchored(reference: Element | null, placement: Placement, gap: numbe
   }, [reference, placement, gap]);
   return ref;
 }
-
-const domId = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, '_');
 
 function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
   const beacon = useAnchored(anchor, c.aid.placement ?? 'right', 8);
