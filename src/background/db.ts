@@ -64,6 +64,31 @@ export interface AidRow {
   aid: Aid;
 }
 
+/**
+ * An event waiting to be sent to the organisation's Learning Record Store (outbox-upload.ts),
+ * keyed by the event's id. `seq` is the event's order of arrival: the oldest go first, and
+ * are the ones dropped when the queue is full.
+ */
+export interface OutboxRow {
+  id: string;
+  seq: number;
+  event: StoredEvent;
+}
+
+/** The state of sending to the LRS, kept between runs of the service worker. */
+export interface ExportState {
+  /** No attempt before this time (ms since epoch): the back-off after a failure. */
+  nextAttemptAt: number;
+  /** Failures in a row since the last delivery. */
+  failures: number;
+  lastAttemptAt?: number;
+  lastSuccessAt?: number;
+  /** HTTP status of the last failed attempt (0: no response). */
+  lastStatus?: number;
+  /** The last failure in words; null after a delivery. */
+  lastError: string | null;
+}
+
 export interface SettingRow<V = unknown> {
   key: string;
   value: V;
@@ -81,6 +106,17 @@ export interface Settings {
    * this one row costs far less than walking the multiEntry index for its unique keys.
    */
   aidHostKeys: string[];
+  /**
+   * Whether events are queued for the LRS: analyticsEndpoint set and analyticsEnabled, as
+   * last resolved by the background (index.ts). Derived, so that the recorder can read it
+   * inside its transaction, where the policy cannot be read.
+   */
+  exportOn: boolean;
+  /** Events dropped, oldest first, because the outbox was full: never silently. */
+  exportDropped: number;
+  exportState: ExportState;
+  /** Random id that stands in for an empty actorId in the actor's hash (xapi.ts). */
+  exportActorFallback: string;
 }
 
 export class InflowDb extends Dexie {
@@ -91,6 +127,7 @@ export class InflowDb extends Dexie {
   declare settings: Table<SettingRow, string>;
   declare packHistory: Table<PackHistoryRow, [string, string]>;
   declare syncStatus: Table<SyncStatusRow, string>;
+  declare outbox: Table<OutboxRow, string>;
 
   /**
    * Moves on whenever the `aids` table may have changed under this instance: on every write
@@ -117,6 +154,10 @@ export class InflowDb extends Dexie {
     this.version(2).stores({
       packHistory: '[id+version], id',
       syncStatus: 'url',
+    });
+    // Events waiting to be sent to the organisation's Learning Record Store.
+    this.version(3).stores({
+      outbox: 'id, seq',
     });
     this.use({
       stack: 'dbcore',

@@ -7,6 +7,7 @@ import { browser } from 'wxt/browser';
 import { SYNC_DONE_KEY } from '../protocol/signals';
 import { bundledPacks } from './bundled';
 import { getDb, type InflowDb, withReopen } from './db';
+import { applyExportSettings, createUploader, EXPORT_ALARM } from './outbox-upload';
 import { installBundledPacks } from './packs';
 import {
   injectIntoOpenTabs,
@@ -24,6 +25,27 @@ import {
   SYNC_KEYS,
 } from './settings';
 import { type AlarmsApi, createSyncRunner, SYNC_ALARM, scheduleSync } from './sync-runner';
+import { DEFAULT_HOME_PAGE } from './xapi';
+
+/** Delay between an event being recorded and its upload: events come in bursts. */
+const UPLOAD_DEBOUNCE_MS = 2_000;
+
+/** Keys whose change turns export on or off, or changes where or as whom it sends. */
+const EXPORT_KEYS: ReadonlySet<string> = new Set([
+  'analyticsEndpoint',
+  'analyticsEnabled',
+  'analyticsAuth',
+  'actorId',
+]);
+
+/** The homepage the manifest states, as the actor's account home page (xapi.ts). */
+function homePage(): string {
+  try {
+    return browser.runtime.getManifest().homepage_url || DEFAULT_HOME_PAGE;
+  } catch {
+    return DEFAULT_HOME_PAGE;
+  }
+}
 
 function log(what: string, detail?: unknown): void {
   console.info(`[inflow] ${what}`, detail ?? '');
@@ -90,6 +112,33 @@ export function startBackground(): void {
     // Open options pages and popups show the new statuses.
     afterRun: () => browser.storage.local.set({ [SYNC_DONE_KEY]: Date.now() }),
   });
+  // Export of events to the organisation's Learning Record Store (outbox-upload.ts).
+  const uploader = createUploader({
+    db,
+    fetch: (input, init) => globalThis.fetch(input, init),
+    settings: async () => (await withReopen(db, settings)).values,
+    homePage: homePage(),
+    schedule: async (at) => {
+      if (at === null) await browser.alarms.clear(EXPORT_ALARM);
+      else await browser.alarms.create(EXPORT_ALARM, { when: Math.max(at, Date.now() + 1_000) });
+    },
+  });
+  const upload = (reason: string, force = false) =>
+    withReopen(db, () => uploader.run(reason, { force })).catch((e) => {
+      console.error(`[inflow] export (${reason}) failed`, e);
+      return null;
+    });
+  let uploadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** An upload soon; if the worker stops first, the queue is sent when it next starts. */
+  const uploadSoon = () => {
+    clearTimeout(uploadTimer);
+    uploadTimer = setTimeout(() => void upload('after recording'), UPLOAD_DEBOUNCE_MS);
+  };
+  const exportSettings = async () => {
+    const on = await applyExportSettings(db, (await withReopen(db, settings)).values);
+    log('export to the LRS', on ? 'on' : 'off');
+  };
+
   const sync = (reason: string, fresh = false) =>
     runner.run(reason, { fresh }).catch((e) => {
       console.error(`[inflow] sync (${reason}) failed`, e);
@@ -108,6 +157,10 @@ export function startBackground(): void {
       await schedule().catch((e) => console.error('[inflow] scheduling sync failed', e));
     }
     if (changed.some((key) => AUDIENCE_KEYS.has(key))) await refreshOverlays(tabs);
+    if (changed.some((key) => EXPORT_KEYS.has(key))) {
+      await exportSettings().catch((e) => console.error('[inflow] export settings failed', e));
+      void upload('settings changed', true);
+    }
   };
 
   const deps: RouterDeps = {
@@ -144,6 +197,8 @@ export function startBackground(): void {
 
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_ALARM) void sync('alarm');
+    // Set for the end of a back-off.
+    if (alarm.name === EXPORT_ALARM) void upload('alarm', true);
   });
 
   // Policy changes apply without a restart.
@@ -160,7 +215,16 @@ export function startBackground(): void {
     console.error('[inflow] resuming sync failed', e),
   );
 
-  browser.runtime.onMessage.addListener((message: unknown, sender: Sender) =>
-    handleMessage(message, sender, deps),
-  );
+  // The policy may have changed while the worker was stopped; an upload cut short resumes.
+  void exportSettings()
+    .catch((e) => console.error('[inflow] export settings failed', e))
+    .then(() => upload('start'));
+
+  browser.runtime.onMessage.addListener((message: unknown, sender: Sender) => {
+    const answer = handleMessage(message, sender, deps);
+    if ((message as { type?: unknown } | null)?.type === 'event.record') {
+      void Promise.resolve(answer).then(uploadSoon, () => {});
+    }
+    return answer;
+  });
 }

@@ -3,11 +3,16 @@
  *
  * The page reports an event; the pack, its version and the aid id come from the store, the
  * URL loses its query string and hash, and the event and the progress it implies are
- * written in one transaction.
+ * written in one transaction, and, when export to the organisation's Learning Record Store is
+ * on, queued for it in that same transaction.
  */
 import { redactUrl } from '../aids/url-match';
 import type { EventInput, Progress, StoredEvent } from '../protocol/messages';
-import type { InflowDb } from './db';
+import { getSetting, type InflowDb } from './db';
+import { isExported } from './xapi';
+
+/** Most events the outbox keeps; when full, the oldest are dropped and counted. */
+export const OUTBOX_LIMIT = 10_000;
 
 /** A request that names something the store does not have. */
 export class RecordError extends Error {
@@ -62,40 +67,63 @@ export async function recordEvent(
   db: InflowDb,
   input: EventInput,
   now: number = Date.now(),
+  outboxLimit: number = OUTBOX_LIMIT,
 ): Promise<StoredEvent> {
-  return db.transaction('rw', db.aids, db.events, db.progress, async () => {
-    const row = await db.aids.get(input.aidKey);
-    if (!row) throw new RecordError(`unknown aid "${input.aidKey}"`);
-    if (STEP_EVENTS.has(input.type)) {
-      if (!input.stepId) throw new RecordError(`${input.type} needs a stepId`);
-      const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
-      if (!steps.some((s) => s.id === input.stepId)) {
-        throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
+  return db.transaction(
+    'rw',
+    [db.aids, db.events, db.progress, db.settings, db.outbox],
+    async () => {
+      const row = await db.aids.get(input.aidKey);
+      if (!row) throw new RecordError(`unknown aid "${input.aidKey}"`);
+      if (STEP_EVENTS.has(input.type)) {
+        if (!input.stepId) throw new RecordError(`${input.type} needs a stepId`);
+        const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
+        if (!steps.some((s) => s.id === input.stepId)) {
+          throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
+        }
       }
-    }
 
-    const event: StoredEvent = {
-      id: crypto.randomUUID(),
-      type: input.type,
-      aidKey: row.key,
-      aidId: row.aidId,
-      packId: row.packId,
-      packVersion: row.packVersion,
-      url: redactUrl(input.url),
-      at: input.at,
-      recordedAt: now,
-    };
-    if (input.stepId !== undefined) event.stepId = input.stepId;
-    if (input.how !== undefined) event.how = input.how;
-    if (input.reason !== undefined) event.reason = input.reason;
-    if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
-    if (input.foundBy !== undefined) event.foundBy = input.foundBy;
-    await db.events.add(event);
+      const event: StoredEvent = {
+        id: crypto.randomUUID(),
+        type: input.type,
+        aidKey: row.key,
+        aidId: row.aidId,
+        packId: row.packId,
+        packVersion: row.packVersion,
+        url: redactUrl(input.url),
+        at: input.at,
+        recordedAt: now,
+      };
+      if (input.stepId !== undefined) event.stepId = input.stepId;
+      if (input.how !== undefined) event.how = input.how;
+      if (input.reason !== undefined) event.reason = input.reason;
+      if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
+      if (input.foundBy !== undefined) event.foundBy = input.foundBy;
+      const seq = await db.events.add(event);
+      if (isExported(event.type) && (await getSetting(db, 'exportOn', false))) {
+        await enqueue(db, { id: event.id, seq, event: { ...event, seq } }, outboxLimit);
+      }
 
-    const progress = nextProgress(await db.progress.get(row.key), input, now);
-    if (progress) await db.progress.put(progress);
-    return event;
-  });
+      const progress = nextProgress(await db.progress.get(row.key), input, now);
+      if (progress) await db.progress.put(progress);
+      return event;
+    },
+  );
+}
+
+/** Adds a row to the outbox; drops (and counts) the oldest rows past `limit`. */
+async function enqueue(
+  db: InflowDb,
+  row: { id: string; seq: number; event: StoredEvent },
+  limit: number,
+) {
+  await db.outbox.put(row);
+  const over = (await db.outbox.count()) - limit;
+  if (over <= 0) return;
+  const oldest = await db.outbox.orderBy('seq').limit(over).primaryKeys();
+  await db.outbox.bulkDelete(oldest);
+  const dropped = await getSetting(db, 'exportDropped', 0);
+  await db.settings.put({ key: 'exportDropped', value: dropped + oldest.length });
 }
 
 /** Forgets a person's progress in one aid. Throws RecordError for an unknown aid. */

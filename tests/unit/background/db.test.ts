@@ -28,6 +28,7 @@ describe('db', () => {
       settings: ['key'],
       packHistory: ['[id+version]', 'id'],
       syncStatus: ['url'],
+      outbox: ['id', 'seq'],
     });
   });
 
