@@ -30,7 +30,7 @@ export const GROUPS: { id: GroupId; legend: string; help?: string }[] = [
   {
     id: 'analytics',
     legend: 'Analytics',
-    help: 'Kept for event export, which is not released yet: today events stay in this browser.',
+    help: 'Events are sent, as xAPI statements, only when an endpoint is set; never field values or page text.',
   },
   {
     id: 'authoring',
