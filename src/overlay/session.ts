@@ -4,7 +4,7 @@
  * removes every listener, the observer and the timers) and the overlay opens a new one.
  */
 import type { Target } from '../aids/schema';
-import { type Resolution, resolveTarget } from '../aids/target';
+import { isHealed, type Resolution, resolveTarget } from '../aids/target';
 import type { ActiveAid, EventInput, OverlayStatus } from '../protocol/messages';
 import { type PageChange, watchDom } from './dom-watch';
 import { createController } from './kinds';
@@ -28,7 +28,12 @@ export interface SessionDeps {
 export class PageSession {
   private readonly abort = new AbortController();
   private readonly controllers: AidController[];
-  private readonly cache = new Map<Target, Resolution>();
+  /** Resolutions of this pass, by target content: a step's target and its completion
+   *  rule's target are usually the same element described twice. */
+  private readonly cache = new Map<string, Resolution>();
+  private readonly cacheKeys = new WeakMap<Target, string>();
+  /** "missing:<aid>#<step>" / "healed:…" already recorded in this session. */
+  private readonly reported = new Set<string>();
   private settled = false;
   private announcement = '';
   private renderQueued = false;
@@ -43,12 +48,34 @@ export class PageSession {
       },
       reloaded: deps.reloaded,
       resolve: (target) => {
-        let r = this.cache.get(target);
+        let key = this.cacheKeys.get(target);
+        if (key === undefined) {
+          key = JSON.stringify(target);
+          this.cacheKeys.set(target, key);
+        }
+        let r = this.cache.get(key);
         if (!r) {
           r = resolveTarget(target, document);
-          this.cache.set(target, r);
+          this.cache.set(key, r);
         }
         return r;
+      },
+      reportTarget: (aidKey, stepId, target, r, missing) => {
+        const where = `${aidKey}#${stepId ?? ''}`;
+        const once = (what: string) =>
+          !this.reported.has(`${what}:${where}`) && this.reported.add(`${what}:${where}`);
+        if (missing && once('missing')) {
+          env.record({ type: 'target_missing', aidKey, stepId, failedSignals: r.failed });
+        }
+        if (r.element && isHealed(target, r) && once('healed')) {
+          env.record({
+            type: 'target_healed',
+            aidKey,
+            stepId,
+            foundBy: r.foundBy ?? undefined,
+            failedSignals: r.failed,
+          });
+        }
       },
       record: (event) => deps.record({ ...event, url: location.href, at: Date.now() }),
       announce: (text) => {

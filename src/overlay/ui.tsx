@@ -63,6 +63,9 @@ const CONTROLS =
 
 const NOTICE_MS = 6000;
 
+/** An element the panel should not cover, and how much covering it matters. */
+type Weighted = [Element, number];
+
 export function createUi(): Ui {
   let host: OverlayHost | null = null;
   let side: 'left' | 'right' = 'right';
@@ -87,6 +90,30 @@ export function createUi(): Ui {
       });
     }
   };
+  /** Moves the panel to the other side when that covers less of what `items` weigh. */
+  const place = (items: Weighted[]) => {
+    const panel = host?.container.querySelector('.panel');
+    if (!panel) return;
+    const p = panel.getBoundingClientRect();
+    const cost = (left: number) => {
+      let n = 0;
+      for (const [el, weight] of items) {
+        const r = el.getBoundingClientRect();
+        const hit =
+          r.width > 0 &&
+          r.left < left + p.width &&
+          r.right > left &&
+          r.top < p.bottom &&
+          r.bottom > p.top;
+        if (hit) n += weight;
+      }
+      return n;
+    };
+    if (cost(window.innerWidth - p.right) < cost(p.left)) {
+      side = side === 'right' ? 'left' : 'right';
+      draw();
+    }
+  };
   const removeHost = () => {
     cancelAnimationFrame(floatsFrame);
     floatsFrame = 0;
@@ -103,44 +130,12 @@ export function createUi(): Ui {
       draw();
     },
     avoid(el) {
-      const panel = host?.container.querySelector('.panel');
-      if (!el || !panel || host?.element === el) return;
-      const f = el.getBoundingClientRect();
-      const p = panel.getBoundingClientRect();
-      const overlaps = (left: number) =>
-        f.left < left + p.width && f.right > left && f.top < p.bottom && f.bottom > p.top;
-      const mirrored = window.innerWidth - p.right;
-      if (overlaps(p.left) && !overlaps(mirrored)) {
-        side = side === 'right' ? 'left' : 'right';
-        draw();
-      }
+      if (el && host?.element !== el) place([[el, 1]]);
     },
     arrange(targets) {
-      const panel = host?.container.querySelector('.panel');
-      if (!panel) return;
-      const p = panel.getBoundingClientRect();
-      const mirrored = window.innerWidth - p.right;
-      const controls = document.querySelectorAll(CONTROLS);
-      const cost = (left: number) => {
-        const hit = (el: Element) => {
-          const r = el.getBoundingClientRect();
-          return (
-            r.width > 0 &&
-            r.left < left + p.width &&
-            r.right > left &&
-            r.top < p.bottom &&
-            r.bottom > p.top
-          );
-        };
-        let n = 0;
-        for (const el of controls) if (hit(el)) n++;
-        for (const el of targets) if (hit(el)) n += 3;
-        return n;
-      };
-      if (cost(mirrored) < cost(p.left)) {
-        side = side === 'right' ? 'left' : 'right';
-        draw();
-      }
+      // Every control under the panel counts; the aids' own targets count more.
+      const controls = Array.from(document.querySelectorAll(CONTROLS), (el): Weighted => [el, 1]);
+      place([...controls, ...targets.map((el): Weighted => [el, 3])]);
     },
     notice(text) {
       notice = text;

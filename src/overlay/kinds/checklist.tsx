@@ -7,7 +7,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { type CompletionMemory, completionHolds, conditionHolds } from '../../aids/conditions';
 import { plainText } from '../../aids/markdown';
 import type { ChecklistAid, Step, Target } from '../../aids/schema';
-import { isHealed } from '../../aids/target';
 import { testUrlPattern } from '../../aids/url-match';
 import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
 import type { PageChange } from '../dom-watch';
@@ -21,8 +20,6 @@ interface StepRuntime {
   state: StepState | undefined;
   /** The element the step is about was looked for after the page settled and not found. */
   missing: boolean;
-  reportedMissing: boolean;
-  reportedHealed: boolean;
   /** The person unticked an automatically done step: don't tick it again this visit. */
   suppressAuto: boolean;
   memory: CompletionMemory;
@@ -62,8 +59,6 @@ export class ChecklistController implements AidController {
       label: plainText(step.text),
       state: progress?.steps[step.id],
       missing: false,
-      reportedMissing: false,
-      reportedHealed: false,
       suppressAuto: false,
       memory: { clicked: false, seen: false },
       element: null,
@@ -94,25 +89,7 @@ export class ChecklistController implements AidController {
           rt.missing = missing;
           changed = true;
         }
-        if (missing && !rt.reportedMissing) {
-          rt.reportedMissing = true;
-          env.record({
-            type: 'target_missing',
-            aidKey: this.key,
-            stepId: step.id,
-            failedSignals: r.failed,
-          });
-        }
-        if (r.element && !rt.reportedHealed && isHealed(target, r)) {
-          rt.reportedHealed = true;
-          env.record({
-            type: 'target_healed',
-            aidKey: this.key,
-            stepId: step.id,
-            foundBy: r.foundBy ?? undefined,
-            failedSignals: r.failed,
-          });
-        }
+        env.reportTarget(this.key, step.id, target, r, missing);
       }
       if (step.done?.type === 'clicked' && !rt.state) {
         const el = env.resolve(step.done.target).element;

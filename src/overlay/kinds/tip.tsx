@@ -7,7 +7,7 @@ import { autoUpdate, computePosition, flip, offset, type Placement, shift } from
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { conditionHolds } from '../../aids/conditions';
 import type { TipAid } from '../../aids/schema';
-import { isHealed, isRendered } from '../../aids/target';
+import { isRendered } from '../../aids/target';
 import type { ActiveAid, AidStatus } from '../../protocol/messages';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
@@ -23,8 +23,6 @@ export class TipController implements AidController {
   missing = false;
   private shown = false;
   private openedRecorded = false;
-  private reportedMissing = false;
-  private reportedHealed = false;
 
   constructor(
     active: ActiveAid & { aid: TipAid },
@@ -43,19 +41,7 @@ export class TipController implements AidController {
     const visible =
       element !== null && (this.aid.match.when ?? []).every((c) => conditionHolds(c, env.resolve));
     this.missing = !r.element && env.settled;
-    if (this.missing && !this.reportedMissing) {
-      this.reportedMissing = true;
-      env.record({ type: 'target_missing', aidKey: this.key, failedSignals: r.failed });
-    }
-    if (r.element && !this.reportedHealed && isHealed(this.aid.target, r)) {
-      this.reportedHealed = true;
-      env.record({
-        type: 'target_healed',
-        aidKey: this.key,
-        foundBy: r.foundBy ?? undefined,
-        failedSignals: r.failed,
-      });
-    }
+    env.reportTarget(this.key, undefined, this.aid.target, r, this.missing);
     if (visible && !this.shown) {
       this.shown = true;
       env.record({ type: 'aid_shown', aidKey: this.key });

@@ -20,6 +20,17 @@ export interface SessionEnv {
   readonly reloaded: boolean;
   /** Resolves a target; results are cached for the current pass. */
   resolve(target: Target): Resolution;
+  /**
+   * Reports what resolving an aid's target found: target_missing when `missing` (once per
+   * aid and step in this session), target_healed when it was found without its selector.
+   */
+  reportTarget(
+    aidKey: string,
+    stepId: string | undefined,
+    target: Target,
+    r: Resolution,
+    missing: boolean,
+  ): void;
   /** Records an event (url and time are added). */
   record(event: Omit<EventInput, 'url' | 'at'>): void;
   /** Says something politely to screen readers. */
