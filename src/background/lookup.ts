@@ -115,7 +115,7 @@ function cachedCandidates(cache: AidCache, hostKeys: readonly string[]): AidRow[
  * with every change to `aids`. A store written before that setting existed has none: then
  * the index itself (its unique keys; slower, ~100 ms with 10,000 aids in Chromium).
  */
-async function keysInUse(db: InflowDb): Promise<Set<string>> {
+export async function keysInUse(db: InflowDb): Promise<Set<string>> {
   const row = await db.settings.get('aidHostKeys');
   if (Array.isArray(row?.value)) return new Set(row.value as string[]);
   return new Set((await db.aids.orderBy('hostKeys').uniqueKeys()) as string[]);

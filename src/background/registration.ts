@@ -5,6 +5,7 @@
  */
 import { hostKeysOfUrl } from '../aids/url-match';
 import type { InflowDb } from './db';
+import { keysInUse } from './lookup';
 
 export const OVERLAY_SCRIPT_ID = 'inflow-overlay';
 /** The built overlay content script, relative to the extension root. */
@@ -32,9 +33,9 @@ export function matchPatternsOf(hostKeys: Iterable<string>): string[] {
   return [...patterns].sort();
 }
 
-/** Every distinct index key of the installed aids, read from the index (no table scan). */
+/** Every distinct index key of the installed aids, as the lookup keeps them. */
 export async function installedHostKeys(db: InflowDb): Promise<string[]> {
-  return (await db.aids.orderBy('hostKeys').uniqueKeys()) as string[];
+  return [...(await keysInUse(db))].sort();
 }
 
 interface RegisteredScript {
