@@ -32,6 +32,11 @@ async function settle(rounds = 30) {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 5));
 }
 
+/** Waits until the assertions hold: background work is asynchronous and slower under load. */
+function eventually(check: () => Promise<void> | void) {
+  return vi.waitFor(check, { timeout: 10_000, interval: 20 });
+}
+
 async function signedPortal(version: string) {
   const keys = await generateKeyPair();
   const json = await signPack(
@@ -77,14 +82,15 @@ describe('background sync wiring', () => {
     fetch.mockImplementation(async () => new Response(JSON.stringify(json)));
     startBackground();
     await fakeBrowser.runtime.onStartup.trigger();
-    await settle();
-    expect(await fakeBrowser.alarms.get(SYNC_ALARM)).toMatchObject({ periodInMinutes: 15 });
-    expect(fetch).toHaveBeenCalledTimes(1);
-    expect((await getDb().packs.get('portal'))?.version).toBe('1.0.0');
-    expect((await fakeBrowser.storage.local.get(SYNC_DONE_KEY))[SYNC_DONE_KEY]).toEqual(
-      expect.any(Number),
-    );
-    expect(await getDb().settings.get(PENDING_KEY)).toBeUndefined();
+    await eventually(async () => {
+      expect(await fakeBrowser.alarms.get(SYNC_ALARM)).toMatchObject({ periodInMinutes: 15 });
+      expect(fetch).toHaveBeenCalledTimes(1);
+      expect((await getDb().packs.get('portal'))?.version).toBe('1.0.0');
+      expect((await fakeBrowser.storage.local.get(SYNC_DONE_KEY))[SYNC_DONE_KEY]).toEqual(
+        expect.any(Number),
+      );
+      expect(await getDb().settings.get(PENDING_KEY)).toBeUndefined();
+    });
   });
 
   it('a policy change applies without a restart: re-sync, new schedule, overlays refreshed', async () => {
@@ -102,14 +108,15 @@ describe('background sync wiring', () => {
       syncIntervalMinutes: 5,
       role: 'agent',
     });
-    await settle();
-    expect(fetch).toHaveBeenCalledTimes(1);
-    expect((await getDb().packs.get('portal'))?.version).toBe('1.0.0');
-    expect(scripting.registerContentScripts).toHaveBeenCalledWith([
-      expect.objectContaining({ matches: ['*://portal.localhost/*'] }),
-    ]);
-    expect(await fakeBrowser.alarms.get(SYNC_ALARM)).toMatchObject({ periodInMinutes: 5 });
-    expect(sendMessage).toHaveBeenCalledWith(tab.id, { type: 'overlay.refresh' }, { frameId: 0 });
+    await eventually(async () => {
+      expect(fetch).toHaveBeenCalledTimes(1);
+      expect((await getDb().packs.get('portal'))?.version).toBe('1.0.0');
+      expect(scripting.registerContentScripts).toHaveBeenCalledWith([
+        expect.objectContaining({ matches: ['*://portal.localhost/*'] }),
+      ]);
+      expect(await fakeBrowser.alarms.get(SYNC_ALARM)).toMatchObject({ periodInMinutes: 5 });
+      expect(sendMessage).toHaveBeenCalledWith(tab.id, { type: 'overlay.refresh' }, { frameId: 0 });
+    });
   });
 
   it('the alarm syncs; a setting changed in the options page re-syncs', async () => {
@@ -130,11 +137,9 @@ describe('background sync wiring', () => {
       options,
     );
     expect(answer[0]).toMatchObject({ values: { packSources: [{ url: SOURCE }] } });
-    await settle();
-    expect(fetch).toHaveBeenCalledTimes(1);
+    await eventually(() => expect(fetch).toHaveBeenCalledTimes(1));
 
     await fakeBrowser.alarms.onAlarm.trigger({ name: SYNC_ALARM, scheduledTime: Date.now() });
-    await settle();
-    expect(fetch).toHaveBeenCalledTimes(2);
+    await eventually(() => expect(fetch).toHaveBeenCalledTimes(2));
   });
 });
