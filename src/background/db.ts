@@ -89,6 +89,34 @@ export interface ExportState {
   lastError: string | null;
 }
 
+/** An author's unpublished edit of an aid, keyed like the aid ("<packId>/<aidId>"). */
+export interface DraftRow {
+  key: string;
+  packId: string;
+  /** The aid as the author left it; validated only when published. */
+  aid: unknown;
+  updatedAt: number;
+}
+
+/** One published version of an aid (authoring.ts): all are kept, for diff and restore. */
+export interface AidVersionRow {
+  key: string;
+  /** 1, 2, 3… per aid key. */
+  rev: number;
+  aid: Aid;
+  packVersion: string;
+  publishedAt: number;
+  /** "published", "imported", "restored from version 2"… */
+  note: string;
+}
+
+/** A draft shown in one tab without being published (authoring.preview). */
+export interface PreviewRow {
+  tabId: number;
+  aid: Aid;
+  createdAt: number;
+}
+
 export interface SettingRow<V = unknown> {
   key: string;
   value: V;
@@ -128,6 +156,9 @@ export class InflowDb extends Dexie {
   declare packHistory: Table<PackHistoryRow, [string, string]>;
   declare syncStatus: Table<SyncStatusRow, string>;
   declare outbox: Table<OutboxRow, string>;
+  declare drafts: Table<DraftRow, string>;
+  declare aidVersions: Table<AidVersionRow, [string, number]>;
+  declare previews: Table<PreviewRow, number>;
 
   /**
    * Moves on whenever the `aids` table may have changed under this instance: on every write
@@ -158,6 +189,12 @@ export class InflowDb extends Dexie {
     // Events waiting to be sent to the organisation's Learning Record Store.
     this.version(3).stores({
       outbox: 'id, seq',
+    });
+    // Authoring: drafts, every published version of each aid, drafts previewed in a tab.
+    this.version(4).stores({
+      drafts: 'key, packId',
+      aidVersions: '[key+rev], key',
+      previews: 'tabId',
     });
     this.use({
       stack: 'dbcore',

@@ -5,6 +5,7 @@
  * straight back to runtime.onMessage.
  */
 import { problemsOf } from '../aids/validate';
+import type { ActiveAid } from '../protocol/messages';
 import {
   type BackgroundRequest,
   BackgroundRequest as BackgroundRequestSchema,
@@ -13,7 +14,9 @@ import {
   type SourceStatus,
 } from '../protocol/messages';
 import type { SettingKey } from '../protocol/settings';
+import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring';
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
+import { answerInsights, type InsightsRequest } from './insights';
 import { lookup, type Viewer } from './lookup';
 import { RecordError, recordEvent, resetProgress } from './recorder';
 import { type ManagedArea, resolveSettings, SettingRefused, setLocalSetting } from './settings';
@@ -119,14 +122,36 @@ async function setPaused(deps: RouterDeps, host: string, paused: boolean): Promi
   );
 }
 
-async function answer(request: BackgroundRequest, deps: RouterDeps): Promise<Response> {
+/**
+ * The aids of a page: the published ones, with the drafts an author previews in this tab
+ * in place of (or next to) them.
+ */
+async function pageAids(deps: RouterDeps, url: string, tabId: number | undefined) {
+  const published = await lookup(deps.db, url, await viewerOf(deps));
+  const previews = await previewAids(deps.db, tabId, url);
+  if (!previews.length) return published;
+  const previewed = new Set(previews.map((a) => a.key));
+  return [...published.filter((a) => !previewed.has(a.key)), ...previews] as ActiveAid[];
+}
+
+async function answer(
+  request: BackgroundRequest,
+  sender: Sender,
+  deps: RouterDeps,
+): Promise<Response> {
   const { db } = deps;
   const now = deps.now ?? Date.now;
+  if (request.type.startsWith('authoring.')) {
+    return answerAuthoring(request as AuthoringRequest, deps);
+  }
+  if (request.type.startsWith('insights.')) {
+    return answerInsights(request as InsightsRequest, deps);
+  }
   switch (request.type) {
     case 'page.lookup': {
       if (!isHttp(request.url)) return { paused: false, aids: [] };
       if (await isPaused(db, hostOf(request.url))) return { paused: true, aids: [] };
-      return { paused: false, aids: await lookup(db, request.url, await viewerOf(deps)) };
+      return { paused: false, aids: await pageAids(deps, request.url, sender.tab?.id) };
     }
     case 'event.record': {
       const event = await recordEvent(db, request.event, now());
@@ -153,6 +178,8 @@ async function answer(request: BackgroundRequest, deps: RouterDeps): Promise<Res
       await setLocalSetting(request.key, request.value, { db, managed: deps.managed });
       await deps.settingsChanged?.([request.key]);
       return settingsOf(deps);
+    default:
+      return { error: `${request.type}: unknown request` };
   }
 }
 
@@ -184,7 +211,7 @@ export async function handleMessage(
     return { error: `${request.type}: refused, only ${from} of this extension may send it` };
   }
   try {
-    return await withReopen(deps.db, () => answer(request, deps));
+    return await withReopen(deps.db, () => answer(request, sender, deps));
   } catch (e) {
     if (e instanceof RecordError || e instanceof SettingRefused) {
       return { error: `${request.type}: ${e.message}` };

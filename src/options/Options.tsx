@@ -1,6 +1,7 @@
 /**
- * The options page: a nav between "Aids" (where authoring will go) and "Sources & settings":
- * the status of each pack source with a "Sync now" button, and a form for every setting.
+ * The options page: a nav between the author's work, "Aids" (authoring/), "Insights" and
+ * "Health" (insights/), and "Sources & settings": the status of each pack source with a
+ * "Sync now" button, and a form for every setting.
  * A setting set by the organisation's policy is shown, disabled, with the reason. Every
  * read and write goes to the background through the message contract.
  */
@@ -11,6 +12,7 @@ import { askBackground } from '../protocol/client';
 import type { SettingsView, SourceStatus } from '../protocol/messages';
 import type { SettingKey, Settings } from '../protocol/settings';
 import { SYNC_DONE_KEY } from '../protocol/signals';
+import { AidsView } from './authoring/AidsView';
 import {
   type Draft,
   FIELDS,
@@ -20,6 +22,8 @@ import {
   type SourceDraft,
   toDraft,
 } from './fields';
+import { HealthView } from './insights/HealthView';
+import { InsightsView } from './insights/InsightsView';
 
 export interface OptionsDeps {
   getSettings(): Promise<SettingsView>;
@@ -69,21 +73,39 @@ const SYNC_KEYS: ReadonlySet<SettingKey> = new Set([
   'trustedKeys',
 ]);
 
-type View = 'aids' | 'sources';
+type View = 'aids' | 'insights' | 'health' | 'sources';
 
-function viewOfHash(hash: string): View {
-  return hash === '#aids' ? 'aids' : 'sources';
+const VIEWS: { view: View; label: string }[] = [
+  { view: 'aids', label: 'Aids' },
+  { view: 'insights', label: 'Insights' },
+  { view: 'health', label: 'Health' },
+  { view: 'sources', label: 'Sources & settings' },
+];
+
+/**
+ * The view and its sub-route from the location hash: "#aids" -> aids, "";
+ * "#aids/edit/my-aids%2Fnew-contact" -> aids, "edit/my-aids%2Fnew-contact". Unknown: aids.
+ */
+export function routeOfHash(hash: string): { view: View; sub: string } {
+  const [first = '', ...rest] = hash.replace(/^#/, '').split('/');
+  const known = VIEWS.find((v) => v.view === first);
+  return { view: known ? known.view : 'aids', sub: known ? rest.join('/') : '' };
 }
 
 export function Options({ deps = browserDeps }: { deps?: OptionsDeps }) {
-  const [view, setView] = useState<View>(() => viewOfHash(globalThis.location?.hash ?? ''));
+  const [route, setRoute] = useState(() => routeOfHash(globalThis.location?.hash ?? ''));
+  const view = route.view;
   const heading = useRef<HTMLHeadingElement>(null);
   const moved = useRef(false);
 
   useEffect(() => {
     const onHash = () => {
-      moved.current = true;
-      setView(viewOfHash(location.hash));
+      const next = routeOfHash(location.hash);
+      setRoute((prev) => {
+        // Focus moves to the heading only when the view changes, not within a view.
+        if (prev.view !== next.view) moved.current = true;
+        return next;
+      });
     };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
@@ -94,11 +116,7 @@ export function Options({ deps = browserDeps }: { deps?: OptionsDeps }) {
     if (moved.current) heading.current?.focus();
   }, [view]);
 
-  const link = (target: View, label: string) => (
-    <a href={`#${target}`} aria-current={view === target ? 'page' : undefined}>
-      {label}
-    </a>
-  );
+  const title = VIEWS.find((v) => v.view === view)?.label ?? '';
 
   return (
     <div class="options">
@@ -106,30 +124,24 @@ export function Options({ deps = browserDeps }: { deps?: OptionsDeps }) {
         <p class="brand">Inflow</p>
         <nav aria-label="Options">
           <ul>
-            <li>{link('aids', 'Aids')}</li>
-            <li>{link('sources', 'Sources & settings')}</li>
+            {VIEWS.map((v) => (
+              <li key={v.view}>
+                <a href={`#${v.view}`} aria-current={view === v.view ? 'page' : undefined}>
+                  {v.label}
+                </a>
+              </li>
+            ))}
           </ul>
         </nav>
       </header>
       <main>
-        {view === 'aids' ? (
-          <>
-            <h1 ref={heading} tabIndex={-1}>
-              Aids
-            </h1>
-            <p>
-              Writing and editing aids in the browser will come here. For now, aids come with Inflow
-              and from your organisation’s pack sources.
-            </p>
-          </>
-        ) : (
-          <>
-            <h1 ref={heading} tabIndex={-1}>
-              Sources &amp; settings
-            </h1>
-            <SourcesAndSettings deps={deps} />
-          </>
-        )}
+        <h1 ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
+        {view === 'aids' && <AidsView route={route.sub} />}
+        {view === 'insights' && <InsightsView />}
+        {view === 'health' && <HealthView />}
+        {view === 'sources' && <SourcesAndSettings deps={deps} />}
       </main>
     </div>
   );

@@ -40,6 +40,8 @@ export class PageSession {
 
   constructor(private readonly deps: SessionDeps) {
     const self = this;
+    // Drafts an author previews are shown like the others but never recorded.
+    const previews = new Set(deps.aids.filter((a) => a.preview).map((a) => a.key));
     const env: SessionEnv = {
       url: deps.url,
       signal: this.abort.signal,
@@ -77,7 +79,10 @@ export class PageSession {
           });
         }
       },
-      record: (event) => deps.record({ ...event, url: location.href, at: Date.now() }),
+      record: (event) => {
+        if (!previews.has(event.aidKey))
+          deps.record({ ...event, url: location.href, at: Date.now() });
+      },
       announce: (text) => {
         // Alternate a trailing space so the same words are announced again.
         this.announcement = text === this.announcement.trim() ? `${text} ` : text;

@@ -6,10 +6,14 @@
  *   page.*, event.*, progress.*  content script -> background
  *   site.*, tab.*                popup or options page -> background
  *   sync.*, settings.*           popup or options page -> background
+ *   authoring.*                  options page -> background (./authoring.ts)
+ *   insights.*                   options page or popup -> background (./insights.ts)
  *   overlay.*                    background or popup -> content script
  */
 import { z } from 'zod';
 import { Aid } from '../aids/schema';
+import { AuthoringRequest, type AuthoringResponses } from './authoring';
+import { InsightsRequest, type InsightsResponses } from './insights';
 import { type ResolvedSettings, Settings } from './settings';
 
 /** Key of an aid in the store: "<packId>/<aidId>". */
@@ -44,6 +48,8 @@ export const ActiveAid = z
     packVersion: z.string(),
     aid: Aid,
     progress: Progress.nullable(),
+    /** A draft an author is previewing in this tab: shown, never recorded. */
+    preview: z.boolean().optional(),
   })
   .strict();
 
@@ -57,6 +63,8 @@ export const EventType = z.enum([
   'tip_opened',
   'target_missing',
   'target_healed',
+  /** A person said the aid is wrong or out of date (with an optional comment). */
+  'aid_feedback',
 ]);
 
 /**
@@ -75,6 +83,8 @@ export const EventInput = z
     failedSignals: z.array(z.string().max(20)).max(10).optional(),
     /** The signal that found the element, for target_healed. */
     foundBy: z.string().max(20).optional(),
+    /** What a person wrote about the aid, for aid_feedback: their words, never page text. */
+    comment: z.string().max(1000).optional(),
     /** Page URL; the background strips query and hash before storing it. */
     url: z.string().max(4000),
     /** Time the person acted, ms since epoch. */
@@ -134,6 +144,8 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings.get') }).strict(),
   // The value is checked against the key's own schema by the background.
   z.object({ type: z.literal('settings.set'), key: SettingKeyName, value: z.unknown() }).strict(),
+  ...AuthoringRequest,
+  ...InsightsRequest,
 ]);
 
 /** Requests that the content script answers. */
@@ -183,7 +195,7 @@ export interface SettingsView extends ResolvedSettings {
 export type OverlayStatus = z.infer<typeof OverlayStatus>;
 
 /** What each background request resolves to. */
-export interface BackgroundResponses {
+export interface BackgroundResponses extends AuthoringResponses, InsightsResponses {
   'page.lookup': LookupResponse;
   'event.record': { ok: true; id: string };
   'progress.reset': { ok: true };

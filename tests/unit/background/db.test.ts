@@ -29,6 +29,9 @@ describe('db', () => {
       packHistory: ['[id+version]', 'id'],
       syncStatus: ['url'],
       outbox: ['id', 'seq'],
+      drafts: ['key', 'packId'],
+      aidVersions: ['[key+rev]', 'key'],
+      previews: ['tabId'],
     });
   });
 

@@ -62,7 +62,9 @@ afterEach(async () => {
   await getDb().delete();
 });
 
-describe('background sync wiring', () => {
+// The assertions wait up to 10 s for the background's asynchronous work (vi.waitFor): the
+// tests get 20 s so that a loaded machine fails on a real wait, not on the test's clock.
+describe('background sync wiring', { timeout: 20_000 }, () => {
   it('registers its alarm and storage listeners synchronously', () => {
     stubScripting();
     const spies = [fakeBrowser.alarms.onAlarm, fakeBrowser.storage.onChanged].map((event) =>
@@ -79,6 +81,8 @@ describe('background sync wiring', () => {
       packSources: [{ url: SOURCE, publicKey: keys.publicKey }],
       syncIntervalMinutes: 15,
     });
+    // Start-up work of an earlier test may have read (and cached) the policy before it was set.
+    forgetPolicy();
     fetch.mockImplementation(async () => new Response(JSON.stringify(json)));
     startBackground();
     await fakeBrowser.runtime.onStartup.trigger();
@@ -138,6 +142,11 @@ describe('background sync wiring', () => {
     );
     expect(answer[0]).toMatchObject({ values: { packSources: [{ url: SOURCE }] } });
     await eventually(() => expect(fetch).toHaveBeenCalledTimes(1));
+    // An alarm during a sync joins it: let the first one finish (its status is written last).
+    await eventually(async () =>
+      expect((await getDb().syncStatus.get(SOURCE))?.lastSuccessAt).toBeGreaterThan(0),
+    );
+    await settle();
 
     await fakeBrowser.alarms.onAlarm.trigger({ name: SYNC_ALARM, scheduledTime: Date.now() });
     await eventually(() => expect(fetch).toHaveBeenCalledTimes(2));
