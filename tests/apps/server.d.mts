@@ -17,3 +17,4 @@ export declare function startAppServer(options?: {
   port?: number;
   host?: string;
 }): Promise<AppServer>;
+export declare function portalRelease2(html: string): string;

@@ -109,6 +109,24 @@ async function resolveFile(app, pathname) {
   return null;
 }
 
+/**
+ * The portal's next release, served for `?release=2` on any portal page: the same pages and
+ * labels, but every id (and the `for`/`aria-describedby` that point at it) and every
+ * generated class name is different, as after a front-end rebuild. Aids that find a field
+ * by its label or name survive it; aids that rely on `#id` or a class do not.
+ */
+export function portalRelease2(html) {
+  return html
+    .replace(/\b(id|for|aria-describedby)="([^"]+)"/g, (_, attr, value) => {
+      const renamed = value
+        .split(/\s+/)
+        .map((v) => `r2-${v}`)
+        .join(' ');
+      return `${attr}="${renamed}"`;
+    })
+    .replace(/\b([A-Z][A-Za-z]+_[a-z][A-Za-z0-9]*)__[A-Za-z0-9]{5}\b/g, '$1__r2x9q');
+}
+
 function appOfHost(hostHeader) {
   const host = (hostHeader ?? '').toLowerCase().replace(/:\d+$/, '');
   const label = host.split('.')[0];
@@ -181,6 +199,8 @@ async function handle(req, res) {
     );
   }
 
+  const release2 =
+    app === 'portal' && new URL(req.url ?? '/', 'http://x').searchParams.get('release') === '2';
   const file = await resolveFile(app, pathname);
   if (!file) {
     return sendPage(
@@ -191,8 +211,9 @@ async function handle(req, res) {
       method,
     );
   }
-  const body = await readFile(file);
+  let body = await readFile(file);
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  if (release2 && extname(file) === '.html') body = Buffer.from(portalRelease2(body.toString()));
   send(res, 200, { 'Content-Type': type, 'Content-Length': body.length }, body, method);
 }
 

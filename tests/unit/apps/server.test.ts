@@ -85,6 +85,19 @@ describe('sample app server', () => {
     expect((await get(server.port, 'crm.localhost', '/', { method: 'POST' })).status).toBe(405);
   });
 
+  it('the portal’s ?release=2 renames ids and generated classes, keeps labels and names', async () => {
+    const now = (await get(server.port, 'portal.localhost', '/support/new')).body;
+    const next = (await get(server.port, 'portal.localhost', '/support/new?release=2')).body;
+    expect(now).toContain('id="account-number"');
+    expect(next).not.toContain('id="account-number"');
+    expect(next).toContain('<label for="r2-account-number">Account number</label>');
+    expect(next).toContain('id="r2-account-number" name="account_number"');
+    expect(next).toContain('aria-describedby="r2-account-number-hint"');
+    expect(now).toContain('Form_input__Bn8v1');
+    expect(next).not.toContain('Form_input__Bn8v1');
+    expect(next).toContain('Form_input__r2x9q');
+  });
+
   it('the console serves the softphone for its iframe', async () => {
     const res = await get(server.port, 'console.localhost', '/softphone.html');
     expect(res.status).toBe(200);
