@@ -21,31 +21,34 @@ export const PAGE_CONDITION = 'Also needs on the page: ';
 
 const quoted = (patterns: readonly string[]) => patterns.map((p) => `"${p}"`).join(', ');
 
-/** One target in words: its strongest signals, as an author wrote them. */
-export function describeTarget(target: Target): string {
-  const parts: string[] = [];
-  if (target.css) parts.push(`"${target.css}"`);
-  if (target.role) parts.push(`a ${target.role}`);
+/**
+ * One target in words, from the signals an author wrote: "a button named “Save”",
+ * "an element matching "#save"". `none` gives the negative: "no button named “Save”".
+ */
+export function describeTarget(target: Target, none = false): string {
+  const noun = target.role ?? (target.label ? 'field' : 'element');
+  const article = none ? 'no' : /^[aeiou]/i.test(noun) ? 'an' : 'a';
+  const parts = [`${article} ${noun}`];
+  if (target.css) parts.push(`matching "${target.css}"`);
   if (target.name) parts.push(`named “${target.name}”`);
   if (target.label) parts.push(`labelled “${target.label}”`);
   if (target.text) parts.push(`with the text “${target.text}”`);
   if (target.attrs) {
     const attrs = Object.entries(target.attrs).map(([k, v]) => `[${k}="${v}"]`);
-    parts.push(attrs.join(''));
+    parts.push(`with ${attrs.join('')}`);
   }
-  const what = parts.length ? `an element ${parts.join(' ')}` : 'an element';
-  return target.within ? `${what} inside "${target.within}"` : what;
+  if (target.within) parts.push(`inside "${target.within}"`);
+  return parts.join(' ');
 }
 
 function describeCondition(condition: DomCondition): string {
-  const target = describeTarget(condition.target);
   switch (condition.type) {
     case 'present':
-      return `${PAGE_CONDITION}${target}`;
+      return `${PAGE_CONDITION}${describeTarget(condition.target)}`;
     case 'absent':
-      return `${PAGE_CONDITION}no ${target}`;
+      return `${PAGE_CONDITION}${describeTarget(condition.target, true)}`;
     case 'text':
-      return `${PAGE_CONDITION}${target} containing “${condition.contains}”`;
+      return `${PAGE_CONDITION}${describeTarget(condition.target)} containing “${condition.contains}”`;
   }
 }
 
