@@ -632,6 +632,21 @@ describe('authoring: export and import', () => {
       status: 'installed',
     });
     expect((await db.packs.get('signed'))?.pack.signature).toEqual(signature);
+    // An edit changes what the signature covered: the edited pack is not signed any more.
+    await ask({
+      type: 'authoring.saveDraft',
+      key: 'signed/t',
+      aid: tip('t', [`${CRM}/*`], { text: 'Edited' }),
+    });
+    expect(await ask({ type: 'authoring.publish', key: 'signed/t' })).toMatchObject({
+      ok: true,
+      rev: 2,
+      packVersion: '1.0.1',
+    });
+    const edited = await db.packs.get('signed');
+    expect(edited).toMatchObject({ version: '1.0.1', source: 'import' });
+    expect(edited?.pack.signature).toBeUndefined();
+    expect(edited?.editedLocally).toBeUndefined();
   });
 });
 
