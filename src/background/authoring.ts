@@ -13,9 +13,9 @@
  *     `authorsMayEditAdminPacks` is true. Such a pack keeps its version when edited, so the
  *     organisation's next version replaces the local edits, and is marked `editedLocally`.
  *
- * Every version that publish, import or restore puts in force is kept in `aidVersions`;
- * before the first change to an aid that came without history (bundled, synced), the
- * version it replaces is kept too. Deleting an aid keeps its history.
+ * Every version that publish or import puts in force is kept in `aidVersions`; before an
+ * author changes an aid whose version in force is not in its history (bundled, synced), that
+ * version is kept too. Deleting an aid keeps its history.
  *
  * Import is for authors moving aids between browsers: it installs a pack file as it is,
  * keeping a signature without checking it, and a pack without one too. The organisation's
@@ -199,11 +199,13 @@ async function addVersion(
 }
 
 /**
- * Before an aid that came without history (bundled, synced) changes, keeps the version in
- * force, so that restore can bring it back: nothing an author does loses a version.
+ * Before an aid changes, keeps the version in force when the history does not end with it
+ * (bundled and synced aids come without history, and a newer version from the organisation
+ * replaces an edited one), so that restore can bring it back.
  */
 async function keepInstalledVersion(db: InflowDb, row: AidRow, pack: PackRow): Promise<void> {
-  if ((await lastRev(db, row.key)) > 0) return;
+  const last = await db.aidVersions.where('key').equals(row.key).last();
+  if (last && canonicalize(last.aid) === canonicalize(row.aid)) return;
   await addVersion(
     db,
     row.key,

@@ -366,6 +366,25 @@ describe('authoring: who may write', () => {
       [1, 'as installed (pack version 1.0.0)', original.title],
       [2, 'published', 'Mine'],
     ]);
+
+    // The organisation's next version replaces the edit; editing again keeps that one too.
+    await installPack(
+      db,
+      pack('crm', '1.1.0', [checklist('new-contact', [`${CRM}/contacts/*`], { title: 'Org 1.1' })]),
+      { source: 'bundled', policy: () => null },
+    );
+    expect((await db.packs.get('crm'))?.editedLocally).toBeUndefined();
+    await ask({ type: 'authoring.saveDraft', key: 'crm/new-contact', aid: draft });
+    expect(await ask({ type: 'authoring.publish', key: 'crm/new-contact' })).toMatchObject({
+      ok: true,
+      rev: 4,
+      packVersion: '1.1.0',
+    });
+    const again = await db.aidVersions.where('key').equals('crm/new-contact').toArray();
+    expect(again.map((h) => [h.rev, h.note, h.aid.title]).slice(2)).toEqual([
+      [3, 'as installed (pack version 1.1.0)', 'Org 1.1'],
+      [4, 'published', 'Mine'],
+    ]);
   });
 
   it('refuses every write when the organisation turned authoring off', async () => {
