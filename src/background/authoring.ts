@@ -410,7 +410,11 @@ async function get(deps: RouterDeps, key: string): Answer<'authoring.get'> {
         db.aids.get(key),
         db.drafts.get(key),
         db.aidVersions.where('key').equals(key).toArray(),
-        db.events.where('aidKey').equals(key).toArray(),
+        db.events
+          .where('aidKey')
+          .equals(key)
+          .and((e) => (TARGET_EVENTS as readonly string[]).includes(e.type))
+          .toArray(),
       ]),
   );
   if (!row && !draft) fail(`no aid ${key}`);
