@@ -25,6 +25,12 @@ export interface PackRow {
   installedAt: number;
   /** The validated pack JSON, as installed. */
   pack: Pack;
+  /**
+   * An organisation's pack (bundled or from a source) that an author changed in this browser,
+   * as the policy `authorsMayEditAdminPacks` allows (authoring.ts). Its version is kept, so
+   * the organisation's next version replaces the local edits; absent on every other pack.
+   */
+  editedLocally?: boolean;
 }
 
 /** A version of a pack that a newer install replaced, kept so that an admin can roll back. */
@@ -96,6 +102,8 @@ export interface DraftRow {
   /** The aid as the author left it; validated only when published. */
   aid: unknown;
   updatedAt: number;
+  /** The history note of the next publish when not "published": "restored from version 2"… */
+  note?: string;
 }
 
 /** One published version of an aid (authoring.ts): all are kept, for diff and restore. */
@@ -113,6 +121,8 @@ export interface AidVersionRow {
 /** A draft shown in one tab without being published (authoring.preview). */
 export interface PreviewRow {
   tabId: number;
+  /** The key of the aid the draft is for: the preview takes its place in that tab. */
+  key: string;
   aid: Aid;
   createdAt: number;
 }

@@ -171,6 +171,13 @@ export function startBackground(): void {
     managed,
     syncNow: async () => (await runner.run('on demand')).sources,
     settingsChanged,
+    scripting,
+    // An aid an author published may need the overlay on a new host, also in open tabs.
+    aidsChanged: () =>
+      serially('registration after authoring', async () => {
+        log('overlay registration', await syncRegistration(db, scripting));
+        await injectIntoOpenTabs(db, tabs, scripting);
+      }),
   };
 
   // After the bundled packs: schedule the periodic sync and sync once.
@@ -190,6 +197,11 @@ export function startBackground(): void {
   });
 
   browser.runtime.onStartup.addListener(() => {
+    // Tab ids start over with the browser: previews of the last session would land in
+    // unrelated tabs.
+    void withReopen(db, () => db.previews.clear()).catch((e) =>
+      console.error('[inflow] clearing previews failed', e),
+    );
     void serially('startup', () => refreshPacks(db, scripting, true)).then(() =>
       startSyncing('startup'),
     );
@@ -219,6 +231,13 @@ export function startBackground(): void {
   void exportSettings()
     .catch((e) => console.error('[inflow] export settings failed', e))
     .then(() => upload('start'));
+
+  // A preview lives as long as its tab.
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void withReopen(db, () => db.previews.delete(tabId)).catch((e) =>
+      console.error('[inflow] removing a preview failed', e),
+    );
+  });
 
   browser.runtime.onMessage.addListener((message: unknown, sender: Sender) => {
     const answer = handleMessage(message, sender, deps);

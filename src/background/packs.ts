@@ -60,6 +60,22 @@ export async function saveAidHostKeys(db: InflowDb): Promise<void> {
   await setSetting(db, 'aidHostKeys', keys);
 }
 
+/**
+ * Replaces a validated pack's row and all its aid rows, and the host keys. Call it inside a
+ * read-write transaction on `packs`, `aids` and `settings`, so that a lookup sees the old
+ * version or the new one, never a mix.
+ */
+export async function writePackRows(
+  db: InflowDb,
+  row: PackRow,
+  aids: AidRow[] = aidRowsOf(row.pack),
+): Promise<void> {
+  await db.aids.where('packId').equals(row.id).delete();
+  await db.aids.bulkPut(aids);
+  await saveAidHostKeys(db);
+  await db.packs.put(row);
+}
+
 /** Former versions kept per pack (packHistory), for rolling back. */
 export const HISTORY_PER_PACK = 5;
 
@@ -122,7 +138,6 @@ export async function installPack(
     pack,
   };
   const aids = aidRowsOf(pack);
-
   const tables = [db.packs, db.aids, db.settings, db.packHistory];
   return db.transaction('rw', tables, async (): Promise<InstallResult> => {
     const installed = await db.packs.get(pack.id);
@@ -132,10 +147,7 @@ export async function installPack(
       // The version it replaces stays available for a rollback.
       if (installed.version !== pack.version) await keepInHistory(db, installed, row.installedAt);
     }
-    await db.aids.where('packId').equals(pack.id).delete();
-    await db.aids.bulkPut(aids);
-    await saveAidHostKeys(db);
-    await db.packs.put(row);
+    await writePackRows(db, row, aids);
     return installed
       ? { ok: true, status: 'installed', pack: row, previousVersion: installed.version }
       : { ok: true, status: 'installed', pack: row };

@@ -19,6 +19,7 @@ import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
 import { lookup, type Viewer } from './lookup';
 import { RecordError, recordEvent, resetProgress } from './recorder';
+import type { ScriptingApi } from './registration';
 import { type ManagedArea, resolveSettings, SettingRefused, setLocalSetting } from './settings';
 import { sourceStatuses, syncAll } from './sync';
 
@@ -46,6 +47,13 @@ export interface RouterDeps {
   syncNow?: () => Promise<SourceStatus[]>;
   /** Told after a setting was changed in the options page. */
   settingsChanged?: (keys: SettingKey[]) => void | Promise<void>;
+  /** Runs the overlay in a tab that does not have it (an author's preview). */
+  scripting?: Pick<ScriptingApi, 'executeScript'>;
+  /**
+   * Told after authoring changed the installed aids, once they are written: registers the
+   * overlay for the hosts they need. Open pages are refreshed by the caller.
+   */
+  aidsChanged?: () => Promise<void>;
 }
 
 type Response = BackgroundResponses[keyof BackgroundResponses] | ErrorResponse;

@@ -52,12 +52,17 @@ export const AuthoringRequest = [
     .strict(),
   /** Imports a pack file: all or nothing, problems named by JSON path. */
   z.object({ type: z.literal('authoring.import'), text: z.string().max(5_000_000) }).strict(),
-  /** Shows `aid` (a draft) in tab `tabId` without publishing it; `aid: null` stops. */
+  /**
+   * Shows `aid` (a draft) in tab `tabId` without publishing it; `aid: null` stops. `key` is
+   * the aid the draft is for, which the preview replaces in that tab; without it, the aid
+   * with a draft (else published) under the draft's id, or a new aid of the local pack.
+   */
   z
     .object({
       type: z.literal('authoring.preview'),
       tabId: z.number().int().min(0),
       aid: AidJson.nullable(),
+      key: Key.optional(),
     })
     .strict(),
   /** Which aids would apply to `url`, and why the others would not. */
