@@ -6,7 +6,7 @@
  * DOM conditions (`match.when`) depend on the page, which the tester does not have: they are
  * listed as reasons ("Also needs on the page: …") and do not change the verdict.
  */
-import { inAudience, type Viewer } from '../background/lookup';
+import { inAudience, type Viewer } from './audience';
 import type { Aid, DomCondition, Target } from './schema';
 import { compileUrlPattern, matchesUrl, testUrlPattern } from './url-match';
 

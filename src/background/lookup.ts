@@ -18,36 +18,12 @@
  * it changes all the time. The service worker stopping empties the cache with the rest of
  * its memory.
  */
-import type { Audience } from '../aids/schema';
+import { inAudience, type Viewer } from '../aids/audience';
 import { hostKeysOfUrl, matchesUrl } from '../aids/url-match';
 import type { ActiveAid, Progress } from '../protocol/messages';
 import type { AidRow, InflowDb } from './db';
 
-/** Who is looking, from the settings; unset fields only see aids meant for everyone. */
-export interface Viewer {
-  role?: string;
-  team?: string;
-  locale?: string;
-}
-
-function localeMatches(wanted: string, locale: string): boolean {
-  const w = wanted.toLowerCase();
-  const l = locale.toLowerCase().replace('_', '-');
-  return l === w || l.startsWith(`${w}-`);
-}
-
-/** True if the aid's audience includes the viewer. Empty or absent lists mean everyone. */
-export function inAudience(audience: Audience | undefined, viewer: Viewer): boolean {
-  if (!audience) return true;
-  const { roles, teams, locales } = audience;
-  if (roles?.length && !(viewer.role && roles.includes(viewer.role))) return false;
-  if (teams?.length && !(viewer.team && teams.includes(viewer.team))) return false;
-  if (locales?.length) {
-    const locale = viewer.locale;
-    if (!locale || !locales.some((w) => localeMatches(w, locale))) return false;
-  }
-  return true;
-}
+export { inAudience, type Viewer } from '../aids/audience';
 
 /** Index keys whose rows stay cached; past this the least recently used key is dropped. */
 const MAX_CACHED_KEYS = 256;
