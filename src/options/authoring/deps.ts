@@ -28,7 +28,8 @@ export interface AuthoringDeps {
   remove(key: string): R<'authoring.delete'>;
   exportPack(keys: string[], id?: string, title?: string): R<'authoring.export'>;
   importPack(text: string): R<'authoring.import'>;
-  preview(tabId: number, aid: unknown): R<'authoring.preview'>;
+  /** Shows `aid` (the draft of aid `key`) in tab `tabId`; `aid: null` stops. */
+  preview(tabId: number, aid: unknown, key?: string): R<'authoring.preview'>;
   testUrl(url: string, role?: string): R<'authoring.testUrl'>;
   /** Open http(s) tabs, most recently used first. */
   appTabs(): Promise<AppTab[]>;
@@ -65,7 +66,8 @@ export const browserAuthoringDeps: AuthoringDeps = {
   exportPack: (keys, id, title) =>
     ask(() => askBackground({ type: 'authoring.export', keys, id, title })),
   importPack: (text) => ask(() => askBackground({ type: 'authoring.import', text })),
-  preview: (tabId, aid) => ask(() => askBackground({ type: 'authoring.preview', tabId, aid })),
+  preview: (tabId, aid, key) =>
+    ask(() => askBackground({ type: 'authoring.preview', tabId, aid, ...(key ? { key } : {}) })),
   testUrl: (url, role) => ask(() => askBackground({ type: 'authoring.testUrl', url, role })),
   async appTabs() {
     const tabs = await browser.tabs.query({});
