@@ -165,12 +165,9 @@ export function AidList({ deps, readText, save }: AidListProps) {
   }
   if (!items) return <p aria-busy="true">Loading the aids…</p>;
 
-  const filtered =
-    filters.query.trim() !== '' ||
-    filters.app !== '' ||
-    filters.kind !== '' ||
-    filters.pack !== '' ||
-    filters.status !== 'all';
+  const narrowed =
+    filters.app !== '' || filters.kind !== '' || filters.pack !== '' || filters.status !== 'all';
+  const filtered = narrowed || filters.query.trim() !== '';
 
   return (
     <>
@@ -306,7 +303,7 @@ export function AidList({ deps, readText, save }: AidListProps) {
             {shown.length === 0 ? (
               <p class="aids-empty">
                 {filters.query.trim()
-                  ? `No aid matches “${filters.query.trim()}”${filtered ? ' with these filters' : ''}.`
+                  ? `No aid matches “${filters.query.trim()}”${narrowed ? ' with these filters' : ''}.`
                   : 'No aid matches these filters.'}{' '}
                 <button type="button" class="link" onClick={clearFilters}>
                   Clear the filters
