@@ -151,20 +151,6 @@ export function AidList({ deps, readText, save }: AidListProps) {
       return next;
     });
 
-  if (loadError) {
-    return (
-      <div class="actions">
-        <p class="error" role="alert">
-          {loadError}
-        </p>
-        <button type="button" onClick={() => void load()}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-  if (!items) return <p aria-busy="true">Loading the aids…</p>;
-
   const narrowed =
     filters.app !== '' || filters.kind !== '' || filters.pack !== '' || filters.status !== 'all';
   const filtered = narrowed || filters.query.trim() !== '';
@@ -184,7 +170,7 @@ export function AidList({ deps, readText, save }: AidListProps) {
         >
           Import a pack file
         </button>
-        {items.length > 0 && (
+        {!!items?.length && (
           <button
             type="button"
             class="secondary"
@@ -203,7 +189,7 @@ export function AidList({ deps, readText, save }: AidListProps) {
       {panel === 'import' && (
         <ImportPanel id="aids-import" deps={deps} onImported={load} readText={readText} />
       )}
-      {panel === 'export' && (
+      {panel === 'export' && items && (
         <ExportPanel
           id="aids-export"
           deps={deps}
@@ -216,8 +202,20 @@ export function AidList({ deps, readText, save }: AidListProps) {
       )}
 
       <section aria-labelledby="aids-list-heading">
+        {/* There from the start, so focus can land on it while the aids load. */}
         <h2 id="aids-list-heading">All aids</h2>
-        {items.length === 0 ? (
+        {loadError ? (
+          <div class="actions">
+            <p class="error" role="alert">
+              {loadError}
+            </p>
+            <button type="button" onClick={() => void load()}>
+              Try again
+            </button>
+          </div>
+        ) : !items ? (
+          <p aria-busy="true">Loading the aids…</p>
+        ) : items.length === 0 ? (
           <div class="aids-empty">
             <p>No aids yet. Create a checklist or a tip, or import a pack file.</p>
             <div class="actions">

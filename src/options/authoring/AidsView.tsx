@@ -36,7 +36,10 @@ export function AidsView({
       first.current = false;
       return;
     }
-    const heading = root.current?.querySelector<HTMLElement>('h2');
+    // A part still loading has no heading of its own yet: the view's heading stands in.
+    const heading =
+      root.current?.querySelector<HTMLElement>('h2') ??
+      root.current?.closest('main')?.querySelector<HTMLElement>('h1');
     if (!heading) return;
     if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
     heading.focus();

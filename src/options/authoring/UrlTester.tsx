@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UrlTestResult } from '../../protocol/authoring';
-import type { AuthoringDeps } from './deps';
+import type { AppTab, AuthoringDeps } from './deps';
 import { editLink, LIST_LINK, NEW_LINK } from './links';
 import './authoring.css';
 
@@ -35,8 +35,17 @@ export function UrlTester({ deps }: { deps: AuthoringDeps }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [tested, setTested] = useState<Tested | null>(null);
+  const [tabs, setTabs] = useState<AppTab[]>([]);
   const urlInput = useRef<HTMLInputElement>(null);
   const resultsHeading = useRef<HTMLHeadingElement>(null);
+
+  // The pages open in other tabs are offered as suggestions; without them, typing works.
+  useEffect(() => {
+    deps.appTabs().then(
+      (open) => setTabs(open.slice(0, 20)),
+      () => {},
+    );
+  }, [deps]);
 
   useEffect(() => {
     if (tested) resultsHeading.current?.focus();
@@ -94,10 +103,20 @@ export function UrlTester({ deps }: { deps: AuthoringDeps }) {
               autocomplete="url"
               spellcheck={false}
               maxLength={4000}
+              list={tabs.length ? 'url-test-tabs' : undefined}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? 'url-test-url-error' : undefined}
               onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)}
             />
+            {tabs.length > 0 && (
+              <datalist id="url-test-tabs">
+                {tabs.map((tab) => (
+                  <option key={tab.id} value={tab.url}>
+                    {tab.title}
+                  </option>
+                ))}
+              </datalist>
+            )}
             {error && (
               <p id="url-test-url-error" class="field-error">
                 {error}

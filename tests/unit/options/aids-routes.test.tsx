@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AidsView, editLink } from '../../../src/options/authoring/AidsView';
-import { fakeDeps, heading, item, mount, textOf } from './helpers';
+import { fakeDeps, heading, item, mount, settle, textOf } from './helpers';
 
 // The editor is its own part: here only which one the route asks for matters.
 vi.mock('../../../src/options/authoring/Editor', () => ({
@@ -47,5 +47,21 @@ describe('the Aids view routes', () => {
 
     await mount(root, <AidsView route="test-url" deps={deps} />);
     expect(document.activeElement).toBe(heading(root, 'Test a URL'));
+  });
+
+  it('moves focus to the list’s heading on the way back, while the aids still load', async () => {
+    let loaded = (_: { aids: typeof AIDS }) => {};
+    const deps = fakeDeps({ list: () => new Promise((done) => (loaded = done)) });
+    await mount(root, <AidsView route="test-url" deps={deps} />);
+    await mount(root, <AidsView route="" deps={deps} />);
+    expect(textOf(root)).toContain('Loading the aids…');
+    const listHeading = heading(root, 'All aids');
+    expect(document.activeElement).toBe(listHeading);
+
+    // The same heading keeps focus when the aids arrive.
+    loaded({ aids: AIDS });
+    await settle();
+    expect(textOf(root)).toContain('New contact');
+    expect(document.activeElement).toBe(listHeading);
   });
 });

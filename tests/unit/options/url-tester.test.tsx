@@ -99,4 +99,16 @@ describe('the URL tester', () => {
     await click(button(root, 'Test'));
     expect(textOf(root)).toContain('There are no aids to test yet.');
   });
+
+  it('suggests the pages open in other tabs', async () => {
+    const appTabs = async () => [
+      { id: 4, title: 'Contacts – CRM', url: 'https://crm.example.com/contacts' },
+    ];
+    await mount(root, <UrlTester deps={fakeDeps({ appTabs })} />);
+    const input = field(root, 'Page address (URL)');
+    const list = document.getElementById(input.getAttribute('list')!);
+    expect([...(list?.querySelectorAll('option') ?? [])].map((o) => o.value)).toEqual([
+      'https://crm.example.com/contacts',
+    ]);
+  });
 });
