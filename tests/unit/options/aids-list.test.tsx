@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AidList } from '../../../src/options/authoring/AidList';
+import { AidList, badgesOf, hostsOf } from '../../../src/options/authoring/AidList';
 import type { AuthoringListItem, ImportResult } from '../../../src/protocol/authoring';
 import {
   button,
@@ -301,6 +301,39 @@ describe('importing a pack file', () => {
     expect(textOf(root.querySelector('#aids-import [role="status"]'))).toBe(
       'Could not import team.json: authors may not import packs',
     );
+  });
+  it('refuses a file too large to send, without sending it', async () => {
+    const importPack = vi.fn();
+    await mount(
+      root,
+      <AidList
+        deps={fakeDeps({ list: async () => ({ aids: AIDS }), importPack })}
+        readText={async () => ' '.repeat(5_000_001)}
+      />,
+    );
+    await click(button(root, 'Import a pack file'));
+    await chooseFile(field(root, 'Pack file (JSON)'), file('{}', 'huge.json'));
+    expect(importPack).not.toHaveBeenCalled();
+    expect(textOf(root.querySelector('#aids-import [role="status"]'))).toContain(
+      'huge.json is too large to import',
+    );
+  });
+});
+
+describe('status in words and hosts', () => {
+  it('counts in words and names hosts, with “any site” for a pattern on every host', () => {
+    expect(badgesOf(item({ key: 'a/b', missing: 1, healed: 1 })).map((b) => b.text)).toEqual([
+      'Broken: 1 missing target',
+      'Healed once',
+    ]);
+    expect(
+      hostsOf([
+        'https://crm.example.com/a/*',
+        'https://crm.example.com/b/*',
+        'https://*/x',
+        'not a pattern ((',
+      ]),
+    ).toEqual(['crm.example.com', 'any site']);
   });
 });
 
