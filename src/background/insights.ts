@@ -304,10 +304,11 @@ export async function exportEvents(
  * views first. Events hold no person id (one browser is one person), so page views stand in
  * for "how many people".
  *
- * Page views with a problem, per aid: for each page address where a problem was reported,
- * the larger of the aid_shown events there and the most reports of any one target there
- * (each page view reports a target at most once, and a tip whose target is missing is never
- * shown), plus feedback given there; summed over the addresses.
+ * Page views with a problem, per aid: for each page address where a target problem was
+ * reported, the larger of the aid_shown events there from the page view of the first report
+ * on, and the most reports of any one target there (each page view reports a target at most
+ * once, and a tip whose target is missing is never shown); plus the feedback given there;
+ * summed over the addresses. Page views before the problem first appeared are not counted.
  */
 export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
   const events = await eventsInRange(db, range);
@@ -339,17 +340,24 @@ export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
     };
     const targets = new Map<string, TargetHealth>();
     // Per page address: aid_shown, reports per target and kind, feedback.
-    const perUrl = new Map<string, { shown: number; reports: Counts; feedback: number }>();
+    const perUrl = new Map<
+      string,
+      { shown: number; lastShown: number; problem: boolean; reports: Counts; feedback: number }
+    >();
     const at = (url: string) => {
       const known = perUrl.get(url);
       if (known) return known;
-      const u = { shown: 0, reports: {} as Counts, feedback: 0 };
+      const u = { shown: 0, lastShown: 0, problem: false, reports: {} as Counts, feedback: 0 };
       perUrl.set(url, u);
       return u;
     };
     for (const e of list) {
-      if (e.type === 'aid_shown') at(e.url).shown++;
-      else if (e.type === 'aid_feedback') {
+      if (e.type === 'aid_shown') {
+        // Before the first report only the latest showing can be the page view that had it.
+        const u = at(e.url);
+        if (u.problem) u.shown++;
+        else u.lastShown = 1;
+      } else if (e.type === 'aid_feedback') {
         aid.feedbackCount++;
         aid.lastSeen = Math.max(aid.lastSeen, e.at);
         at(e.url).feedback++;
@@ -386,7 +394,12 @@ export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
         }
         t.lastSeen = Math.max(t.lastSeen, e.at);
         aid.lastSeen = Math.max(aid.lastSeen, e.at);
-        bump(at(e.url).reports, `${e.type}#${key}`);
+        const u = at(e.url);
+        if (!u.problem) {
+          u.problem = true;
+          u.shown += u.lastShown;
+        }
+        bump(u.reports, `${e.type}#${key}`);
       }
     }
     for (const u of perUrl.values()) {

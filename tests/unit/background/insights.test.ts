@@ -178,7 +178,9 @@ describe('insights.events', () => {
 describe('insights.health', () => {
   it('lists aids with target problems or feedback, most page views first, with signal counts', async () => {
     const { db, add } = await setup();
-    // The checklist: one page view on the form with two targets missing, one elsewhere healed.
+    // The checklist: a page view without problems, then one on the form with two targets
+    // missing, and one elsewhere healed.
+    await add('aid_shown', CL, 500);
     await add('aid_shown', CL, 1000);
     await add('target_missing', CL, 1001, { stepId: 'name', failedSignals: ['css', 'label'] });
     await add('target_missing', CL, 1002, { stepId: 'email', failedSignals: ['css'] });
