@@ -33,6 +33,7 @@ import type {
   StepInsight,
   TargetHealth,
 } from '../protocol/insights';
+import { MAX_EXPORT_EVENTS } from '../protocol/insights';
 import type {
   BackgroundRequest,
   BackgroundResponses,
@@ -435,7 +436,7 @@ export async function answerInsights(
     case 'insights.summary':
       return summary(db, request);
     case 'insights.events':
-      return exportEvents(db, request, request.limit ?? 100_000);
+      return exportEvents(db, request, request.limit ?? MAX_EXPORT_EVENTS);
     case 'insights.health':
       return { aids: await health(db, request) };
     case 'insights.brokenCount':

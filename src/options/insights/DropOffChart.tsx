@@ -71,7 +71,19 @@ export function DropOffChart({ points, runs }: { points: DropOffPoint[]; runs: n
       // Without a canvas the table still says it all.
       console.warn('[inflow] drop-off chart not drawn', e);
     }
-    return () => plot?.destroy();
+    // The chart follows the width of the page.
+    const resize =
+      plot && typeof ResizeObserver !== 'undefined'
+        ? new ResizeObserver(() => {
+            const width = Math.max(280, el.clientWidth);
+            if (plot && width !== plot.width) plot.setSize({ width, height: 220 });
+          })
+        : undefined;
+    resize?.observe(el);
+    return () => {
+      resize?.disconnect();
+      plot?.destroy();
+    };
   }, [points, runs]);
 
   return <div ref={box} class="chart" aria-hidden="true" />;
