@@ -86,6 +86,12 @@ test('what staff did shows in Insights, a missing target in Health, and the CSV 
   await expect(section.locator('.chart canvas')).toHaveCount(1);
   expect(seriousViolations(await new AxeBuilder({ page: options }).analyze())).toEqual([]);
   await options.screenshot({ path: 'test-results/insights.png', fullPage: true });
+  // And in the dark colour scheme (the chart takes its colours from the page).
+  await options.emulateMedia({ colorScheme: 'dark' });
+  await options.reload();
+  await expect(section.locator('.chart canvas')).toHaveCount(1);
+  await options.screenshot({ path: 'test-results/insights-dark.png', fullPage: true });
+  await options.emulateMedia({ colorScheme: 'light' });
 
   // Staff: a page where the Email field is gone (the app changed).
   const broken = await context.newPage();
