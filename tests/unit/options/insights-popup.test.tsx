@@ -4,7 +4,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Popup, type PopupDeps } from '../../../src/popup/Popup';
 
-let root: HTMLElement | null = null;
+const roots: HTMLElement[] = [];
 
 async function mount(count: number): Promise<HTMLElement> {
   const deps: PopupDeps = {
@@ -14,17 +14,19 @@ async function mount(count: number): Promise<HTMLElement> {
     setPaused: async () => {},
     attentionCount: async () => count,
   };
-  root = document.createElement('div');
+  const root = document.createElement('div');
+  roots.push(root);
   document.body.append(root);
-  await act(() => render(<Popup deps={deps} />, root!));
+  await act(() => render(<Popup deps={deps} />, root));
   await act(() => new Promise((r) => setTimeout(r, 0)));
   return root;
 }
 
 afterEach(() => {
-  if (root) render(null, root);
-  root?.remove();
-  root = null;
+  for (const root of roots.splice(0)) {
+    render(null, root);
+    root.remove();
+  }
 });
 
 describe('the popup’s count of aids needing attention', () => {

@@ -217,6 +217,23 @@ describe('InsightsView', () => {
     expect(all.getAttribute('aria-pressed')).toBe('true');
   });
 
+  it('asks for the days typed in the date inputs', async () => {
+    const { deps } = fakeDeps();
+    const view = await mount(<InsightsView deps={deps} now={() => NOW} />);
+    const from = view.querySelector<HTMLInputElement>('input[type="date"]')!;
+    expect(view.querySelector(`label[for="${from.id}"]`)?.textContent).toBe('From');
+    from.value = '2026-11-01';
+    await act(() => {
+      from.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await settle();
+    expect(deps.summary).toHaveBeenLastCalledWith(
+      rangeOf({ from: '2026-11-01', to: presetDates('last30', NOW).to }),
+    );
+    // No preset matches any more.
+    expect(view.querySelectorAll('button[aria-pressed="true"]')).toHaveLength(0);
+  });
+
   it('downloads the events as CSV: a header and one row per event, formulas guarded', async () => {
     const { deps, downloads } = fakeDeps();
     const view = await mount(<InsightsView deps={deps} now={() => NOW} />);
