@@ -17,6 +17,11 @@ export interface PopupDeps {
   /** The pack sources and how their last sync went. */
   sourceStatuses?(): Promise<SourceStatus[]>;
   openOptions?(): Promise<void>;
+  /**
+   * How many aids had a target problem or staff feedback in the last 7 days, for people who
+   * can fix aids; 0 for the others.
+   */
+  attentionCount?(): Promise<number>;
 }
 
 export const browserDeps: PopupDeps = {
@@ -38,6 +43,15 @@ export const browserDeps: PopupDeps = {
   },
   async openOptions() {
     await browser.runtime.openOptionsPage();
+  },
+  async attentionCount() {
+    const [{ count }, settings] = await Promise.all([
+      askBackground({ type: 'insights.brokenCount' }),
+      askBackground({ type: 'settings.get' }),
+    ]);
+    // Only authors can act on it: staff who may not edit aids are not told.
+    const { allowLocalAuthoring, authorsMayEditAdminPacks } = settings.values;
+    return allowLocalAuthoring || authorsMayEditAdminPacks ? count : 0;
   },
 };
 
@@ -87,6 +101,8 @@ type State =
       paused: boolean;
       /** Pack sources whose last sync failed. */
       problems: SourceStatus[];
+      /** Aids with a target problem or feedback in the last 7 days. */
+      attention: number;
     };
 
 export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
@@ -103,13 +119,14 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
     const tab = await tabOnce;
     const tabId = tab?.id ?? null;
     const host = webHost(tab?.url);
-    const [aids, paused, sources] = await Promise.all([
+    const [aids, paused, sources, attention] = await Promise.all([
       tabId !== null && host ? deps.overlayStatus(tabId).catch(() => []) : Promise.resolve([]),
       host ? deps.isPaused(host).catch(() => false) : Promise.resolve(false),
       deps.sourceStatuses ? deps.sourceStatuses().catch(() => []) : Promise.resolve([]),
+      deps.attentionCount ? deps.attentionCount().catch(() => 0) : Promise.resolve(0),
     ]);
     const problems = sources.filter((s) => s.error);
-    setState({ phase: 'ready', tabId, host, aids, paused, problems });
+    setState({ phase: 'ready', tabId, host, aids, paused, problems, attention });
   }, [deps, tabOnce]);
 
   useEffect(() => {
@@ -125,7 +142,7 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
     );
   }
 
-  const { host, aids, paused, problems } = state;
+  const { host, aids, paused, problems, attention } = state;
 
   const toggle = async (next: boolean) => {
     if (!host) return;
@@ -213,6 +230,15 @@ export function Popup({ deps = browserDeps }: { deps?: PopupDeps }) {
             </button>
           )}
         </section>
+      )}
+
+      {attention > 0 && (
+        <p class="attention">
+          {/* A new tab: in the popup itself the options page would not fit. */}
+          <a href="/options.html#health" target="_blank" rel="noopener">
+            {attention} {attention === 1 ? 'aid needs' : 'aids need'} attention
+          </a>
+        </p>
       )}
 
       {error && (
