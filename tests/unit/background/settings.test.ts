@@ -182,6 +182,15 @@ describe('resolveSettings', () => {
     expect(get).toHaveBeenCalledTimes(2);
   });
 
+  it('analyticsFormat: xapi by default; json or xapi from policy, anything else ignored', () => {
+    expect(DEFAULT_SETTINGS.analyticsFormat).toBe('xapi');
+    expect(policyValues({ analyticsFormat: 'json' }).values).toEqual({ analyticsFormat: 'json' });
+    expect(policyValues({ analyticsFormat: 'soap' })).toEqual({
+      values: {},
+      ignored: [{ key: 'analyticsFormat', reason: expect.stringMatching(/^analyticsFormat/) }],
+    });
+  });
+
   it('policyValues keeps valid values', () => {
     expect(policyValues({ trustedKeys: [KEY_A, 'short'] })).toEqual({
       values: { trustedKeys: [KEY_A] },
