@@ -105,7 +105,7 @@ test('work on the CRM arrives at a plain JSON endpoint, every event once by id',
   page,
   appServer,
   extensionId,
-}) => {
+}, testInfo) => {
   test.setTimeout(90_000);
 
   const options = await openOptions(context, extensionId);
@@ -142,6 +142,9 @@ test('work on the CRM arrives at a plain JSON endpoint, every event once by id',
   await expect(fact(options, 'Waiting to be sent')).not.toHaveText('0 events');
   await expect(fact(options, 'Next attempt').locator('time')).toHaveCount(1);
   await expect(fact(options, 'Dropped')).toHaveText('None');
+  const shot = testInfo.outputPath('sending-events-failing.png');
+  await sending(options).screenshot({ path: shot });
+  await testInfo.attach('Sending events, while failing', { path: shot, contentType: 'image/png' });
 
   // Back up; the alarm set for the end of the back-off fires now.
   receiver.failing = false;
