@@ -11,13 +11,13 @@ import type { SessionEnv } from '../../../src/overlay/kinds/types';
 
 let root: HTMLElement;
 let env: SessionEnv;
-let onOpen: ReturnType<typeof vi.fn>;
+let onOpen: ReturnType<typeof vi.fn<(open: boolean) => void>>;
 
 beforeEach(() => {
   root = document.createElement('div');
   document.body.append(root);
   env = { record: vi.fn(), announce: vi.fn() } as unknown as SessionEnv;
-  onOpen = vi.fn();
+  onOpen = vi.fn<(open: boolean) => void>();
   act(() => {
     render(
       <Feedback env={env} aidKey="crm/new" title="New contact" id="crm-new" onOpen={onOpen} />,
