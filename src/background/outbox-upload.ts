@@ -1,6 +1,7 @@
 /**
  * Sends the outbox (events queued by the recorder) to the organisation's Learning Record
- * Store as xAPI 1.0.3 statements, in batches, oldest first.
+ * Store as xAPI 1.0.3 statements, in batches, oldest first; or, with `analyticsFormat`
+ * 'json', as plain JSON batches to an endpoint of the organisation's own.
  *
  * Restart-safe: the queue and the back-off state are in IndexedDB, and a row leaves the
  * queue only once the LRS has confirmed it. A service worker stopped mid-upload sends the
@@ -10,9 +11,11 @@
  * Runs on start-up (if rows wait), shortly after events are recorded, and on an alarm set
  * for the end of a back-off.
  */
-import type { Settings } from '../protocol/settings';
+import type { StoredEvent } from '../protocol/messages';
+import type { ExportStatus, ResolvedSettings, Settings } from '../protocol/settings';
 import { type ExportState, getSetting, type InflowDb, type OutboxRow } from './db';
-import { actorName, type Statement, statementsUrl, toStatement } from './xapi';
+import { OUTBOX_LIMIT } from './recorder';
+import { actorName, type StatementContext, statementsUrl, toStatement } from './xapi';
 
 export const EXPORT_ALARM = 'inflow-export';
 /** Statements per request. */
@@ -102,37 +105,54 @@ function retryAfter(response: Response): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/**
+ * One event as the 'json' format sends it: the stored event without its local sequence
+ * number, with the same pseudonymous actor as the xAPI statements (never the actorId). Its
+ * `id` is fixed at recording, so a receiver can drop an event it already has.
+ */
+export type JsonEvent = Omit<StoredEvent, 'seq'> & { actor: string };
+
+export function toJsonEvent(event: StoredEvent, actor: string): JsonEvent {
+  const { seq: _seq, ...rest } = event;
+  return { ...rest, actor };
+}
+
 async function post(
   options: UploaderOptions,
   settings: Settings,
-  statements: Statement[],
+  items: unknown[],
 ): Promise<Attempt> {
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json',
-    'X-Experience-API-Version': '1.0.3',
-  };
+  const json = settings.analyticsFormat === 'json';
+  const who = json ? 'the analytics endpoint' : 'the LRS';
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (!json) headers['X-Experience-API-Version'] = '1.0.3';
   if (settings.analyticsAuth) headers.Authorization = settings.analyticsAuth;
   let response: Response;
   try {
-    response = await options.fetch(statementsUrl(settings.analyticsEndpoint), {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(statements),
-      credentials: 'omit',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    // JSON batches go to the endpoint itself; xAPI to its statements resource.
+    response = await options.fetch(
+      json ? settings.analyticsEndpoint : statementsUrl(settings.analyticsEndpoint),
+      {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(json ? { events: items } : items),
+        credentials: 'omit',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      },
+    );
   } catch (e) {
-    return { ok: false, conflict: false, status: 0, error: `No answer from the LRS (${e})` };
+    return { ok: false, conflict: false, status: 0, error: `No answer from ${who} (${e})` };
   }
   // The body is not needed; reading it frees the connection.
   await response.text().catch(() => '');
   if (response.ok) return { ok: true, conflict: false, status: response.status };
-  if (response.status === 409) return { ok: false, conflict: true, status: 409 };
+  // Only an LRS gives 409 a meaning (ids it already has); to a JSON receiver it is an error.
+  if (response.status === 409 && !json) return { ok: false, conflict: true, status: 409 };
   const attempt: Attempt = {
     ok: false,
     conflict: false,
     status: response.status,
-    error: `The LRS answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    error: `${json ? 'The analytics endpoint' : 'The LRS'} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
   };
   const wait =
     response.status === 429 || response.status === 503 ? retryAfter(response) : undefined;
@@ -161,9 +181,9 @@ export function createUploader(options: UploaderOptions): Uploader {
   const deliver = async (
     settings: Settings,
     rows: OutboxRow[],
-    statements: Statement[],
+    items: unknown[],
   ): Promise<{ sent: number; failure?: Attempt }> => {
-    const attempt = await post(options, settings, statements);
+    const attempt = await post(options, settings, items);
     if (attempt.ok || (attempt.conflict && rows.length === 1)) {
       await db.outbox.bulkDelete(rows.map((r) => r.id));
       return { sent: rows.length };
@@ -171,7 +191,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     if (!attempt.conflict) return { sent: 0, failure: attempt };
     let sent = 0;
     for (let i = 0; i < rows.length; i++) {
-      const one = await deliver(settings, [rows[i]!], [statements[i]!]);
+      const one = await deliver(settings, [rows[i]!], [items[i]]);
       sent += one.sent;
       if (one.failure) return { sent, failure: one.failure };
     }
@@ -193,20 +213,21 @@ export function createUploader(options: UploaderOptions): Uploader {
       await options.schedule?.(state.nextAttemptAt);
       return { outcome: 'waiting', sent: 0, state };
     }
-    const ctx = {
+    const ctx: StatementContext = {
       homePage: options.homePage,
       actorName: await actorName(settings.actorId, await fallbackActor(db)),
     };
+    // The format is read at each run: rows queued before a change go in the new one.
+    const encode: (row: OutboxRow) => unknown =
+      settings.analyticsFormat === 'json'
+        ? (row: OutboxRow) => toJsonEvent(row.event, ctx.actorName)
+        : (row: OutboxRow) => toStatement(row.event, ctx);
     let sent = 0;
     for (;;) {
       const rows = await db.outbox.orderBy('seq').limit(BATCH_SIZE).toArray();
       if (rows.length === 0) break;
       const at = now();
-      const result = await deliver(
-        settings,
-        rows,
-        rows.map((r) => toStatement(r.event, ctx)),
-      );
+      const result = await deliver(settings, rows, rows.map(encode));
       sent += result.sent;
       if (result.failure) {
         const failures = state.failures + 1;
@@ -217,7 +238,7 @@ export function createUploader(options: UploaderOptions): Uploader {
           lastAttemptAt: at,
           nextAttemptAt: at + wait,
           lastStatus: result.failure.status,
-          lastError: result.failure.error ?? `The LRS answered ${result.failure.status}`,
+          lastError: result.failure.error ?? `Answered ${result.failure.status}`,
         };
         await saveState(state);
         await options.schedule?.(state.nextAttemptAt);
@@ -259,4 +280,35 @@ export function createUploader(options: UploaderOptions): Uploader {
   };
 
   return { run };
+}
+
+/**
+ * Whether and how events are being sent, for the options page: never silent about a queue
+ * that waits, a failure, or events dropped because the queue was full.
+ */
+export async function exportStatus(
+  db: InflowDb,
+  resolved: ResolvedSettings,
+): Promise<ExportStatus> {
+  const { values, managed } = resolved;
+  let off: ExportStatus['off'] = null;
+  if (!values.analyticsEnabled) off = managed.includes('analyticsEnabled') ? 'policy' : 'setting';
+  else if (values.analyticsEndpoint === '') off = 'no-endpoint';
+  const [queued, dropped, state] = await Promise.all([
+    db.outbox.count(),
+    getSetting(db, 'exportDropped', 0),
+    getSetting(db, 'exportState', FRESH_STATE),
+  ]);
+  const status: ExportStatus = {
+    off,
+    format: values.analyticsFormat,
+    queued,
+    dropped,
+    limit: OUTBOX_LIMIT,
+    lastError: state.lastError,
+  };
+  if (state.lastSuccessAt) status.lastSuccessAt = state.lastSuccessAt;
+  if (state.lastAttemptAt) status.lastAttemptAt = state.lastAttemptAt;
+  if (queued && state.nextAttemptAt) status.nextAttemptAt = state.nextAttemptAt;
+  return status;
 }

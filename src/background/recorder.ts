@@ -21,7 +21,10 @@ export class RecordError extends Error {
 
 const STEP_EVENTS = new Set<EventInput['type']>(['step_done', 'step_undone', 'step_skipped']);
 
-/** The progress after `event`, or null when the event does not change progress. */
+/**
+ * The progress after `event`, or null when the event does not change progress (shown,
+ * opened, feedback, the target diagnostics).
+ */
 export function nextProgress(
   current: Progress | undefined,
   event: EventInput,
@@ -75,8 +78,10 @@ export async function recordEvent(
     async () => {
       const row = await db.aids.get(input.aidKey);
       if (!row) throw new RecordError(`unknown aid "${input.aidKey}"`);
-      if (STEP_EVENTS.has(input.type)) {
-        if (!input.stepId) throw new RecordError(`${input.type} needs a stepId`);
+      // A step event names a step of the aid; feedback may name one (or the whole aid).
+      const stepNeeded = STEP_EVENTS.has(input.type);
+      if (stepNeeded && !input.stepId) throw new RecordError(`${input.type} needs a stepId`);
+      if (input.stepId !== undefined && (stepNeeded || input.type === 'aid_feedback')) {
         const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
         if (!steps.some((s) => s.id === input.stepId)) {
           throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
@@ -99,6 +104,10 @@ export async function recordEvent(
       if (input.reason !== undefined) event.reason = input.reason;
       if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
       if (input.foundBy !== undefined) event.foundBy = input.foundBy;
+      // Feedback keeps the person's words, minus surrounding blanks (an empty comment is
+      // none); no other event carries free text of this kind.
+      const comment = input.type === 'aid_feedback' ? input.comment?.trim() : undefined;
+      if (comment) event.comment = comment;
       const seq = await db.events.add(event);
       if (isExported(event.type) && (await getSetting(db, 'exportOn', false))) {
         await enqueue(db, { id: event.id, seq, event: { ...event, seq } }, outboxLimit);

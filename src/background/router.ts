@@ -18,6 +18,7 @@ import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
 import { lookup, type Viewer } from './lookup';
+import { exportStatus } from './outbox-upload';
 import { RecordError, recordEvent, resetProgress } from './recorder';
 import type { ScriptingApi } from './registration';
 import { type ManagedArea, resolveSettings, SettingRefused, setLocalSetting } from './settings';
@@ -186,6 +187,8 @@ async function answer(
       await setLocalSetting(request.key, request.value, { db, managed: deps.managed });
       await deps.settingsChanged?.([request.key]);
       return settingsOf(deps);
+    case 'export.status':
+      return exportStatus(db, await settingsOf(deps));
     default:
       return { error: `${request.type}: unknown request` };
   }

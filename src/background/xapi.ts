@@ -40,6 +40,8 @@ export const VERBS: Partial<Record<EventKind, Verb>> = {
   step_undone: verb('urn:inflow:verb:undid', 'undid'),
   aid_dismissed: verb('http://activitystrea.ms/schema/1.0/close', 'closed'),
   tip_opened: verb('http://adlnet.gov/expapi/verbs/interacted', 'interacted'),
+  // Staff's report that the aid is wrong or out of date; the comment is the response.
+  aid_feedback: verb('http://adlnet.gov/expapi/verbs/commented', 'commented'),
 };
 
 /** Whether events of this type are sent to the LRS at all. */
@@ -100,7 +102,10 @@ export function toStatement(event: StoredEvent, ctx: StatementContext): Statemen
   const v = VERBS[event.type];
   if (!v) throw new Error(`events of type ${event.type} are not exported`);
   const aid = aidActivity(event);
-  const isStep = event.stepId !== undefined && event.type.startsWith('step_');
+  // Feedback may be about one step of a checklist; then, like a step event, the step is the
+  // object and its checklist the parent.
+  const isStep =
+    event.stepId !== undefined && (event.type.startsWith('step_') || event.type === 'aid_feedback');
   const object: Activity = isStep
     ? {
         objectType: 'Activity',
@@ -134,6 +139,9 @@ export function toStatement(event: StoredEvent, ctx: StatementContext): Statemen
     case 'step_skipped':
       statement.result = { completion: false };
       if (event.reason) statement.result.response = event.reason;
+      break;
+    case 'aid_feedback':
+      if (event.comment) statement.result = { response: event.comment };
       break;
   }
   return statement;

@@ -1,7 +1,7 @@
 /**
  * The options page: a nav between the author's work, "Aids" (authoring/), "Insights" and
  * "Health" (insights/), and "Sources & settings": the status of each pack source with a
- * "Sync now" button, and a form for every setting.
+ * "Sync now" button, whether and how events are being sent, and a form for every setting.
  * A setting set by the organisation's policy is shown, disabled, with the reason. Every
  * read and write goes to the background through the message contract.
  */
@@ -10,7 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { askBackground } from '../protocol/client';
 import type { SettingsView, SourceStatus } from '../protocol/messages';
-import type { SettingKey, Settings } from '../protocol/settings';
+import type { ExportStatus, SettingKey, Settings } from '../protocol/settings';
 import { SYNC_DONE_KEY } from '../protocol/signals';
 import { AidsView } from './authoring/AidsView';
 import {
@@ -31,6 +31,8 @@ export interface OptionsDeps {
   setSetting(key: SettingKey, value: unknown): Promise<SettingsView>;
   syncStatus(): Promise<SourceStatus[]>;
   syncNow(): Promise<SourceStatus[]>;
+  /** Whether events are sent, what waits, and what went wrong. */
+  exportStatus?(): Promise<ExportStatus>;
   /**
    * Calls `listener` when a sync ended or the organisation's policy changed; returns a
    * function that stops listening.
@@ -56,6 +58,7 @@ export const browserDeps: OptionsDeps = {
   setSetting: (key, value) => ask(() => askBackground({ type: 'settings.set', key, value })),
   syncStatus: async () => (await ask(() => askBackground({ type: 'sync.status' }))).sources,
   syncNow: async () => (await ask(() => askBackground({ type: 'sync.now' }))).sources,
+  exportStatus: () => ask(() => askBackground({ type: 'export.status' })),
   onChange(listener) {
     const onChanged = (changes: Record<string, unknown>, area: string) => {
       if (area === 'managed') listener('policy');
@@ -175,6 +178,7 @@ function SourcesAndSettings({ deps }: { deps: OptionsDeps }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [syncing, setSyncing] = useState(false);
   const [syncNote, setSyncNote] = useState('');
+  const [exporting, setExporting] = useState<ExportStatus | string | null>(null);
   // Each load of the settings starts the form over from them (a policy change, say).
   const [loads, setLoads] = useState(0);
 
@@ -194,15 +198,32 @@ function SourcesAndSettings({ deps }: { deps: OptionsDeps }) {
     void load();
   }, [load]);
 
+  // The queue moves on its own (uploads, back-off): read its state now and every few seconds.
+  const loadExport = useCallback(async () => {
+    if (!deps.exportStatus) return;
+    try {
+      setExporting(await deps.exportStatus());
+    } catch (e) {
+      setExporting(`Could not read the state of sending: ${(e as Error).message}`);
+    }
+  }, [deps]);
+  useEffect(() => {
+    void loadExport();
+    const timer = setInterval(() => void loadExport(), EXPORT_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [loadExport]);
+
   // A sync that ran in the background (alarm, policy change, start-up) shows at once; a
   // policy change reloads the settings too.
   useEffect(
     () =>
       deps.onChange?.((what) => {
-        if (what === 'policy') void load();
-        else void deps.syncStatus().then(setSources, () => {});
+        if (what === 'policy') {
+          void load();
+          void loadExport();
+        } else void deps.syncStatus().then(setSources, () => {});
       }),
-    [deps, load],
+    [deps, load, loadExport],
   );
 
   const syncNow = async () => {
@@ -254,12 +275,15 @@ function SourcesAndSettings({ deps }: { deps: OptionsDeps }) {
         </div>
       </section>
 
+      {exporting !== null && <ExportStatusView status={exporting} />}
+
       <SettingsForm
         key={loads}
         deps={deps}
         settings={settings}
         onSaved={async (next, changed) => {
           setSettings(next);
+          void loadExport();
           if (changed.some((key) => SYNC_KEYS.has(key))) await syncNow();
           else setSources(await deps.syncStatus().catch(() => sources));
         }}
@@ -286,6 +310,76 @@ function SourceItem({ status }: { status: SourceStatus }) {
         <dd class="message">{status.message}</dd>
       </dl>
     </li>
+  );
+}
+
+const EXPORT_REFRESH_MS = 5_000;
+
+const count = (n: number, one: string, many: string) =>
+  `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+
+/** Whether events are sent and why not, in words. */
+export function exportSummary(status: ExportStatus): string {
+  switch (status.off) {
+    case 'no-endpoint':
+      return 'Off: no analytics endpoint is set, so events stay in this browser.';
+    case 'policy':
+      return 'Off: your organisation’s policy turned sending off. Events stay in this browser.';
+    case 'setting':
+      return 'Off: “Send events to the analytics endpoint” is turned off below. Events stay in this browser.';
+    default:
+      return status.format === 'json'
+        ? 'On: events are sent to the analytics endpoint as plain JSON.'
+        : 'On: events are sent to the analytics endpoint as xAPI statements.';
+  }
+}
+
+/** The events dropped because the queue was full, in words; never left out. */
+export function droppedText(status: ExportStatus): string {
+  if (!status.dropped) return 'None';
+  return `${count(status.dropped, 'event was', 'events were')} dropped because the queue was full (${status.limit.toLocaleString('en-GB')}).`;
+}
+
+function nextAttempt(status: ExportStatus): ComponentChildren {
+  if (!status.queued) return 'Nothing is waiting';
+  if (status.nextAttemptAt === undefined) return 'In a few seconds';
+  return formatTime(status.nextAttemptAt);
+}
+
+function ExportStatusView({ status }: { status: ExportStatus | string }) {
+  if (typeof status === 'string') {
+    return (
+      <section aria-labelledby="export-heading">
+        <h2 id="export-heading">Sending events</h2>
+        <p class="error">{status}</p>
+      </section>
+    );
+  }
+  const on = status.off === null;
+  const problem = (on && status.lastError !== null) || status.dropped > 0;
+  return (
+    <section aria-labelledby="export-heading">
+      <h2 id="export-heading">Sending events</h2>
+      <div class={problem ? 'source problem' : 'source'}>
+        <p>{exportSummary(status)}</p>
+        <dl>
+          {on && (
+            <>
+              <dt>Waiting to be sent</dt>
+              <dd>{count(status.queued, 'event', 'events')}</dd>
+              <dt>Last success</dt>
+              <dd>{formatTime(status.lastSuccessAt)}</dd>
+              <dt>Last problem</dt>
+              <dd class={status.lastError ? 'message' : undefined}>{status.lastError ?? 'None'}</dd>
+              <dt>Next attempt</dt>
+              <dd>{nextAttempt(status)}</dd>
+            </>
+          )}
+          <dt>Dropped</dt>
+          <dd class={status.dropped ? 'message' : undefined}>{droppedText(status)}</dd>
+        </dl>
+      </div>
+    </section>
   );
 }
 
@@ -487,7 +581,21 @@ function Field({ name, spec, draft, managed, error, onChange }: FieldProps) {
     'aria-invalid': error ? true : undefined,
   };
   let control: ComponentChildren;
-  if (spec.kind === 'keys') {
+  if (spec.kind === 'choice') {
+    control = (
+      <select
+        {...common}
+        value={draft as string}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {spec.choices?.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (spec.kind === 'keys') {
     control = (
       <textarea
         {...common}

@@ -5,13 +5,23 @@
  */
 import type { PackSource, SettingKey, Settings } from '../protocol/settings';
 
-export type FieldKind = 'text' | 'url' | 'secret' | 'number' | 'boolean' | 'keys' | 'sources';
+export type FieldKind =
+  | 'text'
+  | 'url'
+  | 'secret'
+  | 'number'
+  | 'boolean'
+  | 'keys'
+  | 'sources'
+  | 'choice';
 
 export interface FieldSpec {
   label: string;
   help?: string;
   kind: FieldKind;
   group: GroupId;
+  /** For a 'choice': the values the contract allows, each with its words. */
+  choices?: { value: string; label: string }[];
 }
 
 export type GroupId = 'sources' | 'audience' | 'analytics' | 'authoring';
@@ -30,7 +40,7 @@ export const GROUPS: { id: GroupId; legend: string; help?: string }[] = [
   {
     id: 'analytics',
     legend: 'Analytics',
-    help: 'Events are sent, as xAPI statements, only when an endpoint is set; never field values or page text.',
+    help: 'Events are sent only when an endpoint is set, as xAPI statements or plain JSON; never field values or page text.',
   },
   {
     id: 'authoring',
@@ -82,6 +92,16 @@ export const FIELDS: Record<SettingKey, FieldSpec> = {
     help: 'Leave empty to keep events in this browser only.',
     kind: 'url',
     group: 'analytics',
+  },
+  analyticsFormat: {
+    label: 'Analytics format',
+    help: 'xAPI sends statements to a Learning Record Store (to the endpoint’s /statements); plain JSON sends batches of events to the endpoint itself.',
+    kind: 'choice',
+    group: 'analytics',
+    choices: [
+      { value: 'xapi', label: 'xAPI statements (Learning Record Store)' },
+      { value: 'json', label: 'Plain JSON' },
+    ],
   },
   analyticsAuth: {
     label: 'Analytics authorization',

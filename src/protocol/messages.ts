@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { Aid } from '../aids/schema';
 import { AuthoringRequest, type AuthoringResponses } from './authoring';
 import { InsightsRequest, type InsightsResponses } from './insights';
-import { type ResolvedSettings, Settings } from './settings';
+import { type ExportStatus, type ResolvedSettings, Settings } from './settings';
 
 /** Key of an aid in the store: "<packId>/<aidId>". */
 export const AidKey = z.string().min(3).max(200);
@@ -144,6 +144,7 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings.get') }).strict(),
   // The value is checked against the key's own schema by the background.
   z.object({ type: z.literal('settings.set'), key: SettingKeyName, value: z.unknown() }).strict(),
+  z.object({ type: z.literal('export.status') }).strict(),
   ...AuthoringRequest,
   ...InsightsRequest,
 ]);
@@ -205,6 +206,7 @@ export interface BackgroundResponses extends AuthoringResponses, InsightsRespons
   'sync.status': { sources: SourceStatus[] };
   'settings.get': SettingsView;
   'settings.set': SettingsView;
+  'export.status': ExportStatus;
 }
 
 /** What each overlay request resolves to. */

@@ -35,6 +35,12 @@ export const Settings = z
     analyticsEndpoint: z.string().url().or(z.literal('')).default(''),
     analyticsAuth: z.string().max(2000).default(''),
     analyticsEnabled: z.boolean().default(true),
+    /**
+     * How events are sent: 'xapi' statements to an LRS (`<endpoint>/statements`), or 'json',
+     * plain `{ "events": [...] }` batches POSTed to the endpoint itself, for a receiver of
+     * the organisation's own that does not speak xAPI.
+     */
+    analyticsFormat: z.enum(['xapi', 'json']).default('xapi'),
     /** A pseudonymous id for the person, for analytics (never an e-mail unless set so). */
     actorId: z.string().max(200).default(''),
     allowLocalAuthoring: z.boolean().default(true),
@@ -43,6 +49,7 @@ export const Settings = z
   .strict();
 
 export type PackSource = z.infer<typeof PackSource>;
+export type AnalyticsFormat = z.infer<typeof Settings.shape.analyticsFormat>;
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
 
@@ -54,3 +61,26 @@ export interface ResolvedSettings {
 }
 
 export const DEFAULT_SETTINGS: Settings = Settings.parse({});
+
+/**
+ * Why events are not being sent: no endpoint is set, or sending was turned off by the
+ * organisation's policy or in the options page. Null when they are sent.
+ */
+export type ExportOff = 'no-endpoint' | 'policy' | 'setting';
+
+/** The state of sending events, as the options page shows it (message `export.status`). */
+export interface ExportStatus {
+  off: ExportOff | null;
+  format: AnalyticsFormat;
+  /** Events waiting to be sent. */
+  queued: number;
+  /** Events dropped, oldest first, because the queue was full; and the queue's bound. */
+  dropped: number;
+  limit: number;
+  lastSuccessAt?: number;
+  lastAttemptAt?: number;
+  /** The last failure in words; null when the last attempt succeeded (or none was made). */
+  lastError: string | null;
+  /** The next upload: after the back-off of a failure; absent when none is planned yet. */
+  nextAttemptAt?: number;
+}

@@ -12,6 +12,7 @@ import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
 import type { PageChange } from '../dom-watch';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
+import { Feedback } from './feedback';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
 
 interface StepRuntime {
@@ -43,7 +44,7 @@ export class ChecklistController implements AidController {
 
   constructor(
     active: ActiveAid & { aid: ChecklistAid },
-    private readonly env: SessionEnv,
+    readonly env: SessionEnv,
   ) {
     this.key = active.key;
     this.aid = active.aid;
@@ -313,7 +314,7 @@ function StepItem({ c, rt, index }: { c: ChecklistController; rt: StepRuntime; i
         </span>
       </div>
       {skipping && (
-        <form class="skip-form" onSubmit={submitSkip}>
+        <form class="mini-form" onSubmit={submitSkip}>
           <label for={`${id}-reason`}>Reason for skipping (optional)</label>
           <input
             id={`${id}-reason`}
@@ -385,6 +386,9 @@ function ChecklistView({ c }: { c: ChecklistController }) {
           <StepItem key={rt.step.id} c={c} rt={rt} index={i} />
         ))}
       </ol>
+      {!c.collapsed && (
+        <Feedback env={c.env} aidKey={c.key} title={c.aid.title} id={domId(c.key)} />
+      )}
     </section>
   );
 }

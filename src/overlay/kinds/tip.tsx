@@ -11,6 +11,7 @@ import { isRendered } from '../../aids/target';
 import type { ActiveAid, AidStatus } from '../../protocol/messages';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
+import { Feedback } from './feedback';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
 
 export class TipController implements AidController {
@@ -21,12 +22,14 @@ export class TipController implements AidController {
   element: Element | null = null;
   dismissed: boolean;
   missing = false;
+  /** A feedback form is open in the tip: it stays open until the form is done. */
+  pinned = false;
   private shown = false;
   private openedRecorded = false;
 
   constructor(
     active: ActiveAid & { aid: TipAid },
-    private readonly env: SessionEnv,
+    readonly env: SessionEnv,
   ) {
     this.key = active.key;
     this.aid = active.aid;
@@ -61,6 +64,7 @@ export class TipController implements AidController {
   setOpen(open: boolean): void {
     if (open === this.open) return;
     this.open = open;
+    if (!open) this.pinned = false;
     if (open && !this.openedRecorded) {
       this.openedRecorded = true;
       this.env.record({ type: 'tip_opened', aidKey: this.key });
@@ -134,7 +138,8 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
   useEffect(() => {
     if (!c.open) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') c.setOpen(false);
+      // With the feedback form open, Escape is the form's: it cancels the form only.
+      if (e.key === 'Escape' && !c.pinned) c.setOpen(false);
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
@@ -146,7 +151,7 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
   };
   const closeSoon = () => {
     clearTimeout(closeTimer.current);
-    closeTimer.current = setTimeout(() => c.setOpen(false), 300);
+    closeTimer.current = setTimeout(() => c.pinned || c.setOpen(false), 300);
   };
   const onBlur = (e: FocusEvent) => {
     const next = e.relatedTarget as Node | null;
@@ -179,6 +184,7 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
           aria-label={name}
           onMouseEnter={openNow}
           onMouseLeave={closeSoon}
+          onFocusIn={openNow}
           onFocusOut={onBlur}
         >
           <h2>{c.aid.title}</h2>
@@ -186,6 +192,15 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
           <button type="button" onClick={() => c.dismiss()}>
             Dismiss tip
           </button>
+          <Feedback
+            env={c.env}
+            aidKey={c.key}
+            title={c.aid.title}
+            id={id}
+            onOpen={(open) => {
+              c.pinned = open;
+            }}
+          />
         </div>
       )}
     </>

@@ -108,6 +108,58 @@ describe('recordEvent', () => {
   });
 });
 
+describe('feedback', () => {
+  it('stores the person’s words and changes no progress', async () => {
+    const db = await setup();
+    await recordEvent(db, event({ type: 'step_done', stepId: 'name', at: 1 }), 2);
+    const before = await db.progress.toArray();
+    const stored = await recordEvent(
+      db,
+      event({ type: 'aid_feedback', comment: '  Step 2 is out of date <b>now</b>  ', at: 3 }),
+      4,
+    );
+    expect(stored).toMatchObject({
+      type: 'aid_feedback',
+      aidKey: 'crm/new-contact',
+      packVersion: '1.4.0',
+      comment: 'Step 2 is out of date <b>now</b>',
+      url: 'https://crm.localhost:3000/contacts/new',
+    });
+    expect(stored).not.toHaveProperty('stepId');
+    expect((await db.events.get({ id: stored.id }))?.comment).toBe(stored.comment);
+    expect(await db.progress.toArray()).toEqual(before);
+
+    // On a tip with no progress yet, none is made.
+    await recordEvent(db, event({ type: 'aid_feedback', aidKey: 'crm/save-tip' }), 5);
+    expect(await db.progress.get('crm/save-tip')).toBeUndefined();
+  });
+
+  it('an empty comment is no comment; other events never keep one', async () => {
+    const db = await setup();
+    const blank = await recordEvent(db, event({ type: 'aid_feedback', comment: '   ' }), 1);
+    expect(blank).not.toHaveProperty('comment');
+    const shown = await recordEvent(db, event({ type: 'aid_shown', comment: 'sneaky' }), 2);
+    expect(shown).not.toHaveProperty('comment');
+  });
+
+  it('may name one step of a checklist, which must exist', async () => {
+    const db = await setup();
+    const about = await recordEvent(
+      db,
+      event({ type: 'aid_feedback', stepId: 'email', comment: 'wrong field' }),
+      1,
+    );
+    expect(about.stepId).toBe('email');
+    await expect(
+      recordEvent(db, event({ type: 'aid_feedback', stepId: 'zzz' }), 2),
+    ).rejects.toThrow('has no step "zzz"');
+    await expect(
+      recordEvent(db, event({ type: 'aid_feedback', aidKey: 'crm/save-tip', stepId: 'name' }), 2),
+    ).rejects.toThrow(RecordError);
+    expect(await db.events.count()).toBe(1);
+  });
+});
+
 describe('progress', () => {
   it('is created on the first step and follows done, skipped and undone', async () => {
     const db = await setup();

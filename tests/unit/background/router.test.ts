@@ -105,6 +105,21 @@ describe('handleMessage: senders', () => {
     ).toEqual(refused);
     expect(await getSetting(db, 'pausedHosts', [])).toEqual([]);
   });
+
+  it('export.status: the state of sending, for pages of this extension only', async () => {
+    const { deps } = await setup();
+    const msg = { type: 'export.status' };
+    expect(await handleMessage(msg, content, deps)).toEqual({
+      error: expect.stringContaining('refused'),
+    });
+    expect(await handleMessage(msg, popup, deps)).toMatchObject({
+      off: 'no-endpoint',
+      format: 'xapi',
+      queued: 0,
+      dropped: 0,
+      lastError: null,
+    });
+  });
 });
 
 describe('handleMessage: answers', () => {

@@ -47,6 +47,11 @@ describe('public/managed_schema.json', () => {
     }
     if (zodType instanceof z.ZodString) return expect(node.type, where).toBe('string');
     if (zodType instanceof z.ZodBoolean) return expect(node.type, where).toBe('boolean');
+    if (zodType instanceof z.ZodEnum) {
+      // The browser refuses a value outside the list, as the contract does.
+      expect(node.type, where).toBe('string');
+      return expect(node.enum, where).toEqual(zodType.options);
+    }
     if (zodType instanceof z.ZodNumber) {
       return expect(['number', 'integer'], where).toContain(node.type);
     }
@@ -175,6 +180,15 @@ describe('resolveSettings', () => {
     forgetPolicy();
     expect((await readPolicy(area)).values).toEqual({ role: 'b' });
     expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('analyticsFormat: xapi by default; json or xapi from policy, anything else ignored', () => {
+    expect(DEFAULT_SETTINGS.analyticsFormat).toBe('xapi');
+    expect(policyValues({ analyticsFormat: 'json' }).values).toEqual({ analyticsFormat: 'json' });
+    expect(policyValues({ analyticsFormat: 'soap' })).toEqual({
+      values: {},
+      ignored: [{ key: 'analyticsFormat', reason: expect.stringMatching(/^analyticsFormat/) }],
+    });
   });
 
   it('policyValues keeps valid values', () => {

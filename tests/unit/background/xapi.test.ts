@@ -126,6 +126,43 @@ describe('toStatement', () => {
   });
 });
 
+describe('feedback', () => {
+  const feedback = (extra: Partial<StoredEvent> = {}) =>
+    event({ type: 'aid_feedback', comment: 'The consent wording changed in May.', ...extra });
+
+  it('is a "commented" statement about the aid, the comment as the response', () => {
+    const statement = toStatement(feedback(), ctx);
+    expect(validateStatement(JSON.parse(JSON.stringify(statement)))).toEqual([]);
+    expect(statement.verb).toEqual({
+      id: 'http://adlnet.gov/expapi/verbs/commented',
+      display: { 'en-US': 'commented' },
+    });
+    expect(statement.object.id).toBe('urn:inflow:aid:crm/new-contact');
+    expect(statement.result).toEqual({ response: 'The consent wording changed in May.' });
+    expect(statement.context.contextActivities).toBeUndefined();
+  });
+
+  it('without a comment has no result; about one step, the step is the object', () => {
+    const bare = toStatement(feedback({ comment: undefined }), ctx);
+    expect(validateStatement(JSON.parse(JSON.stringify(bare)))).toEqual([]);
+    expect(bare.result).toBeUndefined();
+
+    const step = toStatement(feedback({ stepId: 'consent' }), ctx);
+    expect(validateStatement(JSON.parse(JSON.stringify(step)))).toEqual([]);
+    expect(step.object.id).toBe('urn:inflow:aid:crm/new-contact#consent');
+    expect(step.context.contextActivities?.parent.map((a) => a.id)).toEqual([
+      'urn:inflow:aid:crm/new-contact',
+    ]);
+  });
+
+  it('a comment of the longest kind, with markup and quotes, is still a valid statement', () => {
+    const comment = `"<script>alert(1)</script>" ${'é'.repeat(960)}`.slice(0, 1000);
+    const statement = toStatement(feedback({ comment }), ctx);
+    expect(validateStatement(JSON.parse(JSON.stringify(statement)))).toEqual([]);
+    expect(statement.result?.response).toBe(comment);
+  });
+});
+
 describe('actorName', () => {
   it('is the SHA-256 hex of the salt and the actorId, never the id itself', async () => {
     const name = await actorName('jane.doe@example.com', 'fallback');
