@@ -143,6 +143,9 @@ function textOf(el: Element, role: string | undefined, identified: boolean): str
   return identified || text.length > 40 ? undefined : text;
 }
 
+/** An attribute value for a quoted CSS string, as readable as it can stay. */
+const quoted = (value: string) => value.replace(/["\\]/g, '\\$&').replace(/\n/g, '\\a ');
+
 /** A short selector for a container, or undefined when it has no stable one. */
 function containerSelector(el: Element, root: Document | ShadowRoot): string | undefined {
   const tag = el.localName;
@@ -152,7 +155,7 @@ function containerSelector(el: Element, root: Document | ShadowRoot): string | u
   for (const name of ['data-testid', 'data-test', 'data-qa', 'name', 'aria-label']) {
     const value = el.getAttribute(name);
     if (value && stableAttr(name, value) && value.length <= 60) {
-      candidates.push(`${tag}[${name}="${CSS.escape(value)}"]`);
+      candidates.push(`${tag}[${name}="${quoted(value)}"]`);
     }
   }
   return candidates.find((sel) => root.querySelectorAll(sel).length === 1);

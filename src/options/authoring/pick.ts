@@ -131,6 +131,7 @@ async function visit(tabId: number): Promise<() => Promise<void>> {
   const tab = await browser.tabs.get(tabId).catch((e) => {
     throw inWords(e);
   });
+  if (!tab) throw new Error('The tab was closed.');
   const closed = closedReason(tab.url);
   if (closed) throw new Error(closed);
   const home = await browser.tabs.getCurrent().catch(() => undefined);
