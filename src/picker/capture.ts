@@ -57,6 +57,17 @@ function rootOf(el: Element): Document | ShadowRoot {
   return root instanceof ShadowRoot ? root : el.ownerDocument;
 }
 
+/** Elements whose `name` names a field; elsewhere (custom elements) it can be data. */
+const NAMED_FIELDS = 'input,select,textarea,button,form,fieldset,output,iframe,object';
+
+/** True when `value` is the name of a field in `root`, not, say, a customer's name. */
+function isFieldName(root: Document | ShadowRoot, value: string): boolean {
+  if (!stableAttr('name', value)) return false;
+  return Array.from(root.querySelectorAll(NAMED_FIELDS)).some(
+    (el) => el.getAttribute('name') === value,
+  );
+}
+
 /** Generated names never make it into a selector; ids and chosen attributes come first. */
 function selectorOf(el: Element, root: Document | ShadowRoot): string | undefined {
   try {
@@ -66,7 +77,9 @@ function selectorOf(el: Element, root: Document | ShadowRoot): string | undefine
       idName: stableId,
       className: stableClass,
       attr: (name, value) =>
-        name !== 'id' && name !== 'type' && name !== 'role' && stableAttr(name, value),
+        name === 'name'
+          ? isFieldName(root, value)
+          : name !== 'id' && name !== 'type' && name !== 'role' && stableAttr(name, value),
       timeoutMs: 300,
       maxNumberOfPathChecks: 4000,
     });
@@ -118,6 +131,7 @@ const ATTR_ORDER = ['id', 'name', 'aria-label', 'placeholder'];
 function attrsOf(el: Element): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const add = (name: string) => {
+    if (name === 'name' && !el.matches(NAMED_FIELDS)) return;
     const value = el.getAttribute(name);
     if (value !== null && Object.keys(out).length < 4 && stableAttr(name, value)) {
       out[name] = value;

@@ -56,6 +56,7 @@ const CSS = `
   font: 600 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   box-shadow: 0 4px 14px rgba(0, 0, 0, 0.3); white-space: nowrap;
 }
+.banner.low { top: auto; bottom: 12px; }
 @media (prefers-reduced-motion: reduce) { .box { transition: none; } }
 @media (forced-colors: active) {
   .box { border-color: Highlight; background: transparent; }
@@ -107,6 +108,13 @@ export function createLayer(doc: Document = document, found = false): PickerLaye
       return;
     }
     const view = doc.documentElement;
+    // The banner gets out of the way of what the author points at.
+    if (!banner.hidden) {
+      const h = banner.offsetHeight + 20;
+      const nearTop = rect.top < h;
+      const nearBottom = rect.bottom > view.clientHeight - h;
+      if (nearTop !== nearBottom) banner.classList.toggle('low', nearTop);
+    }
     Object.assign(box.style, {
       display: 'block',
       top: `${rect.top - 2}px`,

@@ -170,3 +170,19 @@ describe('captureTarget inside an open shadow root', () => {
     expect(target.within).toBe('verify-widget');
   });
 });
+
+describe('captureTarget and the name attribute', () => {
+  it('keeps `name` of fields only: on a custom element it can be a customer’s name', () => {
+    document.body.innerHTML = `
+      <customer-card name="Amelia Hughes" class="sc-jKJlTe"></customer-card>
+      <customer-card name="Rob Lee" class="sc-jKJlTe"></customer-card>`;
+    const card = document.querySelector('customer-card')!;
+    card.attachShadow({ mode: 'open' }).innerHTML = '<button type="button">Verify</button>';
+    const { target } = roundTrip(card.shadowRoot!.querySelector('button')!);
+    expect(JSON.stringify(target)).not.toContain('Amelia');
+    expect(target.within).toBe('customer-card:nth-of-type(1)');
+    const own = roundTrip(card).target;
+    expect(own.attrs).toBeUndefined();
+    expect(JSON.stringify(own)).not.toContain('Amelia');
+  });
+});
