@@ -30,9 +30,7 @@ export interface PickerApi {
   check(target: Target): Promise<RawCheck>;
 }
 
-/** The global's name; the options page repeats it in self-contained functions. */
-export const PICKER_GLOBAL = '__inflowPicker';
-
 declare global {
+  /** Set by picker.js in the isolated world; the options page calls it by this name. */
   var __inflowPicker: PickerApi | undefined;
 }

@@ -73,7 +73,9 @@ function selectorOf(el: Element, root: Document | ShadowRoot): string | undefine
   try {
     return finder(el, {
       // finder searches from this node; a shadow root works like a document here.
-      root: (root instanceof ShadowRoot ? root : root.body) as unknown as Element,
+      root: (root instanceof ShadowRoot
+        ? root
+        : (root.body ?? root.documentElement)) as unknown as Element,
       idName: stableId,
       className: stableClass,
       attr: (name, value) =>

@@ -144,6 +144,12 @@ test('Escape cancels: null, and no picker element left in the page', async ({
   const at = await centreOf(page, '#topic');
   await page.mouse.move(at.x, at.y);
   await expect(page.locator('inflow-picker .tag')).toHaveText('combobox “Topic” · label “Topic”');
+  // Near the top, the banner moves to the bottom so it does not hide what is picked.
+  const banner = page.locator('inflow-picker').getByRole('status');
+  await expect(banner).not.toHaveClass(/low/);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Help' }).hover();
+  await expect(page.locator('inflow-picker .tag')).toHaveText('link “Help”');
+  await expect(banner).toHaveClass(/low/);
   await page.keyboard.press('Escape');
   expect(await picking).toBeNull();
   await expect(page.locator('inflow-picker')).toHaveCount(0);
@@ -177,6 +183,7 @@ test('picks a button inside the customer card’s shadow root, and it resolves b
 
   const checking = check(serviceWorker, tabId, result!.target);
   await expect(page.locator('inflow-picker .box')).toBeVisible();
+  await page.screenshot({ path: 'test-results/picker-check-shadow.png' });
   const found = await checking;
   expect(found).toMatchObject({ found: true, failed: [], ambiguous: false });
   expect(found.foundBy).toBe('css');
