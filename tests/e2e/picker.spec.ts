@@ -190,3 +190,29 @@ test('picks a button inside the customer card’s shadow root, and it resolves b
   expect(found.description).toMatchObject({ role: 'button', name: 'Verify customer' });
   await expect(page.locator('inflow-picker')).toHaveCount(0);
 });
+
+test('on a page whose CSS fights overlays, the frame and its label stay legible', async ({
+  page,
+  appServer,
+  serviceWorker,
+}) => {
+  const url = `${appServer.origin('hostile')}/`;
+  await page.goto(url);
+  const picking = pick(serviceWorker, await tabOf(serviceWorker, url));
+  const picker = page.locator('inflow-picker');
+  await expect(picker).toHaveCount(1);
+  await page.locator('#save-note').hover();
+  const tag = picker.locator('.tag');
+  await expect(tag).toHaveText('button “Save note”');
+  const style = await tag.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return { size: s.fontSize, transform: s.textTransform, display: s.display };
+  });
+  expect(style).toEqual({ size: '13px', transform: 'none', display: 'block' });
+  await expect(picker).toHaveCSS('display', 'block');
+  // In the top layer: no z-index of the page's covers it.
+  expect(await picker.evaluate((el) => el.matches(':popover-open'))).toBe(true);
+  await page.screenshot({ path: 'test-results/picker-hostile.png' });
+  await page.keyboard.press('Escape');
+  expect(await picking).toBeNull();
+});
