@@ -2,7 +2,8 @@
  * The element picker, injected into an app's page on demand. While it runs, a frame follows
  * the element under the pointer (inside open shadow roots too) with a line saying what would
  * be captured; a click captures that element and the page never sees the click; Escape
- * cancels. Afterwards nothing of it stays in the page.
+ * cancels. The frame also follows the keyboard focus, and Enter captures the framed element.
+ * Afterwards nothing of it stays in the page.
  */
 import { resolveTarget } from '../aids/target';
 import type { PickerApi, RawCheck, RawPick } from './api';
@@ -93,12 +94,18 @@ function runPick(doc: Document, signal: AbortSignal): Promise<RawPick | null> {
       },
       on,
     );
+    // Without a pointer: the frame follows the focus (Tab), and Enter captures.
+    win.addEventListener('focusin', hover, on);
     win.addEventListener(
       'keydown',
       (event) => {
-        if (event.key !== 'Escape') return;
-        swallow(event);
-        finish(null);
+        if (event.key === 'Escape') {
+          swallow(event);
+          finish(null);
+        } else if (event.key === 'Enter' && hovered) {
+          swallow(event);
+          finish({ ...captureTarget(hovered), url: doc.location.href });
+        }
       },
       on,
     );

@@ -102,6 +102,19 @@ describe('the picker on a page', () => {
     expect(seen).toContain('click');
   });
 
+  it('follows the focus and captures with Enter, for authors without a pointer', async () => {
+    const picking = createPicker().pick();
+    const input = document.getElementById('account-number') as HTMLInputElement;
+    input.focus();
+    await frame();
+    expect(shadowText()).toContain('textbox “Account number”');
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    input.dispatchEvent(enter);
+    expect(enter.defaultPrevented).toBe(true);
+    expect((await picking)?.target.label).toBe('Account number');
+    expect(seen).toEqual([]);
+  });
+
   it('ends an earlier pick when a new one starts', async () => {
     const picker = createPicker();
     const first = picker.pick();
