@@ -104,6 +104,12 @@ function inWords(e: unknown): Error {
       'This page cannot be picked from: browser extension stores are closed to extensions.',
     );
   }
+  if (/Cannot access contents of url "file:/i.test(message)) {
+    return new Error(
+      'This page cannot be picked from: allow Inflow access to file URLs in the browser’s ' +
+        'extension settings.',
+    );
+  }
   if (/Cannot access contents of|Missing host permission|permission/i.test(message)) {
     return new Error(
       'This page cannot be picked from: Inflow is not allowed on this site. ' +

@@ -96,6 +96,10 @@ describe('pickOnPage', () => {
     await expect(pickOnPage(APP)).rejects.toThrow('Inflow is not allowed on this site');
     expect(activated).toEqual([APP, OPTIONS]);
     vi.mocked(fakeBrowser.scripting.executeScript).mockRejectedValue(
+      new Error('Cannot access contents of url "file:///forms/claim.html".'),
+    );
+    await expect(pickOnPage(APP)).rejects.toThrow('allow Inflow access to file URLs');
+    vi.mocked(fakeBrowser.scripting.executeScript).mockRejectedValue(
       new Error('Frame with ID 0 was removed.'),
     );
     await expect(pickOnPage(APP)).rejects.toThrow(
