@@ -74,6 +74,16 @@ function runPick(doc: Document, signal: AbortSignal): Promise<RawPick | null> {
       schedule();
     };
 
+    const capture = (el: Element) => {
+      try {
+        finish({ ...captureTarget(el), url: doc.location.href });
+      } catch (e) {
+        // A page the picker cannot read must not leave it running with clicks swallowed.
+        console.warn('[inflow] could not capture the element', e);
+        finish(null);
+      }
+    };
+
     const swallow = (event: Event) => {
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -89,8 +99,7 @@ function runPick(doc: Document, signal: AbortSignal): Promise<RawPick | null> {
       (event) => {
         swallow(event);
         const el = pageElementOf(event);
-        if (!el) return;
-        finish({ ...captureTarget(el), url: doc.location.href });
+        if (el) capture(el);
       },
       on,
     );
@@ -104,7 +113,7 @@ function runPick(doc: Document, signal: AbortSignal): Promise<RawPick | null> {
           finish(null);
         } else if (event.key === 'Enter' && hovered) {
           swallow(event);
-          finish({ ...captureTarget(hovered), url: doc.location.href });
+          capture(hovered);
         }
       },
       on,
