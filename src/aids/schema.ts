@@ -40,7 +40,13 @@ export const Target = z
       .optional()
       .describe('Stable attributes: id, name, data-*, aria-*, placeholder, type.'),
     text: z.string().min(1).optional().describe('Visible text of the element.'),
-    within: z.string().min(1).optional().describe('CSS selector of an ancestor to search inside.'),
+    within: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'CSS selector of an ancestor to search inside; for a shadow host, inside its open shadow root.',
+      ),
   })
   .strict()
   .refine(

@@ -187,6 +187,20 @@ function assess(el: Element, target: Target): { score: number; met: Signal[]; fa
   return { score, met, failed };
 }
 
+/**
+ * The first element matching `selector` in `root`, or else in the open shadow roots below it:
+ * the host of a nested shadow root is only unique within its own root.
+ */
+function findWithin(root: ParentNode, selector: string): Element | null {
+  const direct = safeQueryAll(root, selector)[0];
+  if (direct) return direct;
+  for (const el of safeQueryAll(root, '*')) {
+    const inner = el.shadowRoot && findWithin(el.shadowRoot, selector);
+    if (inner) return inner;
+  }
+  return null;
+}
+
 /** Resolves a target inside `root` (the document, or a shadow root). */
 export function resolveTarget(
   target: Target,
@@ -195,8 +209,9 @@ export function resolveTarget(
   let scope: ParentNode = root;
   const failed: Signal[] = [];
   if (target.within) {
-    const within = safeQueryAll(root, target.within)[0];
-    if (within) scope = within;
+    const within = findWithin(root, target.within);
+    // A shadow host: the element lives in its open shadow root, not among its children.
+    if (within) scope = within.shadowRoot ?? within;
     else failed.push('within');
   }
   type Best = { el: Element; score: number; met: Signal[]; failed: Signal[]; rendered: boolean };
