@@ -35,6 +35,7 @@ const EXPORT_KEYS: ReadonlySet<string> = new Set([
   'analyticsEndpoint',
   'analyticsEnabled',
   'analyticsAuth',
+  'analyticsFormat',
   'actorId',
 ]);
 
