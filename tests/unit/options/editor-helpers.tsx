@@ -3,18 +3,16 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { vi } from 'vitest';
 import type { Aid } from '../../../src/aids/schema';
-import type { AuthoringAid } from '../../../src/protocol/authoring';
 import type { AuthoringDeps } from '../../../src/options/authoring/deps';
 import { Editor } from '../../../src/options/authoring/Editor';
+import type { AuthoringAid } from '../../../src/protocol/authoring';
 
 export const CHECKLIST: Aid = {
   id: 'new-ticket',
   kind: 'checklist',
   title: 'New support ticket',
   match: { urls: ['https://portal.example.com/support/*'] },
-  steps: [
-    { id: 'find-account', text: 'Find the account', target: { label: 'Account number' } },
-  ],
+  steps: [{ id: 'find-account', text: 'Find the account', target: { label: 'Account number' } }],
 };
 
 export function authoringAid(over: Partial<AuthoringAid> = {}): AuthoringAid {
@@ -36,10 +34,13 @@ export function fakeDeps(aid: AuthoringAid, over: Partial<AuthoringDeps> = {}) {
   const deps = {
     list: vi.fn(async () => ({ aids: [] })),
     get: vi.fn(async () => aid),
-    saveDraft: vi.fn(async () => ({ ok: true as const, updatedAt: Date.UTC(2026, 10, 22, 10, 42) })),
-    discardDraft: vi.fn(async () => ({ ok: true as const })),
+    saveDraft: vi.fn(async (_key: string, _aid: unknown) => ({
+      ok: true as const,
+      updatedAt: Date.UTC(2026, 10, 22, 10, 42),
+    })),
+    discardDraft: vi.fn(async (_key: string) => ({ ok: true as const })),
     publish: vi.fn(async () => ({ ok: true as const, rev: 3, packVersion: '1.0.3' })),
-    restore: vi.fn(async () => ({ ok: true as const })),
+    restore: vi.fn(async (_key: string, _rev: number) => ({ ok: true as const })),
     copy: vi.fn(async () => ({ ok: true as const, key: 'my-aids/new-ticket-copy' })),
     remove: vi.fn(async () => ({ ok: true as const })),
     exportPack: vi.fn(async () => ({ pack: {}, fileName: 'pack.json' })),
@@ -101,7 +102,10 @@ export async function waitFor(check: () => void, ms = 2000) {
 }
 
 /** The control whose <label> says `text` exactly. */
-export function byLabel<T extends HTMLElement = HTMLInputElement>(text: string, root: ParentNode = document): T {
+export function byLabel<T extends HTMLElement = HTMLInputElement>(
+  text: string,
+  root: ParentNode = document,
+): T {
   const label = [...root.querySelectorAll('label')].find((l) => l.textContent?.trim() === text);
   if (!label) throw new Error(`no label “${text}”`);
   const control = document.getElementById(label.htmlFor);

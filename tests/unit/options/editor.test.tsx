@@ -62,7 +62,10 @@ describe('Editor: the form', () => {
     expect(key).toBe('my-aids/new-ticket');
     expect(saved).toEqual({
       ...CHECKLIST,
-      steps: [...(CHECKLIST as Extract<Aid, { kind: 'checklist' }>).steps, { id: 'check-the-caller-s-id', text: 'Check the caller’s ID' }],
+      steps: [
+        ...(CHECKLIST as Extract<Aid, { kind: 'checklist' }>).steps,
+        { id: 'check-the-caller-s-id', text: 'Check the caller’s ID' },
+      ],
     });
     const hhmm = new Date(Date.UTC(2026, 10, 22, 10, 42)).toTimeString().slice(0, 5);
     expect(statusText()).toBe(`Draft saved at ${hhmm}`);
@@ -72,7 +75,9 @@ describe('Editor: the form', () => {
     const { deps } = await open();
     await type(byLabel('Roles'), 'agent, team-lead,');
     await waitFor(() => expect(deps.saveDraft).toHaveBeenCalledTimes(1), 3000);
-    expect(deps.saveDraft.mock.calls[0]![1]).toMatchObject({ audience: { roles: ['agent', 'team-lead'] } });
+    expect(deps.saveDraft.mock.calls[0]![1]).toMatchObject({
+      audience: { roles: ['agent', 'team-lead'] },
+    });
     await type(byLabel('Roles'), ' ');
     await waitFor(() => expect(deps.saveDraft).toHaveBeenCalledTimes(2), 3000);
     expect(deps.saveDraft.mock.calls[1]![1]).not.toHaveProperty('audience');
@@ -134,7 +139,12 @@ describe('Editor: targets', () => {
     const { deps } = await open(undefined, {
       pick: async () => ({
         target: { css: '#acct', role: 'textbox', label: 'Account number', attrs: { name: 'acct' } },
-        description: { tag: 'input', role: 'textbox', name: 'Account number', label: 'Account number' },
+        description: {
+          tag: 'input',
+          role: 'textbox',
+          name: 'Account number',
+          label: 'Account number',
+        },
         url: 'https://portal.example.com/support/new',
       }),
     });
@@ -145,7 +155,9 @@ describe('Editor: targets', () => {
     expect(byLabel('Role', group).value).toBe('textbox');
     expect(byLabel('Label', group).value).toBe('Account number');
     expect(byLabel<HTMLTextAreaElement>('Attributes', group).value).toBe('name=acct');
-    expect(group.textContent).toContain('Captured: textbox “Account number” (label “Account number”)');
+    expect(group.textContent).toContain(
+      'Captured: textbox “Account number” (label “Account number”)',
+    );
   });
 
   it('says when picking was cancelled, and shows the check’s sentence', async () => {
@@ -162,7 +174,9 @@ describe('Editor: targets', () => {
     await click(button('Pick on page', group));
     expect(group.textContent).toContain('Picking cancelled.');
     await click(button('Check on page', group));
-    expect(group.textContent).toContain('Found by label “Email”; the CSS selector no longer matches.');
+    expect(group.textContent).toContain(
+      'Found by label “Email”; the CSS selector no longer matches.',
+    );
   });
 
   it('shows what staff pages reported next to the step and a summary at the top', async () => {
@@ -232,7 +246,11 @@ describe('Editor: history', () => {
       ...CHECKLIST,
       match: { urls: [...CHECKLIST.match.urls, 'https://portal.example.com/tickets/*'] },
       steps: [
-        { id: 'find-account', text: 'Find the customer’s account', target: { label: 'Account number' } },
+        {
+          id: 'find-account',
+          text: 'Find the customer’s account',
+          target: { label: 'Account number' },
+        },
         { id: 'check-id', text: 'Check ID' },
       ],
     } as Aid;
@@ -240,8 +258,20 @@ describe('Editor: history', () => {
       authoringAid({
         published: v2,
         history: [
-          { rev: 1, publishedAt: Date.UTC(2026, 10, 20), packVersion: '1.0.1', note: 'published', aid: v1 },
-          { rev: 2, publishedAt: Date.UTC(2026, 10, 21), packVersion: '1.0.2', note: 'published', aid: v2 },
+          {
+            rev: 1,
+            publishedAt: Date.UTC(2026, 10, 20),
+            packVersion: '1.0.1',
+            note: 'published',
+            aid: v1,
+          },
+          {
+            rev: 2,
+            publishedAt: Date.UTC(2026, 10, 21),
+            packVersion: '1.0.2',
+            note: 'published',
+            aid: v2,
+          },
         ],
       }),
     );
