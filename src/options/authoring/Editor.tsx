@@ -7,7 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AidKind } from '../../aids/schema';
 import type { Problem } from '../../aids/validate';
-import { type AuthoringAid, LOCAL_PACK_ID } from '../../protocol/authoring';
+import { type AuthoringAid, LOCAL_PACK_ID, type TargetReport } from '../../protocol/authoring';
 import { type AppTab, type AuthoringDeps, browserAuthoringDeps } from './deps';
 import {
   assignProblems,
@@ -19,7 +19,6 @@ import {
   isObject,
   isValidId,
   type Json,
-  type JsonObject,
   list,
   localPath,
   newDraft,
@@ -190,8 +189,6 @@ export function Editor({
       setNote({ text: `The draft was not saved: ${(e as Error).message}`, error: true });
       return false;
     }
-    // keyFor reads the current aid through `published` and `isNew`.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: keyFor is recreated each render
   }, [deps, published, isNew]);
 
   // Autosave: a pause in typing saves the draft.
@@ -297,6 +294,7 @@ export function Editor({
       await load(key);
       setServerProblems([]);
       setNote({ text: 'Draft discarded: the form shows the published version.' });
+      heading.current?.focus();
     } catch (e) {
       setNote({ text: `The draft was not discarded: ${(e as Error).message}`, error: true });
     }
@@ -452,38 +450,7 @@ export function Editor({
             </div>
           )}
 
-          {attention.length > 0 && (
-            <div class="attention">
-              <p>
-                <strong>
-                  {plural(attention.length, 'target needs', 'targets need')} attention
-                </strong>{' '}
-                on staff pages since the last publish:
-              </p>
-              <ul>
-                {attention.map((r) => {
-                  const i = list(getAt(draft, ['steps'])).findIndex(
-                    (s) => str(getAt(s, ['id'])) === r.stepId,
-                  );
-                  const path: Path = r.stepId === undefined ? ['target'] : ['steps', i, 'target'];
-                  const label =
-                    r.stepId === undefined
-                      ? 'The tip’s target'
-                      : i >= 0
-                        ? `Step ${i + 1}`
-                        : `Step “${r.stepId}”`;
-                  const what = r.type === 'target_missing' ? 'not found' : 'found by a fallback';
-                  return (
-                    <li key={`${r.stepId}-${r.type}`}>
-                      <FieldLink id={fieldId(path)}>
-                        {label}: {what}
-                      </FieldLink>
-                    </li>
-                  );
-                })}
-              </ul>
-            </div>
-          )}
+          <Attention reports={attention} draft={draft} sincePublish={lastPublish > 0} />
 
           <Actions
             editable={editable}
@@ -694,6 +661,55 @@ export function Editor({
   );
 }
 
+/** "2 targets need attention": one line per target staff pages had trouble with. */
+function Attention({
+  reports,
+  draft,
+  sincePublish,
+}: {
+  reports: TargetReport[];
+  draft: Json;
+  sincePublish: boolean;
+}) {
+  // One line per target; "not found" says more than "found by a fallback".
+  const byTarget = new Map<string, TargetReport>();
+  for (const r of reports) {
+    const k = r.stepId ?? '';
+    if (!byTarget.has(k) || r.type === 'target_missing') byTarget.set(k, r);
+  }
+  if (!byTarget.size) return null;
+  const stepIds = list(getAt(draft, ['steps'])).map((s) => str(getAt(s, ['id'])));
+  return (
+    <div class="attention">
+      <p>
+        <strong>{plural(byTarget.size, 'target needs', 'targets need')} attention</strong>: staff
+        pages reported them{sincePublish ? ' since the last publish' : ''}.
+      </p>
+      <ul>
+        {[...byTarget.values()].map((r) => {
+          const i = r.stepId === undefined ? -1 : stepIds.indexOf(r.stepId);
+          const path: Path =
+            r.stepId === undefined ? ['target'] : i >= 0 ? ['steps', i, 'target'] : ['steps'];
+          const label =
+            r.stepId === undefined
+              ? 'The tip’s target'
+              : i >= 0
+                ? `Step ${i + 1}`
+                : `Step “${r.stepId}” (no longer in the draft)`;
+          const what = r.type === 'target_missing' ? 'not found' : 'found by a fallback signal';
+          return (
+            <li key={r.stepId ?? ''}>
+              <FieldLink id={fieldId(path)}>
+                {label}: {what}
+              </FieldLink>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
 function FieldLink({ id, children }: { id: string; children: ComponentChildren }) {
   return (
     <a
@@ -790,8 +806,16 @@ function Actions(props: {
   onDelete(): void;
 }) {
   const confirmRef = useRef<HTMLButtonElement>(null);
+  const asked = useRef<'discard' | 'delete' | null>(null);
+  // The question takes focus; "Cancel" gives it back to the button that asked.
   useEffect(() => {
-    if (props.confirming) confirmRef.current?.focus();
+    if (props.confirming) {
+      asked.current = props.confirming;
+      confirmRef.current?.focus();
+    } else if (asked.current) {
+      document.getElementById(`aid-${asked.current}`)?.focus();
+      asked.current = null;
+    }
   }, [props.confirming]);
 
   if (props.confirming) {
@@ -838,12 +862,22 @@ function Actions(props: {
         </button>
       )}
       {props.editable && props.hasDraft && (
-        <button type="button" class="secondary" onClick={() => props.onConfirm('discard')}>
+        <button
+          id="aid-discard"
+          type="button"
+          class="secondary"
+          onClick={() => props.onConfirm('discard')}
+        >
           Discard draft
         </button>
       )}
       {props.editable && props.published && (
-        <button type="button" class="secondary danger" onClick={() => props.onConfirm('delete')}>
+        <button
+          id="aid-delete"
+          type="button"
+          class="secondary danger"
+          onClick={() => props.onConfirm('delete')}
+        >
           Delete
         </button>
       )}

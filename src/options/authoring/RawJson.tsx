@@ -33,7 +33,6 @@ export function RawJson({
   const applied = says(text);
 
   // A change made elsewhere (a restore, a reload) shows here unless this text already says it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new draft can make the text stale
   useEffect(() => {
     if (applied) return;
     const next = pretty(draft);

@@ -144,7 +144,7 @@ export function describePath(path: Path): string {
   if (head === 'steps' && typeof rest[0] === 'number') {
     return `Step ${rest[0] + 1}${describeWithin(rest.slice(1))}`;
   }
-  if (head === 'target') return `Target${describeWithin(rest.slice(1), true)}`;
+  if (head === 'target') return `Target${describeWithin(rest, true)}`;
   return capital(FIELD_WORDS[String(head)] ?? String(head)) + describeWithin(rest);
 }
 

@@ -111,7 +111,7 @@ interface ParsedProps<T> extends Omit<TextProps, 'value' | 'onChange'> {
 export function ParsedField<T>({ value, parse, format, onChange, ...rest }: ParsedProps<T>) {
   const [text, setText] = useState(() => format(value));
   const external = format(value);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of the draft's value can make the text stale
+  // Only a change of the draft's value can make the text stale.
   useEffect(() => {
     if (format(parse(text)) !== external) setText(external);
   }, [external]);
