@@ -80,7 +80,13 @@ export function Editor({
   const [aid, setAid] = useState<AuthoringAid | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [draft, setDraft] = useState<Json | null>(null);
-  const [hasDraft, setHasDraft] = useState(false);
+  const [hasDraft, setHasDraftState] = useState(false);
+  // Read after awaits too, so kept in a ref as well as in state.
+  const hasDraftRef = useRef(false);
+  const setHasDraft = (has: boolean) => {
+    hasDraftRef.current = has;
+    setHasDraftState(has);
+  };
   const [dirty, setDirty] = useState(0);
   const [note, setNote] = useState<Note | null>(null);
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
@@ -191,16 +197,23 @@ export function Editor({
     }
   }, [deps, published, isNew]);
 
-  // Autosave: a pause in typing saves the draft.
+  // Saves run one after another, and publishing waits for the one under way.
+  const saving = useRef<Promise<boolean>>(Promise.resolve(true));
+  const saveNow = () => {
+    saving.current = saving.current.then(() => save());
+    return saving.current;
+  };
+  const saveRef = useRef(saveNow);
+  saveRef.current = saveNow;
+
+  // Autosave: a pause in typing saves the draft. Only an edit schedules one, never a load.
   useEffect(() => {
     if (!dirty || !editable) return;
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => void save(), SAVE_DELAY_MS);
-  }, [dirty, editable, save]);
+    timer.current = setTimeout(() => void saveRef.current(), SAVE_DELAY_MS);
+  }, [dirty]);
 
   // Leaving the editor saves what is pending and stops a preview.
-  const saveRef = useRef(save);
-  saveRef.current = save;
   useEffect(
     () => () => {
       if (timer.current) void saveRef.current();
@@ -254,8 +267,12 @@ export function Editor({
     setBusy(true);
     setNote({ text: 'Publishing…' });
     try {
-      if ((dirty && timer.current) || !hasDraft) {
-        if (!(await save())) return;
+      if (timer.current) {
+        if (!(await saveNow())) return;
+      } else if (!(await saving.current)) return;
+      if (!hasDraftRef.current) {
+        setNote({ text: 'Nothing to publish: there are no changes since the last version.' });
+        return;
       }
       const key = savedKey.current!;
       const result = await deps.publish(key);

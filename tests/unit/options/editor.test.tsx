@@ -101,7 +101,7 @@ describe('Editor: the form', () => {
 
 describe('Editor: publishing', () => {
   it('shows refused problems by field and moves focus to the first one', async () => {
-    const { deps } = await open(undefined, {
+    const { deps } = await open(authoringAid({ draft: { aid: CHECKLIST, updatedAt: 1 } }), {
       publish: async () => ({
         ok: false as const,
         problems: [
@@ -118,7 +118,22 @@ describe('Editor: publishing', () => {
     expect(descriptionOf(url)).toContain('is not reachable');
     expect(document.activeElement).toBe(url);
     expect(statusText()).toBe('Not published: 2 problems to fix, shown next to the fields.');
-    expect(deps.saveDraft).toHaveBeenCalledTimes(1);
+    expect(deps.publish).toHaveBeenCalledWith('my-aids/new-ticket');
+  });
+
+  it('saves pending changes before publishing, and says when there is nothing to publish', async () => {
+    const { deps } = await open();
+    await click(button('Publish'));
+    expect(statusText()).toBe('Nothing to publish: there are no changes since the last version.');
+    expect(deps.publish).not.toHaveBeenCalled();
+    await type(byLabel('Title'), 'Renamed');
+    await click(button('Publish'));
+    expect(deps.saveDraft).toHaveBeenCalledWith('my-aids/new-ticket', {
+      ...CHECKLIST,
+      title: 'Renamed',
+    });
+    expect(deps.publish).toHaveBeenCalledTimes(1);
+    expect(statusText()).toBe('Published version 3');
   });
 
   it('says which version was published and drops the draft badge', async () => {
