@@ -3,27 +3,16 @@
  * Schema of a pack (docs/pack.schema.json), so the editor speaks the same language as the
  * file authors and tools see.
  */
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import packSchema from '../../../docs/pack.schema.json';
+import type { ErrorObject } from 'ajv';
 import type { Problem } from '../../aids/validate';
-
-const validators = new Map<string, ValidateFunction>();
+import { checklist, type PackValidator, tip } from './pack-validator.generated';
 
 /**
- * The pack schema's validator. For a known kind the `Aid` union is narrowed to that kind's
- * definition: Ajv would otherwise report every field of the other kind as well.
+ * The pack schema's validators, compiled ahead of time (extension pages may not evaluate
+ * code). For each kind the `Aid` union is narrowed to that kind's definition: Ajv would
+ * otherwise report every field of the other kind as well.
  */
-function validatorFor(kind: unknown): ValidateFunction {
-  const branch = kind === 'checklist' ? 'ChecklistAid' : kind === 'tip' ? 'TipAid' : 'Aid';
-  let validate = validators.get(branch);
-  if (!validate) {
-    const schema = structuredClone(packSchema) as { $defs: Record<string, unknown> };
-    if (branch !== 'Aid') schema.$defs.Aid = { $ref: `#/$defs/${branch}` };
-    validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
-    validators.set(branch, validate);
-  }
-  return validate;
-}
+const VALIDATORS: Record<string, PackValidator> = { checklist, tip };
 
 /** Line and column (1-based) of character `offset` in `text`. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -117,7 +106,14 @@ export function checkRawAid(text: string): RawResult {
   } catch (e) {
     return { ok: false, problems: [syntaxProblem(text, e as Error)] };
   }
-  const check = validatorFor((aid as { kind?: unknown } | null)?.kind);
+  const kind = (aid as { kind?: unknown } | null)?.kind;
+  const check =
+    typeof kind === 'string' && Object.hasOwn(VALIDATORS, kind) ? VALIDATORS[kind] : undefined;
+  if (!check) {
+    const path = aid !== null && typeof aid === 'object' && !Array.isArray(aid) ? 'kind' : '';
+    const message = path ? 'must be "checklist" or "tip"' : 'must be a JSON object: { … }';
+    return { ok: false, problems: [{ path, message }] };
+  }
   const pack = { format: 1, id: 'draft', version: '1.0.0', title: 'Draft', aids: [aid] };
   if (check(pack)) return { ok: true, aid };
   const problems = relevant(check.errors ?? []).map((e) => {

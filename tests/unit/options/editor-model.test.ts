@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { schemaHash, VALIDATOR_FILE } from '../../../scripts/gen-pack-validator';
 import { describeChanges } from '../../../src/options/authoring/diff';
 import {
   assignProblems,
@@ -16,6 +20,8 @@ import {
   wordsOf,
 } from '../../../src/options/authoring/editor-model';
 import { checkRawAid, lineColumn } from '../../../src/options/authoring/raw-json';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const base = {
   id: 'ticket',
@@ -171,6 +177,24 @@ describe('describeChanges', () => {
 });
 
 describe('checkRawAid', () => {
+  it('uses validators generated from the current docs/pack.schema.json, without eval', () => {
+    const schema = readFileSync(resolve(ROOT, 'docs/pack.schema.json'), 'utf8');
+    const generated = readFileSync(VALIDATOR_FILE, 'utf8');
+    expect(
+      generated.includes(`schema sha256: ${schemaHash(schema)}`),
+      'stale: run `npx tsx scripts/gen-pack-validator.ts`',
+    ).toBe(true);
+    expect(generated).not.toMatch(/new Function|\beval\(/);
+  });
+
+  it('names a missing or unknown kind', () => {
+    expect(checkRawAid('{"kind":"toString"}')).toEqual({
+      ok: false,
+      problems: [{ path: 'kind', message: 'must be "checklist" or "tip"' }],
+    });
+    expect(checkRawAid('[1]')).toMatchObject({ ok: false, problems: [{ path: '' }] });
+  });
+
   it('gives line and column of a syntax error', () => {
     expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
     const r = checkRawAid('{\n  "id": "a",\n  oops\n}');
