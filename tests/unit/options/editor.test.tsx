@@ -333,3 +333,80 @@ describe('Editor: a new aid', () => {
     expect(deps.saveDraft.mock.calls[1]![0]).toBe('my-aids/email-tip');
   });
 });
+
+describe('Editor: preview, discard and delete', () => {
+  it('previews the draft in the chosen tab, shows refusals, and stops', async () => {
+    const { deps } = await open();
+    const chooser = byLabel<HTMLSelectElement>('App tab');
+    expect(chooser.value).toBe('7');
+    expect(chooser.textContent).toContain(
+      'Support portal — https://portal.example.com/support/new',
+    );
+    await click(button('Preview on page'));
+    expect(deps.preview).toHaveBeenCalledWith(7, CHECKLIST);
+    expect(statusText()).toBe('Previewing in “Support portal”. Saved changes show there too.');
+    await click(button('Stop preview'));
+    expect(deps.preview).toHaveBeenLastCalledWith(7, null);
+    deps.preview.mockResolvedValueOnce({
+      ok: false,
+      problems: [{ path: 'steps[0].text', message: 'must not be empty' }],
+    } as never);
+    await click(button('Preview on page'));
+    expect(statusText()).toBe('The preview was refused: 1 problem.');
+    expect(document.body.textContent).toContain('Step 1 text: must not be empty');
+  });
+
+  it('asks for a tab when none is open, and opens an address', async () => {
+    const { deps } = await open(undefined, { appTabs: async () => [] });
+    await click(button('Preview on page'));
+    expect(document.activeElement).toBe(byLabel('App tab'));
+    await type(byLabel('Open an address in a new tab'), 'https://portal.example.com/support/new');
+    await click(button('Open URL'));
+    expect(deps.openTab).toHaveBeenCalledWith('https://portal.example.com/support/new');
+    expect(byLabel<HTMLSelectElement>('App tab').value).toBe('9');
+  });
+
+  it('discards the draft after confirming, and goes back to the published version', async () => {
+    const aid = authoringAid({
+      draft: { aid: { ...CHECKLIST, title: 'Draft title' }, updatedAt: 1 },
+    });
+    const { deps } = await open(aid);
+    await click(button('Discard draft'));
+    expect(document.activeElement?.textContent).toBe('Discard draft');
+    expect(deps.discardDraft).not.toHaveBeenCalled();
+    await click(button('Cancel'));
+    expect(document.activeElement?.id).toBe('aid-discard');
+    deps.get.mockResolvedValue({ ...aid, draft: null });
+    await click(button('Discard draft'));
+    await click(button('Discard draft'));
+    expect(deps.discardDraft).toHaveBeenCalledWith('my-aids/new-ticket');
+    expect(byLabel('Title').value).toBe('New support ticket');
+  });
+
+  it('deletes an editable aid after confirming and returns to the list', async () => {
+    const { deps } = await open();
+    await click(button('Delete'));
+    await click(button('Delete aid'));
+    expect(deps.remove).toHaveBeenCalledWith('my-aids/new-ticket');
+    expect(location.hash).toBe('#aids');
+  });
+
+  it('shows aid content as text, never as HTML', async () => {
+    await open(
+      authoringAid({
+        published: { ...CHECKLIST, title: '<img src=x onerror="alert(1)">' },
+        history: [
+          {
+            rev: 1,
+            publishedAt: 1,
+            packVersion: '1',
+            note: '<b>x</b>',
+            aid: { ...CHECKLIST, title: '<i>old</i>' },
+          },
+        ],
+      }),
+    );
+    expect(document.querySelector('img, .history b')).toBeNull();
+    expect(document.querySelector('h2')?.textContent).toContain('<img src=x onerror="alert(1)">');
+  });
+});
