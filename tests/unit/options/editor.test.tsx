@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Aid } from '../../../src/aids/schema';
 import {
@@ -408,5 +409,37 @@ describe('Editor: preview, discard and delete', () => {
     );
     expect(document.querySelector('img, .history b')).toBeNull();
     expect(document.querySelector('h2')?.textContent).toContain('<img src=x onerror="alert(1)">');
+  });
+});
+
+describe('Editor: “Done when”', () => {
+  it('watches the step’s target by default, follows it, and can watch another element', async () => {
+    const { deps } = await open();
+    const rule = byLabel<HTMLSelectElement>('Step 1: done when');
+    await act(async () => {
+      rule.value = 'matches';
+      rule.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const pattern = byLabel('Step 1: value pattern');
+    await type(pattern, '^AC-(');
+    expect(descriptionOf(pattern)).toContain('invalid regular expression');
+    await type(pattern, '^AC-\\d{6}$');
+    const stepTarget = document.getElementById('aid-steps-0-target')!;
+    await type(byLabel('Label', stepTarget), 'Account');
+    await waitFor(() => expect(deps.saveDraft).toHaveBeenCalled(), 3000);
+    expect((deps.saveDraft.mock.calls.at(-1)![1] as Aid & { kind: 'checklist' }).steps[0]).toEqual({
+      id: 'find-account',
+      text: 'Find the account',
+      target: { label: 'Account' },
+      done: { type: 'matches', target: { label: 'Account' }, pattern: '^AC-\\d{6}$' },
+    });
+    expect(document.getElementById('aid-steps-0-done-target')).toBeNull();
+    await click(byLabel('Watch the step’s element (untick to watch another one)'));
+    const own = document.getElementById('aid-steps-0-done-target')!;
+    expect(own.querySelector('legend')?.textContent).toBe(
+      'Step 1: the element “done when” watches',
+    );
+    expect(byLabel('Label', own).value).toBe('');
+    expect(own.textContent).toContain('a target needs at least one signal');
   });
 });
