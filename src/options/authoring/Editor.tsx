@@ -575,6 +575,7 @@ export function Editor({
                     legend="Pages (URL patterns)"
                     hint="The aid shows on pages whose address matches any of these, e.g. https://portal.example.com/support/*"
                     itemLabel="URL pattern"
+                    addLabel="Add a URL pattern"
                     values={list(getAt(draft, ['match', 'urls'])).map(str)}
                     onChange={(v) => update(['match', 'urls'], v)}
                   />
@@ -583,6 +584,7 @@ export function Editor({
                     legend="Except on (exclude patterns)"
                     hint="Optional. e.g. https://portal.example.com/support/*/print"
                     itemLabel="Exclude pattern"
+                    addLabel="Add an exclude pattern"
                     values={list(getAt(draft, ['match', 'exclude'])).map(str)}
                     onChange={(v) => update(['match', 'exclude'], v.length ? v : undefined)}
                   />
@@ -907,6 +909,7 @@ function PatternList({
   legend,
   hint,
   itemLabel,
+  addLabel,
   values,
   onChange,
 }: {
@@ -914,6 +917,7 @@ function PatternList({
   legend: string;
   hint: string;
   itemLabel: string;
+  addLabel: string;
   values: string[];
   onChange(values: string[]): void;
 }) {
@@ -957,7 +961,7 @@ function PatternList({
           onChange([...values, '']);
         }}
       >
-        Add {itemLabel.toLowerCase()}
+        {addLabel}
       </AddButton>
     </Group>
   );

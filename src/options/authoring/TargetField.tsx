@@ -13,6 +13,8 @@ import {
   isObject,
   type JsonObject,
   type Path,
+  pathKey,
+  signalWord,
   str,
 } from './editor-model';
 import { FormContext, Group, ParsedField, TextField } from './fields';
@@ -56,6 +58,8 @@ const SIGNALS: { key: Signal; label: string; hint: string; code?: boolean }[] = 
   },
 ];
 
+const SIGNAL_ORDER = ['label', 'role', 'name', 'text', 'attrs', 'css', 'within'];
+
 /** "textbox “Account number” (label “Account number”)" */
 export function describePick(d: PickResult['description']): string {
   const what = d.role ?? d.tag;
@@ -98,6 +102,12 @@ export function TargetField({
   const set = (key: string, v: unknown) =>
     onChange(cleaned({ ...target, [key]: (v ?? undefined) as JsonObject[string] }));
   const id = fieldId(path);
+  const { problems } = useContext(FormContext);
+  const prefix = pathKey(path);
+  const hasProblems = [...problems.keys()].some((k) => k.startsWith(`${prefix}.`));
+  const present = SIGNAL_ORDER.filter((k) => target[k] !== undefined);
+  const hasSignals = present.length > 0;
+  const signalList = present.map(signalWord).join(', ');
 
   const withTab = async (job: (tabId: number) => Promise<void>) => {
     if (!tools) return;
@@ -177,31 +187,35 @@ export function TargetField({
       <p class={note?.error ? 'note error' : 'note'} role="status" id={`${id}-status`}>
         {note?.text ?? ''}
       </p>
-      <div class="signals">
-        {SIGNALS.map((s) => (
-          <TextField
-            key={s.key}
-            path={[...path, s.key]}
-            label={s.label}
-            hint={s.hint}
-            code={s.code}
-            value={str(target[s.key])}
-            onChange={(v) => set(s.key, v)}
+      {/* Closed while there is nothing to show: picking fills it and opens it. */}
+      <details class="signals-box" open={hasSignals || hasProblems || undefined}>
+        <summary>{hasSignals ? `Signals: ${signalList}` : 'Type the signals instead'}</summary>
+        <div class="signals">
+          {SIGNALS.map((s) => (
+            <TextField
+              key={s.key}
+              path={[...path, s.key]}
+              label={s.label}
+              hint={s.hint}
+              code={s.code}
+              value={str(target[s.key])}
+              onChange={(v) => set(s.key, v)}
+            />
+          ))}
+          <ParsedField<Record<string, string>>
+            path={[...path, 'attrs']}
+            label="Attributes"
+            hint="One per line, name=value: id=email, name=email, data-test=save…"
+            multiline
+            rows={2}
+            code
+            value={isObject(target.attrs) ? (target.attrs as Record<string, string>) : undefined}
+            parse={attrsOf}
+            format={attrsText}
+            onChange={(v) => set('attrs', v)}
           />
-        ))}
-        <ParsedField<Record<string, string>>
-          path={[...path, 'attrs']}
-          label="Attributes"
-          hint="One per line, name=value: id=email, name=email, data-test=save…"
-          multiline
-          rows={2}
-          code
-          value={isObject(target.attrs) ? (target.attrs as Record<string, string>) : undefined}
-          parse={attrsOf}
-          format={attrsText}
-          onChange={(v) => set('attrs', v)}
-        />
-      </div>
+        </div>
+      </details>
     </Group>
   );
 }
