@@ -176,7 +176,11 @@ export function Editor({
     timer.current = null;
     const current = draftRef.current;
     const key = keyFor(current);
-    if (!key || current === null) return false;
+    if (current === null) return false;
+    if (!key) {
+      setNote({ text: 'Not saved yet: the aid needs a valid id first.', error: true });
+      return false;
+    }
     try {
       const old = savedKey.current;
       if (old && old !== key) {
@@ -424,6 +428,13 @@ export function Editor({
       </div>
     );
   }
+  if (draft === null && !aidKey) {
+    return (
+      <p>
+        No aid chosen. <a href="#aids">Back to the aid list</a>
+      </p>
+    );
+  }
   if (draft === null) return <p aria-busy="true">Loading…</p>;
 
   const kind = getAt(draft, ['kind']);
@@ -435,7 +446,9 @@ export function Editor({
     published?.kind === 'checklist' ? published.steps.map((s) => s.id) : [],
   );
   const patterns = list(getAt(draft, ['match', 'urls'])).map(str);
-  const idEditable = editable && !published;
+  // Only an aid of the author's own that was never published may change its id (and key).
+  const idEditable =
+    editable && !published && (isNew || !!savedKey.current?.startsWith(`${LOCAL_PACK_ID}/`));
 
   return (
     <FormContext.Provider value={{ locked: !editable, problems: byField }}>

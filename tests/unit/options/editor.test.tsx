@@ -443,3 +443,21 @@ describe('Editor: “Done when”', () => {
     expect(own.textContent).toContain('a target needs at least one signal');
   });
 });
+
+describe('Editor: the new aid form', () => {
+  it('refuses an empty title and an id already taken, next to their fields', async () => {
+    const deps = fakeDeps(authoringAid(), {
+      list: async () => ({ aids: [{ key: 'my-aids/new-ticket' }] }) as never,
+    });
+    const view = await mount({ aidKey: null, isNew: true, deps });
+    cleanup = view.unmount;
+    await click(button('Create draft'));
+    expect(descriptionOf(byLabel('Title'))).toContain('Enter a title.');
+    expect(document.activeElement).toBe(byLabel('Title'));
+    await type(byLabel('Title'), 'New ticket');
+    await click(button('Create draft'));
+    expect(descriptionOf(byLabel('Id'))).toContain('One of your aids already has this id.');
+    expect(document.activeElement).toBe(byLabel('Id'));
+    expect(deps.saveDraft).not.toHaveBeenCalled();
+  });
+});
