@@ -1,0 +1,341 @@
+/**
+ * The aid editor's model: a draft is plain JSON (it may be invalid while the author works),
+ * read and changed by path; problems are validated with the same rules as publishing and
+ * handed to the field that owns their path.
+ */
+import { Aid, type AidKind, Id } from '../../aids/schema';
+import { aidContentProblems, type Problem, problemsOf } from '../../aids/validate';
+import type { TargetReport } from '../../protocol/authoring';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+export type Path = ReadonlyArray<string | number>;
+
+export const isObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+export const list = (v: unknown): Json[] => (Array.isArray(v) ? v : []);
+
+/** The value at `path`, or undefined. */
+export function getAt(value: unknown, path: Path): unknown {
+  let at: unknown = value;
+  for (const key of path) {
+    if (typeof key === 'number') at = Array.isArray(at) ? at[key] : undefined;
+    else at = isObject(at) ? at[key] : undefined;
+  }
+  return at;
+}
+
+/**
+ * A copy of `value` with `path` set; `undefined` removes the key (or array item). Objects
+ * left empty by a removal keep existing: the caller decides whether an empty group goes.
+ */
+export function setAt(value: Json, path: Path, next: Json | undefined): Json {
+  if (!path.length) return next ?? null;
+  const [key, ...rest] = path;
+  if (typeof key === 'number') {
+    const arr = Array.isArray(value) ? [...value] : [];
+    if (!rest.length && next === undefined) arr.splice(key, 1);
+    else arr[key] = setAt(arr[key] ?? null, rest, next);
+    return arr;
+  }
+  const obj: JsonObject = isObject(value) ? { ...value } : {};
+  if (!rest.length && next === undefined) delete obj[key as string];
+  else obj[key as string] = setAt(obj[key as string] ?? null, rest, next);
+  return obj;
+}
+
+/** "Check the customer's ID!" -> "check-the-customer-s-id"; "" when nothing usable is left. */
+export function slug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/g, '');
+}
+
+/** `base` made unique among `taken` with "-2", "-3"… */
+export function uniqueId(base: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const root = base || 'step';
+  if (!used.has(root)) return root;
+  for (let n = 2; ; n++) if (!used.has(`${root}-${n}`)) return `${root}-${n}`;
+}
+
+export const isValidId = (id: string) => Id.safeParse(id).success;
+
+/** A new draft: the least an author must fill in is there, empty. */
+export function newDraft(kind: AidKind, id: string, title: string): JsonObject {
+  const base: JsonObject = { id, kind, title, match: { urls: [''] } };
+  if (kind === 'tip') return { ...base, target: {}, text: '' };
+  return { ...base, steps: [{ id: 'step', text: '' }] };
+}
+
+/** "steps[1].text" -> ["steps", 1, "text"]; also accepts "/steps/1/text". */
+export function parsePath(path: string): (string | number)[] {
+  const parts = path.startsWith('/')
+    ? path.slice(1).split('/')
+    : path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+  return parts.filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** ["steps", 1, "text"] -> "steps[1].text" (the form `jsonPath` gives). */
+export function pathKey(path: Path): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${key}` : key;
+  }
+  return out;
+}
+
+/** The DOM id of the control (or group) that edits `path`. */
+export const fieldId = (path: Path) =>
+  `aid-${pathKey(path).replace(/[^a-zA-Z0-9_-]+/g, '-') || 'root'}`;
+
+const SIGNAL_WORDS: Record<string, string> = {
+  css: 'CSS selector',
+  role: 'role',
+  name: 'accessible name',
+  label: 'label',
+  attrs: 'attributes',
+  text: 'text',
+  within: 'within (ancestor)',
+};
+
+export const signalWord = (signal: string) => SIGNAL_WORDS[signal] ?? signal;
+
+const FIELD_WORDS: Record<string, string> = {
+  id: 'id',
+  title: 'title',
+  description: 'description',
+  text: 'text',
+  target: 'target',
+  placement: 'placement',
+  done: '“Done when”',
+  optional: 'optional',
+  pattern: 'pattern',
+  type: 'rule',
+  steps: 'steps',
+  kind: 'kind',
+};
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Where a path is, in words: ["steps", 1, "target", "css"] -> "Step 2 target: CSS selector". */
+export function describePath(path: Path): string {
+  if (!path.length) return 'The aid';
+  const [head, ...rest] = path;
+  if (head === 'match') {
+    const [which, index] = rest;
+    const name = which === 'exclude' ? 'Exclude pattern' : 'URL pattern';
+    if (which === 'urls' || which === 'exclude') {
+      return typeof index === 'number' ? `${name} ${index + 1}` : `${name}s`;
+    }
+    return which === 'when' ? 'Page conditions' : 'Where it applies';
+  }
+  if (head === 'audience') {
+    return rest[0] === 'teams' ? 'Teams' : rest[0] === 'roles' ? 'Roles' : 'Who it is for';
+  }
+  if (head === 'steps' && typeof rest[0] === 'number') {
+    return `Step ${rest[0] + 1}${describeWithin(rest.slice(1))}`;
+  }
+  if (head === 'target') return `Target${describeWithin(rest, true)}`;
+  return capital(FIELD_WORDS[String(head)] ?? String(head)) + describeWithin(rest);
+}
+
+function describeWithin(rest: Path, inTarget = false): string {
+  if (!rest.length) return '';
+  const words: string[] = [];
+  let target = inTarget;
+  for (const key of rest) {
+    if (typeof key === 'number') continue;
+    if (target) {
+      words.push(signalWord(key));
+      break;
+    }
+    if (key === 'target') target = true;
+    words.push(FIELD_WORDS[key] ?? key);
+  }
+  if (inTarget) return words.length ? `: ${words.join(' ')}` : '';
+  return ` ${words.join(' ')}`.replace(/ target (.+)$/, ' target: $1');
+}
+
+/** zod's messages, as an author would say them. */
+function friendly(message: string): string {
+  if (/expected string to have >=1 characters/.test(message)) return 'must not be empty';
+  if (/expected array to have >=1 items/.test(message)) return 'needs at least one';
+  const max = /expected (?:string|array) to have <=(\d+)/.exec(message);
+  if (max) return `is too long (at most ${max[1]})`;
+  if (/received undefined/.test(message)) return 'is required';
+  return message;
+}
+
+/** Every problem that would stop the draft from being published. */
+export function draftProblems(draft: unknown): Problem[] {
+  const parsed = Aid.safeParse(draft);
+  if (!parsed.success) {
+    return problemsOf(parsed.error).map((p) => ({ path: p.path, message: friendly(p.message) }));
+  }
+  const aid = parsed.data;
+  const problems = aidContentProblems(aid, []);
+  if (aid.kind === 'checklist') {
+    const seen = new Set<string>();
+    aid.steps.forEach((step, i) => {
+      if (seen.has(step.id)) {
+        problems.push({
+          path: `steps[${i}].id`,
+          message: `another step already has the id "${step.id}"`,
+        });
+      }
+      seen.add(step.id);
+    });
+  }
+  return problems;
+}
+
+/** A problem path from the background ("aids[0].steps[1].text" or "/aids/0/…") made local. */
+export function localPath(path: string): string {
+  return pathKey(parsePath(path.replace(/^\/?aids(?:\[0\]|\/0)\.?/, '')));
+}
+
+/** The field that owns `path`: the longest of `owned` that is `path` or contains it. */
+export function ownerOf(path: string, owned: Iterable<string>): string {
+  let best = '';
+  for (const o of owned) {
+    if (!o || o.length <= best.length) continue;
+    if (path === o || (path.startsWith(o) && '.['.includes(path.charAt(o.length)))) best = o;
+  }
+  return best;
+}
+
+/** Problems by the field that owns them; those no field owns are under "". */
+export function assignProblems(
+  problems: Problem[],
+  owned: Iterable<string>,
+): Map<string, string[]> {
+  const fields = [...owned];
+  const out = new Map<string, string[]>();
+  for (const p of problems) {
+    const owner = ownerOf(p.path, fields);
+    out.set(owner, [...(out.get(owner) ?? []), p.message]);
+  }
+  return out;
+}
+
+/** Comma-separated words -> list; an empty list is `undefined` (the field is left out). */
+export function wordsOf(text: string): string[] | undefined {
+  const words = text
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
+  return words.length ? words : undefined;
+}
+
+/** "id=email\nname = email" -> { id: "email", name: "email" }; undefined when empty. */
+export function attrsOf(text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const at = line.indexOf('=');
+    const key = (at < 0 ? line : line.slice(0, at)).trim();
+    if (key) out[key] = at < 0 ? '' : line.slice(at + 1).trim();
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+export const attrsText = (attrs: unknown): string =>
+  isObject(attrs)
+    ? Object.entries(attrs)
+        .map(([k, v]) => `${k}=${str(v)}`)
+        .join('\n')
+    : '';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "10:42", local time. */
+export const clock = (ms: number) => {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+
+/** "22 Nov 10:42", local time; the year is added when it is not this year. */
+export function shortDate(ms: number, now = Date.now()): string {
+  const d = new Date(ms);
+  const month = d.toLocaleString('en-GB', { month: 'short' });
+  const year = d.getFullYear() === new Date(now).getFullYear() ? '' : ` ${d.getFullYear()}`;
+  return `${d.getDate()} ${month}${year} ${clock(ms)}`;
+}
+
+function pathOfUrl(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+
+/**
+ * What staff pages reported about a target, as one sentence:
+ * "On staff pages: found by label, the CSS selector failed — 3 times, last 22 Nov 10:42 on /support/new".
+ */
+export function describeReport(report: TargetReport, now = Date.now()): string {
+  const failed = report.failedSignals.map(signalWord);
+  const when = `${times(report.count)}, last ${shortDate(report.lastAt, now)} on ${pathOfUrl(report.lastUrl)}`;
+  if (report.type === 'target_healed') {
+    const by = report.foundBy ? `found by ${signalWord(report.foundBy)}` : 'found';
+    const broke = failed.length ? `, the ${failed.join(' and the ')} failed` : '';
+    return `On staff pages: ${by}${broke} — ${when}`;
+  }
+  const broke = failed.length ? ` (${failed.join(', ')} failed)` : '';
+  return `On staff pages: not found${broke} — ${when}`;
+}
+
+const SIGNALS = ['css', 'role', 'name', 'label', 'attrs', 'text', 'within'] as const;
+
+/**
+ * True when a step's completion rule watches an element of its own: the step has no
+ * target, or the rule's target differs from it. Otherwise the rule follows the step's target.
+ */
+export function ownDoneTarget(step: unknown): boolean {
+  const done = getAt(step, ['done']);
+  if (!isObject(done) || !('target' in done)) return false;
+  const stepTarget = getAt(step, ['target']);
+  if (stepTarget === undefined) return true;
+  return JSON.stringify(done.target) !== JSON.stringify(stepTarget);
+}
+
+/** Paths that have a field of their own in the form: problems are shown there. */
+export function ownedPaths(draft: unknown): Set<string> {
+  const owned = new Set<string>(['id', 'title', 'description', 'match.urls', 'match.exclude']);
+  owned.add('audience.roles').add('audience.teams');
+  const addTarget = (base: string) => {
+    owned.add(base);
+    for (const s of SIGNALS) owned.add(`${base}.${s}`);
+  };
+  for (const i of list(getAt(draft, ['match', 'urls'])).keys()) owned.add(`match.urls[${i}]`);
+  for (const i of list(getAt(draft, ['match', 'exclude'])).keys()) {
+    owned.add(`match.exclude[${i}]`);
+  }
+  if (getAt(draft, ['kind']) === 'tip') {
+    addTarget('target');
+    owned.add('text').add('placement');
+  } else {
+    owned.add('steps');
+    list(getAt(draft, ['steps'])).forEach((step, i) => {
+      const base = `steps[${i}]`;
+      for (const f of ['', '.id', '.text', '.optional', '.done', '.done.pattern']) {
+        owned.add(base + f);
+      }
+      addTarget(`${base}.target`);
+      if (ownDoneTarget(step)) addTarget(`${base}.done.target`);
+    });
+  }
+  return owned;
+}

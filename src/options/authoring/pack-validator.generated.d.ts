@@ -1,0 +1,12 @@
+/** Types of the validators scripts/gen-pack-validator.ts generates. */
+import type { ErrorObject } from 'ajv';
+
+export interface PackValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** The pack schema with its `Aid` union narrowed to checklists. */
+export const checklist: PackValidator;
+/** The pack schema with its `Aid` union narrowed to tips. */
+export const tip: PackValidator;
