@@ -17,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { schemaHash, VALIDATOR_FILE, validatorSource } from './gen-pack-validator';
 import {
   Aid,
   Audience,
@@ -227,10 +228,27 @@ function main(args: string[]): number {
       return 1;
     }
     console.log(`${file} is up to date.`);
-    return 0;
+    return checkValidator(text);
   }
   writeFileSync(SCHEMA_FILE, text);
   console.log(`wrote ${file}`);
+  // The options page's JSON view validates with Ajv code compiled from this schema.
+  writeFileSync(VALIDATOR_FILE, validatorSource(text));
+  console.log(`wrote ${relative(process.cwd(), VALIDATOR_FILE)}`);
+  return 0;
+}
+
+function checkValidator(schemaText: string): number {
+  const file = relative(process.cwd(), VALIDATOR_FILE);
+  let onDisk = '';
+  try {
+    onDisk = readFileSync(VALIDATOR_FILE, 'utf8');
+  } catch {}
+  if (!onDisk.includes(`schema sha256: ${schemaHash(schemaText)}`)) {
+    console.error(`${file} was made from another schema. Run \`npm run schema\` and commit it.`);
+    return 1;
+  }
+  console.log(`${file} is up to date.`);
   return 0;
 }
 
