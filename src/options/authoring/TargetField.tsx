@@ -164,7 +164,7 @@ export function TargetField({
               key={`${r.type}-${r.lastAt}`}
               class={r.type === 'target_missing' ? 'missing' : 'healed'}
             >
-              {describeReport(r)}
+              {describeReport(r, target as Target)}
             </li>
           ))}
         </ul>

@@ -3,6 +3,9 @@
  * read and changed by path; problems are validated with the same rules as publishing and
  * handed to the field that owns their path.
  */
+
+import { describeResolution } from '../../aids/explain-target';
+import type { Target } from '../../aids/schema';
 import { Aid, type AidKind, Id } from '../../aids/schema';
 import { aidContentProblems, type Problem, problemsOf } from '../../aids/validate';
 import type { TargetReport } from '../../protocol/authoring';
@@ -279,22 +282,21 @@ function pathOfUrl(url: string): string {
   }
 }
 
-const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
-
 /**
- * What staff pages reported about a target, as one sentence:
- * "On staff pages: found by label, the CSS selector failed — 3 times, last 22 Nov 10:42 on /support/new".
+ * What staff pages reported about a target, in the words "Check on page" uses:
+ * "On staff pages: Found by label “Email”; the CSS selector no longer matches. 3 times, last
+ * 22 Nov 10:42 on /support/new."
  */
-export function describeReport(report: TargetReport, now = Date.now()): string {
-  const failed = report.failedSignals.map(signalWord);
-  const when = `${times(report.count)}, last ${shortDate(report.lastAt, now)} on ${pathOfUrl(report.lastUrl)}`;
-  if (report.type === 'target_healed') {
-    const by = report.foundBy ? `found by ${signalWord(report.foundBy)}` : 'found';
-    const broke = failed.length ? `, the ${failed.join(' and the ')} failed` : '';
-    return `On staff pages: ${by}${broke} — ${when}`;
-  }
-  const broke = failed.length ? ` (${failed.join(', ')} failed)` : '';
-  return `On staff pages: not found${broke} — ${when}`;
+export function describeReport(report: TargetReport, target: Target, now = Date.now()): string {
+  const how = describeResolution(target, {
+    found: report.type === 'target_healed',
+    foundBy: report.foundBy ?? null,
+    failed: report.failedSignals,
+    ambiguous: false,
+  });
+  const count = report.count === 1 ? 'Once' : `${report.count} times`;
+  const when = `${count}, last ${shortDate(report.lastAt, now)} on ${pathOfUrl(report.lastUrl)}.`;
+  return `On staff pages: ${how} ${when}`;
 }
 
 const SIGNALS = ['css', 'role', 'name', 'label', 'attrs', 'text', 'within'] as const;

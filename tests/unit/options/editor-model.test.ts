@@ -122,21 +122,24 @@ describe('editor model', () => {
     const lastAt = new Date(2026, 10, 22, 10, 42).getTime();
     const now = new Date(2026, 11, 1).getTime();
     const common = { stepId: 'a', lastAt, lastUrl: 'https://portal.example.com/support/new?x=1' };
+    const target = { css: '#email', label: 'Email' };
     expect(
       describeReport(
         { ...common, type: 'target_healed', count: 3, foundBy: 'label', failedSignals: ['css'] },
+        target,
         now,
       ),
     ).toBe(
-      'On staff pages: found by label, the CSS selector failed — 3 times, last 22 Nov 10:42 on /support/new',
+      'On staff pages: Found by label “Email”; the CSS selector no longer matches. 3 times, last 22 Nov 10:42 on /support/new.',
     );
     expect(
       describeReport(
         { ...common, type: 'target_missing', count: 2, failedSignals: ['css', 'label'] },
+        target,
         now,
       ),
     ).toBe(
-      'On staff pages: not found (CSS selector, label failed) — 2 times, last 22 Nov 10:42 on /support/new',
+      'On staff pages: Not found: the CSS selector and the label “Email” match nothing on this page. 2 times, last 22 Nov 10:42 on /support/new.',
     );
   });
 });

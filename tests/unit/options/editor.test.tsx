@@ -212,7 +212,7 @@ describe('Editor: targets', () => {
       }),
     );
     expect(document.getElementById('aid-steps-0-target')?.textContent).toContain(
-      'On staff pages: found by label, the CSS selector failed — 3 times, last 22 Nov 10:42 on /support/new',
+      'On staff pages: Found by label “Account number”; the CSS selector no longer matches. 3 times, last 22 Nov 10:42 on /support/new.',
     );
     expect(document.querySelector('.attention')?.textContent).toContain('1 target needs attention');
   });
