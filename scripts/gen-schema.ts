@@ -17,7 +17,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { schemaHash, VALIDATOR_FILE, validatorSource } from './gen-pack-validator';
 import {
   Aid,
   Audience,
@@ -34,6 +33,7 @@ import {
   UrlPatternString,
   Version,
 } from '../src/aids/schema';
+import { schemaHash, VALIDATOR_FILE, validatorSource } from './gen-pack-validator';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA_FILE = resolve(ROOT, 'docs/pack.schema.json');

@@ -83,11 +83,11 @@ describe('Feedback', () => {
   it('Escape cancels: nothing recorded, the text forgotten, focus back on the button', () => {
     open();
     type('half a thought');
-    const escape = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true });
+    const escapeKey = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true });
     const pageSaw = vi.fn();
     document.addEventListener('keydown', pageSaw);
     act(() => {
-      textarea()!.dispatchEvent(escape);
+      textarea()!.dispatchEvent(escapeKey);
     });
     document.removeEventListener('keydown', pageSaw);
     expect(pageSaw).not.toHaveBeenCalled();
