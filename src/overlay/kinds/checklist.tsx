@@ -25,6 +25,8 @@ interface StepRuntime {
   suppressAuto: boolean;
   memory: CompletionMemory;
   element: Element | null;
+  /** In a preview only: how the target was found when some signal failed, for the author. */
+  healed?: string;
 }
 
 /** The element a step is about: its own target, else the one its completion rule watches. */
@@ -40,6 +42,8 @@ export class ChecklistController implements AidController {
   collapsed = false;
   completedAt: number | undefined;
   readonly steps: StepRuntime[];
+  /** A draft an author previews: says how each target was found. */
+  readonly preview: boolean;
   private shown = false;
 
   constructor(
@@ -48,6 +52,7 @@ export class ChecklistController implements AidController {
   ) {
     this.key = active.key;
     this.aid = active.aid;
+    this.preview = !!active.preview;
     let progress = active.progress;
     // A finished checklist starts over on a new visit; a reload shows it as it was.
     if (progress?.completedAt && !env.reloaded) {
@@ -85,6 +90,16 @@ export class ChecklistController implements AidController {
       if (target) {
         const r = env.resolve(target);
         rt.element = r.element;
+        if (this.preview) {
+          const healed =
+            r.element && r.failed.length
+              ? `Preview: found by ${r.foundBy}; ${r.failed.join(', ')} failed`
+              : undefined;
+          if (healed !== rt.healed) {
+            rt.healed = healed;
+            changed = true;
+          }
+        }
         const missing = !r.element && env.settled && !rt.state;
         if (missing !== rt.missing) {
           rt.missing = missing;
@@ -241,7 +256,7 @@ function stateText(rt: StepRuntime): string | null {
   if (rt.state?.state === 'skipped')
     return rt.state.reason ? `Skipped: ${rt.state.reason}` : 'Skipped';
   if (rt.missing) return 'Not found on this page';
-  return null;
+  return rt.healed ?? null;
 }
 
 function StepItem({ c, rt, index }: { c: ChecklistController; rt: StepRuntime; index: number }) {
@@ -349,7 +364,10 @@ function ChecklistView({ c }: { c: ChecklistController }) {
   return (
     <section class="checklist" aria-labelledby={headingId}>
       <div class="checklist-head">
-        <h2 id={headingId}>{c.aid.title}</h2>
+        <h2 id={headingId}>
+          {c.aid.title}
+          {c.preview && <span class="preview-badge"> (preview)</span>}
+        </h2>
         <button
           type="button"
           class="icon"
