@@ -2,12 +2,20 @@
  * Export to the organisation's Learning Record Store: a real local HTTP server acts as the
  * LRS (statements kept by id, a conflicting id answered 409 as a strict LRS does), the
  * endpoint is set in the options page, and work on the sample CRM arrives as xAPI
- * statements: each event exactly once, through a service worker stopped mid-upload and an
- * LRS that was down for a while.
+ * statements: each event exactly once, through a service worker stopped mid-upload, a
+ * browser quit and started again mid-upload, and an LRS that was down for a while.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page, Worker } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
+import {
+  extensionIdOf,
+  extensionWorker,
+  launchWithExtension,
+} from '../../scripts/lib/extension.mjs';
 import {
   checklist,
   expect,
@@ -17,6 +25,7 @@ import {
   stepBox,
   type Table,
   test,
+  waitForReady,
 } from './fixtures';
 import { NEW_CONTACT } from './packs';
 import { openOptions, stopServiceWorker } from './sync-helpers';
@@ -272,4 +281,58 @@ test('work on the CRM arrives at the LRS: right verbs, once each, through a stop
   }, 'inflow-export');
   await expectAllDelivered(options);
   expect(verbsOf(VERB.skipped).sort()).toEqual([`${aid}#consent`, `${aid}#save`]);
+});
+
+test('a browser quit mid-upload sends what was waiting once it starts again, each event once', async ({
+  headless,
+  extensionPath,
+  appServer,
+}) => {
+  test.setTimeout(120_000);
+  // One profile kept across two runs of the browser, as on a person's computer.
+  const dir = await mkdtemp(join(tmpdir(), 'inflow-restart-'));
+  let context: BrowserContext | null = null;
+  const start = async () => {
+    context = await launchWithExtension(dir, { headless, ext: extensionPath });
+    const worker = await extensionWorker(context);
+    await waitForReady(worker);
+    return { context, extensionId: extensionIdOf(worker) };
+  };
+  try {
+    const first = await start();
+    const options = await openOptions(first.context, first.extensionId);
+    await options.getByRole('textbox', { name: 'Analytics endpoint' }).fill(lrs.endpoint);
+    await options.getByRole('button', { name: 'Save settings' }).click();
+    const page = await first.context.newPage();
+    await page.goto(`${appServer.origin('crm')}/contacts/new`);
+    const list = checklist(page, NEW_CONTACT.title);
+    await expect(list).toBeVisible({ timeout: 10_000 });
+    await stepBox(list, S.identity.text).check();
+    await expectAllDelivered(options);
+
+    // The LRS stores the next batch, but the browser quits before the answer arrives.
+    lrs.hold();
+    await stepBox(list, S.channel.text).check();
+    await lrs.held();
+    const waiting = (await table<{ id: string }>(options, 'outbox')).map((r) => r.id);
+    expect(waiting.length).toBeGreaterThan(0);
+    await first.context.close();
+    context = null;
+    lrs.release();
+
+    // Started again: the queue is still there and is sent at start-up; 409 means delivered.
+    const second = await start();
+    const again = await openOptions(second.context, second.extensionId);
+    await expectAllDelivered(again);
+    for (const id of waiting) expect(lrs.accepted.get(id), `statement ${id}`).toBe(1);
+    expect(verbsOf(VERB.completed)).toEqual(
+      expect.arrayContaining([
+        `northwind-crm/new-contact#identity`,
+        `northwind-crm/new-contact#channel`,
+      ]),
+    );
+  } finally {
+    await (context as BrowserContext | null)?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
