@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
+import xapiValidation from 'xapi-validation';
 import {
   extensionIdOf,
   extensionWorker,
@@ -37,6 +38,9 @@ const VERB = {
   skipped: 'http://id.tincanapi.com/verb/skipped',
   undid: 'urn:inflow:verb:undid',
 };
+// A CommonJS module: Playwright's loader hands over its exports object as the default.
+const validateStatement = ((xapiValidation as unknown as { default?: typeof xapiValidation })
+  .default ?? xapiValidation) as typeof xapiValidation;
 const NOT_EXPORTED = new Set(['target_missing', 'target_healed']);
 
 interface Statement {
@@ -181,6 +185,10 @@ async function expectAllDelivered(from: Page, timeout = 20_000) {
   for (const id of ids) expect(lrs.accepted.get(id), `statement ${id}`).toBe(1);
   // Nothing else arrived either.
   expect([...lrs.stored.keys()].sort()).toEqual([...ids].sort());
+  // Every statement as received is valid xAPI, by an independent validator.
+  for (const [id, statement] of lrs.stored) {
+    expect(validateStatement(statement), `statement ${id}`).toEqual([]);
+  }
 }
 
 const verbsOf = (type: string) =>
