@@ -5,7 +5,8 @@
  *
  * With a display (DISPLAY or WAYLAND_DISPLAY) the browser is headed and stays open until it
  * is closed or Ctrl-C. Without one it runs headless, fills in the form like a person would,
- * saves screenshots into artifacts/ and prints what the extension recorded.
+ * saves screenshots into artifacts/ and prints what the extension recorded. Either way the
+ * options page follows: Insights (what was just done) and the aid list, where authors work.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   chromiumPath,
+  extensionIdOf,
   extensionWorker,
   isReady,
   launchWithExtension,
@@ -129,6 +131,29 @@ async function walkThrough(page, crm) {
   return shots;
 }
 
+/** The options page after the walk-through: Insights, then the aid list. */
+async function optionsTour(context, extensionId) {
+  const options = await context.newPage();
+  const base = `chrome-extension://${extensionId}/options.html`;
+  const shots = [];
+  await options.goto(`${base}#insights`);
+  await options.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
+  await options
+    .getByRole('heading', { name: /new contact/i, level: 2 })
+    .waitFor({ timeout: 10_000 });
+  await options.waitForTimeout(500);
+  shots.push(join(ARTIFACTS, '5-insights.png'));
+  await options.screenshot({ path: shots.at(-1), fullPage: true });
+  await options.goto(`${base}#aids`);
+  await options
+    .getByRole('link', { name: /new contact/i })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  shots.push(join(ARTIFACTS, '6-aids.png'));
+  await options.screenshot({ path: shots.at(-1), fullPage: true });
+  return shots;
+}
+
 async function main() {
   console.log('Building the extension (wxt build)…');
   if ((await run(resolve(ROOT, 'node_modules/.bin/wxt'), ['build'])) !== 0) {
@@ -175,9 +200,16 @@ async function main() {
     });
     const page = context.pages()[0] ?? (await context.newPage());
 
+    const extensionId = extensionIdOf(worker);
     if (headed) {
       await page.goto(start);
-      console.log(`\nOpened ${start}\nClose the browser or press Ctrl-C to stop.`);
+      const options = await context.newPage();
+      await options.goto(`chrome-extension://${extensionId}/options.html#aids`);
+      await page.bringToFront();
+      console.log(
+        `\nOpened ${start}, and the options page (where authors write aids) in a second tab.`,
+      );
+      console.log('Close the browser or press Ctrl-C to stop.');
       await new Promise((done) => {
         context.once('close', done);
         process.once('SIGINT', done);
@@ -190,6 +222,7 @@ async function main() {
     let shots;
     try {
       shots = await walkThrough(page, crm);
+      shots.push(...(await optionsTour(context, extensionId)));
     } catch (e) {
       const file = join(ARTIFACTS, 'failed.png');
       await page.screenshot({ path: file }).catch(() => {});
