@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import type { Locator } from '@playwright/test';
 import {
   extensionIdOf,
   extensionWorker,
@@ -34,8 +35,11 @@ const AID_ID = 'update-a-billing-address';
 const KEY = `my-aids/${AID_ID}`;
 const STEPS = ['Enter the new street', 'Enter the new postcode'];
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+/** What the person sees in the window, with `subject` scrolled into view first. */
+async function shot(page: Page, name: string, subject?: Locator) {
+  await subject?.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
 
 async function openAids(page: Page, extensionId: string, sub = '') {
   await page.goto(`chrome-extension://${extensionId}/options.html#aids${sub}`);
@@ -78,7 +82,6 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
   await openAids(options, extensionId);
   await expect(options.getByRole('heading', { name: 'All aids' })).toBeVisible();
   await expect(options.getByRole('status').filter({ hasText: /\d+ aids · showing/ })).toBeVisible();
-  await shot(options, 'aid-list');
   expect(seriousViolations(await new AxeBuilder({ page: options }).analyze())).toEqual([]);
 
   await options.getByRole('link', { name: 'New aid' }).click();
@@ -114,6 +117,8 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
     const box = (await app.getByLabel(fields[i]!, { exact: true }).boundingBox())!;
     await app.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect(app.locator('inflow-picker')).toHaveCount(0);
+    // And brought the author back to the editor.
+    await expect.poll(() => options.evaluate(() => document.visibilityState)).toBe('visible');
     await expect(target.getByRole('status')).toHaveText(
       `Captured: textbox “${fields[i]}” (label “${fields[i]}”)`,
     );
@@ -126,7 +131,11 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
   }
   await expect(options.getByText(/^Draft saved at/)).toBeVisible();
   await options.bringToFront();
-  await shot(options, 'editor-captured-target');
+  await shot(
+    options,
+    'editor-captured-target',
+    options.getByRole('group', { name: 'Step 1: the element it is about' }),
+  );
   expect(seriousViolations(await new AxeBuilder({ page: options }).analyze())).toEqual([]);
 
   // The draft as stored: the picked targets are there.
@@ -153,7 +162,7 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
   await expect(previewed).toBeVisible({ timeout: 10_000 });
   for (const text of STEPS) await expect(stepBox(previewed, text)).toBeVisible();
   await app.bringToFront();
-  await shot(app, 'preview-on-portal');
+  await shot(app, 'preview-on-portal', previewed);
   await app.getByLabel('Street', { exact: true }).fill('1 High Street');
   // Give the overlay time to send anything it would have recorded.
   await app.waitForTimeout(1_000);
@@ -165,6 +174,7 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
   await expect(options.getByText('Preview stopped.')).toBeVisible();
   await options.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(options.getByText('Published version 1')).toBeVisible();
+  await expect(options.getByRole('heading', { name: /^Version 1\b/ })).toBeVisible();
   const pack = await waitForStore(serviceWorker, 'packs', 'my-aids');
   expect(pack).toMatchObject({ id: 'my-aids', source: 'local' });
   const row = await waitForStore(serviceWorker, 'aids', (r) => r.key === KEY);
@@ -209,12 +219,22 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
       /^On staff pages: found by (label|attributes), the CSS selector( and the \w+)? failed — once/,
     );
   await expect(report).toBeVisible();
-  await report.scrollIntoViewIfNeeded();
-  await options.screenshot({ path: `${SHOTS}/editor-heal-report.png` });
+  await shot(options, 'editor-heal-report', report);
   expect(seriousViolations(await new AxeBuilder({ page: options }).analyze())).toEqual([]);
 
   // --- 6. Export, then import into another browser profile ---------------------------------
   await openAids(options, extensionId);
+  const mine = options.getByRole('listitem').filter({
+    has: options.getByRole('heading', { name: TITLE, exact: true }),
+  });
+  // Both steps' targets healed on the one release-2 page.
+  await expect(mine.getByRole('list', { name: 'Status' })).toHaveText('Healed 2 times');
+  await expect(mine).toContainText('My aids');
+  // The author's own aids, found with the Pack filter.
+  await options.getByRole('combobox', { name: 'Pack' }).selectOption({ label: 'My aids' });
+  await expect(options.getByText(/^\d+ aids · showing 1$/)).toBeVisible();
+  await shot(options, 'aid-list');
+  expect(seriousViolations(await new AxeBuilder({ page: options }).analyze())).toEqual([]);
   await options.getByRole('button', { name: 'Export…' }).click();
   await options.getByRole('checkbox', { name: `Select ${TITLE}` }).check();
   const [download] = await Promise.all([
@@ -272,7 +292,7 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
     const listed = imports.getByRole('listitem');
     await expect(listed.filter({ hasText: /^version\b/ })).toHaveCount(1);
     await expect(listed.filter({ hasText: /^aids\[0\]\.steps\[0\]\.text\b/ })).toHaveCount(1);
-    await shot(page2, 'import-problems');
+    await shot(page2, 'import-problems', problems);
     expect(seriousViolations(await new AxeBuilder({ page: page2 }).analyze())).toEqual([]);
     expect({
       packs: await readStore(sw2, 'packs'),
