@@ -207,6 +207,18 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
   );
   expect(['label', 'attrs']).toContain(event.foundBy);
   expect(event.failedSignals).toContain('css');
+
+  // "Check on page" in the release-2 tab says the same to the author.
+  await options.bringToFront();
+  await options.getByRole('button', { name: 'Refresh list' }).click();
+  await options
+    .getByRole('combobox', { name: 'App tab' })
+    .selectOption({ label: `${appTitle} — ${address}?release=2` });
+  const step1 = options.getByRole('group', { name: 'Step 1: the element it is about' });
+  await step1.getByRole('button', { name: 'Check on page' }).click();
+  await expect(step1.getByRole('status')).toHaveText(
+    /^Found by (label “Street”|attributes).*the CSS selector .*no longer match/,
+  );
   await release2.close();
 
   await options.bringToFront();
@@ -269,6 +281,14 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
       .filter((r) => r.packId === exported.id)
       .map((r) => r.aid);
     expect(imported).toEqual(originals);
+    // Imported aids are the author's to change.
+    await page2.getByRole('link', { name: TITLE, exact: true }).click();
+    await expect(page2.getByRole('heading', { level: 2, name: new RegExp(TITLE) })).toBeVisible();
+    await expect(page2.getByRole('button', { name: 'Publish', exact: true })).toBeEnabled();
+    await expect(page2.getByRole('textbox', { name: 'Step 1 text' })).toBeEditable();
+    await expect(page2.getByText(/read-only/i)).toHaveCount(0);
+    await page2.getByRole('link', { name: 'Back to the aid list' }).click();
+    await page2.getByRole('button', { name: 'Import a pack file' }).first().click();
 
     // --- 7. A broken file: every problem by its JSON path, nothing imported ---------------
     const before = {
