@@ -20,8 +20,10 @@ import {
   checklist,
   events,
   expect,
+  overlay,
   type Page,
   readStore,
+  registeredScripts,
   step,
   stepBox,
   test,
@@ -323,4 +325,54 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
     await other.close();
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('a checklist for an app without aids: the preview brings the overlay, the publish keeps it there', async ({
+  page: app,
+  context,
+  appServer,
+  serviceWorker,
+  extensionId,
+}) => {
+  test.setTimeout(90_000);
+  const url = `${appServer.origin('plain')}/`;
+  const title = 'Reading list';
+  await app.goto(url);
+  await expect(app.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(overlay(app)).toHaveCount(0);
+
+  const options = await context.newPage();
+  await openAids(options, extensionId, '/new');
+  await options.getByRole('textbox', { name: 'Title' }).fill(title);
+  await options.getByRole('button', { name: 'Create draft' }).click();
+  await options.getByRole('textbox', { name: 'URL pattern 1' }).fill('*://plain.localhost:*/*');
+  await options.getByRole('textbox', { name: 'Step 1 text' }).fill('Read the article');
+  await options.getByRole('button', { name: 'Refresh list' }).click();
+  await options
+    .getByRole('combobox', { name: 'App tab' })
+    .selectOption({ label: `${await app.title()} — ${url}` });
+  await expect(options.getByText(/^Draft saved at/)).toBeVisible();
+
+  await options.getByRole('button', { name: 'Preview on page' }).click();
+  const previewed = checklist(app, title);
+  await expect(previewed).toBeVisible({ timeout: 10_000 });
+  await expect(stepBox(previewed, 'Read the article')).toBeVisible();
+
+  await options.getByRole('button', { name: 'Stop preview' }).click();
+  await expect(previewed).toHaveCount(0);
+  await options.getByRole('button', { name: 'Publish', exact: true }).click();
+  await expect(options.getByText('Published version 1')).toBeVisible();
+  await expect
+    .poll(async () =>
+      (await registeredScripts(serviceWorker))
+        .flatMap((s) => s.matches ?? [])
+        .some((m) => m.includes('plain.localhost')),
+    )
+    .toBe(true);
+  await app.reload();
+  await expect(checklist(app, title)).toBeVisible({ timeout: 10_000 });
+  await waitForStore(serviceWorker, 'events', {
+    type: 'aid_shown',
+    aidKey: 'my-aids/reading-list',
+  });
 });
