@@ -3,7 +3,8 @@
  * checklist whose targets are picked on the live page, a preview that records nothing, a
  * publish, the published aid on staff pages, a target that heals when the app's next
  * release renames its ids and classes (and the editor saying so), then export, import into
- * another browser profile and a broken file refused whole.
+ * another browser profile, a broken file refused whole, and a preview there that stands in
+ * for the aid being edited. Screenshots of each step go to test-results/authoring/.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ async function openAids(page: Page, extensionId: string, sub = '') {
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 }
 
-/** Hovers the field labelled `label` in the app, then clicks it, as a person picking it. */
+/** Moves the mouse onto the field labelled `label` in the app until the picker frames it. */
 async function pickField(app: Page, label: string) {
   const picker = app.locator('inflow-picker');
   await expect(picker).toHaveCount(1);
@@ -321,6 +322,41 @@ test('an author builds, previews and publishes a checklist; it heals; it moves t
       aids: await readStore(sw2, 'aids'),
       aidVersions: await readStore(sw2, 'aidVersions'),
     }).toEqual(before);
+
+    // --- A preview stands in for the aid being edited, even when another pack has an aid
+    // with the same id: here the imported aid is changed, then a new aid of the author's own
+    // gets that id (its draft is the newer one), then the imported aid is previewed.
+    const importedEditor = `/edit/${encodeURIComponent(`${exported.id}/${AID_ID}`)}`;
+    await openAids(page2, extensionIdOf(sw2), importedEditor);
+    await page2
+      .getByRole('textbox', { name: 'Step 2 text' })
+      .fill('Enter the postcode in capitals');
+    await expect(page2.getByText(/^Draft saved at/)).toBeVisible();
+    await openAids(page2, extensionIdOf(sw2), '/new');
+    await page2.getByRole('textbox', { name: 'Title' }).fill('Same id, other aid');
+    await page2.getByRole('textbox', { name: 'Id' }).fill(AID_ID);
+    await page2.getByRole('button', { name: 'Create draft' }).click();
+    await page2.getByRole('textbox', { name: 'Step 1 text' }).fill('Something else');
+    await expect(page2.getByText(/^Draft saved at/)).toBeVisible();
+    const portal2 = await other.newPage();
+    await portal2.goto(address);
+    await expect(checklist(portal2, TITLE)).toBeVisible({ timeout: 10_000 });
+    await page2.bringToFront();
+    await openAids(page2, extensionIdOf(sw2), importedEditor);
+    await expect(page2.getByRole('textbox', { name: 'Step 2 text' })).toHaveValue(
+      'Enter the postcode in capitals',
+    );
+    await page2
+      .getByRole('combobox', { name: 'App tab' })
+      .selectOption({ label: `${appTitle} — ${address}` });
+    await page2.getByRole('button', { name: 'Preview on page' }).click();
+    await expect(page2.getByText(/^Previewing in/)).toBeVisible();
+    const inPreview = checklist(portal2, TITLE);
+    await expect(stepBox(inPreview.first(), 'Enter the postcode in capitals')).toBeVisible({
+      timeout: 10_000,
+    });
+    // In place of the published version, not beside it.
+    await expect(inPreview).toHaveCount(1);
   } finally {
     await other.close();
     await rm(dir, { recursive: true, force: true });
