@@ -5,7 +5,15 @@ export const EXTENSION_DIR: string;
 export const DEFAULT_CHROMIUM: string;
 export const OVERLAY_SCRIPT_ID: string;
 
-export type Table = 'packs' | 'aids' | 'progress' | 'events' | 'settings';
+export type Table =
+  | 'packs'
+  | 'aids'
+  | 'progress'
+  | 'events'
+  | 'settings'
+  | 'aidVersions'
+  | 'drafts'
+  | 'previews';
 
 export interface RegisteredScript {
   id: string;

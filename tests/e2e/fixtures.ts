@@ -51,6 +51,9 @@ export interface Rows {
   aids: Record<string, unknown>;
   packs: Record<string, unknown>;
   settings: Record<string, unknown>;
+  aidVersions: Record<string, unknown>;
+  drafts: Record<string, unknown>;
+  previews: Record<string, unknown>;
 }
 
 interface Fixtures {

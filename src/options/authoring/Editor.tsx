@@ -193,7 +193,7 @@ export function Editor({
       setHasDraft(true);
       setNote({ text: `Draft saved at ${clock(saved.updatedAt)}` });
       const showing = previewRef.current;
-      if (showing) void deps.preview(showing.id, current).catch(() => undefined);
+      if (showing) void deps.preview(showing.id, current, key).catch(() => undefined);
       return true;
     } catch (e) {
       setNote({ text: `The draft was not saved: ${(e as Error).message}`, error: true });
@@ -372,7 +372,10 @@ export function Editor({
       return;
     }
     try {
-      const result = await deps.preview(tab.id, draftRef.current);
+      // The aid's key, so the preview stands in for this aid and no other with the same id
+      // (an imported pack can hold one); a new aid not saved yet has none.
+      const key = keyFor(draftRef.current) ?? undefined;
+      const result = await deps.preview(tab.id, draftRef.current, key);
       if (!result.ok) {
         const refused = result.problems.map((p) => ({ ...p, path: localPath(p.path) }));
         setPreviewProblems(refused);

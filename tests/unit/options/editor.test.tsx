@@ -344,7 +344,8 @@ describe('Editor: preview, discard and delete', () => {
       'Support portal — https://portal.example.com/support/new',
     );
     await click(button('Preview on page'));
-    expect(deps.preview).toHaveBeenCalledWith(7, CHECKLIST);
+    // With the aid's key: another pack may hold an aid with the same id.
+    expect(deps.preview).toHaveBeenCalledWith(7, CHECKLIST, 'my-aids/new-ticket');
     expect(statusText()).toBe('Previewing in “Support portal”. Saved changes show there too.');
     await click(button('Stop preview'));
     expect(deps.preview).toHaveBeenLastCalledWith(7, null);
