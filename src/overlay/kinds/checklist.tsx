@@ -364,10 +364,7 @@ function ChecklistView({ c }: { c: ChecklistController }) {
   return (
     <section class="checklist" aria-labelledby={headingId}>
       <div class="checklist-head">
-        <h2 id={headingId}>
-          {c.aid.title}
-          {c.preview && <span class="preview-badge"> (preview)</span>}
-        </h2>
+        <h2 id={headingId}>{c.aid.title}</h2>
         <button
           type="button"
           class="icon"
@@ -379,6 +376,7 @@ function ChecklistView({ c }: { c: ChecklistController }) {
           <span aria-hidden="true">{c.collapsed ? '▸' : '▾'}</span>
         </button>
       </div>
+      {c.preview && <p class="preview-badge">Preview of a draft: not published</p>}
       {c.aid.description && (
         <div class="description">
           <Markdown text={c.aid.description} />
