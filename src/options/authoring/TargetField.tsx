@@ -207,7 +207,11 @@ export function TargetField({
             label="Attributes"
             hint="One per line, name=value: id=email, name=email, data-test=save…"
             multiline
-            rows={2}
+            // One row per captured attribute (the picker keeps at most four).
+            rows={Math.min(
+              6,
+              Math.max(2, isObject(target.attrs) ? Object.keys(target.attrs).length : 0),
+            )}
             code
             value={isObject(target.attrs) ? (target.attrs as Record<string, string>) : undefined}
             parse={attrsOf}
