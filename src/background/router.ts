@@ -5,8 +5,8 @@
  * straight back to runtime.onMessage.
  */
 import { problemsOf } from '../aids/validate';
-import type { ActiveAid } from '../protocol/messages';
 import {
+  type ActiveAid,
   type BackgroundRequest,
   BackgroundRequest as BackgroundRequestSchema,
   type BackgroundResponses,
