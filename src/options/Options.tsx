@@ -12,6 +12,7 @@ import { askBackground } from '../protocol/client';
 import type { SettingsView, SourceStatus } from '../protocol/messages';
 import type { ExportStatus, SettingKey, Settings } from '../protocol/settings';
 import { SYNC_DONE_KEY } from '../protocol/signals';
+import { ask } from './ask';
 import { AidsView } from './authoring/AidsView';
 import {
   type Draft,
@@ -38,19 +39,6 @@ export interface OptionsDeps {
    * function that stops listening.
    */
   onChange?(listener: (what: 'sync' | 'policy') => void): () => void;
-}
-
-/** The background's refusal without the request names the client and router put first. */
-function reasonOf(e: unknown): string {
-  return ((e as Error)?.message ?? String(e)).replace(/^(?:[a-z]+\.[a-zA-Z]+: )+/, '');
-}
-
-async function ask<T>(job: () => Promise<T>): Promise<T> {
-  try {
-    return await job();
-  } catch (e) {
-    throw new Error(reasonOf(e));
-  }
 }
 
 export const browserDeps: OptionsDeps = {

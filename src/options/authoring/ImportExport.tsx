@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Id } from '../../aids/schema';
 import type { Problem } from '../../aids/validate';
 import type { AuthoringListItem } from '../../protocol/authoring';
+import { downloadText } from '../ask';
 import type { AuthoringDeps } from './deps';
 
 export type ReadText = (file: File) => Promise<string>;
@@ -22,18 +23,8 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 const readFileText: ReadText = (file) => file.text();
 
 /** Offers `text` as a download named `fileName`. */
-export const downloadFile: SaveFile = (fileName, text) => {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoked later: some browsers start the download after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-};
+export const downloadFile: SaveFile = (fileName, text) =>
+  downloadText(fileName, text, 'application/json');
 
 /** A pack file as the export writes it: two-space indents and a final newline. */
 export function packFileText(pack: unknown): string {

@@ -6,6 +6,7 @@ import { browser } from 'wxt/browser';
 import type { Target } from '../../aids/schema';
 import type { AuthoringResponses } from '../../protocol/authoring';
 import { askBackground } from '../../protocol/client';
+import { ask } from '../ask';
 import { checkOnPage, type PickResult, pickOnPage, type TargetCheck } from './pick';
 
 type R<K extends keyof AuthoringResponses> = Promise<AuthoringResponses[K]>;
@@ -37,19 +38,6 @@ export interface AuthoringDeps {
   openTab(url: string): Promise<AppTab>;
   pick(tabId: number): Promise<PickResult | null>;
   check(tabId: number, target: Target): Promise<TargetCheck>;
-}
-
-/** The background's refusal without the request names the client and router put first. */
-function reasonOf(e: unknown): string {
-  return ((e as Error)?.message ?? String(e)).replace(/^(?:[a-z]+\.[a-zA-Z]+: )+/, '');
-}
-
-async function ask<T>(job: () => Promise<T>): Promise<T> {
-  try {
-    return await job();
-  } catch (e) {
-    throw new Error(reasonOf(e));
-  }
 }
 
 const isApp = (url: string | undefined): url is string => !!url && /^https?:\/\//i.test(url);
