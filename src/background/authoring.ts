@@ -53,7 +53,7 @@ import type { Settings } from '../protocol/settings';
 import { type AidRow, type DraftRow, getSetting, type InflowDb, type PackRow } from './db';
 import type { Viewer } from './lookup';
 import { aidKey, installPack, writePackRows } from './packs';
-import { OVERLAY_SCRIPT_FILE } from './registration';
+import { OVERLAY_SCRIPT_FILE, refreshOverlays } from './registration';
 import type { RouterDeps } from './router';
 import { resolveSettings } from './settings';
 
@@ -263,15 +263,7 @@ async function aidsChanged(deps: RouterDeps): Promise<void> {
   } catch (e) {
     console.error('[inflow] registration after authoring failed', e);
   }
-  const tabs = await deps.tabs.query({}).catch(() => []);
-  await Promise.all(
-    tabs
-      .filter((tab) => tab.id !== undefined && /^https?:/i.test(tab.url ?? ''))
-      .map((tab) =>
-        // Tabs without the overlay have no listener: nothing to refresh.
-        deps.tabs.sendMessage(tab.id!, { type: 'overlay.refresh' }, { frameId: 0 }).catch(() => {}),
-      ),
-  );
+  await refreshOverlays(deps.tabs);
 }
 
 // --- reading ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { applyExportSettings, createUploader, EXPORT_ALARM } from './outbox-uplo
 import { installBundledPacks } from './packs';
 import {
   injectIntoOpenTabs,
+  refreshOverlays,
   type ScriptingApi,
   syncRegistration,
   type TabsApi,
@@ -64,19 +65,6 @@ export async function refreshPacks(
     if (report.installed.length) log('installed packs', report.installed);
   }
   log('overlay registration', await syncRegistration(db, scripting));
-}
-
-/** Asks the overlay in every open web page to look its aids up again. */
-export async function refreshOverlays(tabs: TabsApi): Promise<void> {
-  const open = await tabs.query({});
-  await Promise.all(
-    open
-      .filter((tab) => tab.id !== undefined && /^https?:/i.test(tab.url ?? ''))
-      .map((tab) =>
-        // Tabs without the overlay have no listener: nothing to refresh.
-        tabs.sendMessage(tab.id!, { type: 'overlay.refresh' }, { frameId: 0 }).catch(() => {}),
-      ),
-  );
 }
 
 export function startBackground(): void {

@@ -67,6 +67,24 @@ export interface TabsApi {
   sendMessage(tabId: number, message: unknown, options?: { frameId?: number }): Promise<unknown>;
 }
 
+/**
+ * Asks the overlay in open web pages to look its aids up again: every page, or those whose
+ * URL `which` accepts. Tabs without the overlay have no listener: nothing to refresh.
+ */
+export async function refreshOverlays(
+  tabs: TabsApi,
+  which: (url: string) => boolean = () => true,
+): Promise<void> {
+  const open = await tabs.query({}).catch(() => []);
+  await Promise.all(
+    open
+      .filter((tab) => tab.id !== undefined && /^https?:/i.test(tab.url ?? '') && which(tab.url!))
+      .map((tab) =>
+        tabs.sendMessage(tab.id!, { type: 'overlay.refresh' }, { frameId: 0 }).catch(() => {}),
+      ),
+  );
+}
+
 export type SyncResult = 'registered' | 'updated' | 'unregistered' | 'unchanged';
 
 function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {

@@ -20,7 +20,7 @@ import { answerInsights, type InsightsRequest } from './insights';
 import { lookup, type Viewer } from './lookup';
 import { exportStatus } from './outbox-upload';
 import { RecordError, recordEvent, resetProgress } from './recorder';
-import type { ScriptingApi } from './registration';
+import { refreshOverlays, type ScriptingApi } from './registration';
 import { type ManagedArea, resolveSettings, SettingRefused, setLocalSetting } from './settings';
 import { sourceStatuses, syncAll } from './sync';
 
@@ -120,15 +120,7 @@ async function setPaused(deps: RouterDeps, host: string, paused: boolean): Promi
     else hosts.delete(host);
     await setSetting(db, 'pausedHosts', [...hosts].sort());
   });
-  const tabs = await deps.tabs.query({});
-  await Promise.all(
-    tabs
-      .filter((tab) => tab.id !== undefined && isHttp(tab.url) && hostOf(tab.url!) === host)
-      .map((tab) =>
-        // Tabs on this host without the overlay have no listener: nothing to refresh.
-        deps.tabs.sendMessage(tab.id!, { type: 'overlay.refresh' }, { frameId: 0 }).catch(() => {}),
-      ),
-  );
+  await refreshOverlays(deps.tabs, (url) => hostOf(url) === host);
 }
 
 /**
