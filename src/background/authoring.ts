@@ -51,11 +51,10 @@ import type {
 } from '../protocol/messages';
 import type { Settings } from '../protocol/settings';
 import { type AidRow, type DraftRow, getSetting, type InflowDb, type PackRow } from './db';
-import type { Viewer } from './lookup';
 import { aidKey, installPack, writePackRows } from './packs';
 import { OVERLAY_SCRIPT_FILE, refreshOverlays } from './registration';
 import type { RouterDeps } from './router';
-import { resolveSettings } from './settings';
+import { resolveSettings, viewerOf } from './settings';
 
 export type AuthoringRequest = Extract<BackgroundRequest, { type: `authoring.${string}` }>;
 
@@ -754,12 +753,7 @@ async function testUrl(deps: RouterDeps, url: string, role?: string): Answer<'au
     fail(`not a URL: ${url}`);
   }
   const settings = await settingsOf(deps);
-  const viewer: Viewer = {};
-  const who = role ?? settings.role;
-  if (who) viewer.role = who;
-  if (settings.team) viewer.team = settings.team;
-  const locale = settings.locale || deps.locale;
-  if (locale) viewer.locale = locale;
+  const viewer = viewerOf({ ...settings, role: role ?? settings.role }, deps.locale);
   const [rows, paused] = await db.transaction('r', db.aids, db.settings, async () => [
     await db.aids.toArray(),
     (await getSetting(db, 'pausedHosts', [])).includes(host),

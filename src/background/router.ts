@@ -21,7 +21,13 @@ import { lookup, type Viewer } from './lookup';
 import { exportStatus } from './outbox-upload';
 import { RecordError, recordEvent, resetProgress } from './recorder';
 import { refreshOverlays, type ScriptingApi } from './registration';
-import { type ManagedArea, resolveSettings, SettingRefused, setLocalSetting } from './settings';
+import {
+  type ManagedArea,
+  resolveSettings,
+  SettingRefused,
+  setLocalSetting,
+  viewerOf,
+} from './settings';
 import { sourceStatuses, syncAll } from './sync';
 
 /** What the router needs to know about a message's sender (a subset of MessageSender). */
@@ -96,14 +102,8 @@ function settingsOf(deps: RouterDeps) {
 }
 
 /** Who is looking: role, team and locale as resolved (policy, then the options page). */
-async function viewerOf(deps: RouterDeps): Promise<Viewer> {
-  const { role, team, locale } = (await settingsOf(deps)).values;
-  const viewer: Viewer = {};
-  if (role) viewer.role = role;
-  if (team) viewer.team = team;
-  const lang = locale || deps.locale;
-  if (lang) viewer.locale = lang;
-  return viewer;
+async function viewerOfDeps(deps: RouterDeps): Promise<Viewer> {
+  return viewerOf((await settingsOf(deps)).values, deps.locale);
 }
 
 async function syncNow(deps: RouterDeps): Promise<SourceStatus[]> {
@@ -128,7 +128,7 @@ async function setPaused(deps: RouterDeps, host: string, paused: boolean): Promi
  * in place of (or next to) them.
  */
 async function pageAids(deps: RouterDeps, url: string, tabId: number | undefined) {
-  const published = await lookup(deps.db, url, await viewerOf(deps));
+  const published = await lookup(deps.db, url, await viewerOfDeps(deps));
   const previews = await previewAids(deps.db, tabId, url);
   if (!previews.length) return published;
   const previewed = new Set(previews.map((a) => a.key));

@@ -11,6 +11,7 @@
  */
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
+import type { Viewer } from '../aids/audience';
 import { problemsOf } from '../aids/validate';
 import type { PolicyProblem, SettingsView } from '../protocol/messages';
 import { DEFAULT_SETTINGS, type SettingKey, Settings } from '../protocol/settings';
@@ -194,4 +195,20 @@ export async function setLocalSetting<K extends SettingKey>(
   if (!checked.ok) throw new SettingRefused(checked.reason);
   await db.settings.put({ key, value: checked.value });
   return checked.value as Settings[K];
+}
+
+/**
+ * Who is looking, from resolved settings: role, team, and the locale set or else the
+ * browser's. Unset fields only see aids meant for everyone.
+ */
+export function viewerOf(
+  values: { role: string; team: string; locale: string },
+  browserLocale?: string,
+): Viewer {
+  const viewer: Viewer = {};
+  if (values.role) viewer.role = values.role;
+  if (values.team) viewer.team = values.team;
+  const locale = values.locale || browserLocale;
+  if (locale) viewer.locale = locale;
+  return viewer;
 }
