@@ -50,7 +50,14 @@ import type {
   StoredEvent,
 } from '../protocol/messages';
 import type { Settings } from '../protocol/settings';
-import { type AidRow, type DraftRow, getSetting, type InflowDb, type PackRow } from './db';
+import {
+  type AidRow,
+  type DraftRow,
+  getSetting,
+  type InflowDb,
+  type PackRow,
+  type PreviewRow,
+} from './db';
 import { aidKey, installPack, writePackRows } from './packs';
 import { OVERLAY_SCRIPT_FILE, refreshOverlays } from './registration';
 import type { RouterDeps } from './router';
@@ -692,6 +699,41 @@ async function previewKey(db: InflowDb, aid: Aid): Promise<string> {
   return (await db.aids.filter((row) => row.aidId === aid.id).first())?.key ?? local;
 }
 
+/**
+ * The previews, by tab, kept in memory per database: every page lookup asks for its tab's
+ * preview and there is almost never one, so a lookup must not pay a read for it. Read once
+ * per run of the worker; every write to `previews` goes through the functions below.
+ */
+const previewCache = new WeakMap<InflowDb, Promise<Map<number, PreviewRow>>>();
+
+function previewsOf(db: InflowDb): Promise<Map<number, PreviewRow>> {
+  let loaded = previewCache.get(db);
+  if (!loaded) {
+    loaded = db.previews.toArray().then((rows) => new Map(rows.map((r) => [r.tabId, r])));
+    // A failed read is tried again by the next lookup.
+    loaded.catch(() => previewCache.delete(db));
+    previewCache.set(db, loaded);
+  }
+  return loaded;
+}
+
+async function putPreview(db: InflowDb, row: PreviewRow): Promise<void> {
+  await db.previews.put(row);
+  (await previewsOf(db)).set(row.tabId, row);
+}
+
+/** Stops the preview in tab `tabId` (the tab closed, or the author stopped it). */
+export async function dropPreview(db: InflowDb, tabId: number): Promise<void> {
+  await db.previews.delete(tabId);
+  (await previewsOf(db)).delete(tabId);
+}
+
+/** Forgets every preview: tab ids start over with the browser. */
+export async function clearPreviews(db: InflowDb): Promise<void> {
+  await db.previews.clear();
+  (await previewsOf(db)).clear();
+}
+
 async function preview(
   deps: RouterDeps,
   request: Extract<AuthoringRequest, { type: 'authoring.preview' }>,
@@ -700,7 +742,7 @@ async function preview(
   const { tabId } = request;
   const refresh = () => tabs.sendMessage(tabId, { type: 'overlay.refresh' }, { frameId: 0 });
   if (request.aid === null) {
-    await db.previews.delete(tabId);
+    await dropPreview(db, tabId);
     await refresh().catch(() => {});
     return { ok: true };
   }
@@ -709,7 +751,7 @@ async function preview(
   const checked = checkAid(request.aid);
   if (!checked.ok) return checked;
   const key = request.key ?? (await previewKey(db, checked.aid));
-  await db.previews.put({ tabId, key, aid: checked.aid, createdAt: (deps.now ?? Date.now)() });
+  await putPreview(db, { tabId, key, aid: checked.aid, createdAt: (deps.now ?? Date.now)() });
   try {
     await refresh();
   } catch {
@@ -718,7 +760,7 @@ async function preview(
       if (!deps.scripting) throw new Error('this browser cannot run scripts in tabs');
       await deps.scripting.executeScript({ target: { tabId }, files: [OVERLAY_SCRIPT_FILE] });
     } catch (e) {
-      await db.previews.delete(tabId);
+      await dropPreview(db, tabId);
       fail(`cannot show the preview in that tab: ${(e as Error)?.message ?? String(e)}`);
     }
   }
@@ -735,7 +777,7 @@ export async function previewAids(
   url: string,
 ): Promise<ActiveAid[]> {
   if (tabId === undefined) return [];
-  const row = await db.previews.get(tabId);
+  const row = (await previewsOf(db)).get(tabId);
   if (!row || !matchesUrl(row.aid.match, url)) return [];
   const key = row.key ?? aidKey(LOCAL_PACK_ID, row.aid.id);
   const packId = splitKey(key)?.packId ?? LOCAL_PACK_ID;

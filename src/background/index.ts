@@ -5,6 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { SYNC_DONE_KEY } from '../protocol/signals';
+import { clearPreviews, dropPreview } from './authoring';
 import { bundledPacks } from './bundled';
 import { getDb, type InflowDb, withReopen } from './db';
 import { applyExportSettings, createUploader, EXPORT_ALARM } from './outbox-upload';
@@ -188,7 +189,7 @@ export function startBackground(): void {
   browser.runtime.onStartup.addListener(() => {
     // Tab ids start over with the browser: previews of the last session would land in
     // unrelated tabs.
-    void withReopen(db, () => db.previews.clear()).catch((e) =>
+    void withReopen(db, () => clearPreviews(db)).catch((e) =>
       console.error('[inflow] clearing previews failed', e),
     );
     void serially('startup', () => refreshPacks(db, scripting, true)).then(() =>
@@ -223,7 +224,7 @@ export function startBackground(): void {
 
   // A preview lives as long as its tab.
   browser.tabs.onRemoved.addListener((tabId) => {
-    void withReopen(db, () => db.previews.delete(tabId)).catch((e) =>
+    void withReopen(db, () => dropPreview(db, tabId)).catch((e) =>
       console.error('[inflow] removing a preview failed', e),
     );
   });
