@@ -4,7 +4,7 @@
  * handed to the field that owns their path.
  */
 
-import { describeResolution } from '../../aids/explain-target';
+import { describeResolution, describeSignal } from '../../aids/explain-target';
 import type { Target } from '../../aids/schema';
 import { Aid, type AidKind, Id } from '../../aids/schema';
 import { aidContentProblems, type Problem, problemsOf } from '../../aids/validate';
@@ -100,17 +100,8 @@ export function pathKey(path: Path): string {
 export const fieldId = (path: Path) =>
   `aid-${pathKey(path).replace(/[^a-zA-Z0-9_-]+/g, '-') || 'root'}`;
 
-const SIGNAL_WORDS: Record<string, string> = {
-  css: 'CSS selector',
-  role: 'role',
-  name: 'accessible name',
-  label: 'label',
-  attrs: 'attributes',
-  text: 'text',
-  within: 'within (ancestor)',
-};
-
-export const signalWord = (signal: string) => SIGNAL_WORDS[signal] ?? signal;
+/** A signal's name in words ("CSS selector", "accessible name"), as Check on page says it. */
+export const signalWord = (signal: string) => describeSignal(signal, {});
 
 const FIELD_WORDS: Record<string, string> = {
   id: 'id',
