@@ -124,6 +124,7 @@ async function post(
 ): Promise<Attempt> {
   const json = settings.analyticsFormat === 'json';
   const who = json ? 'the analytics endpoint' : 'the LRS';
+  const Who = who[0]!.toUpperCase() + who.slice(1);
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (!json) headers['X-Experience-API-Version'] = '1.0.3';
   if (settings.analyticsAuth) headers.Authorization = settings.analyticsAuth;
@@ -152,7 +153,7 @@ async function post(
     ok: false,
     conflict: false,
     status: response.status,
-    error: `${json ? 'The analytics endpoint' : 'The LRS'} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    error: `${Who} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
   };
   const wait =
     response.status === 429 || response.status === 503 ? retryAfter(response) : undefined;
