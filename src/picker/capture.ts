@@ -68,10 +68,23 @@ function isFieldName(root: Document | ShadowRoot, value: string): boolean {
   );
 }
 
+/**
+ * True for the selector finder falls back to when its budget runs out: `html > body:nth-of-
+ * type(1) > … > input:nth-of-type(1)`, a position at every level from the document's root.
+ * It breaks on the first layout change, which is what a picked target must not do. (A short
+ * positional selector that finder chose on purpose starts below `body` and is kept.)
+ */
+export function isPositionalPath(selector: string): boolean {
+  const [first, ...rest] = selector.split(' > ');
+  return (
+    first === 'html' && rest.every((step) => /^[a-z][a-z0-9-]*:nth-of-type\(\d+\)$/.test(step))
+  );
+}
+
 /** Generated names never make it into a selector; ids and chosen attributes come first. */
 function selectorOf(el: Element, root: Document | ShadowRoot): string | undefined {
   try {
-    return finder(el, {
+    const selector = finder(el, {
       // finder searches from this node; a shadow root works like a document here.
       root: (root instanceof ShadowRoot
         ? root
@@ -82,9 +95,13 @@ function selectorOf(el: Element, root: Document | ShadowRoot): string | undefine
         name === 'name'
           ? isFieldName(root, value)
           : name !== 'id' && name !== 'type' && name !== 'role' && stableAttr(name, value),
-      timeoutMs: 300,
+      // The budget is the number of candidate paths, the same on any machine; the time limit
+      // is only a backstop (300 ms gave up on `#account-number` on a busy machine).
+      timeoutMs: 2000,
       maxNumberOfPathChecks: 4000,
     });
+    // Out of budget, finder answers with a path of positions: the other signals do better.
+    return isPositionalPath(selector) ? undefined : selector;
   } catch {
     // No unique selector in time: the other signals still describe the element.
     return undefined;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Target } from '../../../src/aids/schema';
 import { resolveTarget } from '../../../src/aids/target';
-import { captureTarget, describeElement } from '../../../src/picker/capture';
+import { captureTarget, describeElement, isPositionalPath } from '../../../src/picker/capture';
 
 /** The body of one of the sample apps' pages, without its scripts. */
 function appBody(path: string): string {
@@ -184,5 +184,25 @@ describe('captureTarget and the name attribute', () => {
     const own = roundTrip(card).target;
     expect(own.attrs).toBeUndefined();
     expect(JSON.stringify(own)).not.toContain('Amelia');
+  });
+});
+
+describe('isPositionalPath', () => {
+  it('recognises the all-positions path finder falls back to', () => {
+    expect(
+      isPositionalPath(
+        'html > body:nth-of-type(1) > main:nth-of-type(1) > form:nth-of-type(1) > input:nth-of-type(1)',
+      ),
+    ).toBe(true);
+  });
+
+  it('keeps selectors with anything stable in them', () => {
+    expect(isPositionalPath('#account-number')).toBe(false);
+    expect(
+      isPositionalPath('form[aria-label="Support request"] > div:nth-of-type(1) > input'),
+    ).toBe(false);
+    expect(isPositionalPath('[name="postcode"]')).toBe(false);
+    // Short positional selectors finder chose itself start below the root.
+    expect(isPositionalPath('div:nth-of-type(2) > button:nth-of-type(1)')).toBe(false);
   });
 });
