@@ -22,6 +22,30 @@ export const Version = z
 export const RichText = z.string().min(1, 'must not be empty').max(2000);
 
 /**
+ * Which iframe holds an element: `url` is a URL pattern the frame's own page matches (works
+ * for cross-origin frames), `css` a selector of the <iframe> element in the page that holds
+ * it (works for same-origin, about:blank and srcdoc frames). Given both, both must hold.
+ * Only the innermost frame is named: a frame inside a frame is addressed by its own URL.
+ */
+export const FrameRef = z
+  .object({
+    url: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('URL pattern of the page inside the frame, e.g. "https://lookup.example.com/*".'),
+    css: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('CSS selector of the <iframe> element, e.g. "iframe[title=\'Address lookup\']".'),
+  })
+  .strict()
+  .refine((f) => Boolean(f.url || f.css), 'a frame needs a url pattern, a css selector or both');
+
+/**
  * Describes one element by several independent signals, so that one broken signal (a
  * renamed class, a moved node) does not lose the element. At least one signal is required.
  */
@@ -45,8 +69,11 @@ export const Target = z
       .min(1)
       .optional()
       .describe(
-        'CSS selector of an ancestor to search inside; for a shadow host, inside its open shadow root.',
+        'CSS selector of an ancestor to search inside; for a shadow host, inside its shadow root. Rarely needed: every signal already searches inside shadow roots.',
       ),
+    frame: FrameRef.optional().describe(
+      'The iframe the element is in. Without it, the element is in the page itself (shadow roots included).',
+    ),
   })
   .strict()
   .refine(
@@ -189,6 +216,7 @@ export const Pack = z
   });
 
 export type Target = z.infer<typeof Target>;
+export type FrameRef = z.infer<typeof FrameRef>;
 export type DomCondition = z.infer<typeof DomCondition>;
 export type Match = z.infer<typeof Match>;
 export type Audience = z.infer<typeof Audience>;

@@ -104,6 +104,7 @@ export async function recordEvent(
       if (input.reason !== undefined) event.reason = input.reason;
       if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
       if (input.foundBy !== undefined) event.foundBy = input.foundBy;
+      if (input.problem !== undefined) event.problem = input.problem;
       // Feedback keeps the person's words, minus surrounding blanks (an empty comment is
       // none); no other event carries free text of this kind.
       const comment = input.type === 'aid_feedback' ? input.comment?.trim() : undefined;

@@ -65,6 +65,10 @@ export const EventType = z.enum([
   'target_healed',
   /** A person said the aid is wrong or out of date (with an optional comment). */
   'aid_feedback',
+  /** A checklist run was left unfinished and a new run started (see docs/authoring.md). */
+  'run_abandoned',
+  /** A step's completion rule can never hold on the element its target found (`problem`). */
+  'rule_unworkable',
 ]);
 
 /**
@@ -83,6 +87,8 @@ export const EventInput = z
     failedSignals: z.array(z.string().max(20)).max(10).optional(),
     /** The signal that found the element, for target_healed. */
     foundBy: z.string().max(20).optional(),
+    /** Why a rule cannot work, for rule_unworkable: "no_value", "no_checked_state". */
+    problem: z.enum(['no_value', 'no_checked_state']).optional(),
     /** What a person wrote about the aid, for aid_feedback: their words, never page text. */
     comment: z.string().max(1000).optional(),
     /** Page URL; the background strips query and hash before storing it. */
