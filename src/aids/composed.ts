@@ -50,15 +50,22 @@ export interface ComposedOptions {
  * Elements that can have a shadow root: custom elements and the few built-ins
  * `attachShadow` accepts. Asking only these spares a reader call on every other element.
  */
-const SHADOW_CAPABLE = new Set(
-  'article aside blockquote body div footer h1 h2 h3 h4 h5 h6 header main nav p section span'.split(
-    ' ',
-  ),
-);
+const SHADOW_CAPABLE =
+  /-|^(article|aside|blockquote|body|div|footer|h[1-6]|header|main|nav|p|section|span)$/;
 
 /** True if `el` may host a shadow root. */
-export function canHostShadow(el: Element): boolean {
-  return el.localName.includes('-') || SHADOW_CAPABLE.has(el.localName);
+export const canHostShadow = (el: Element) => SHADOW_CAPABLE.test(el.localName);
+
+/** The text of the elements an `aria-labelledby` names, looked up in the element's own root. */
+export function labelledByText(el: Element): string | null {
+  const ids = el.getAttribute('aria-labelledby');
+  const root = el.getRootNode() as Document | ShadowRoot;
+  if (!ids || !root.getElementById) return null;
+  const parts = ids
+    .split(/\s+/)
+    .map((id) => id && root.getElementById(id)?.textContent)
+    .filter((t) => typeof t === 'string');
+  return parts.length ? parts.join(' ') : null;
 }
 
 /**
@@ -120,14 +127,11 @@ export function findShadowRoots(
   return out;
 }
 
-/** The parent across shadow boundaries: a root's parent is its host. */
-export function composedParent(node: Node): Node | null {
-  return node.parentNode ?? (node as ShadowRoot).host ?? null;
-}
-
-/** True if `inner` is `outer` or lies below it in the composed tree. */
+/** True if `inner` is `outer` or lies below it in the composed tree (a root's parent is its host). */
 export function composedContains(outer: Node, inner: Node): boolean {
-  for (let n: Node | null = inner; n; n = composedParent(n)) if (n === outer) return true;
+  for (let n: Node | null = inner; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) {
+    if (n === outer) return true;
+  }
   return false;
 }
 

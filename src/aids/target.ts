@@ -15,6 +15,7 @@ import {
   type ComposedOptions,
   composedScopes,
   innerField,
+  labelledByText,
   queryComposed,
   type ShadowRootReader,
   shadowRootOf,
@@ -79,19 +80,6 @@ function safeMatches(el: Element, selector: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The text of the elements an `aria-labelledby` names, looked up in the element's own root. */
-function labelledByText(el: Element): string | null {
-  const ids = el.getAttribute('aria-labelledby');
-  if (!ids) return null;
-  const root = el.getRootNode() as Document | ShadowRoot;
-  if (typeof root.getElementById !== 'function') return null;
-  const parts = ids
-    .split(/\s+/)
-    .map((id) => (id ? root.getElementById(id)?.textContent : null))
-    .filter((t): t is string => typeof t === 'string');
-  return parts.length ? parts.join(' ') : null;
 }
 
 /** What labels a field: its <label>s (same root), aria-labelledby and aria-label. */

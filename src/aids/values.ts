@@ -6,7 +6,13 @@
  *
  * Values are read in the page to decide a completion rule; they are never stored or sent.
  */
-import { innerField, isDefined, type ShadowRootReader, shadowRootOf } from './composed';
+import {
+  innerField,
+  isDefined,
+  labelledByText,
+  type ShadowRootReader,
+  shadowRootOf,
+} from './composed';
 import type { Completion } from './schema';
 
 /** Why a completion rule can never hold on an element (see {@link ruleProblem}). */
@@ -18,20 +24,8 @@ const text = (el: Element | null | undefined) =>
 const isCustom = (el: Element) => el.localName.includes('-');
 
 /** What names an ARIA radio or option: aria-label, the elements it is labelled by, its text. */
-function ariaText(el: Element): string {
-  const aria = el.getAttribute('aria-label');
-  if (aria) return aria.trim();
-  const ids = el.getAttribute('aria-labelledby');
-  const root = el.getRootNode() as Document | ShadowRoot;
-  if (ids && typeof root.getElementById === 'function') {
-    return ids
-      .split(/\s+/)
-      .map((id) => text(id ? root.getElementById(id) : null))
-      .join(' ')
-      .trim();
-  }
-  return text(el);
-}
+const ariaText = (el: Element) =>
+  el.getAttribute('aria-label')?.trim() || labelledByText(el)?.trim() || text(el);
 
 /** A native radio's group: same name, same form, same (document or shadow) root. */
 function radioGroup(radio: HTMLInputElement): HTMLInputElement[] {
@@ -98,7 +92,6 @@ export function readValue(el: Element, read: ShadowRootReader = shadowRootOf): s
   if (isCustom(el)) {
     const value = (el as Element & { value?: unknown }).value;
     if (typeof value === 'string') return value;
-    if (Array.isArray(value)) return value.join(', '); // multi-selects (sl-select multiple)
   }
   const role = roleOf(el);
   if (role === 'radiogroup') return chosenRadio(el.querySelectorAll(RADIOS));
@@ -128,13 +121,7 @@ export function readValue(el: Element, read: ShadowRootReader = shadowRootOf): s
   return null;
 }
 
-const CHECKABLE_ROLES = new Set([
-  'checkbox',
-  'switch',
-  'menuitemcheckbox',
-  'menuitemradio',
-  'radio',
-]);
+const CHECKABLE = /^(checkbox|switch|menuitemcheckbox|menuitemradio|radio)$/;
 
 /**
  * Whether `el` is ticked, or null when it has no checked state at all: native checkboxes and
@@ -149,7 +136,7 @@ export function readChecked(el: Element, read: ShadowRootReader = shadowRootOf):
   const prop = checkedProperty(el);
   if (prop !== null) return prop;
   const role = roleOf(el);
-  if (CHECKABLE_ROLES.has(role) || el.hasAttribute('aria-checked')) {
+  if (CHECKABLE.test(role) || el.hasAttribute('aria-checked')) {
     return el.getAttribute('aria-checked') === 'true';
   }
   if (role === 'radiogroup') return chosenRadio(el.querySelectorAll(RADIOS)) !== '';

@@ -106,16 +106,15 @@ export function watchDom(
     if (added.length) onAdded?.(added);
     schedule();
   };
-  // Two observers: one node cannot be taken out of an observer, and a root moves from the
-  // structure-only one to the full one when it turns out to hold a target.
+  // Two observers, because a root moves from structure-only to full when it turns out to
+  // hold a target, and some DOMs (happy-dom) keep a node's first options. The structure one
+  // keeps such a root too: its node lists then arrive twice, which only repeats a cheap scan.
   const observer = new MutationObserver(onRecords);
   const structural = new MutationObserver(onRecords);
-  const structureOnly = new Set<ShadowRoot>();
   observer.observe(root, FULL);
   signal.addEventListener('abort', () => {
     observer.disconnect();
     structural.disconnect();
-    structureOnly.clear();
   });
 
   const seen = new WeakSet<Event>();
@@ -145,23 +144,7 @@ export function watchDom(
     observe(shadow, how) {
       const now = watched.get(shadow);
       if (signal.aborted || now === how || now === 'full') return;
-      if (how === 'structure') {
-        structural.observe(shadow, STRUCTURE);
-        structureOnly.add(shadow);
-      } else {
-        if (now === 'structure') {
-          // Rare (once per root): rebuild the structure observer without this root.
-          const pending = structural.takeRecords();
-          structural.disconnect();
-          structureOnly.delete(shadow);
-          for (const r of structureOnly) {
-            if (r.host.isConnected) structural.observe(r, STRUCTURE);
-            else structureOnly.delete(r);
-          }
-          if (pending.length) onRecords(pending);
-        }
-        observer.observe(shadow, FULL);
-      }
+      (how === 'full' ? observer : structural).observe(shadow, how === 'full' ? FULL : STRUCTURE);
       if (!now) listen(shadow);
       watched.set(shadow, how);
     },

@@ -138,7 +138,7 @@ export class PageSession {
     });
     this.watch = watch;
     // One walk over the page; later roots come from added nodes and upgrades.
-    for (const root of this.shadowRoots.start()) watch.observe(root, 'structure');
+    this.shadowRoots.added([document.documentElement]);
     const timer = setTimeout(() => {
       this.settled = true;
       this.pass({ events: [] });

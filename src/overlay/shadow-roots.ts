@@ -25,17 +25,29 @@ export class ShadowRootTracker {
 
   constructor(private readonly opts: ShadowRootTrackerOptions) {}
 
-  /** The first walk over the whole document; returns every root found. */
-  start(doc: Document = document): ShadowRoot[] {
-    return this.scan([doc.documentElement], false);
-  }
-
   /**
-   * Looks for roots in nodes a mutation added (each subtree once). Returns the new ones and
-   * tells `onRoots` about them.
+   * Looks for roots in `nodes` and below them (each subtree once): the whole document when the
+   * session starts, then the nodes mutations add. Tells `onRoots` about the new ones.
    */
-  added(nodes: Iterable<Node>): ShadowRoot[] {
-    return this.scan(nodes, true);
+  added(nodes: Iterable<Node>): void {
+    const { read, ignore, onRoots } = this.opts;
+    const host = ignore();
+    const undefinedHosts: Element[] = [];
+    const fresh: ShadowRoot[] = [];
+    for (const node of nodes) {
+      if (node.nodeType !== 1 || (host && (node === host || host.contains(node)))) continue;
+      for (const root of findShadowRoots(node, read, {
+        skip: (el) => el === host,
+        undefinedHosts,
+      })) {
+        if (!this.known.has(root)) {
+          this.known.add(root);
+          fresh.push(root);
+        }
+      }
+    }
+    for (const el of undefinedHosts) this.await(el);
+    if (fresh.length) onRoots(fresh);
   }
 
   /**
@@ -52,7 +64,7 @@ export class ShadowRootTracker {
         ready.push(el);
       }
     }
-    if (ready.length) this.scan(ready, true);
+    if (ready.length) this.added(ready);
   }
 
   /** The known roots whose host is still in the page; forgets the others. */
@@ -64,26 +76,6 @@ export class ShadowRootTracker {
       else this.known.delete(root);
     }
     return out;
-  }
-
-  private scan(nodes: Iterable<Node>, notify: boolean): ShadowRoot[] {
-    const { read, ignore } = this.opts;
-    const host = ignore();
-    const undefinedHosts: Element[] = [];
-    const fresh: ShadowRoot[] = [];
-    for (const node of nodes) {
-      if (node.nodeType !== 1 || (host && (node === host || host.contains(node)))) continue;
-      const found = findShadowRoots(node, read, { skip: (el) => el === host, undefinedHosts });
-      for (const root of found) {
-        if (!this.known.has(root)) {
-          this.known.add(root);
-          fresh.push(root);
-        }
-      }
-    }
-    for (const el of undefinedHosts) this.await(el);
-    if (notify && fresh.length) this.opts.onRoots(fresh);
-    return fresh;
   }
 
   /** Waits for an element's definition where the context can (pages, Firefox, tests). */

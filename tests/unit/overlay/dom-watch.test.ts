@@ -43,7 +43,8 @@ function start(): void {
     onChange: (c) => changes.push(c),
     onAdded: (nodes) => tracker.added(nodes),
   });
-  for (const root of tracker.start()) watch.observe(root, 'structure');
+  tracker.added([document.documentElement]);
+  found = [];
 }
 
 function host(id: string, html: string, mode: ShadowRootMode = 'open'): ShadowRoot {
