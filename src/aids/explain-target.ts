@@ -124,7 +124,8 @@ export function describeRuleProblem(problem: string, ruleType?: string): string 
     case 'no_value':
       return (
         `${named ? quote(named) : '“Filled” or “Matches”'} can never hold here: the element has ` +
-        'no value a person can type or choose. Point the rule at the field itself.'
+        'no value a person can type or choose that Inflow can read. Point the rule at the ' +
+        'field itself (for a web component, the field inside it).'
       );
     case 'no_checked_state':
       return (

@@ -154,6 +154,8 @@ export function readChecked(el: Element, read: ShadowRootReader = shadowRootOf):
  * Why `done` can never hold on `el`, the element its target found, or null when it can (or
  * when it is too early to tell: a custom element not yet defined has no properties yet).
  * "filled" and "matches" need a value a person can type or choose; "checked" a checked state.
+ * A component whose value lives only in a script property reads as having none in a content
+ * script (which cannot see page properties): there the rule indeed never holds.
  */
 export function ruleProblem(
   done: Completion,

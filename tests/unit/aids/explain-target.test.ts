@@ -107,8 +107,9 @@ describe('describeResolution', () => {
 describe('describeRuleProblem', () => {
   it('says why a rule can never hold, naming the rule when it is known', () => {
     expect(describeRuleProblem('no_value', 'filled')).toBe(
-      '“Filled” can never hold here: the element has no value a person can type or choose. ' +
-        'Point the rule at the field itself.',
+      '“Filled” can never hold here: the element has no value a person can type or choose ' +
+        'that Inflow can read. Point the rule at the field itself (for a web component, the ' +
+        'field inside it).',
     );
     expect(describeRuleProblem('no_value')).toMatch(/^“Filled” or “Matches” can never hold/);
     expect(describeRuleProblem('no_checked_state', 'checked')).toBe(

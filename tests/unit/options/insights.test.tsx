@@ -426,8 +426,9 @@ describe('HealthView', () => {
     expect(item.querySelector('table.targets')).toBeNull();
     expect([...item.querySelectorAll('.unworkable li')].map(text)).toEqual([
       'Write the notes' +
-        '“Filled” can never hold here: the element has no value a person can type or choose. ' +
-        'Point the rule at the field itself. Reported on 2 page views.',
+        '“Filled” can never hold here: the element has no value a person can type or choose ' +
+        'that Inflow can read. Point the rule at the field itself (for a web component, the ' +
+        'field inside it). Reported on 2 page views.',
       'Tick the box' +
         '“Checked” can never hold here: the element has no checked state (it is not a checkbox, ' +
         'switch or radio). Point the rule at the box itself. Reported on 1 page view.',
