@@ -11,29 +11,26 @@ export type ShadowRootReader = (el: Element) => ShadowRoot | null;
 
 type ClosedRootApi = { dom?: { openOrClosedShadowRoot?: (el: Element) => ShadowRoot | null } };
 
+const chromeDom = (globalThis as { chrome?: ClosedRootApi }).chrome?.dom;
+
 /**
  * The best reader this context has: Chromium content scripts get closed roots through
  * `chrome.dom.openOrClosedShadowRoot`, Firefox content scripts through
  * `element.openOrClosedShadowRoot()`; plain pages and unit tests see open roots only.
- * Feature-detected once, so nothing here needs the extension API to exist.
+ * Feature-detected, so nothing here needs the extension API to exist.
  */
-export const shadowRootOf: ShadowRootReader = (() => {
-  const api = (globalThis as { chrome?: ClosedRootApi }).chrome?.dom?.openOrClosedShadowRoot;
-  if (typeof api === 'function') {
-    return (el: Element) => {
-      try {
-        return api(el) ?? null;
-      } catch {
-        return null;
-      }
-    };
+export const shadowRootOf: ShadowRootReader = (el) => {
+  try {
+    return (
+      chromeDom?.openOrClosedShadowRoot?.(el) ??
+      (el as { openOrClosedShadowRoot?: () => ShadowRoot | null }).openOrClosedShadowRoot?.() ??
+      el.shadowRoot
+    );
+  } catch {
+    // chrome.dom refuses elements that are not HTML elements (SVG's hyphenated names).
+    return null;
   }
-  return (el: Element) => {
-    const firefox = (el as { openOrClosedShadowRoot?: () => ShadowRoot | null })
-      .openOrClosedShadowRoot;
-    return typeof firefox === 'function' ? (firefox.call(el) ?? null) : el.shadowRoot;
-  };
-})();
+};
 
 /** Options every composed-tree function takes. */
 export interface ComposedOptions {
