@@ -154,7 +154,9 @@ export function composedScopes(
   if (!opts.roots) return [scope, ...findShadowRoots(scope, read)];
   const out: (Document | ShadowRoot | Element)[] = [scope];
   for (const root of opts.roots) {
-    if (root.host.isConnected && composedContains(scope, root.host)) out.push(root);
+    // Every connected root lies in the document: no climb for the usual whole-page lookup.
+    const inside = scope.nodeType === 9 || composedContains(scope, root.host);
+    if (root.host.isConnected && inside) out.push(root);
   }
   // A host scope keeps its own root: `composedContains` counts the host itself.
   return out;

@@ -125,11 +125,11 @@ function subject(el: Element, read: ShadowRootReader): Element {
   return innerField(el, read) ?? el;
 }
 
-function roleOf(el: Element, read: ShadowRootReader = shadowRootOf): string | null {
+function roleOf(el: Element, read: ShadowRootReader): string | null {
   return getRole(el) ?? (isCustom(el) ? getRole(subject(el, read)) : null);
 }
 
-function nameMatches(el: Element, name: string, read: ShadowRootReader = shadowRootOf): boolean {
+function nameMatches(el: Element, name: string, read: ShadowRootReader): boolean {
   const want = norm(name);
   if (norm(computeAccessibleName(el)) === want) return true;
   const inner = subject(el, read);
@@ -189,7 +189,11 @@ const NAMED = 'input,select,textarea,button,a[href],summary,[role],[aria-label],
 const TEXTUAL = 'button,a,label,h1,h2,h3,h4,h5,h6,li,td,th,span,p,div,strong,em';
 
 /** Elements found by scanning: by role (and name), or by visible text. Costlier. */
-function scannedCandidates(target: Target, scopes: ParentNode[]): Set<Element> {
+function scannedCandidates(
+  target: Target,
+  scopes: ParentNode[],
+  read: ShadowRootReader,
+): Set<Element> {
   const found = new Set<Element>();
   if (target.role || target.name) {
     const implicit = target.role ? IMPLICIT_ROLE[target.role] : undefined;
@@ -199,7 +203,7 @@ function scannedCandidates(target: Target, scopes: ParentNode[]): Set<Element> {
         : cssAttr('role', target.role)
       : NAMED;
     for (const el of queryComposed(scopes, selector)) {
-      if (!target.name || nameMatches(el, target.name)) found.add(el);
+      if (!target.name || nameMatches(el, target.name, read)) found.add(el);
     }
   }
   if (target.text) {
@@ -296,7 +300,7 @@ export function resolveTarget(
   consider(directCandidates(target, scopes));
   // Scan by role, name and text only when the specific signals did not find an element that
   // satisfies every signal: a renamed id or a selector that now hits the wrong element.
-  if (!pick.best || pick.best.failed.length > 0) consider(scannedCandidates(target, scopes));
+  if (!pick.best || pick.best.failed.length > 0) consider(scannedCandidates(target, scopes, read));
   const { best, ties } = pick;
   if (!best) {
     const given = FOUND_BY_ORDER.filter((s) => target[s] !== undefined);
