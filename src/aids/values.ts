@@ -53,10 +53,19 @@ function chosenRadio(radios: Iterable<Element>): string {
 
 const RADIOS = 'input[type=radio],[role=radio]';
 
+type Props = { value?: unknown; checked?: unknown; selected?: unknown };
+
+/**
+ * A custom element's own properties, as its class defines them. Firefox content scripts see
+ * page-defined properties only through `wrappedJSObject` (X-ray vision hides them); Chromium
+ * content scripts never see them (isolated world), hence the inner-field fallback.
+ */
+const props = (el: Element): Props =>
+  isCustom(el) ? ((el as { wrappedJSObject?: Props }).wrappedJSObject ?? (el as Props)) : {};
+
 /** A custom element's own `checked` (or Material's `selected`) boolean property, if any. */
 function checkedProperty(el: Element): boolean | null {
-  if (!isCustom(el)) return null;
-  const { checked, selected } = el as Element & { checked?: unknown; selected?: unknown };
+  const { checked, selected } = props(el);
   if (typeof checked === 'boolean') return checked;
   if (typeof selected === 'boolean') return selected;
   return null;
@@ -67,9 +76,8 @@ function checkedProperty(el: Element): boolean | null {
  * choose (a heading, a plain button, a div). The order matters:
  * 1. native fields as the form sends them (a checkbox or radio: its value once ticked);
  * 2. web components: their own `checked`/`value` property (form-associated or not), else the
- *    native field in their shadow root, closed ones included. Content scripts do not see
- *    the properties a page's classes define (isolated worlds, Firefox's X-rays), so on the
- *    job the inner field is what usually answers; the properties serve the page's own world;
+ *    native field in their shadow root, closed ones included (see `props` for which worlds
+ *    see the properties);
  * 3. ARIA widgets that are not native fields: a radiogroup gives its chosen radio; a listbox
  *    its selected options; a combobox its `aria-valuetext`, else its visible text, except
  *    while it shows a placeholder. Radix and shadcn/ui select triggers keep the placeholder
@@ -85,14 +93,9 @@ export function readValue(el: Element, read: ShadowRootReader = shadowRootOf): s
   }
   if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return el.value;
   const ticked = checkedProperty(el);
-  if (ticked !== null) {
-    const value = (el as Element & { value?: unknown }).value;
-    return ticked ? (typeof value === 'string' && value) || 'on' : '';
-  }
-  if (isCustom(el)) {
-    const value = (el as Element & { value?: unknown }).value;
-    if (typeof value === 'string') return value;
-  }
+  const { value } = props(el);
+  if (ticked !== null) return ticked ? (typeof value === 'string' && value) || 'on' : '';
+  if (typeof value === 'string') return value;
   const role = roleOf(el);
   if (role === 'radiogroup') return chosenRadio(el.querySelectorAll(RADIOS));
   if (role === 'radio') {

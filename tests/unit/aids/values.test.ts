@@ -70,6 +70,18 @@ describe('values of custom elements', () => {
     expect(checked('#md')).toBe(true);
   });
 
+  it('reads the properties Firefox content scripts see only through wrappedJSObject', () => {
+    const el = document.createElement('x-firefox-view');
+    document.body.append(el);
+    const page: { value: string; checked?: boolean } = { value: 'Ann' };
+    Object.defineProperty(el, 'wrappedJSObject', { value: page });
+    expect(readValue(el)).toBe('Ann');
+    expect(readChecked(el)).toBeNull();
+    page.checked = true;
+    expect(readChecked(el)).toBe(true);
+    expect(readValue(el)).toBe('Ann');
+  });
+
   it('reads the native field in a host’s open or closed shadow root', () => {
     const host = $('#wrap');
     const root = host.attachShadow({ mode: 'closed' });
