@@ -113,11 +113,23 @@ export function hostKeysOfUrl(url: string): string[] {
   return keys;
 }
 
-/** The URL as recorded in events: origin and path, never the query string or hash. */
+/** A fragment that is a client-side route ("#/contacts/new", "#!/contacts/new"), not an anchor. */
+const HASH_ROUTE = /^#!?\//;
+
+/**
+ * The URL as recorded in events: origin and path, never the query string. The fragment is
+ * kept only when it is the route of a hash-routed app (`#/…` or `#!/…`): there it is the page
+ * path, and without it every screen of the app would be recorded as `/`. A query inside the
+ * route (`#/contacts?id=3`) and anything after a second `#` are dropped like the query
+ * string; a plain anchor (`#section`) is dropped.
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
+    const page = `${u.origin}${u.pathname}`;
+    if (!HASH_ROUTE.test(u.hash)) return page;
+    const end = u.hash.slice(1).search(/[?#]/);
+    return page + (end < 0 ? u.hash : u.hash.slice(0, end + 1));
   } catch {
     return '';
   }

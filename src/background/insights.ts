@@ -11,16 +11,19 @@
  * Definitions, as the views explain them:
  *   - shown: aid_shown events, i.e. page views that showed the aid (once per page session).
  *   - run (checklists): one pass through a checklist in this browser, like its progress:
- *     it begins with the aid's first event after the previous run completed (or the first
- *     event in the range) and ends with checklist_completed. Progress outlives reloads and
- *     navigation, so a checklist that spans several pages, or is resumed the next day, is
- *     one run, not one per page view.
+ *     it begins with the aid's first event after the previous run ended (or the first event
+ *     in the range) and ends with checklist_completed or run_abandoned (the person left the
+ *     checklist's pages unfinished and a new run started: recorder.ts). Progress outlives
+ *     reloads and moves between the checklist's own pages, so a checklist that spans several
+ *     pages is one run, not one per page view.
  *   - started: runs with at least one step done or skipped, or that completed.
+ *   - abandoned: run_abandoned events, i.e. started runs that were left unfinished.
  *   - completion rate: completed / started.
  *   - time to complete: from the first step done or skipped in a run to its
  *     checklist_completed (a run completed without a step event in the range counts from
  *     its first event). The median, so that a run left open over a weekend does not swamp it.
- *   - reached (drop-off): the runs in which a step was done or skipped at least once.
+ *   - reached (drop-off): the runs in which a step was done or skipped at least once. An
+ *     abandoned run counts with the steps it reached, so drop-off shows where runs stopped.
  */
 import { plainText } from '../aids/markdown';
 import type {
@@ -171,6 +174,7 @@ function summarizeAid(aidKey: string, row: AidRow | undefined, events: StoredEve
     runs: 0,
     started: 0,
     completed: 0,
+    abandoned: 0,
     completionRate: null,
     medianMsToComplete: null,
     opened: 0,
@@ -227,6 +231,13 @@ function summarizeAid(aidKey: string, row: AidRow | undefined, events: StoredEve
         insight.completed++;
         run.started = true;
         durations.push(e.at - (run.firstStepAt ?? run.startAt));
+        closeRun();
+        break;
+      case 'run_abandoned':
+        // Recorded only for a run with something done or skipped (its first steps may be
+        // before the range).
+        insight.abandoned++;
+        run.started = true;
         closeRun();
         break;
       case 'tip_opened':

@@ -1,14 +1,26 @@
 /**
- * Records what people do with aids, and keeps their progress.
+ * Records what people do with aids, and keeps their progress and its runs.
  *
  * The page reports an event; the pack, its version and the aid id come from the store, the
- * URL loses its query string and hash, and the event and the progress it implies are
+ * URL is cut to the page path (redactUrl), and the event and the progress it implies are
  * written in one transaction, and, when export to the organisation's Learning Record Store is
  * on, queued for it in that same transaction.
+ *
+ * Runs (docs/authoring.md, "Runs"): when the person leaves a checklist's pages with the run
+ * unfinished, the overlay says so (`progress.leave`) and the progress row keeps `leftAt`. The
+ * next lookup of that checklist (startRuns) either goes on with the run (a reload: the page is
+ * as it was) or, in one transaction, records `run_abandoned` and forgets the progress, so the
+ * fresh form starts with nothing ticked.
+ *
+ * Why "left" is kept here and not on the page: a full page load starts a fresh content
+ * script, and the page's own storage belongs to the web app (readable and erasable by it, and
+ * split per site). The store survives navigation and a stopped service worker. The page only
+ * knows where it is going, so it decides whether the checklist still applies there; this side
+ * decides, when the checklist's pages open again, whether that is a reload.
  */
 import { redactUrl } from '../aids/url-match';
-import type { EventInput, Progress, StoredEvent } from '../protocol/messages';
-import { getSetting, type InflowDb } from './db';
+import type { ActiveAid, EventInput, Progress, StoredEvent } from '../protocol/messages';
+import { type AidRow, getSetting, type InflowDb } from './db';
 import { isExported } from './xapi';
 
 /** Most events the outbox keeps; when full, the oldest are dropped and counted. */
@@ -24,8 +36,24 @@ const STEP_EVENTS = new Set<EventInput['type']>(['step_done', 'step_undone', 'st
 /**
  * The progress after `event`, or null when the event does not change progress (shown,
  * opened, feedback, the target diagnostics).
+ *
+ * A run that was left (`leftAt`) stays left for events the person did before leaving (they
+ * may arrive after the leave: the page sends events through a queue); an event done after it
+ * means the person is back at the same page (restored from the back/forward cache, another
+ * tab), and the run goes on.
  */
 export function nextProgress(
+  current: Progress | undefined,
+  event: EventInput,
+  now: number,
+): Progress | null {
+  const next = applyEvent(current, event, now);
+  if (next?.leftAt === undefined || event.at <= next.leftAt) return next;
+  const { leftAt: _left, ...rest } = next;
+  return rest;
+}
+
+function applyEvent(
   current: Progress | undefined,
   event: EventInput,
   now: number,
@@ -62,6 +90,9 @@ export function nextProgress(
   }
 }
 
+/** The tables an event is written to, in one transaction. */
+const EVENT_TABLES = (db: InflowDb) => [db.aids, db.events, db.progress, db.settings, db.outbox];
+
 /**
  * Stores one event and updates progress in the same transaction. Throws RecordError for an
  * unknown aid, or a step event without a step of that aid.
@@ -72,53 +103,59 @@ export async function recordEvent(
   now: number = Date.now(),
   outboxLimit: number = OUTBOX_LIMIT,
 ): Promise<StoredEvent> {
-  return db.transaction(
-    'rw',
-    [db.aids, db.events, db.progress, db.settings, db.outbox],
-    async () => {
-      const row = await db.aids.get(input.aidKey);
-      if (!row) throw new RecordError(`unknown aid "${input.aidKey}"`);
-      // A step event names a step of the aid; feedback may name one (or the whole aid).
-      const stepNeeded = STEP_EVENTS.has(input.type);
-      if (stepNeeded && !input.stepId) throw new RecordError(`${input.type} needs a stepId`);
-      if (input.stepId !== undefined && (stepNeeded || input.type === 'aid_feedback')) {
-        const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
-        if (!steps.some((s) => s.id === input.stepId)) {
-          throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
-        }
+  return db.transaction('rw', EVENT_TABLES(db), async () => {
+    const row = await db.aids.get(input.aidKey);
+    if (!row) throw new RecordError(`unknown aid "${input.aidKey}"`);
+    // A step event names a step of the aid; feedback may name one (or the whole aid).
+    const stepNeeded = STEP_EVENTS.has(input.type);
+    if (stepNeeded && !input.stepId) throw new RecordError(`${input.type} needs a stepId`);
+    if (input.stepId !== undefined && (stepNeeded || input.type === 'aid_feedback')) {
+      const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
+      if (!steps.some((s) => s.id === input.stepId)) {
+        throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
       }
+    }
+    const event = await storeEvent(db, row, input, now, outboxLimit);
+    const progress = nextProgress(await db.progress.get(row.key), input, now);
+    if (progress) await db.progress.put(progress);
+    return event;
+  });
+}
 
-      const event: StoredEvent = {
-        id: crypto.randomUUID(),
-        type: input.type,
-        aidKey: row.key,
-        aidId: row.aidId,
-        packId: row.packId,
-        packVersion: row.packVersion,
-        url: redactUrl(input.url),
-        at: input.at,
-        recordedAt: now,
-      };
-      if (input.stepId !== undefined) event.stepId = input.stepId;
-      if (input.how !== undefined) event.how = input.how;
-      if (input.reason !== undefined) event.reason = input.reason;
-      if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
-      if (input.foundBy !== undefined) event.foundBy = input.foundBy;
-      if (input.problem !== undefined) event.problem = input.problem;
-      // Feedback keeps the person's words, minus surrounding blanks (an empty comment is
-      // none); no other event carries free text of this kind.
-      const comment = input.type === 'aid_feedback' ? input.comment?.trim() : undefined;
-      if (comment) event.comment = comment;
-      const seq = await db.events.add(event);
-      if (isExported(event.type) && (await getSetting(db, 'exportOn', false))) {
-        await enqueue(db, { id: event.id, seq, event: { ...event, seq } }, outboxLimit);
-      }
-
-      const progress = nextProgress(await db.progress.get(row.key), input, now);
-      if (progress) await db.progress.put(progress);
-      return event;
-    },
-  );
+/** Writes one event of `row` (and queues it for export). Call inside a transaction. */
+async function storeEvent(
+  db: InflowDb,
+  row: AidRow,
+  input: EventInput,
+  now: number,
+  outboxLimit: number,
+): Promise<StoredEvent> {
+  const event: StoredEvent = {
+    id: crypto.randomUUID(),
+    type: input.type,
+    aidKey: row.key,
+    aidId: row.aidId,
+    packId: row.packId,
+    packVersion: row.packVersion,
+    url: redactUrl(input.url),
+    at: input.at,
+    recordedAt: now,
+  };
+  if (input.stepId !== undefined) event.stepId = input.stepId;
+  if (input.how !== undefined) event.how = input.how;
+  if (input.reason !== undefined) event.reason = input.reason;
+  if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
+  if (input.foundBy !== undefined) event.foundBy = input.foundBy;
+  if (input.problem !== undefined) event.problem = input.problem;
+  // Feedback keeps the person's words, minus surrounding blanks (an empty comment is
+  // none); no other event carries free text of this kind.
+  const comment = input.type === 'aid_feedback' ? input.comment?.trim() : undefined;
+  if (comment) event.comment = comment;
+  const seq = await db.events.add(event);
+  if (isExported(event.type) && (await getSetting(db, 'exportOn', false))) {
+    await enqueue(db, { id: event.id, seq, event: { ...event, seq } }, outboxLimit);
+  }
+  return event;
 }
 
 /** Adds a row to the outbox; drops (and counts) the oldest rows past `limit`. */
@@ -141,5 +178,82 @@ export async function resetProgress(db: InflowDb, aidKey: string): Promise<void>
   await db.transaction('rw', db.aids, db.progress, async () => {
     if (!(await db.aids.get(aidKey))) throw new RecordError(`unknown aid "${aidKey}"`);
     await db.progress.delete(aidKey);
+  });
+}
+
+/**
+ * The person left the checklist's pages at `at` (the page's time) with the run unfinished:
+ * keeps `leftAt` on its progress, for the next lookup (startRuns). A finished run, or one
+ * already left, is not changed. When the progress is not there yet (the event that creates it
+ * is still on its way from the page), an empty one is kept, left: that event, done before
+ * leaving, fills it and the run stays left. Throws RecordError for an unknown aid.
+ */
+export async function leaveRun(
+  db: InflowDb,
+  aidKey: string,
+  at: number,
+  now: number = Date.now(),
+): Promise<void> {
+  await db.transaction('rw', db.aids, db.progress, async () => {
+    if (!(await db.aids.get(aidKey))) throw new RecordError(`unknown aid "${aidKey}"`);
+    const current = await db.progress.get(aidKey);
+    if (current?.completedAt !== undefined || current?.leftAt !== undefined) return;
+    const progress = current ?? { aidKey, steps: {}, startedAt: at, updatedAt: now };
+    await db.progress.put({ ...progress, leftAt: at, updatedAt: now });
+  });
+}
+
+/**
+ * The aids of a lookup, with the runs they are in (see the top of this file). For a checklist
+ * whose last run was left: on a reload the run goes on (`leftAt` is forgotten); otherwise, in
+ * one transaction, a run with something done or skipped is recorded as run_abandoned (at the
+ * time it was left, with the address of this page) and the progress is forgotten, and the aid
+ * comes back with no progress and `runAbandoned`. A finished run is left to the overlay, which
+ * starts it over as before. Drafts in preview are never touched.
+ */
+export async function startRuns(
+  db: InflowDb,
+  aids: ActiveAid[],
+  url: string,
+  reload: boolean,
+  now: number = Date.now(),
+  outboxLimit: number = OUTBOX_LIMIT,
+): Promise<ActiveAid[]> {
+  const left = (a: ActiveAid) =>
+    !a.preview && a.progress?.leftAt !== undefined && a.progress.completedAt === undefined;
+  if (!aids.some(left)) return aids;
+  const out: ActiveAid[] = [];
+  for (const a of aids) {
+    out.push(left(a) ? await startRun(db, a, url, reload, now, outboxLimit) : a);
+  }
+  return out;
+}
+
+async function startRun(
+  db: InflowDb,
+  active: ActiveAid,
+  url: string,
+  reload: boolean,
+  now: number,
+  outboxLimit: number,
+): Promise<ActiveAid> {
+  return db.transaction('rw', EVENT_TABLES(db), async () => {
+    const row = await db.aids.get(active.key);
+    // Read again: another tab may have started the run meanwhile.
+    const current = await db.progress.get(active.key);
+    if (!row || current?.leftAt === undefined || current.completedAt !== undefined) {
+      return { ...active, progress: current ?? null };
+    }
+    const { leftAt, ...rest } = current;
+    if (reload) {
+      await db.progress.put(rest);
+      return { ...active, progress: rest };
+    }
+    await db.progress.delete(active.key);
+    // A run left with nothing ticked (every step undone) was not started: nothing to tell.
+    if (!Object.keys(current.steps).length) return { ...active, progress: null };
+    const input: EventInput = { type: 'run_abandoned', aidKey: row.key, url, at: leftAt };
+    await storeEvent(db, row, input, now, outboxLimit);
+    return { ...active, progress: null, runAbandoned: true };
   });
 }

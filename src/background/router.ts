@@ -19,7 +19,7 @@ import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
 import { lookup, type Viewer } from './lookup';
 import { exportStatus } from './outbox-upload';
-import { RecordError, recordEvent, resetProgress } from './recorder';
+import { leaveRun, RecordError, recordEvent, resetProgress, startRuns } from './recorder';
 import { refreshOverlays, type ScriptingApi } from './registration';
 import {
   type ManagedArea,
@@ -152,7 +152,11 @@ async function answer(
     case 'page.lookup': {
       if (!isHttp(request.url)) return { paused: false, aids: [] };
       if (await isPaused(db, hostOf(request.url))) return { paused: true, aids: [] };
-      return { paused: false, aids: await pageAids(deps, request.url, sender.tab?.id) };
+      const aids = await pageAids(deps, request.url, sender.tab?.id);
+      return {
+        paused: false,
+        aids: await startRuns(db, aids, request.url, !!request.reload, now()),
+      };
     }
     case 'event.record': {
       const event = await recordEvent(db, request.event, now());
@@ -160,6 +164,9 @@ async function answer(
     }
     case 'progress.reset':
       await resetProgress(db, request.aidKey);
+      return { ok: true };
+    case 'progress.leave':
+      await leaveRun(db, request.aidKey, request.at, now());
       return { ok: true };
     case 'site.status':
       return { paused: await isPaused(db, normalizeHost(request.host)) };
@@ -190,6 +197,7 @@ const FROM_CONTENT = new Set<BackgroundRequest['type']>([
   'page.lookup',
   'event.record',
   'progress.reset',
+  'progress.leave',
 ]);
 
 /** Validates, authorizes and answers one runtime message. Never throws. */

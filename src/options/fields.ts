@@ -45,7 +45,7 @@ export const GROUPS: { id: GroupId; legend: string; help?: string }[] = [
   {
     id: 'authoring',
     legend: 'Authoring',
-    help: 'Kept for the authoring tools, which are not released yet.',
+    help: 'Who may write and change aids in this browser, in the Aids tab.',
   },
 ];
 
@@ -111,17 +111,19 @@ export const FIELDS: Record<SettingKey, FieldSpec> = {
   },
   actorId: {
     label: 'Actor id',
-    help: 'A pseudonymous id for you in analytics.',
+    help: 'Who you are in analytics, for example a staff number. Only a hash of it is sent, never the id itself.',
     kind: 'text',
     group: 'analytics',
   },
   allowLocalAuthoring: {
     label: 'Allow writing aids in this browser',
+    help: 'Create and edit aids, import pack files and preview drafts on the page. When off, the Aids tab is read-only.',
     kind: 'boolean',
     group: 'authoring',
   },
   authorsMayEditAdminPacks: {
     label: 'Let authors change packs from the organisation',
+    help: 'Edit the bundled packs and those from a source, not only your own aids. The organisation’s next version of a pack replaces the changes made here.',
     kind: 'boolean',
     group: 'authoring',
   },

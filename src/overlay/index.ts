@@ -13,10 +13,10 @@ import { createUi } from './ui';
 
 const LOOKUP_RETRY_MS = [100, 400, 1500];
 
-async function lookup(url: string): Promise<LookupResponse> {
+async function lookup(url: string, reload: boolean): Promise<LookupResponse> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await askBackground({ type: 'page.lookup', url });
+      return await askBackground({ type: 'page.lookup', url, ...(reload ? { reload } : {}) });
     } catch (e) {
       if (attempt >= LOOKUP_RETRY_MS.length) throw e;
       await new Promise((r) => setTimeout(r, LOOKUP_RETRY_MS[attempt]));
@@ -51,12 +51,15 @@ export function startOverlay(ctx: OverlayContext): void {
     session?.dispose();
     session = null;
     let found: LookupResponse;
+    // Only the first lookup of a reloaded page is a reload, whether it finds aids or not.
+    const reload = reloaded;
     try {
       // Started at document_start: the question overlaps the page's parsing, and the
       // session starts once the DOM is there.
-      const answer = lookup(url);
+      const answer = lookup(url, reload);
       await domReady();
       found = await answer;
+      reloaded = false;
     } catch (e) {
       console.warn('[inflow] no answer from the extension', e);
       return;
@@ -69,15 +72,17 @@ export function startOverlay(ctx: OverlayContext): void {
     session = new PageSession({
       url,
       aids: found.aids,
-      reloaded,
+      reloaded: reload,
       ui,
       record: (event) => outbox.send(event),
       resetProgress: (aidKey) => {
         askBackground({ type: 'progress.reset', aidKey }).catch(() => {});
       },
+      leaveRun: (aidKey, at) => {
+        askBackground({ type: 'progress.leave', aidKey, at }).catch(() => {});
+      },
       onBatch: () => urls.check(),
     });
-    reloaded = false;
     session.start();
   };
 
@@ -86,6 +91,41 @@ export function startOverlay(ctx: OverlayContext): void {
     if (notes.length) ui.notice(notes.join('. '));
     void open(url);
   });
+
+  // Runs (docs/authoring.md): a page that goes away leaves its checklists' runs unless it
+  // goes to one of their pages. Where it goes is known only from the Navigation API's
+  // navigate event (links, forms, scripts; a reload goes to this page); the browser's own
+  // address bar, back button or closing the tab say nothing, and count as leaving. A reload
+  // says so in its lookup, and the run goes on.
+  let destination = '';
+  const nav = (globalThis as { navigation?: EventTarget }).navigation;
+  nav?.addEventListener?.(
+    'navigate',
+    (e) => {
+      const to = (e as Event & { destination?: { url: string; sameDocument: boolean } })
+        .destination;
+      destination = to && !to.sameDocument ? to.url : '';
+    },
+    { signal: ctx.signal },
+  );
+  window.addEventListener(
+    'pagehide',
+    () => {
+      session?.leave(destination, true);
+      destination = '';
+    },
+    { signal: ctx.signal },
+  );
+  // Back from the back/forward cache: the page is as it was left, like a reload.
+  window.addEventListener(
+    'pageshow',
+    (e) => {
+      if (!e.persisted) return;
+      reloaded = true;
+      void open(location.href);
+    },
+    { signal: ctx.signal },
+  );
 
   const onMessage = (message: unknown, sender: { id?: string }) => {
     if (sender.id !== browser.runtime.id) return undefined;

@@ -24,6 +24,8 @@ export interface SessionDeps {
   ui: Ui;
   record(event: EventInput): void;
   resetProgress(aidKey: string): void;
+  /** The person left an aid's pages at `at` with its run unfinished. */
+  leaveRun(aidKey: string, at: number): void;
   /** Called on every DOM batch so URL changes are noticed without the Navigation API. */
   onBatch(): void;
 }
@@ -115,6 +117,9 @@ export class PageSession {
       },
       render: () => this.render(),
       resetProgress: (key) => deps.resetProgress(key),
+      leaveRun: (key) => {
+        if (!previews.has(key)) deps.leaveRun(key, Date.now());
+      },
       host: () => deps.ui.host(),
     };
     this.controllers = deps.aids
@@ -206,9 +211,17 @@ export class PageSession {
     this.deps.ui.arrange(this.controllers.flatMap((c) => c.targets()));
   }
 
-  /** The page is navigating to `url`; returns notes for the person, if any. */
-  leave(url: string): string[] {
-    return this.controllers.flatMap((c) => c.leave(url) ?? []);
+  /** The page is navigating to `url` ('' when unknown); returns notes for the person, if
+   *  any. `unloading`: the page goes away (see AidController.leave). */
+  leave(url: string, unloading = false): string[] {
+    return this.controllers.flatMap((c) => {
+      try {
+        return c.leave(url, unloading) ?? [];
+      } catch (e) {
+        console.warn('[inflow] aid failed', c.key, e);
+        return [];
+      }
+    });
   }
 
   status(): OverlayStatus {

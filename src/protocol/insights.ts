@@ -74,6 +74,8 @@ export interface AidInsight {
   started: number;
   /** Checklists: checklist_completed events. */
   completed: number;
+  /** Checklists: runs left unfinished, after which a new run started (run_abandoned). */
+  abandoned: number;
   /** completed / started, 0..1; null when nothing was started. */
   completionRate: number | null;
   /** Median ms from the first step event of a run to its completion; null without one. */

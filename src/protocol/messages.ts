@@ -37,6 +37,11 @@ export const Progress = z
     updatedAt: z.number(),
     completedAt: z.number().optional(),
     dismissedAt: z.number().optional(),
+    /**
+     * When the person left the checklist's pages with this run unfinished (the page's time):
+     * the next visit that is not a reload starts a new run (docs/authoring.md, "Runs").
+     */
+    leftAt: z.number().optional(),
   })
   .strict();
 
@@ -50,6 +55,11 @@ export const ActiveAid = z
     progress: Progress.nullable(),
     /** A draft an author is previewing in this tab: shown, never recorded. */
     preview: z.boolean().optional(),
+    /**
+     * The last run of this checklist was left unfinished, so this visit started a new one
+     * (recorded as run_abandoned); `progress` is the new run's.
+     */
+    runAbandoned: z.boolean().optional(),
   })
   .strict();
 
@@ -91,7 +101,7 @@ export const EventInput = z
     problem: z.enum(['no_value', 'no_checked_state']).optional(),
     /** What a person wrote about the aid, for aid_feedback: their words, never page text. */
     comment: z.string().max(1000).optional(),
-    /** Page URL; the background strips query and hash before storing it. */
+    /** Page URL; the background strips it to the page path (src/aids/url-match.ts). */
     url: z.string().max(4000),
     /** Time the person acted, ms since epoch. */
     at: z.number(),
@@ -138,9 +148,18 @@ export const SourceStatus = z
 
 /** Requests that the background answers. */
 export const BackgroundRequest = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('page.lookup'), url: z.string().max(4000) }).strict(),
+  z
+    .object({
+      type: z.literal('page.lookup'),
+      url: z.string().max(4000),
+      /** The page was reloaded (or restored as it was): a run in progress goes on. */
+      reload: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('event.record'), event: EventInput }).strict(),
   z.object({ type: z.literal('progress.reset'), aidKey: AidKey }).strict(),
+  /** The person left a checklist's pages at `at` (the page's time) with its run unfinished. */
+  z.object({ type: z.literal('progress.leave'), aidKey: AidKey, at: z.number() }).strict(),
   z.object({ type: z.literal('site.status'), host: z.string().max(255) }).strict(),
   z
     .object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() })
@@ -206,6 +225,7 @@ export interface BackgroundResponses extends AuthoringResponses, InsightsRespons
   'page.lookup': LookupResponse;
   'event.record': { ok: true; id: string };
   'progress.reset': { ok: true };
+  'progress.leave': { ok: true };
   'site.status': { paused: boolean };
   'site.setPaused': { ok: true };
   'sync.now': { sources: SourceStatus[] };

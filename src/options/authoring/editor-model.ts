@@ -265,9 +265,11 @@ export function shortDate(ms: number, now = Date.now()): string {
   return `${d.getDate()} ${month}${year} ${clock(ms)}`;
 }
 
+/** The page of a recorded URL: its path, and the route of a hash-routed app (see redactUrl). */
 function pathOfUrl(url: string): string {
   try {
-    return new URL(url).pathname;
+    const u = new URL(url);
+    return u.pathname + u.hash;
   } catch {
     return url;
   }

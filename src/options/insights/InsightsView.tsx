@@ -147,6 +147,7 @@ function AidSection({ aid }: { aid: AidInsight }) {
           <>
             <Figure label="Started" value={aid.started} />
             <Figure label="Completed" value={aid.completed} />
+            <Figure label="Left unfinished" value={aid.abandoned} />
             <Figure label="Completion rate" value={percent(aid.completionRate)} />
             <Figure
               label="Median time to complete"

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { type CompletionMemory, completionHolds, conditionHolds } from '../../aids/conditions';
 import { plainText } from '../../aids/markdown';
 import type { ChecklistAid, Step, Target } from '../../aids/schema';
-import { testUrlPattern } from '../../aids/url-match';
+import { matchesUrl, testUrlPattern } from '../../aids/url-match';
 import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
 import { eventWithin, type PageChange } from '../dom-watch';
 import { domId } from '../views/dom-id';
@@ -44,6 +44,8 @@ export class ChecklistController implements AidController {
   readonly steps: StepRuntime[];
   /** A draft an author previews: says how each target was found. */
   readonly preview: boolean;
+  /** Said once in the panel when this visit started a new run (docs/authoring.md, "Runs"). */
+  runNotice: string | null = null;
   private shown = false;
 
   constructor(
@@ -54,10 +56,15 @@ export class ChecklistController implements AidController {
     this.aid = active.aid;
     this.preview = !!active.preview;
     let progress = active.progress;
-    // A finished checklist starts over on a new visit; a reload shows it as it was.
+    // A finished checklist starts over on a new visit; a reload shows it as it was. A run
+    // left unfinished was started over by the background, which says so (`runAbandoned`).
     if (progress?.completedAt && !env.reloaded) {
       env.resetProgress(this.key);
       progress = null;
+    }
+    if (active.runAbandoned) {
+      this.runNotice = 'New run: the last one was left unfinished';
+      env.announce(this.runNotice);
     }
     this.completedAt = progress?.completedAt;
     this.steps = this.aid.steps.map((step) => ({
@@ -126,15 +133,27 @@ export class ChecklistController implements AidController {
     if (this.checkComplete() || changed) env.render();
   }
 
-  leave(url: string): string | null {
+  leave(url: string, unloading = false): string | null {
     if (!this.visible) return null;
-    for (const rt of this.steps) {
-      const done = rt.step.done;
-      if (!rt.state && done?.type === 'url' && testUrlPattern(done.pattern, url)) {
-        this.markDone(rt, 'auto');
+    let complete = false;
+    // A page that unloads gets one message out, not a queue of them: completing steps there
+    // would record half of it, so only a navigation within the page completes `url` rules.
+    if (!unloading) {
+      for (const rt of this.steps) {
+        const done = rt.step.done;
+        if (!rt.state && done?.type === 'url' && testUrlPattern(done.pattern, url)) {
+          this.markDone(rt, 'auto');
+        }
       }
+      complete = this.checkComplete();
     }
-    return this.checkComplete() ? `Checklist complete: ${this.aid.title}` : null;
+    // Going where the checklist does not apply (or nobody knows where) leaves the run
+    // unfinished: the next visit starts a new one. Moving between its own pages does not.
+    const stays = url !== '' && matchesUrl(this.aid.match, url);
+    if (!this.completedAt && !stays && this.steps.some((rt) => rt.state)) {
+      this.env.leaveRun(this.key);
+    }
+    return complete ? `Checklist complete: ${this.aid.title}` : null;
   }
 
   private markDone(rt: StepRuntime, how: 'auto' | 'manual'): void {
@@ -200,6 +219,7 @@ export class ChecklistController implements AidController {
   restart(): void {
     this.env.resetProgress(this.key);
     this.completedAt = undefined;
+    this.runNotice = null;
     for (const rt of this.steps) {
       rt.state = undefined;
       rt.suppressAuto = true;
@@ -372,6 +392,7 @@ function ChecklistView({ c }: { c: ChecklistController }) {
         </button>
       </div>
       {c.preview && <p class="preview-badge">Preview of a draft: not published</p>}
+      {c.runNotice && !c.completedAt && <p class="progress-line run-notice">{c.runNotice}</p>}
       {c.aid.description && (
         <div class="description">
           <Markdown text={c.aid.description} />

@@ -39,6 +39,8 @@ export interface SessionEnv {
   render(): void;
   /** Forgets stored progress for an aid. */
   resetProgress(aidKey: string): void;
+  /** The person left the aid's pages with its run unfinished (not sent for a preview). */
+  leaveRun(aidKey: string): void;
   /** The overlay's host element (to ignore our own clicks and focus). */
   host(): Element | null;
 }
@@ -54,9 +56,11 @@ export interface AidController {
   /** Shown to the person right now (conditions hold, not dismissed). */
   readonly visible: boolean;
   update(change: PageChange): void;
-  /** The page is going to `url`; complete what that navigation completes. Returns a note
-   *  for the person if this finished something they would otherwise not see finish. */
-  leave(url: string): string | null;
+  /** The page is going to `url` ('' when unknown); complete what that navigation completes.
+   *  `unloading`: the page itself goes away (pagehide), so only one message gets out.
+   *  Returns a note for the person if this finished something they would otherwise not see
+   *  finish. */
+  leave(url: string, unloading?: boolean): string | null;
   views(): Views;
   status(): AidStatus;
   /** Page elements this aid points at (found targets), which the panel should not cover. */

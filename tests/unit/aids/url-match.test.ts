@@ -89,6 +89,27 @@ describe('redactUrl', () => {
     expect(redactUrl('https://user:pw@crm.test/x')).toBe('https://crm.test/x');
     expect(redactUrl('not a url')).toBe('');
   });
+
+  it('keeps the route of a hash-routed app, without its query', () => {
+    const app = 'https://app.example/';
+    expect(redactUrl(`${app}#/contacts/new`)).toBe(`${app}#/contacts/new`);
+    expect(redactUrl(`${app}#!/contacts/new`)).toBe(`${app}#!/contacts/new`);
+    expect(redactUrl(`${app}index.html?tab=2#/contacts/42`)).toBe(`${app}index.html#/contacts/42`);
+    // A query inside the route is a query: it never goes into the record.
+    expect(redactUrl(`${app}#/contacts?id=3&email=a@b.c`)).toBe(`${app}#/contacts`);
+    expect(redactUrl(`${app}#!/search?q=smith`)).toBe(`${app}#!/search`);
+    expect(redactUrl(`${app}#/contacts/new#notes`)).toBe(`${app}#/contacts/new`);
+    expect(redactUrl(`${app}#/`)).toBe(`${app}#/`);
+  });
+
+  it('drops a fragment that is an anchor, not a route', () => {
+    const app = 'https://app.example/help';
+    expect(redactUrl(`${app}#section`)).toBe(app);
+    expect(redactUrl(`${app}#`)).toBe(app);
+    expect(redactUrl(`${app}#!section`)).toBe(app);
+    expect(redactUrl(`${app}#?/contacts`)).toBe(app);
+    expect(redactUrl(`${app}?next=%23/contacts`)).toBe(app);
+  });
 });
 
 describe('literal path prefixes', () => {

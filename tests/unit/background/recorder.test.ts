@@ -83,6 +83,23 @@ describe('recordEvent', () => {
     expect(JSON.stringify(row)).not.toMatch(/token|email=|#notes/);
   });
 
+  it('keeps the route of a hash-routed app, never its query or a plain anchor', async () => {
+    const db = freshDb();
+    await installPack(
+      db,
+      pack('spa', '1.0.0', [checklist('new-contact', ['https://app.example/#/contacts/*'])]),
+    );
+    const at = (url: string) => event({ aidKey: 'spa/new-contact', url });
+    await recordEvent(db, at('https://app.example/#/contacts/new?email=a%40b.c'), 1);
+    await recordEvent(db, at('https://app.example/?tab=2#!/contacts/42'), 2);
+    await recordEvent(db, at('https://app.example/help#consent'), 3);
+    expect((await db.events.orderBy('seq').toArray()).map((e) => e.url)).toEqual([
+      'https://app.example/#/contacts/new',
+      'https://app.example/#!/contacts/42',
+      'https://app.example/help',
+    ]);
+  });
+
   it('refuses an unknown aid and stores nothing', async () => {
     const db = await setup();
     await expect(recordEvent(db, event({ aidKey: 'crm/nope' }), 1)).rejects.toThrow(RecordError);

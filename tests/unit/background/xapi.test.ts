@@ -118,6 +118,13 @@ describe('toStatement', () => {
 
   it('never carries the page URL', () => {
     for (const e of samples) expect(JSON.stringify(toStatement(e, ctx))).not.toContain('localhost');
+    // Not the route of a hash-routed app either, which is part of the recorded URL.
+    for (const e of samples) {
+      const json = JSON.stringify(
+        toStatement({ ...e, url: 'https://app.example/#/contacts/new' }, ctx),
+      );
+      expect(json).not.toMatch(/app\.example|contacts|#\//);
+    }
   });
 
   it('escapes ids into the activity IRI', () => {

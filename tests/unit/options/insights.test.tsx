@@ -36,6 +36,7 @@ const CHECKLIST: AidInsight = {
   runs: 5,
   started: 4,
   completed: 3,
+  abandoned: 1,
   completionRate: 0.75,
   medianMsToComplete: 200_000,
   opened: 0,
@@ -163,6 +164,7 @@ describe('InsightsView', () => {
     expect(figure(view, 'Shown')).toBe('12');
     expect(figure(view, 'Started')).toBe('4');
     expect(figure(view, 'Completed')).toBe('3');
+    expect(figure(view, 'Left unfinished')).toBe('1');
     expect(figure(view, 'Completion rate')).toBe('75%');
     expect(figure(view, 'Median time to complete')).toBe('3 min 20 s');
 
