@@ -17,7 +17,7 @@ import type { SettingKey } from '../protocol/settings';
 import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring';
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
-import { lookup, type Viewer } from './lookup';
+import { lookup, panelCompact, setPanelCompact, type Viewer } from './lookup';
 import { exportStatus } from './outbox-upload';
 import { RecordError, recordEvent, resetProgress } from './recorder';
 import { refreshOverlays, type ScriptingApi } from './registration';
@@ -152,7 +152,11 @@ async function answer(
     case 'page.lookup': {
       if (!isHttp(request.url)) return { paused: false, aids: [] };
       if (await isPaused(db, hostOf(request.url))) return { paused: true, aids: [] };
-      return { paused: false, aids: await pageAids(deps, request.url, sender.tab?.id) };
+      const [aids, compact] = await Promise.all([
+        pageAids(deps, request.url, sender.tab?.id),
+        panelCompact(db),
+      ]);
+      return { paused: false, aids, compact };
     }
     case 'event.record': {
       const event = await recordEvent(db, request.event, now());
@@ -160,6 +164,9 @@ async function answer(
     }
     case 'progress.reset':
       await resetProgress(db, request.aidKey);
+      return { ok: true };
+    case 'panel.setCompact':
+      await setPanelCompact(db, request.compact);
       return { ok: true };
     case 'site.status':
       return { paused: await isPaused(db, normalizeHost(request.host)) };
@@ -190,6 +197,7 @@ const FROM_CONTENT = new Set<BackgroundRequest['type']>([
   'page.lookup',
   'event.record',
   'progress.reset',
+  'panel.setCompact',
 ]);
 
 /** Validates, authorizes and answers one runtime message. Never throws. */

@@ -110,20 +110,45 @@ export class PageSession {
       this.arrange();
     }, SETTLE_MS);
     signal.addEventListener('abort', () => clearTimeout(timer));
-    let resizeFrame = 0;
-    window.addEventListener(
-      'resize',
-      () => {
-        cancelAnimationFrame(resizeFrame);
-        resizeFrame = requestAnimationFrame(() => this.arrange());
-      },
-      { signal, passive: true },
-    );
-    signal.addEventListener('abort', () => cancelAnimationFrame(resizeFrame));
+    // The panel follows the field in use: on focus at once; on resize, zoom (the visual
+    // viewport) and scroll (any scroller: scroll does not bubble, so capture) once a frame.
+    // Resizing weighs every control again; a scroll only re-checks a field that has focus.
+    const { ui } = this.deps;
+    let frame = 0;
+    let all = false;
+    const soon = (arrange: boolean) => {
+      all ||= arrange;
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        if (all) this.arrange();
+        else ui.avoid();
+        all = false;
+      });
+    };
+    const passive = { signal, passive: true };
+    const resized = () => soon(true);
+    window.addEventListener('resize', resized, passive);
+    window.visualViewport?.addEventListener('resize', resized, passive);
+    window.addEventListener('scroll', () => ui.focused() && soon(false), {
+      ...passive,
+      capture: true,
+    });
+    // The composed path's first entry is the field itself, even inside a shadow root (the
+    // event's target is then the shadow host); it is only readable while the event runs.
+    document.addEventListener('focusin', (e) => ui.avoid(e.composedPath()[0]), {
+      ...passive,
+      capture: true,
+    });
+    signal.addEventListener('abort', () => cancelAnimationFrame(frame));
     this.pass({ events: [] });
-    // Once the first render is on screen, choose the panel's side.
+    // Once the first render is on screen, choose the panel's corner, away from a field that
+    // had focus already (autofocus): the focus event came before this session.
     requestAnimationFrame(() => {
-      if (!signal.aborted) this.arrange();
+      if (signal.aborted) return;
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      if (el) ui.avoid(el);
+      this.arrange();
     });
   }
 
@@ -139,8 +164,6 @@ export class PageSession {
         console.warn('[inflow] aid failed', c.key, e);
       }
     }
-    const focus = change.events.findLast((e) => e.type === 'focusin');
-    if (focus?.target instanceof Element) this.deps.ui.avoid(focus.target);
     this.deps.onBatch();
   }
 

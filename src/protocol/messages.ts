@@ -4,6 +4,7 @@
  *
  * Directions, named by prefix:
  *   page.*, event.*, progress.*  content script -> background
+ *   panel.*                      content script -> background
  *   site.*, tab.*                popup or options page -> background
  *   sync.*, settings.*           popup or options page -> background
  *   authoring.*                  options page -> background (./authoring.ts)
@@ -141,6 +142,8 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('page.lookup'), url: z.string().max(4000) }).strict(),
   z.object({ type: z.literal('event.record'), event: EventInput }).strict(),
   z.object({ type: z.literal('progress.reset'), aidKey: AidKey }).strict(),
+  /** The person chose the compact checklist panel (or the full one): kept for every page. */
+  z.object({ type: z.literal('panel.setCompact'), compact: z.boolean() }).strict(),
   z.object({ type: z.literal('site.status'), host: z.string().max(255) }).strict(),
   z
     .object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() })
@@ -161,7 +164,14 @@ export const OverlayRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('overlay.refresh') }).strict(),
 ]);
 
-export const LookupResponse = z.object({ paused: z.boolean(), aids: z.array(ActiveAid) }).strict();
+export const LookupResponse = z
+  .object({
+    paused: z.boolean(),
+    aids: z.array(ActiveAid),
+    /** The person's choice of the compact panel (panel.setCompact), so it renders so at once. */
+    compact: z.boolean().optional(),
+  })
+  .strict();
 
 export const AidStatus = z
   .object({
@@ -206,6 +216,7 @@ export interface BackgroundResponses extends AuthoringResponses, InsightsRespons
   'page.lookup': LookupResponse;
   'event.record': { ok: true; id: string };
   'progress.reset': { ok: true };
+  'panel.setCompact': { ok: true };
   'site.status': { paused: boolean };
   'site.setPaused': { ok: true };
   'sync.now': { sources: SourceStatus[] };
