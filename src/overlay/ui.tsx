@@ -129,7 +129,8 @@ export function pickCorner(
     const top = c & 2 ? INSET : vh - INSET - h;
     const b = { left, top, right: left + w, bottom: top + h };
     if (field && hits(field, b, c === at ? SLACK : -CLEARANCE)) continue;
-    let cost = (c & 2) * 500 - (c === at ? 1.5 : 0);
+    // Top corners cost most; staying costs least, then staying on the same side.
+    let cost = (c & 2) * 500 - ((c ^ at) & 1 ? 0 : 0.5) - (c === at ? 1 : 0);
     for (const [r, weight] of items) if (r.right > r.left && hits(r, b, SLACK)) cost += weight;
     if (cost < least) {
       best = c;
@@ -191,7 +192,10 @@ export function createUi(): Ui {
       });
     }
   };
-  const focused = () => !!field?.isConnected && field.matches(':focus');
+  // The document's or the shadow root's own active element: a field in a shadow root is
+  // the active element of that root only.
+  const focused = () =>
+    !!field?.isConnected && (field.getRootNode() as Document).activeElement === field;
   /**
    * Moves the panel to the best corner (see pickCorner), weighing `items` when given. When
    * neither side has room beside the focused control the panel turns compact, and back when

@@ -72,9 +72,10 @@ async function expectClear(page: Page, field: Locator, what: string) {
   await expect(field, `${what}: the field keeps focus`).toBeFocused();
   const f = (await field.boundingBox())!;
   const p = await panelState(page);
-  expect(overlap(p.box, f), `${what}: panel ${p.where} ${fmt(p.box)} over field ${fmt(f)}`).toBeLessThanOrEqual(
-    SLACK,
-  );
+  expect(
+    overlap(p.box, f),
+    `${what}: panel ${p.where} ${fmt(p.box)} over field ${fmt(f)}`,
+  ).toBeLessThanOrEqual(SLACK);
   return p;
 }
 
@@ -108,12 +109,13 @@ for (const [width, height] of SIZES) {
       const after = await expectClear(page, field, `${name} typed in`);
       expect(after.where, `${name}: the panel stays put while typing`).toBe(before.where);
       seen.add(after.where);
-      for (const [w, h] of [
+      const resizes: [number, number][] = [
         [Math.round(width * 0.75), height],
         [width, Math.round(height * 0.7)],
         [Math.round(width * 0.8), Math.round(height * 0.8)],
         [width, height],
-      ]) {
+      ];
+      for (const [w, h] of resizes) {
         await page.setViewportSize({ width: w, height: h });
         seen.add((await expectClear(page, field, `${name} after resize to ${w}x${h}`)).where);
       }
@@ -147,7 +149,10 @@ test('while a field is focused the panel keeps off it as the page scrolls', asyn
     const { where } = await expectClear(page, phone, `scroll step ${i}`);
     if (where !== positions.at(-1)) positions.push(where);
   }
-  expect(positions.length, `the panel moved out of the way: ${positions.join(' > ')}`).toBeGreaterThan(1);
+  expect(
+    positions.length,
+    `the panel moved out of the way: ${positions.join(' > ')}`,
+  ).toBeGreaterThan(1);
   await expect(phone).toHaveValue(typed);
   testInfo.annotations.push({ type: 'panel positions', description: positions.join(' > ') });
 });
@@ -156,15 +161,15 @@ test('a field inside a shadow root counts as the field in use', async ({ page, a
   await page.setViewportSize({ width: 1280, height: 800 });
   await openNewContact(page, appServer.origin('crm'));
   const before = await panelState(page);
-  // A web component's field, placed right under the panel's corner.
+  // A web component as wide as the page (its host is the event's target), with a small field
+  // right under the panel's corner: only the field itself says which side is free.
   await page.evaluate(
     ({ x, y }) => {
       const host = document.createElement('div');
-      host.id = 'widget';
-      host.style.cssText = `position:fixed;left:${x}px;top:${y}px;z-index:5`;
+      host.style.cssText = `position:fixed;left:0;right:0;top:${y}px;height:40px;z-index:5`;
       const input = document.createElement('input');
       input.setAttribute('aria-label', 'Widget field');
-      input.style.cssText = 'width:200px;height:30px';
+      input.style.cssText = `position:absolute;left:${x}px;width:200px;height:30px`;
       host.attachShadow({ mode: 'open' }).append(input);
       document.body.append(host);
     },
@@ -258,7 +263,9 @@ test('the compact panel shows title, progress and next step; the choice is kept 
   await expect(list).toBeVisible({ timeout: 10_000 });
   await expect(compactButton(page)).toHaveAttribute('aria-pressed', 'true');
   await expect(list.getByRole('checkbox')).toHaveCount(1);
-  const forms = await page.evaluate(() => (window as unknown as { panelForms: string[] }).panelForms);
+  const forms = await page.evaluate(
+    () => (window as unknown as { panelForms: string[] }).panelForms,
+  );
   expect(forms.length, 'the panel was seen').toBeGreaterThan(0);
   expect(forms, 'compact from the first render after the reload').not.toContain('full');
 
