@@ -117,21 +117,21 @@ export function pickCorner(
   tops: boolean,
   items: [Box, number][] = [],
 ): number {
-  const hits = (r: Box, b: Box, slack: number) =>
-    r.left + slack < b.right &&
-    r.right - slack > b.left &&
-    r.top + slack < b.bottom &&
-    r.bottom - slack > b.top;
   let best = -1;
-  let least = Number.POSITIVE_INFINITY;
+  let least = 1e9;
   for (let c = 0; c < (tops ? 4 : 2); c++) {
-    const left = c & 1 ? INSET : vw - INSET - w;
-    const top = c & 2 ? INSET : vh - INSET - h;
-    const b = { left, top, right: left + w, bottom: top + h };
-    if (field && hits(field, b, c === at ? SLACK : -CLEARANCE)) continue;
+    const x = c & 1 ? INSET : vw - INSET - w;
+    const y = c & 2 ? INSET : vh - INSET - h;
+    /** `r` reaches more than `slack` px into the panel in this corner. */
+    const hits = (r: Box, slack: number) =>
+      r.left + slack < x + w &&
+      r.right - slack > x &&
+      r.top + slack < y + h &&
+      r.bottom - slack > y;
+    if (field && hits(field, c === at ? SLACK : -CLEARANCE)) continue;
     // Top corners cost most; staying costs least, then staying on the same side.
     let cost = (c & 2) * 500 - ((c ^ at) & 1 ? 0 : 0.5) - (c === at ? 1 : 0);
-    for (const [r, weight] of items) if (r.right > r.left && hits(r, b, SLACK)) cost += weight;
+    for (const [r, weight] of items) if (r.right > r.left && hits(r, SLACK)) cost += weight;
     if (cost < least) {
       best = c;
       least = cost;
