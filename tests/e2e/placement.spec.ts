@@ -186,7 +186,7 @@ test('compact when neither side has room, full again when one has; the choice st
   page,
   appServer,
   serviceWorker,
-}) => {
+}, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const list = await openNewContact(page, appServer.origin('crm'));
   await expect(compactButton(page)).toHaveAttribute('aria-pressed', 'false');
@@ -196,6 +196,15 @@ test('compact when neither side has room, full again when one has; the choice st
   const squeezed = await expectClear(page, channel, 'channel');
   expect(squeezed.compact, `panel ${squeezed.where}`).toBe(true);
   await expect(list.getByRole('checkbox')).toHaveCount(1);
+  await page.screenshot({ path: testInfo.outputPath('squeezed-1280x800.png') });
+  // Shorter, with the select near the bottom edge: the compact panel would cover it on both
+  // sides too, and takes a top corner.
+  await page.setViewportSize({ width: 1280, height: 560 });
+  await channel.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().bottom - 530));
+  const top = await expectClear(page, channel, 'channel, 1280x560');
+  expect(top.where).toMatch(/^top .*, compact$/);
+  await page.screenshot({ path: testInfo.outputPath('squeezed-top-1280x560.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
   // First name, at the top left, leaves the right-hand side free: the panel is full again.
   const first = form(page).getByRole('textbox', { name: 'First name' });
   await first.focus();
