@@ -124,6 +124,29 @@ for (const [width, height] of SIZES) {
   });
 }
 
+test('a window dragged narrower and back, frame by frame, does not send the panel back and forth', async ({
+  page,
+  appServer,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1920, height: 800 });
+  await openNewContact(page, appServer.origin('crm'));
+  const last = form(page).getByRole('textbox', { name: 'Last name' });
+  await last.focus();
+  await page.keyboard.type('Lovelace');
+  const path = [(await expectClear(page, last, 'last name')).where];
+  const widths = [];
+  for (let w = 1920; w >= 1000; w -= 40) widths.push(w);
+  for (const w of [...widths, ...widths.reverse()]) {
+    await page.setViewportSize({ width: w, height: 800 });
+    const { where } = await expectClear(page, last, `last name at ${w}x800`);
+    if (where !== path.at(-1)) path.push(where);
+  }
+  testInfo.annotations.push({ type: 'panel positions', description: path.join(' > ') });
+  // One way narrower, one way back: at most one move each way.
+  expect(path.length, path.join(' > ')).toBeLessThanOrEqual(3);
+});
+
 test('while a field is focused the panel keeps off it as the page scrolls', async ({
   page,
   appServer,
