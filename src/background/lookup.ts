@@ -204,3 +204,32 @@ export async function lookup(db: InflowDb, url: string, viewer: Viewer = {}): Pr
     return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
   });
 }
+
+/** The settings row that keeps the person's choice of the compact checklist panel. */
+const COMPACT_KEY = 'panelCompact';
+
+/**
+ * The person's choice, per database instance. Only setPanelCompact writes the row (the
+ * router, on panel.setCompact), so the copy in memory stays true to the store.
+ */
+const compactChoice = new WeakMap<InflowDb, boolean>();
+
+/**
+ * Whether the person chose the compact checklist panel; false until they choose. Handed to
+ * the overlay with each page lookup, so the panel is drawn in that form from the start.
+ */
+export async function panelCompact(db: InflowDb): Promise<boolean> {
+  const known = compactChoice.get(db);
+  if (known !== undefined) return known;
+  const value = (await db.settings.get(COMPACT_KEY))?.value === true;
+  // A choice written while this read ran wins over what the read saw.
+  if (!compactChoice.has(db)) compactChoice.set(db, value);
+  return compactChoice.get(db)!;
+}
+
+/** Keeps the person's choice of the compact panel, for every page and after a reload. */
+export async function setPanelCompact(db: InflowDb, compact: boolean): Promise<void> {
+  compactChoice.delete(db);
+  await db.settings.put({ key: COMPACT_KEY, value: compact });
+  compactChoice.set(db, compact);
+}

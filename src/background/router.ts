@@ -17,7 +17,7 @@ import type { SettingKey } from '../protocol/settings';
 import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring';
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
-import { lookup, type Viewer } from './lookup';
+import { lookup, panelCompact, setPanelCompact, type Viewer } from './lookup';
 import { exportStatus } from './outbox-upload';
 import { leaveRun, RecordError, recordEvent, resetProgress, startRuns } from './recorder';
 import { refreshOverlays, type ScriptingApi } from './registration';
@@ -152,10 +152,14 @@ async function answer(
     case 'page.lookup': {
       if (!isHttp(request.url)) return { paused: false, aids: [] };
       if (await isPaused(db, hostOf(request.url))) return { paused: true, aids: [] };
-      const aids = await pageAids(deps, request.url, sender.tab?.id);
+      const [aids, compact] = await Promise.all([
+        pageAids(deps, request.url, sender.tab?.id),
+        panelCompact(db),
+      ]);
       return {
         paused: false,
         aids: await startRuns(db, aids, request.url, !!request.reload, now()),
+        compact,
       };
     }
     case 'event.record': {
@@ -167,6 +171,9 @@ async function answer(
       return { ok: true };
     case 'progress.leave':
       await leaveRun(db, request.aidKey, request.at, now());
+      return { ok: true };
+    case 'panel.setCompact':
+      await setPanelCompact(db, request.compact);
       return { ok: true };
     case 'site.status':
       return { paused: await isPaused(db, normalizeHost(request.host)) };
@@ -198,6 +205,7 @@ const FROM_CONTENT = new Set<BackgroundRequest['type']>([
   'event.record',
   'progress.reset',
   'progress.leave',
+  'panel.setCompact',
 ]);
 
 /** Validates, authorizes and answers one runtime message. Never throws. */

@@ -69,6 +69,7 @@ export function startOverlay(ctx: OverlayContext): void {
       ui.clear();
       return;
     }
+    ui.prefer(!!found.compact);
     session = new PageSession({
       url,
       aids: found.aids,

@@ -8,7 +8,7 @@ import type { Completion, Target } from '../aids/schema';
 import { isHealed, type Resolution, resolveTarget } from '../aids/target';
 import { ruleProblem } from '../aids/values';
 import type { ActiveAid, EventInput, OverlayStatus } from '../protocol/messages';
-import { type DomWatch, eventTarget, type PageChange, watchDom } from './dom-watch';
+import { type DomWatch, type PageChange, watchDom } from './dom-watch';
 import { createController } from './kinds';
 import type { AidController, SessionEnv } from './kinds/types';
 import { ShadowRootTracker } from './shadow-roots';
@@ -150,20 +150,45 @@ export class PageSession {
       this.arrange();
     }, SETTLE_MS);
     signal.addEventListener('abort', () => clearTimeout(timer));
-    let resizeFrame = 0;
-    window.addEventListener(
-      'resize',
-      () => {
-        cancelAnimationFrame(resizeFrame);
-        resizeFrame = requestAnimationFrame(() => this.arrange());
-      },
-      { signal, passive: true },
-    );
-    signal.addEventListener('abort', () => cancelAnimationFrame(resizeFrame));
+    // The panel follows the field in use: on focus at once; on resize, zoom (the visual
+    // viewport) and scroll (any scroller: scroll does not bubble, so capture) once a frame.
+    // Resizing weighs every control again; a scroll only re-checks a field that has focus.
+    const { ui } = this.deps;
+    let frame = 0;
+    let all = false;
+    const soon = (arrange: boolean) => {
+      all ||= arrange;
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        if (all) this.arrange();
+        else ui.avoid();
+        all = false;
+      });
+    };
+    const passive = { signal, passive: true };
+    const resized = () => soon(true);
+    window.addEventListener('resize', resized, passive);
+    window.visualViewport?.addEventListener('resize', resized, passive);
+    window.addEventListener('scroll', () => ui.focused() && soon(false), {
+      ...passive,
+      capture: true,
+    });
+    // The composed path's first entry is the field itself, even inside a shadow root (the
+    // event's target is then the shadow host); it is only readable while the event runs.
+    document.addEventListener('focusin', (e) => ui.avoid(e.composedPath()[0]), {
+      ...passive,
+      capture: true,
+    });
+    signal.addEventListener('abort', () => cancelAnimationFrame(frame));
     this.pass({ events: [] });
-    // Once the first render is on screen, choose the panel's side.
+    // Once the first render is on screen, choose the panel's corner, away from a field that
+    // had focus already (autofocus): the focus event came before this session.
     requestAnimationFrame(() => {
-      if (!signal.aborted) this.arrange();
+      if (signal.aborted) return;
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      if (el) ui.avoid(el);
+      this.arrange();
     });
   }
 
@@ -182,9 +207,6 @@ export class PageSession {
       }
     }
     this.watchTargetRoots();
-    const focus = change.events.findLast((e) => e.type === 'focusin');
-    const focused = focus && eventTarget(focus);
-    if (focused instanceof Element) this.deps.ui.avoid(focused);
     this.deps.onBatch();
   }
 

@@ -4,6 +4,7 @@
  *
  * Directions, named by prefix:
  *   page.*, event.*, progress.*  content script -> background
+ *   panel.*                      content script -> background
  *   site.*, tab.*                popup or options page -> background
  *   sync.*, settings.*           popup or options page -> background
  *   authoring.*                  options page -> background (./authoring.ts)
@@ -160,6 +161,8 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress.reset'), aidKey: AidKey }).strict(),
   /** The person left a checklist's pages at `at` (the page's time) with its run unfinished. */
   z.object({ type: z.literal('progress.leave'), aidKey: AidKey, at: z.number() }).strict(),
+  /** The person chose the compact checklist panel (or the full one): kept for every page. */
+  z.object({ type: z.literal('panel.setCompact'), compact: z.boolean() }).strict(),
   z.object({ type: z.literal('site.status'), host: z.string().max(255) }).strict(),
   z
     .object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() })
@@ -180,7 +183,14 @@ export const OverlayRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('overlay.refresh') }).strict(),
 ]);
 
-export const LookupResponse = z.object({ paused: z.boolean(), aids: z.array(ActiveAid) }).strict();
+export const LookupResponse = z
+  .object({
+    paused: z.boolean(),
+    aids: z.array(ActiveAid),
+    /** The person's choice of the compact panel (panel.setCompact), so it renders so at once. */
+    compact: z.boolean().optional(),
+  })
+  .strict();
 
 export const AidStatus = z
   .object({
@@ -226,6 +236,7 @@ export interface BackgroundResponses extends AuthoringResponses, InsightsRespons
   'event.record': { ok: true; id: string };
   'progress.reset': { ok: true };
   'progress.leave': { ok: true };
+  'panel.setCompact': { ok: true };
   'site.status': { paused: boolean };
   'site.setPaused': { ok: true };
   'sync.now': { sources: SourceStatus[] };

@@ -274,7 +274,18 @@ function stateText(rt: StepRuntime): string | null {
   return rt.healed ?? null;
 }
 
-function StepItem({ c, rt, index }: { c: ChecklistController; rt: StepRuntime; index: number }) {
+function StepItem({
+  c,
+  rt,
+  index,
+  next,
+}: {
+  c: ChecklistController;
+  rt: StepRuntime;
+  index: number;
+  /** The first open step: the one the compact panel shows. */
+  next: boolean;
+}) {
   const [skipping, setSkipping] = useState(false);
   const [reason, setReason] = useState('');
   const box = useRef<HTMLInputElement>(null);
@@ -297,7 +308,9 @@ function StepItem({ c, rt, index }: { c: ChecklistController; rt: StepRuntime; i
     setReason('');
   };
   return (
-    <li class={`step${done ? ' is-done' : ''}${skipped ? ' is-skipped' : ''}`}>
+    <li
+      class={`step${done ? ' is-done' : ''}${skipped ? ' is-skipped' : ''}${next ? ' is-next' : ''}`}
+    >
       <input
         ref={box}
         type="checkbox"
@@ -376,6 +389,7 @@ function ChecklistView({ c }: { c: ChecklistController }) {
   const headingId = `${domId(c.key)}-title`;
   const listId = `${domId(c.key)}-steps`;
   const finished = status.done + status.skipped;
+  const next = c.steps.findIndex((rt) => !rt.state);
   return (
     <section class="checklist" aria-labelledby={headingId}>
       <div class="checklist-head">
@@ -415,7 +429,7 @@ function ChecklistView({ c }: { c: ChecklistController }) {
       )}
       <ol class="steps" id={listId} hidden={c.collapsed}>
         {c.steps.map((rt, i) => (
-          <StepItem key={rt.step.id} c={c} rt={rt} index={i} />
+          <StepItem key={rt.step.id} c={c} rt={rt} index={i} next={i === next} />
         ))}
       </ol>
       {!c.collapsed && (

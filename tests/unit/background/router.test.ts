@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { getSetting, setSetting } from '../../../src/background/db';
+import { getSetting, openDb, setSetting } from '../../../src/background/db';
 import { installPack } from '../../../src/background/packs';
 import { handleMessage, type RouterDeps, type Sender } from '../../../src/background/router';
 import { checklist, freshDb, pack, tip } from './fixtures';
@@ -227,5 +227,62 @@ describe('handleMessage: answers', () => {
     db.close();
     const answer = await handleMessage({ type: 'page.lookup', url: PAGE }, content, deps);
     expect(answer).toMatchObject({ paused: false, aids: [{ key: 'crm/new-contact' }] });
+  });
+});
+
+describe('handleMessage: the compact panel', () => {
+  const lookupMsg = { type: 'page.lookup', url: PAGE };
+
+  it('is off until the person chooses it; their choice is stored and returned with every lookup', async () => {
+    const { deps, db } = await setup();
+    expect(await handleMessage(lookupMsg, content, deps)).toMatchObject({ compact: false });
+
+    const set = { type: 'panel.setCompact', compact: true };
+    expect(await handleMessage(set, content, deps)).toEqual({ ok: true });
+    expect(await db.settings.get('panelCompact')).toEqual({ key: 'panelCompact', value: true });
+    expect(await handleMessage(lookupMsg, content, deps)).toMatchObject({
+      paused: false,
+      aids: [{ key: 'crm/new-contact' }],
+      compact: true,
+    });
+    // Another page of another host gets it too.
+    const other = { type: 'page.lookup', url: 'https://crm.localhost:3000/cases/1' };
+    expect(await handleMessage(other, content, deps)).toMatchObject({ compact: true });
+
+    await handleMessage({ type: 'panel.setCompact', compact: false }, content, deps);
+    expect(await db.settings.get('panelCompact')).toEqual({ key: 'panelCompact', value: false });
+    expect(await handleMessage(lookupMsg, content, deps)).toMatchObject({ compact: false });
+  });
+
+  it('is read from the store after the service worker restarts', async () => {
+    const { deps } = await setup();
+    await handleMessage({ type: 'panel.setCompact', compact: true }, content, deps);
+    // A new worker opens the database anew: nothing of the old one's memory is left.
+    const db = openDb(deps.db.name);
+    try {
+      expect(await handleMessage(lookupMsg, content, { ...deps, db })).toMatchObject({
+        compact: true,
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('accepts the choice only from a content script, and only as a boolean', async () => {
+    const { deps, db } = await setup();
+    const set = { type: 'panel.setCompact', compact: true };
+    expect(await handleMessage(set, popup, deps)).toEqual({
+      error: 'panel.setCompact: refused, only a content script of this extension may send it',
+    });
+    expect(await handleMessage(set, { ...content, id: 'other-extension' }, deps)).toEqual({
+      error: expect.stringContaining('refused'),
+    });
+    expect(
+      await handleMessage({ type: 'panel.setCompact', compact: 'yes' }, content, deps),
+    ).toEqual({ error: expect.stringMatching(/^invalid message: .*compact/) });
+    expect(
+      await handleMessage({ type: 'panel.setCompact', compact: true, side: 'left' }, content, deps),
+    ).toEqual({ error: expect.stringContaining('unknown field(s): side') });
+    expect(await db.settings.get('panelCompact')).toBeUndefined();
   });
 });
