@@ -51,6 +51,8 @@ function startSession(): void {
     arrange: vi.fn(),
     host: () => null,
     clear: vi.fn(),
+    focused: () => false,
+    prefer: vi.fn(),
   };
   session = new PageSession({
     url: 'https://console.example.com/cases/1',
@@ -59,6 +61,7 @@ function startSession(): void {
     ui,
     record: (e) => events.push(e),
     resetProgress: vi.fn(),
+    leaveRun: vi.fn(),
     onBatch: vi.fn(),
   });
   session.start();
