@@ -329,10 +329,13 @@ function problemOf(target: Target, last: Outcome | null): string {
   if (!identified) {
     return `${NO_STABLE}: it has no label, name or stable attribute. Give it a label or a data-testid in the app, or pick the element around it.`;
   }
+  if (last && !last.ok && last.ambiguous) {
+    return `${NO_STABLE}: other elements have the same label, name and attributes. Add an area under “Within” that holds only this one.`;
+  }
   if (last && !last.ok && last.other) {
     return `${NO_STABLE}: what it has in common with ${shortly(last.other)} finds that one first. Check the signals, or add an area under “Within”.`;
   }
-  return `${NO_STABLE}: other elements have the same label, name and attributes. Add an area under “Within” that holds only this one.`;
+  return `${NO_STABLE}: the page keeps it out of reach of a description (inside a shadow root that cannot be read from outside).`;
 }
 
 /**
