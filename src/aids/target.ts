@@ -4,10 +4,25 @@
  * candidate that satisfies the most (weighted) signals wins. So one broken signal does not
  * lose the element, and the result names the signal that found it and the ones that failed.
  *
+ * Candidates come from the composed tree: the document and every shadow root below it, open
+ * or closed, nested any depth, so authors need no `within` to reach into web components. The
+ * `frame` signal is not handled here: a framed target is resolved inside its frame.
+ *
  * Runs in the page; reads the DOM only.
  */
 import { computeAccessibleName, getRole } from 'dom-accessibility-api';
+import {
+  type ComposedOptions,
+  composedScopes,
+  innerField,
+  queryComposed,
+  type ShadowRootReader,
+  shadowRootOf,
+} from './composed';
 import type { Target } from './schema';
+
+/** How to search: the shadow-root reader and, when the caller keeps one, the known roots. */
+export type ResolveOptions = ComposedOptions;
 
 export type Signal = 'css' | 'attrs' | 'label' | 'role' | 'name' | 'text' | 'within';
 
@@ -58,14 +73,6 @@ const IMPLICIT_ROLE: Record<string, string> = {
 
 const norm = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 
-function safeQueryAll(root: ParentNode, selector: string): Element[] {
-  try {
-    return Array.from(root.querySelectorAll(selector));
-  } catch {
-    return [];
-  }
-}
-
 function safeMatches(el: Element, selector: string): boolean {
   try {
     return el.matches(selector);
@@ -74,25 +81,71 @@ function safeMatches(el: Element, selector: string): boolean {
   }
 }
 
-function labelTexts(el: Element): string[] {
+/** The text of the elements an `aria-labelledby` names, looked up in the element's own root. */
+function labelledByText(el: Element): string | null {
+  const ids = el.getAttribute('aria-labelledby');
+  if (!ids) return null;
+  const root = el.getRootNode() as Document | ShadowRoot;
+  if (typeof root.getElementById !== 'function') return null;
+  const parts = ids
+    .split(/\s+/)
+    .map((id) => (id ? root.getElementById(id)?.textContent : null))
+    .filter((t): t is string => typeof t === 'string');
+  return parts.length ? parts.join(' ') : null;
+}
+
+/** What labels a field: its <label>s (same root), aria-labelledby and aria-label. */
+function ownLabelTexts(el: Element): string[] {
   const labels = (el as HTMLInputElement).labels;
   const out = labels ? Array.from(labels, (l) => norm(l.textContent)) : [];
+  const by = labelledByText(el);
+  if (by !== null) out.push(norm(by));
   const aria = el.getAttribute('aria-label');
   if (aria) out.push(norm(aria));
   return out;
 }
 
-function labelMatches(el: Element, label: string): boolean {
+const isCustom = (el: Element) => el.localName.includes('-');
+
+/**
+ * A web component is labelled like the field it wraps (Shoelace and Material draw the
+ * `label` attribute inside their shadow root), so `<sl-input label="Email">` and its inner
+ * `<input>` both answer to the label "Email".
+ */
+function labelTexts(el: Element, read: ShadowRootReader): string[] {
+  const out = ownLabelTexts(el);
+  if (isCustom(el)) {
+    const attr = el.getAttribute('label');
+    if (attr) out.push(norm(attr));
+    const inner = innerField(el, read);
+    if (inner) out.push(...ownLabelTexts(inner));
+  }
+  return out;
+}
+
+const sameLabel = (text: string, want: string) =>
+  text === want || text.replace(/[\s*:]+$/, '') === want;
+
+function labelMatches(el: Element, label: string, read: ShadowRootReader): boolean {
   const want = norm(label);
-  return labelTexts(el).some((t) => t === want || t.replace(/[\s*:]+$/, '') === want);
+  return labelTexts(el, read).some((t) => sameLabel(t, want));
 }
 
-function roleOf(el: Element): string | null {
-  return getRole(el);
+/** A component with no role of its own stands for the field it wraps (role and name). */
+function subject(el: Element, read: ShadowRootReader): Element {
+  if (!isCustom(el) || el.hasAttribute('role')) return el;
+  return innerField(el, read) ?? el;
 }
 
-function nameMatches(el: Element, name: string): boolean {
-  return norm(computeAccessibleName(el)) === norm(name);
+function roleOf(el: Element, read: ShadowRootReader = shadowRootOf): string | null {
+  return getRole(el) ?? (isCustom(el) ? getRole(subject(el, read)) : null);
+}
+
+function nameMatches(el: Element, name: string, read: ShadowRootReader = shadowRootOf): boolean {
+  const want = norm(name);
+  if (norm(computeAccessibleName(el)) === want) return true;
+  const inner = subject(el, read);
+  return inner !== el && norm(computeAccessibleName(inner)) === want;
 }
 
 function textMatches(el: Element, text: string): boolean {
@@ -115,25 +168,31 @@ export function isRendered(el: Element): boolean {
 }
 
 /** Elements the cheap, specific signals point at: css, attrs and label. */
-function directCandidates(target: Target, scope: ParentNode): Set<Element> {
+function directCandidates(target: Target, scopes: ParentNode[]): Set<Element> {
   const found = new Set<Element>();
   const add = (els: Iterable<Element>) => {
     for (const el of els) found.add(el);
   };
-  if (target.css) add(safeQueryAll(scope, target.css));
+  if (target.css) add(queryComposed(scopes, target.css));
   if (target.attrs) {
-    for (const [k, v] of Object.entries(target.attrs)) add(safeQueryAll(scope, cssAttr(k, v)));
+    for (const [k, v] of Object.entries(target.attrs)) add(queryComposed(scopes, cssAttr(k, v)));
   }
   if (target.label) {
     const want = norm(target.label);
-    for (const label of safeQueryAll(scope, 'label')) {
-      const text = norm(label.textContent);
-      if (text === want || text.replace(/[\s*:]+$/, '') === want) {
+    for (const label of queryComposed(scopes, 'label')) {
+      if (sameLabel(norm(label.textContent), want)) {
         const control = (label as HTMLLabelElement).control;
         if (control) found.add(control);
       }
     }
-    add(safeQueryAll(scope, `${cssAttr('aria-label', target.label).slice(0, -1)} i]`));
+    add(queryComposed(scopes, `${cssAttr('aria-label', target.label).slice(0, -1)} i]`));
+    for (const el of queryComposed(scopes, '[aria-labelledby]')) {
+      const text = labelledByText(el);
+      if (text !== null && sameLabel(norm(text), want)) found.add(el);
+    }
+    for (const el of queryComposed(scopes, '[label]')) {
+      if (isCustom(el) && sameLabel(norm(el.getAttribute('label')), want)) found.add(el);
+    }
   }
   return found;
 }
@@ -142,7 +201,7 @@ const NAMED = 'input,select,textarea,button,a[href],summary,[role],[aria-label],
 const TEXTUAL = 'button,a,label,h1,h2,h3,h4,h5,h6,li,td,th,span,p,div,strong,em';
 
 /** Elements found by scanning: by role (and name), or by visible text. Costlier. */
-function scannedCandidates(target: Target, scope: ParentNode): Set<Element> {
+function scannedCandidates(target: Target, scopes: ParentNode[]): Set<Element> {
   const found = new Set<Element>();
   if (target.role || target.name) {
     const implicit = target.role ? IMPLICIT_ROLE[target.role] : undefined;
@@ -151,13 +210,13 @@ function scannedCandidates(target: Target, scope: ParentNode): Set<Element> {
         ? `${implicit},${cssAttr('role', target.role)}`
         : cssAttr('role', target.role)
       : NAMED;
-    for (const el of safeQueryAll(scope, selector)) {
+    for (const el of queryComposed(scopes, selector)) {
       if (!target.name || nameMatches(el, target.name)) found.add(el);
     }
   }
   if (target.text) {
     // The deepest elements containing the text.
-    for (const el of safeQueryAll(scope, TEXTUAL)) {
+    for (const el of queryComposed(scopes, TEXTUAL)) {
       if (
         textMatches(el, target.text) &&
         !Array.from(el.children).some((c) => textMatches(c, target.text!))
@@ -170,7 +229,11 @@ function scannedCandidates(target: Target, scope: ParentNode): Set<Element> {
 }
 
 /** Which of the target's signals the element satisfies, and its score. */
-function assess(el: Element, target: Target): { score: number; met: Signal[]; failed: Signal[] } {
+function assess(
+  el: Element,
+  target: Target,
+  read: ShadowRootReader,
+): { score: number; met: Signal[]; failed: Signal[] } {
   const met: Signal[] = [];
   const failed: Signal[] = [];
   const check = (signal: Exclude<Signal, 'within'>, given: unknown, ok: () => boolean) => {
@@ -179,39 +242,41 @@ function assess(el: Element, target: Target): { score: number; met: Signal[]; fa
   };
   check('css', target.css, () => safeMatches(el, target.css!));
   check('attrs', target.attrs, () => attrsMatch(el, target.attrs!));
-  check('label', target.label, () => labelMatches(el, target.label!));
-  check('role', target.role, () => roleOf(el) === target.role);
-  check('name', target.name, () => nameMatches(el, target.name!));
+  check('label', target.label, () => labelMatches(el, target.label!, read));
+  check('role', target.role, () => roleOf(el, read) === target.role);
+  check('name', target.name, () => nameMatches(el, target.name!, read));
   check('text', target.text, () => textMatches(el, target.text!));
   const score = met.reduce((s, sig) => s + WEIGHTS[sig as keyof typeof WEIGHTS], 0);
   return { score, met, failed };
 }
 
 /**
- * The first element matching `selector` in `root`, or else in the open shadow roots below it:
- * the host of a nested shadow root is only unique within its own root.
+ * The component whose shadow root holds `el`, when it wraps `el` as its field: the two are one
+ * thing to a person (`<sl-input>` and its inner `<input>`), so they never make a tie.
  */
-function findWithin(root: ParentNode, selector: string): Element | null {
-  const direct = safeQueryAll(root, selector)[0];
-  if (direct) return direct;
-  for (const el of safeQueryAll(root, '*')) {
-    const inner = el.shadowRoot && findWithin(el.shadowRoot, selector);
-    if (inner) return inner;
-  }
-  return null;
+function wraps(outer: Element, el: Element, read: ShadowRootReader): boolean {
+  return outer !== el && isCustom(outer) && innerField(outer, read) === el;
 }
 
-/** Resolves a target inside `root` (the document, or a shadow root). */
+/**
+ * Resolves a target inside `root` (the document, a shadow root or an element) and every
+ * shadow root below it. Pass `opts.roots` when the caller tracks the page's shadow roots;
+ * without it each call walks the subtree once to find them.
+ */
 export function resolveTarget(
   target: Target,
   root: Document | ShadowRoot | Element = document,
+  opts: ResolveOptions = {},
 ): Resolution {
-  let scope: ParentNode = root;
+  const read = opts.shadowRootOf ?? shadowRootOf;
+  let scopes = composedScopes(root, opts);
   const failed: Signal[] = [];
   if (target.within) {
-    const within = findWithin(root, target.within);
-    // A shadow host: the element lives in its open shadow root, not among its children.
-    if (within) scope = within.shadowRoot ?? within;
+    // The first match in the composed tree; a shadow host's own root is searched with it.
+    const within = queryComposed(scopes, target.within)[0];
+    // The roots already found are reused: no second walk below the container.
+    const roots = opts.roots ?? (scopes.slice(1) as ShadowRoot[]);
+    if (within) scopes = composedScopes(within, { ...opts, roots });
     else failed.push('within');
   }
   type Best = { el: Element; score: number; met: Signal[]; failed: Signal[]; rendered: boolean };
@@ -226,7 +291,7 @@ export function resolveTarget(
     for (const el of pool) {
       if (seen.has(el)) continue;
       seen.add(el);
-      const a = assess(el, target);
+      const a = assess(el, target, read);
       if (a.score === 0 || !identifies(a.met)) continue;
       const rendered = isRendered(el);
       const b = pick.best;
@@ -234,14 +299,16 @@ export function resolveTarget(
         pick.best = { el, ...a, rendered };
         pick.ties = 0;
       } else if (a.score === b.score && rendered === b.rendered) {
-        pick.ties++;
+        // A component and the field it wraps: keep the component, the box a person sees.
+        if (wraps(el, b.el, read)) pick.best = { el, ...a, rendered };
+        else if (!wraps(b.el, el, read)) pick.ties++;
       }
     }
   };
-  consider(directCandidates(target, scope));
+  consider(directCandidates(target, scopes));
   // Scan by role, name and text only when the specific signals did not find an element that
   // satisfies every signal: a renamed id or a selector that now hits the wrong element.
-  if (!pick.best || pick.best.failed.length > 0) consider(scannedCandidates(target, scope));
+  if (!pick.best || pick.best.failed.length > 0) consider(scannedCandidates(target, scopes));
   const { best, ties } = pick;
   if (!best) {
     const given = FOUND_BY_ORDER.filter((s) => target[s] !== undefined);

@@ -1,0 +1,150 @@
+/**
+ * The composed tree: the document plus every shadow root below it, open or closed, nested any
+ * depth. Web components keep their fields in shadow roots, where `querySelectorAll` on the
+ * document does not reach, so target resolution and value reading search each root too.
+ *
+ * Runs in the page; reads the DOM only.
+ */
+
+/** Reads an element's shadow root, closed ones included where the browser lets us. */
+export type ShadowRootReader = (el: Element) => ShadowRoot | null;
+
+type ClosedRootApi = { dom?: { openOrClosedShadowRoot?: (el: Element) => ShadowRoot | null } };
+
+/**
+ * The best reader this context has: Chromium content scripts get closed roots through
+ * `chrome.dom.openOrClosedShadowRoot`, Firefox content scripts through
+ * `element.openOrClosedShadowRoot()`; plain pages and unit tests see open roots only.
+ * Feature-detected once, so nothing here needs the extension API to exist.
+ */
+export const shadowRootOf: ShadowRootReader = (() => {
+  const api = (globalThis as { chrome?: ClosedRootApi }).chrome?.dom?.openOrClosedShadowRoot;
+  if (typeof api === 'function') {
+    return (el: Element) => {
+      try {
+        return api(el) ?? null;
+      } catch {
+        return null;
+      }
+    };
+  }
+  return (el: Element) => {
+    const firefox = (el as { openOrClosedShadowRoot?: () => ShadowRoot | null })
+      .openOrClosedShadowRoot;
+    return typeof firefox === 'function' ? (firefox.call(el) ?? null) : el.shadowRoot;
+  };
+})();
+
+/** Options every composed-tree function takes. */
+export interface ComposedOptions {
+  /** Reads an element's shadow root (default: {@link shadowRootOf}). */
+  shadowRootOf?: ShadowRootReader;
+  /**
+   * The shadow roots known on the page, when the caller keeps that list up to date (the page
+   * session does): spares a walk over every element on each lookup.
+   */
+  roots?: readonly ShadowRoot[];
+}
+
+/**
+ * Every shadow root below `scope` (and the scope's own, when it is a host), outermost first,
+ * by walking its elements once. Costs one pass over the subtree: callers that look up often
+ * keep the result and pass it as `roots`.
+ */
+export function findShadowRoots(
+  scope: Node,
+  read: ShadowRootReader = shadowRootOf,
+  skip?: (host: Element) => boolean,
+): ShadowRoot[] {
+  const out: ShadowRoot[] = [];
+  const visit = (node: Node) => {
+    const doc = node.ownerDocument ?? (node as Document);
+    const walker = doc.createTreeWalker(node, 1 /* NodeFilter.SHOW_ELEMENT */);
+    for (let el = walker.currentNode as Node | null; el; el = walker.nextNode()) {
+      if (el.nodeType !== 1) continue;
+      const root = read(el as Element);
+      if (root && !skip?.(el as Element)) {
+        out.push(root);
+        visit(root);
+      }
+    }
+  };
+  visit(scope);
+  return out;
+}
+
+/** The parent across shadow boundaries: a root's parent is its host. */
+export function composedParent(node: Node): Node | null {
+  return node.parentNode ?? (node as ShadowRoot).host ?? null;
+}
+
+/** True if `inner` is `outer` or lies below it in the composed tree. */
+export function composedContains(outer: Node, inner: Node): boolean {
+  for (let n: Node | null = inner; n; n = composedParent(n)) if (n === outer) return true;
+  return false;
+}
+
+/** The shadow roots `node` lives in, outermost first (empty in the light DOM). */
+export function rootsAbove(node: Node): ShadowRoot[] {
+  const out: ShadowRoot[] = [];
+  for (let root = node.getRootNode(); root instanceof ShadowRoot; ) {
+    out.unshift(root);
+    root = root.host.getRootNode();
+  }
+  return out;
+}
+
+/**
+ * The places to search below `scope`: the scope itself and the shadow roots under it. Uses
+ * the known `roots` when given (keeping those that lie under the scope), else walks the scope.
+ */
+export function composedScopes(
+  scope: Document | ShadowRoot | Element,
+  opts: ComposedOptions = {},
+): (Document | ShadowRoot | Element)[] {
+  const read = opts.shadowRootOf ?? shadowRootOf;
+  if (!opts.roots) return [scope, ...findShadowRoots(scope, read)];
+  const out: (Document | ShadowRoot | Element)[] = [scope];
+  for (const root of opts.roots) {
+    if (root.host.isConnected && composedContains(scope, root.host)) out.push(root);
+  }
+  // A host scope keeps its own root: `composedContains` counts the host itself.
+  return out;
+}
+
+/** `querySelectorAll` in each scope, with an invalid selector matching nothing. */
+export function queryComposed(scopes: readonly ParentNode[], selector: string): Element[] {
+  const out: Element[] = [];
+  for (const scope of scopes) {
+    try {
+      for (const el of scope.querySelectorAll(selector)) out.push(el);
+    } catch {
+      return [];
+    }
+  }
+  return out;
+}
+
+/** Native fields a component may wrap, in the order a person meets them. */
+const NATIVE_FIELD = 'input:not([type=hidden]),select,textarea';
+
+/**
+ * The native field a custom element wraps in its own shadow root (or one nested in it): the
+ * `<input>` inside `<sl-input>`. Null for other elements, and for hosts with no field.
+ */
+export function innerField(
+  host: Element,
+  read: ShadowRootReader = shadowRootOf,
+  depth = 0,
+): Element | null {
+  if (depth > 3 || !host.localName.includes('-')) return null;
+  const root = read(host);
+  if (!root) return null;
+  const field = root.querySelector(NATIVE_FIELD);
+  if (field) return field;
+  for (const el of root.querySelectorAll('*')) {
+    const inner = innerField(el, read, depth + 1);
+    if (inner) return inner;
+  }
+  return null;
+}
