@@ -12,7 +12,7 @@ import { finder } from '@medv/finder';
 import { computeAccessibleName, getRole } from 'dom-accessibility-api';
 import type { Target } from '../aids/schema';
 import { resolveTarget } from '../aids/target';
-import { composedQueryAll, hostsOf, rootOf, shadowRootOf } from './composed';
+import { composedQueryAll, hostsOf, rootOf, sameField, shadowRootOf } from './composed';
 import { stableAttr, stableClass, stableId } from './stable';
 
 /** What the element is, as a screen reader would say it, for the author to confirm. */
@@ -294,23 +294,24 @@ type Outcome =
 /** Resolves `target` where `el` lives; drops signals that do not hold for `el` even now. */
 function tryTarget(el: Element, target: Target): Outcome {
   const doc = el.ownerDocument;
+  const judge = (t: Target): Outcome => {
+    const r = resolveTarget(t, doc);
+    const found = sameField(r.element, el);
+    if (found && !r.ambiguous && r.failed.length === 0) return { ok: true, target: t };
+    return { ok: false, other: found ? null : r.element, ambiguous: r.ambiguous };
+  };
+  const first = judge(target);
+  if (first.ok || first.other || first.ambiguous) return first;
+  // Found, but a signal fails even now (a selector made relative to a shadow root that the
+  // resolver reads from the document): it would only ever count against the element.
   const r = resolveTarget(target, doc);
-  if (r.element !== el || r.ambiguous) {
-    return { ok: false, other: r.element === el ? null : r.element, ambiguous: r.ambiguous };
-  }
-  if (r.failed.length === 0) return { ok: true, target };
-  // A signal that fails at capture time (a selector relative to a root the resolver does not
-  // scope to) would only ever count against the element: leave it out and check again.
+  if (!sameField(r.element, el)) return first;
   const kept = { ...target } as Record<string, unknown>;
   for (const signal of r.failed) delete kept[signal];
   const narrower = kept as Target;
-  const again = resolveTarget(narrower, doc);
   const signals = ['css', 'role', 'name', 'label', 'attrs', 'text'] as const;
-  if (!signals.some((s) => narrower[s] !== undefined))
-    return { ok: false, other: null, ambiguous: false };
-  return again.element === el && !again.ambiguous && again.failed.length === 0
-    ? { ok: true, target: narrower }
-    : { ok: false, other: again.element === el ? null : again.element, ambiguous: again.ambiguous };
+  if (!signals.some((s) => narrower[s] !== undefined)) return first;
+  return judge(narrower);
 }
 
 /** "textbox “City”" or "<div>", for sentences about another element. */

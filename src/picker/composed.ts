@@ -1,36 +1,13 @@
 /**
  * The page as a person sees it: the document and every shadow root in it, open or closed.
  * Events and `elementFromPoint` stop at the host of a closed shadow root; the picker reads
- * closed roots the way only an extension can (`chrome.dom.openOrClosedShadowRoot` in
- * Chromium, `element.openOrClosedShadowRoot()` in Firefox) and goes down to the innermost
- * element.
+ * closed roots with the resolver's reader (src/aids/composed.ts) and goes down to the
+ * innermost element.
  */
 
-type ClosedRootReader = (el: HTMLElement) => ShadowRoot | null | undefined;
+import { findShadowRoots, innerField, queryComposed, shadowRootOf } from '../aids/composed';
 
-function chromeReader(): ClosedRootReader | undefined {
-  const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot?: ClosedRootReader } } })
-    .chrome?.dom;
-  return typeof dom?.openOrClosedShadowRoot === 'function'
-    ? (el) => dom.openOrClosedShadowRoot!(el)
-    : undefined;
-}
-
-/** The shadow root of `el`, open or closed, when this context may read it. */
-export function shadowRootOf(el: Element): ShadowRoot | null {
-  if (el.shadowRoot) return el.shadowRoot;
-  // Only elements that can host a shadow root (custom elements and a few HTML ones).
-  if (!(el instanceof HTMLElement)) return null;
-  try {
-    const firefox = (el as { openOrClosedShadowRoot?: () => ShadowRoot | null })
-      .openOrClosedShadowRoot;
-    if (typeof firefox === 'function') return firefox.call(el) ?? null;
-    return chromeReader()?.(el) ?? null;
-  } catch {
-    // The reader refuses some elements (not an HTMLElement of this world): no root to read.
-    return null;
-  }
-}
+export { shadowRootOf };
 
 /** The root `el` lives in: its document or the (open or closed) shadow root holding it. */
 export function rootOf(el: Element): Document | ShadowRoot {
@@ -66,33 +43,17 @@ export function focusedIn(el: Element): Element {
   return descend(el, (root) => root.activeElement);
 }
 
-/** Every shadow root below `root`, open or closed, nested ones included, in document order. */
-export function shadowRootsIn(root: Document | ShadowRoot | Element): ShadowRoot[] {
-  const out: ShadowRoot[] = [];
-  const visit = (node: Document | ShadowRoot | Element) => {
-    for (const el of Array.from(node.querySelectorAll('*'))) {
-      const inner = shadowRootOf(el);
-      if (inner) {
-        out.push(inner);
-        visit(inner);
-      }
-    }
-  };
-  visit(root);
-  return out;
-}
-
 /** Every element matching `selector` in the composed tree: the document and all its roots. */
 export function composedQueryAll(doc: Document | ShadowRoot, selector: string): Element[] {
-  const out: Element[] = [];
-  try {
-    for (const root of [doc, ...shadowRootsIn(doc)]) {
-      out.push(...Array.from(root.querySelectorAll(selector)));
-    }
-  } catch {
-    return [];
-  }
-  return out;
+  return queryComposed([doc, ...findShadowRoots(doc)], selector);
+}
+
+/**
+ * True when `found` is `el`, or the web component that wraps `el` as its field (`<sl-input>`
+ * for its inner `<input>`): to a person, and to resolveTarget, the two are one field.
+ */
+export function sameField(found: Element | null, el: Element): boolean {
+  return found === el || (found !== null && innerField(found) === el);
 }
 
 /** The shadow hosts around `el`, the nearest first. */

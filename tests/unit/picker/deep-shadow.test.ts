@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Target } from '../../../src/aids/schema';
 import { resolveTarget } from '../../../src/aids/target';
 import { captureTarget, hostSelector } from '../../../src/picker/capture';
@@ -11,6 +11,16 @@ import {
   shadowRootOf,
 } from '../../../src/picker/composed';
 import { partId, stableAttr, stateAttr } from '../../../src/picker/stable';
+
+// The closed roots a Chromium content script can read through chrome.dom, set up before the
+// modules load: the reader is chosen once.
+const closedRoots = vi.hoisted(() => {
+  const roots = new Map<Element, ShadowRoot>();
+  (globalThis as { chrome?: unknown }).chrome = {
+    dom: { openOrClosedShadowRoot: (el: Element) => roots.get(el) ?? el.shadowRoot },
+  };
+  return roots;
+});
 
 /**
  * An address form built like Shoelace: <address-form> (open root) holds two <x-input>s (open
@@ -145,16 +155,7 @@ describe('picking a field two shadow roots deep', () => {
 });
 
 describe('closed shadow roots', () => {
-  const reader = vi.fn((el: HTMLElement) => closedRoots.get(el) ?? null);
-  const closedRoots = new Map<Element, ShadowRoot>();
-
-  beforeEach(() => {
-    closedRoots.clear();
-    (globalThis as { chrome?: unknown }).chrome = { dom: { openOrClosedShadowRoot: reader } };
-  });
-  afterEach(() => {
-    delete (globalThis as { chrome?: unknown }).chrome;
-  });
+  beforeEach(() => closedRoots.clear());
 
   function closedField() {
     document.body.innerHTML = '<pin-field data-testid="pin"></pin-field><button>Save</button>';
