@@ -3,31 +3,13 @@
  * Field values are read here, in the page, to decide "filled" or "matches"; they are never
  * stored, sent or recorded.
  */
+import { type ShadowRootReader, shadowRootOf } from './composed';
 import type { Completion, DomCondition, Target } from './schema';
 import { isRendered, type Resolution } from './target';
 import { testUrlPattern } from './url-match';
+import { readChecked, readValue } from './values';
 
 export type Resolve = (target: Target) => Resolution;
-
-function fieldValue(el: Element): string {
-  if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) {
-    return el.checked ? el.value || 'on' : '';
-  }
-  if (
-    el instanceof HTMLInputElement ||
-    el instanceof HTMLTextAreaElement ||
-    el instanceof HTMLSelectElement
-  ) {
-    return el.value;
-  }
-  if ((el as HTMLElement).isContentEditable) return el.textContent ?? '';
-  return '';
-}
-
-function isChecked(el: Element): boolean {
-  if (el instanceof HTMLInputElement) return el.checked;
-  return el.getAttribute('aria-checked') === 'true';
-}
 
 /** True if the DOM condition holds now. */
 export function conditionHolds(cond: DomCondition, resolve: Resolve): boolean {
@@ -52,13 +34,15 @@ export interface CompletionMemory {
 
 /**
  * True if the completion rule holds now. `url` rules are checked against `url`; `clicked`
- * uses `memory.clicked`, which the caller sets when a click lands in the target.
+ * uses `memory.clicked`, which the caller sets when a click lands in the target. Values are
+ * what a person sees in the widget (see ./values.ts), read through `read` for closed roots.
  */
 export function completionHolds(
   done: Completion,
   resolve: Resolve,
   url: string,
   memory: CompletionMemory,
+  read: ShadowRootReader = shadowRootOf,
 ): boolean {
   if (done.type === 'url') return testUrlPattern(done.pattern, url);
   if (done.type === 'clicked') return memory.clicked;
@@ -72,13 +56,14 @@ export function completionHolds(
       // Only counts once the element has been seen: never-present is not "disappeared".
       return el === null && memory.seen;
     case 'filled':
-      return el !== null && fieldValue(el).trim() !== '';
+      return el !== null && (readValue(el, read) ?? '').trim() !== '';
     case 'checked':
-      return el !== null && isChecked(el);
+      return el !== null && readChecked(el, read) === true;
     case 'matches': {
       if (!el) return false;
       try {
-        return new RegExp(done.pattern).test(fieldValue(el));
+        const value = readValue(el, read);
+        return value !== null && new RegExp(done.pattern).test(value);
       } catch {
         return false;
       }

@@ -104,3 +104,34 @@ export function describeResolution(target: Target, report: ResolutionReport): st
   }
   return `Found${by ? ` ${by}` : ''}${broken}.`;
 }
+
+/** The words authors see for each completion rule type in the editor. */
+const RULE_NAMES: Record<string, string> = {
+  filled: 'Filled',
+  matches: 'Matches',
+  checked: 'Checked',
+};
+
+/**
+ * Why a step's completion rule can never hold, in one or two sentences for authors:
+ * "“Filled” can never hold here: the element has no value a person can type or choose."
+ * `problem` is a rule_unworkable event's (see ./values.ts `ruleProblem`); `ruleType`, when
+ * known, names the rule. An unknown problem (a newer version's) gets a general sentence.
+ */
+export function describeRuleProblem(problem: string, ruleType?: string): string {
+  const named = ruleType ? RULE_NAMES[ruleType] : undefined;
+  switch (problem) {
+    case 'no_value':
+      return (
+        `${named ? quote(named) : '“Filled” or “Matches”'} can never hold here: the element has ` +
+        'no value a person can type or choose. Point the rule at the field itself.'
+      );
+    case 'no_checked_state':
+      return (
+        `${quote(named ?? 'Checked')} can never hold here: the element has no checked state ` +
+        '(it is not a checkbox, switch or radio). Point the rule at the box itself.'
+      );
+    default:
+      return 'The completion rule can never hold on the element its target finds.';
+  }
+}

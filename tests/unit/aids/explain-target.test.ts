@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeResolution, describeSignal } from '../../../src/aids/explain-target';
+import {
+  describeResolution,
+  describeRuleProblem,
+  describeSignal,
+} from '../../../src/aids/explain-target';
 import type { Target } from '../../../src/aids/schema';
 
 const email: Target = {
@@ -97,5 +101,22 @@ describe('describeResolution', () => {
         ambiguous: false,
       }),
     ).toBe('Found by signal “colour”; the CSS selector no longer matches.');
+  });
+});
+
+describe('describeRuleProblem', () => {
+  it('says why a rule can never hold, naming the rule when it is known', () => {
+    expect(describeRuleProblem('no_value', 'filled')).toBe(
+      '“Filled” can never hold here: the element has no value a person can type or choose. ' +
+        'Point the rule at the field itself.',
+    );
+    expect(describeRuleProblem('no_value')).toMatch(/^“Filled” or “Matches” can never hold/);
+    expect(describeRuleProblem('no_checked_state', 'checked')).toBe(
+      '“Checked” can never hold here: the element has no checked state ' +
+        '(it is not a checkbox, switch or radio). Point the rule at the box itself.',
+    );
+    expect(describeRuleProblem('no_idea')).toBe(
+      'The completion rule can never hold on the element its target finds.',
+    );
   });
 });
