@@ -132,7 +132,7 @@ test('picks the Account number field: frame and label, a stable target, no click
   await expect(page.locator('#account-number')).toBeFocused();
 });
 
-test('Escape cancels: null, and no picker element left in the page', async ({
+test('Escape cancels: the pick ends, and no picker element is left in the page', async ({
   page,
   appServer,
   serviceWorker,
