@@ -47,6 +47,45 @@ export interface ComposedOptions {
 }
 
 /**
+ * Elements that can have a shadow root: custom elements and the few built-ins
+ * `attachShadow` accepts. Asking only these spares a reader call on every other element.
+ */
+const SHADOW_CAPABLE = new Set(
+  'article aside blockquote body div footer h1 h2 h3 h4 h5 h6 header main nav p section span'.split(
+    ' ',
+  ),
+);
+
+/** True if `el` may host a shadow root. */
+export function canHostShadow(el: Element): boolean {
+  return el.localName.includes('-') || SHADOW_CAPABLE.has(el.localName);
+}
+
+/**
+ * False for a custom element whose definition has not run yet (it gets its shadow root and
+ * properties on upgrade). Content scripts in Chromium have no `customElements` registry, so
+ * the `:defined` pseudo-class answers there.
+ */
+export function isDefined(el: Element): boolean {
+  if (!el.localName.includes('-')) return true;
+  const registry = (globalThis as { customElements?: CustomElementRegistry | null }).customElements;
+  if (registry) return registry.get(el.localName) !== undefined;
+  try {
+    return el.matches(':defined');
+  } catch {
+    return true;
+  }
+}
+
+/** How {@link findShadowRoots} walks. */
+export interface WalkOptions {
+  /** Elements whose subtree (shadow root included) is left out: our own UI. */
+  skip?: (el: Element) => boolean;
+  /** Collects custom elements not defined yet: they get their shadow root on upgrade. */
+  undefinedHosts?: Element[];
+}
+
+/**
  * Every shadow root below `scope` (and the scope's own, when it is a host), outermost first,
  * by walking its elements once. Costs one pass over the subtree: callers that look up often
  * keep the result and pass it as `roots`.
@@ -54,18 +93,26 @@ export interface ComposedOptions {
 export function findShadowRoots(
   scope: Node,
   read: ShadowRootReader = shadowRootOf,
-  skip?: (host: Element) => boolean,
+  opts: WalkOptions = {},
 ): ShadowRoot[] {
   const out: ShadowRoot[] = [];
+  const { skip, undefinedHosts } = opts;
+  const filter = skip && {
+    acceptNode: (n: Node) => (skip(n as Element) ? 2 /* REJECT */ : 1) /* ACCEPT */,
+  };
   const visit = (node: Node) => {
     const doc = node.ownerDocument ?? (node as Document);
-    const walker = doc.createTreeWalker(node, 1 /* NodeFilter.SHOW_ELEMENT */);
-    for (let el = walker.currentNode as Node | null; el; el = walker.nextNode()) {
-      if (el.nodeType !== 1) continue;
-      const root = read(el as Element);
-      if (root && !skip?.(el as Element)) {
+    const walker = doc.createTreeWalker(node, 1 /* NodeFilter.SHOW_ELEMENT */, filter);
+    for (let n = walker.currentNode as Node | null; n; n = walker.nextNode()) {
+      if (n.nodeType !== 1 || !canHostShadow(n as Element)) continue;
+      const el = n as Element;
+      if (n === node && skip?.(el)) return;
+      const root = read(el);
+      if (root) {
         out.push(root);
         visit(root);
+      } else if (undefinedHosts && !isDefined(el)) {
+        undefinedHosts.push(el);
       }
     }
   };

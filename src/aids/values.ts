@@ -6,7 +6,7 @@
  *
  * Values are read in the page to decide a completion rule; they are never stored or sent.
  */
-import { innerField, type ShadowRootReader, shadowRootOf } from './composed';
+import { innerField, isDefined, type ShadowRootReader, shadowRootOf } from './composed';
 import type { Completion } from './schema';
 
 /** Why a completion rule can never hold on an element (see {@link ruleProblem}). */
@@ -58,15 +58,6 @@ function chosenRadio(radios: Iterable<Element>): string {
 }
 
 const RADIOS = 'input[type=radio],[role=radio]';
-
-/** `:defined` works in content scripts, where `customElements` is null (Chromium). */
-function isDefined(el: Element): boolean {
-  try {
-    return el.matches(':defined');
-  } catch {
-    return true;
-  }
-}
 
 /** A custom element's own `checked` (or Material's `selected`) boolean property, if any. */
 function checkedProperty(el: Element): boolean | null {
@@ -182,7 +173,7 @@ export function ruleProblem(
   el: Element,
   read: ShadowRootReader = shadowRootOf,
 ): RuleProblem | null {
-  if (isCustom(el) && !isDefined(el)) return null;
+  if (!isDefined(el)) return null;
   switch (done.type) {
     case 'filled':
     case 'matches':

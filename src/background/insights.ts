@@ -56,7 +56,13 @@ const CLOCK_MARGIN = DAY;
 /** The popup's window for aids that need attention. */
 export const ATTENTION_WINDOW = 7 * DAY;
 const MAX_FEEDBACK = 50;
-const PROBLEM_TYPES = new Set(['target_missing', 'target_healed', 'aid_feedback']);
+const PROBLEM_TYPES = new Set([
+  'target_missing',
+  'target_healed',
+  'rule_unworkable',
+  'aid_feedback',
+]);
+const TARGET_REPORTS = new Set(['target_missing', 'target_healed', 'rule_unworkable']);
 
 /** Events with `at` in the range, oldest first (ties in order of arrival). */
 export async function eventsInRange(db: InflowDb, range: Range): Promise<StoredEvent[]> {
@@ -300,8 +306,18 @@ export async function exportEvents(
   return { events: events.slice(0, limit).map(exported), truncated: events.length > limit };
 }
 
+/** A step's completion rule type in the installed aid, by step id. */
+function ruleTypes(row: AidRow | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (row?.aid.kind === 'checklist') {
+    for (const s of row.aid.steps) if (s.done) out.set(s.id, s.done.type);
+  }
+  return out;
+}
+
 /**
- * Aids with target problems or staff feedback in the range, those that affect the most page
+ * Aids with target problems (missing, healed, or a completion rule that can never hold on
+ * the element found) or staff feedback in the range, those that affect the most page
  * views first. Events hold no person id (one browser is one person), so page views stand in
  * for "how many people".
  *
@@ -322,6 +338,7 @@ export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
   for (const [aidKey, list] of byAid) {
     const row = rows.get(aidKey);
     const texts = new Map(stepList(row, list));
+    const rules = ruleTypes(row);
     const first = list[0]!;
     const aid: AidHealth = {
       aidKey,
@@ -365,7 +382,7 @@ export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
         const item: { at: number; url: string; comment?: string } = { at: e.at, url: e.url };
         if (e.comment) item.comment = e.comment;
         aid.feedback.push(item);
-      } else if (e.type === 'target_missing' || e.type === 'target_healed') {
+      } else if (TARGET_REPORTS.has(e.type)) {
         const key = e.stepId ?? '';
         let t = targets.get(key);
         if (!t) {
@@ -378,11 +395,17 @@ export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
             lastSeen: 0,
           };
           if (e.stepId !== undefined) t.stepId = e.stepId;
+          const rule = e.stepId === undefined ? undefined : rules.get(e.stepId);
+          if (rule) t.rule = rule;
           targets.set(key, t);
         }
         if (e.type === 'target_missing') {
           aid.missing++;
           t.missing++;
+        } else if (e.type === 'rule_unworkable') {
+          aid.unworkable = (aid.unworkable ?? 0) + 1;
+          t.unworkable ??= {};
+          bump(t.unworkable, e.problem ?? 'unknown');
         } else {
           aid.healed++;
           t.healed++;
@@ -418,12 +441,12 @@ export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
     out.push(aid);
   }
   return out.sort(
-    (a, b) =>
-      b.pageViews - a.pageViews ||
-      b.missing + b.healed + b.feedbackCount - (a.missing + a.healed + a.feedbackCount) ||
-      b.lastSeen - a.lastSeen,
+    (a, b) => b.pageViews - a.pageViews || reports(b) - reports(a) || b.lastSeen - a.lastSeen,
   );
 }
+
+/** Every report an aid got: the tie-breaker after page views. */
+const reports = (a: AidHealth) => a.missing + a.healed + (a.unworkable ?? 0) + a.feedbackCount;
 
 /** Answers one insights.* request (already validated and authorized by the router). */
 export async function answerInsights(

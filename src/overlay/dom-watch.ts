@@ -2,6 +2,11 @@
  * The one DOM watcher of a page session: a single MutationObserver and a few capturing
  * listeners, coalesced so the session re-evaluates at most once per animation frame.
  * Everything is removed when the session's signal aborts.
+ *
+ * Mutation observers do not see into shadow roots, so the session adds roots as it finds
+ * them: fully (like the document) for roots that hold a target, and for their structure only
+ * (added and removed nodes) for the others, so new roots and late targets are still noticed
+ * while a component's own attribute and text churn does not cost a pass.
  */
 
 export interface PageChange {
@@ -14,11 +19,54 @@ export interface DomWatchOptions {
   /** Events whose composed path includes this element (our overlay) are ignored. */
   ignore: () => Element | null;
   onChange: (change: PageChange) => void;
+  /** Elements that mutations added, before the pass they cause (to find new shadow roots). */
+  onAdded?: (nodes: Node[]) => void;
+}
+
+/** What the session can do with a running watcher. */
+export interface DomWatch {
+  /**
+   * Watches a shadow root: `full` like the document, `structure` for added and removed nodes
+   * only. A root can go from structure to full, never back; all of it ends with the session.
+   */
+  observe(root: ShadowRoot, how: 'full' | 'structure'): void;
+  /** Asks for a pass (something changed that no mutation shows, e.g. an upgrade). */
+  schedule(): void;
 }
 
 const INTERACTIONS = ['input', 'change', 'click', 'focusin'] as const;
+const FULL = { subtree: true, childList: true, attributes: true, characterData: true };
+const STRUCTURE = { subtree: true, childList: true };
 
-export function watchDom(root: Node, { signal, ignore, onChange }: DomWatchOptions): void {
+/**
+ * Each event's composed path, taken while it is dispatched: afterwards `composedPath()` is
+ * empty and the `target` of an event from a shadow root is retargeted (or cleared), but the
+ * session looks at events a frame later. Listeners on the roots the session watches see
+ * deeper paths (into closed roots) than the document's, and the deepest one is kept.
+ */
+const paths = new WeakMap<Event, EventTarget[]>();
+
+function keepPath(event: Event): void {
+  const path = event.composedPath();
+  if (path.length > (paths.get(event)?.length ?? 0)) paths.set(event, path);
+}
+
+/** The element the person really acted on: inside a component, not the component. */
+export function eventTarget(event: Event): EventTarget | null {
+  return paths.get(event)?.[0] ?? event.target;
+}
+
+/** True if the event happened on `el` or inside it, shadow roots included. */
+export function eventWithin(event: Event, el: Element): boolean {
+  const path = paths.get(event);
+  if (path) return path.includes(el);
+  return event.target instanceof Node && el.contains(event.target);
+}
+
+export function watchDom(
+  root: Node,
+  { signal, ignore, onChange, onAdded }: DomWatchOptions,
+): DomWatch {
   let scheduled = false;
   let raf = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,24 +93,78 @@ export function watchDom(root: Node, { signal, ignore, onChange }: DomWatchOptio
     clearTimeout(timer);
   });
 
-  const observer = new MutationObserver((records) => {
+  const onRecords = (records: MutationRecord[]) => {
     const host = ignore();
-    if (host && records.every((r) => host === r.target || host.contains(r.target))) return;
+    let ours = true;
+    const added: Node[] = [];
+    for (const r of records) {
+      if (host && (host === r.target || host.contains(r.target))) continue;
+      ours = false;
+      for (const n of r.addedNodes) if (n.nodeType === 1) added.push(n);
+    }
+    if (ours) return;
+    if (added.length) onAdded?.(added);
     schedule();
+  };
+  // Two observers: one node cannot be taken out of an observer, and a root moves from the
+  // structure-only one to the full one when it turns out to hold a target.
+  const observer = new MutationObserver(onRecords);
+  const structural = new MutationObserver(onRecords);
+  const structureOnly = new Set<ShadowRoot>();
+  observer.observe(root, FULL);
+  signal.addEventListener('abort', () => {
+    observer.disconnect();
+    structural.disconnect();
+    structureOnly.clear();
   });
-  observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
-  signal.addEventListener('abort', () => observer.disconnect());
 
-  for (const type of INTERACTIONS) {
-    root.addEventListener(
-      type,
-      (event) => {
-        const host = ignore();
-        if (host && event.composedPath().includes(host)) return;
-        events.push(event);
-        schedule();
-      },
-      { capture: true, passive: true, signal },
-    );
-  }
+  const seen = new WeakSet<Event>();
+  const listen = (target: Node) => {
+    for (const type of INTERACTIONS) {
+      target.addEventListener(
+        type,
+        (event) => {
+          const host = ignore();
+          if (host && event.composedPath().includes(host)) return;
+          keepPath(event);
+          // A composed event reaches the document too; `change` is not composed and is
+          // seen only in the shadow root it happens in.
+          if (seen.has(event)) return;
+          seen.add(event);
+          events.push(event);
+          schedule();
+        },
+        { capture: true, passive: true, signal },
+      );
+    }
+  };
+  listen(root);
+
+  const watched = new WeakMap<ShadowRoot, 'full' | 'structure'>();
+  return {
+    observe(shadow, how) {
+      const now = watched.get(shadow);
+      if (signal.aborted || now === how || now === 'full') return;
+      if (how === 'structure') {
+        structural.observe(shadow, STRUCTURE);
+        structureOnly.add(shadow);
+      } else {
+        if (now === 'structure') {
+          // Rare (once per root): rebuild the structure observer without this root.
+          const pending = structural.takeRecords();
+          structural.disconnect();
+          structureOnly.delete(shadow);
+          for (const r of structureOnly) {
+            if (r.host.isConnected) structural.observe(r, STRUCTURE);
+            else structureOnly.delete(r);
+          }
+          if (pending.length) onRecords(pending);
+        }
+        observer.observe(shadow, FULL);
+      }
+      if (!now) listen(shadow);
+      watched.set(shadow, how);
+    },
+    schedule,
+  };
 }

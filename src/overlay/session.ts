@@ -3,12 +3,15 @@
  * and everything they registered. A navigation disposes the session (aborting its signal
  * removes every listener, the observer and the timers) and the overlay opens a new one.
  */
-import type { Target } from '../aids/schema';
+import { rootsAbove, shadowRootOf } from '../aids/composed';
+import type { Completion, Target } from '../aids/schema';
 import { isHealed, type Resolution, resolveTarget } from '../aids/target';
+import { ruleProblem } from '../aids/values';
 import type { ActiveAid, EventInput, OverlayStatus } from '../protocol/messages';
-import { type PageChange, watchDom } from './dom-watch';
+import { type DomWatch, eventTarget, type PageChange, watchDom } from './dom-watch';
 import { createController } from './kinds';
 import type { AidController, SessionEnv } from './kinds/types';
+import { ShadowRootTracker } from './shadow-roots';
 import type { Ui } from './ui';
 
 /** How long a page gets to render a target before the target counts as missing. */
@@ -35,6 +38,10 @@ export class PageSession {
   /** "missing:<aid>#<step>" / "healed:…" already recorded in this session. */
   private readonly reported = new Set<string>();
   private settled = false;
+  /** The page's shadow roots, kept up to date by the watcher; read once per pass. */
+  private readonly shadowRoots: ShadowRootTracker;
+  private roots: ShadowRoot[] = [];
+  private watch: DomWatch | null = null;
   private announcement = '';
   private renderQueued = false;
 
@@ -42,6 +49,15 @@ export class PageSession {
     const self = this;
     // Drafts an author previews are shown like the others but never recorded.
     const previews = new Set(deps.aids.filter((a) => a.preview).map((a) => a.key));
+    this.shadowRoots = new ShadowRootTracker({
+      read: shadowRootOf,
+      signal: this.abort.signal,
+      ignore: () => deps.ui.host(),
+      onRoots: (roots) => {
+        for (const root of roots) this.watch?.observe(root, 'structure');
+        this.watch?.schedule();
+      },
+    });
     const env: SessionEnv = {
       url: deps.url,
       signal: this.abort.signal,
@@ -57,7 +73,7 @@ export class PageSession {
         }
         let r = this.cache.get(key);
         if (!r) {
-          r = resolveTarget(target, document);
+          r = resolveTarget(target, document, { roots: this.roots, shadowRootOf });
           this.cache.set(key, r);
         }
         return r;
@@ -78,6 +94,15 @@ export class PageSession {
             failedSignals: r.failed,
           });
         }
+        // A rule that can never hold on the element found: the step would never tick.
+        const done = this.settled && r.element ? this.doneRule(aidKey, stepId) : undefined;
+        if (done && 'target' in done && !this.reported.has(`unworkable:${where}`)) {
+          const el = env.resolve(done.target).element;
+          const problem = el && ruleProblem(done, el, shadowRootOf);
+          if (problem && once('unworkable')) {
+            env.record({ type: 'rule_unworkable', aidKey, stepId, problem });
+          }
+        }
       },
       record: (event) => {
         if (!previews.has(event.aidKey))
@@ -97,13 +122,23 @@ export class PageSession {
       .filter((c): c is AidController => c !== null);
   }
 
+  /** The completion rule of a checklist step, looked up from the aids this session shows. */
+  private doneRule(aidKey: string, stepId: string | undefined): Completion | undefined {
+    const aid = this.deps.aids.find((a) => a.key === aidKey)?.aid;
+    return aid?.kind === 'checklist' ? aid.steps.find((s) => s.id === stepId)?.done : undefined;
+  }
+
   start(): void {
     const { signal } = this.abort;
-    watchDom(document.documentElement, {
+    const watch = watchDom(document.documentElement, {
       signal,
       ignore: () => this.deps.ui.host(),
       onChange: (change) => this.pass(change),
+      onAdded: (nodes) => this.shadowRoots.added(nodes),
     });
+    this.watch = watch;
+    // One walk over the page; later roots come from added nodes and upgrades.
+    for (const root of this.shadowRoots.start()) watch.observe(root, 'structure');
     const timer = setTimeout(() => {
       this.settled = true;
       this.pass({ events: [] });
@@ -130,6 +165,8 @@ export class PageSession {
   /** One evaluation of every aid against the page. */
   private pass(change: PageChange): void {
     if (this.abort.signal.aborted) return;
+    this.shadowRoots.recheck();
+    this.roots = this.shadowRoots.roots();
     this.cache.clear();
     for (const c of this.controllers) {
       try {
@@ -139,9 +176,19 @@ export class PageSession {
         console.warn('[inflow] aid failed', c.key, e);
       }
     }
+    this.watchTargetRoots();
     const focus = change.events.findLast((e) => e.type === 'focusin');
-    if (focus?.target instanceof Element) this.deps.ui.avoid(focus.target);
+    const focused = focus && eventTarget(focus);
+    if (focused instanceof Element) this.deps.ui.avoid(focused);
     this.deps.onBatch();
+  }
+
+  /** Fully observes the shadow roots that hold a found target, and the roots above them. */
+  private watchTargetRoots(): void {
+    if (!this.watch || this.roots.length === 0) return;
+    for (const r of this.cache.values()) {
+      if (r.element) for (const root of rootsAbove(r.element)) this.watch.observe(root, 'full');
+    }
   }
 
   /** Re-render on the next microtask, once however many controllers asked. */

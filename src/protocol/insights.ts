@@ -104,6 +104,10 @@ export interface TargetHealth {
   failedSignals: Counts;
   foundBy: Counts;
   lastSeen: number;
+  /** rule_unworkable reports by problem ("no_value": 3): the step's rule can never hold. */
+  unworkable?: Counts;
+  /** The step's completion rule type in the installed aid ("filled"), to name it in words. */
+  rule?: string;
 }
 
 export interface FeedbackItem {
@@ -127,6 +131,8 @@ export interface AidHealth {
   failedSignals: Counts;
   foundBy: Counts;
   targets: TargetHealth[];
+  /** rule_unworkable reports: steps whose completion rule can never hold where it was used. */
+  unworkable?: number;
   /** Newest first, at most 50. */
   feedback: FeedbackItem[];
   feedbackCount: number;

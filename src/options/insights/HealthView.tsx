@@ -1,7 +1,8 @@
 /** The "Health" view of the options page: aids whose targets broke, and staff feedback. */
 import './insights.css';
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { AidHealth } from '../../protocol/insights';
+import { describeRuleProblem } from '../../aids/explain-target';
+import type { AidHealth, TargetHealth } from '../../protocol/insights';
 import { browserInsightsDeps, type InsightsDeps } from './deps';
 import { countsText, type Dates, plural, presetDates, rangeOf, timeText } from './format';
 import { PeriodFilter } from './PeriodFilter';
@@ -44,9 +45,10 @@ export function HealthView({
     <div class="insights health">
       <p class="help">
         Aids whose targets were not found on staff pages, were found only by weaker signals (their
-        selector no longer matched), or that staff flagged as wrong. The aids that affect the most
-        page views come first, then those with the most reports: Inflow records no one’s identity,
-        and each browser is one person, so page views stand in for people.
+        selector no longer matched), whose steps cannot tick themselves off (the completion rule can
+        never hold on the element found), or that staff flagged as wrong. The aids that affect the
+        most page views come first, then those with the most reports: Inflow records no one’s
+        identity, and each browser is one person, so page views stand in for people.
       </p>
       <PeriodFilter dates={dates} now={now()} onChange={setDates} />
       {load.phase === 'loading' && <p aria-busy="true">Loading…</p>}
@@ -74,9 +76,19 @@ export function HealthView({
   );
 }
 
+/** One sentence per problem a step's completion rule had, with how often it was reported. */
+function ruleSentences(t: TargetHealth): string[] {
+  return Object.entries(t.unworkable ?? {}).map(
+    ([problem, n]) =>
+      `${describeRuleProblem(problem, t.rule)} Reported on ${plural(n, 'page view', 'page views')}.`,
+  );
+}
+
 function HealthItem({ aid }: { aid: AidHealth }) {
   const id = useId();
   const lastSeen = new Date(aid.lastSeen);
+  const broken = aid.targets.filter((t) => t.missing || t.healed);
+  const unworkable = aid.targets.filter((t) => t.unworkable);
   return (
     <li class="health-item">
       <section aria-labelledby={`${id}-h`}>
@@ -103,6 +115,12 @@ function HealthItem({ aid }: { aid: AidHealth }) {
             <dt>Found by weaker signals</dt>
             <dd>{aid.healed}</dd>
           </div>
+          {aid.unworkable ? (
+            <div>
+              <dt>Rules that can never hold</dt>
+              <dd>{aid.unworkable}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>Staff feedback</dt>
             <dd>{aid.feedbackCount}</dd>
@@ -134,7 +152,7 @@ function HealthItem({ aid }: { aid: AidHealth }) {
           <dt>Found instead by</dt>
           <dd>{countsText(aid.foundBy)}</dd>
         </dl>
-        {aid.targets.length > 0 && (
+        {broken.length > 0 && (
           <div class="table-wrap">
             <table class="targets">
               <caption>Targets of “{aid.title}” that staff pages reported</caption>
@@ -149,7 +167,7 @@ function HealthItem({ aid }: { aid: AidHealth }) {
                 </tr>
               </thead>
               <tbody>
-                {aid.targets.map((t) => (
+                {broken.map((t) => (
                   <tr key={t.stepId ?? ''}>
                     <th scope="row">{t.text}</th>
                     <td>{t.missing}</td>
@@ -166,6 +184,23 @@ function HealthItem({ aid }: { aid: AidHealth }) {
               </tbody>
             </table>
           </div>
+        )}
+        {unworkable.length > 0 && (
+          <>
+            <h3>Steps that cannot tick themselves off</h3>
+            <ul class="unworkable">
+              {unworkable.map((t) => (
+                <li key={t.stepId ?? ''}>
+                  <p>
+                    <strong>{t.text}</strong>
+                  </p>
+                  {ruleSentences(t).map((sentence) => (
+                    <p key={sentence}>{sentence}</p>
+                  ))}
+                </li>
+              ))}
+            </ul>
+          </>
         )}
         {aid.feedback.length > 0 && (
           <>

@@ -9,7 +9,7 @@ import { plainText } from '../../aids/markdown';
 import type { ChecklistAid, Step, Target } from '../../aids/schema';
 import { testUrlPattern } from '../../aids/url-match';
 import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
-import type { PageChange } from '../dom-watch';
+import { eventWithin, type PageChange } from '../dom-watch';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import { Feedback } from './feedback';
@@ -109,12 +109,7 @@ export class ChecklistController implements AidController {
       }
       if (step.done?.type === 'clicked' && !rt.state) {
         const el = env.resolve(step.done.target).element;
-        if (
-          el &&
-          change.events.some(
-            (e) => e.type === 'click' && e.target instanceof Node && el.contains(e.target),
-          )
-        ) {
+        if (el && change.events.some((e) => e.type === 'click' && eventWithin(e, el))) {
           rt.memory.clicked = true;
         }
       }

@@ -236,6 +236,56 @@ describe('insights.health', () => {
   });
 });
 
+describe('insights.health: rules that can never hold', () => {
+  it('counts rule_unworkable per step and problem, names the rule, and lists the aid', async () => {
+    const { db, add } = await setup();
+    await installPack(
+      db,
+      pack('ops', '1.0.0', [
+        checklist('close', ['https://crm.example.com/*'], {
+          steps: [
+            {
+              id: 'notes',
+              text: 'Write the notes',
+              done: { type: 'filled', target: { css: '.n' } },
+            },
+            { id: 'ok', text: 'Tick **done**', done: { type: 'checked', target: { css: '#ok' } } },
+          ],
+        }),
+      ]),
+    );
+    await add('aid_shown', 'ops/close', 1000);
+    await add('rule_unworkable', 'ops/close', 1001, { stepId: 'notes', problem: 'no_value' });
+    await add('aid_shown', 'ops/close', 2000);
+    await add('rule_unworkable', 'ops/close', 2001, { stepId: 'notes', problem: 'no_value' });
+    await add('rule_unworkable', 'ops/close', 2002, { stepId: 'ok', problem: 'no_checked_state' });
+
+    const [aid] = await health(db, {});
+    expect(aid).toMatchObject({
+      aidKey: 'ops/close',
+      unworkable: 3,
+      missing: 0,
+      pageViews: 2,
+      lastSeen: 2002,
+    });
+    expect(aid!.targets).toEqual([
+      expect.objectContaining({
+        stepId: 'notes',
+        text: 'Write the notes',
+        rule: 'filled',
+        unworkable: { no_value: 2 },
+        missing: 0,
+      }),
+      expect.objectContaining({
+        stepId: 'ok',
+        text: 'Tick done',
+        rule: 'checked',
+        unworkable: { no_checked_state: 1 },
+      }),
+    ]);
+  });
+});
+
 describe('insights messages through the router', () => {
   it('validates bounds, answers extension pages only, and counts aids needing attention', async () => {
     const { db, add } = await setup();

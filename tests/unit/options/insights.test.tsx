@@ -385,6 +385,55 @@ describe('HealthView', () => {
     expect(view.querySelectorAll('a.fix')).toHaveLength(1);
   });
 
+  it('says in words which steps’ rules can never hold, and how often', async () => {
+    const aid: AidHealth = {
+      ...BROKEN,
+      missing: 0,
+      healed: 0,
+      unworkable: 3,
+      targets: [
+        {
+          stepId: 'notes',
+          text: 'Write the notes',
+          missing: 0,
+          healed: 0,
+          failedSignals: {},
+          foundBy: {},
+          lastSeen: NOW - 3600_000,
+          rule: 'filled',
+          unworkable: { no_value: 2 },
+        },
+        {
+          stepId: 'ok',
+          text: 'Tick the box',
+          missing: 0,
+          healed: 0,
+          failedSignals: {},
+          foundBy: {},
+          lastSeen: NOW - 3600_000,
+          rule: 'checked',
+          unworkable: { no_checked_state: 1 },
+        },
+      ],
+      feedback: [],
+      feedbackCount: 0,
+    };
+    const { deps } = fakeDeps({ health: vi.fn(async () => ({ aids: [aid] })) });
+    const view = await mount(<HealthView deps={deps} now={() => NOW} />);
+    const item = view.querySelector('.health-item') as HTMLElement;
+    expect(figure(item, 'Rules that can never hold')).toBe('3');
+    // Steps with only a rule problem are not listed as broken targets.
+    expect(item.querySelector('table.targets')).toBeNull();
+    expect([...item.querySelectorAll('.unworkable li')].map(text)).toEqual([
+      'Write the notes' +
+        '“Filled” can never hold here: the element has no value a person can type or choose. ' +
+        'Point the rule at the field itself. Reported on 2 page views.',
+      'Tick the box' +
+        '“Checked” can never hold here: the element has no checked state (it is not a checkbox, ' +
+        'switch or radio). Point the rule at the box itself. Reported on 1 page view.',
+    ]);
+  });
+
   it('says nothing is broken when no aid has a problem', async () => {
     const { deps } = fakeDeps();
     const view = await mount(<HealthView deps={deps} now={() => NOW} />);
