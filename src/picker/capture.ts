@@ -348,10 +348,10 @@ function problemOf(target: Target, last: Outcome | null): string {
 export function captureTarget(el: Element): Capture {
   const { target, description } = signalsOf(el);
   // Each candidate: a target and the element it must find (the host, when it stands for
-  // the field).
-  const candidates: { target: Target; element: Element; description: TargetDescription }[] = [];
-  const add = (t: Target, element = el, d = description) =>
-    candidates.push({ target: t, element, description: d });
+  // the field). The description stays the field's: Check on page describes a component it
+  // finds by the field it wraps, so the two compare alike.
+  const candidates: { target: Target; element: Element }[] = [];
+  const add = (t: Target, element = el) => candidates.push({ target: t, element });
   const hosts = hostsOf(el);
   if (hosts.length === 0) {
     const within = containerOf(el, rootOf(el));
@@ -368,18 +368,18 @@ export function captureTarget(el: Element): Capture {
     // A field made as a web component: the host is what a person sees as the field.
     const host = hosts[0]!;
     if (el.matches(FIELDS) && isFieldHost(host)) {
-      const own = signalsOf(host);
+      const own = signalsOf(host).target;
       const sel = hostSelector(host);
       const within = hosts[1] && hostSelector(hosts[1]);
-      if (within) add({ ...own.target, within }, host, own.description);
-      add(own.target, host, own.description);
-      if (sel) add({ ...own.target, css: sel }, host, own.description);
+      if (within) add({ ...own, within }, host);
+      add(own, host);
+      if (sel) add({ ...own, css: sel }, host);
     }
   }
   let last: Outcome | null = null;
   for (const c of candidates) {
     const outcome = tryTarget(c.element, c.target);
-    if (outcome.ok) return { target: outcome.target, description: c.description };
+    if (outcome.ok) return { target: outcome.target, description };
     last ??= outcome;
   }
   return { target: candidates[0]!.target, description, problem: problemOf(target, last) };
