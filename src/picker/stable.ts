@@ -41,9 +41,39 @@ export function stableClass(name: string): boolean {
   return /^[A-Za-z][\w-]*$/.test(name) && !looksGenerated(name);
 }
 
-/** An id worth keeping: written by a person, not numbered by a framework. */
-export function stableId(id: string): boolean {
-  return /^[A-Za-z][\w-]*$/.test(id) && !looksGenerated(id);
+/**
+ * Words UI libraries name the parts of a component with. Inside a shadow root an id only
+ * has to be unique within that root, so every instance of a component repeats them: the
+ * input of each `sl-input` is `#input`, its label `#label`, its hint `#help-text`.
+ */
+const PART_WORDS = new Set(
+  (
+    'input control base label textarea select button help text hint error message prefix ' +
+    'suffix form field wrapper container content body header footer title description icon ' +
+    'clear native display trigger panel popup listbox combobox menu option options checkbox ' +
+    'radio switch toggle range slider track thumb tooltip value password ' +
+    'visibility tags tag group box root inner outer main anchor caret spinner indicator expand'
+  ).split(' '),
+);
+
+/**
+ * True for an id a component library gives one of its parts (`input`, `help-text`,
+ * `form-control`): made only of part words. Only meaningful inside a shadow root, where
+ * every instance of the component has the same one.
+ */
+export function partId(id: string): boolean {
+  return id
+    .toLowerCase()
+    .split(/[-_]+/)
+    .every((word) => PART_WORDS.has(word));
+}
+
+/**
+ * An id worth keeping: written by a person, not numbered by a framework. Inside a shadow
+ * root (`inShadow`), the ids of a library's parts are not kept either.
+ */
+export function stableId(id: string, inShadow = false): boolean {
+  return /^[A-Za-z][\w-]*$/.test(id) && !looksGenerated(id) && !(inShadow && partId(id));
 }
 
 /** data-* attributes made for tests and automation: meant to stay put. */
@@ -57,29 +87,46 @@ const TEST_IDS = new Set([
   'data-field',
 ]);
 
-/** data-* names that carry state, not identity: they change as the person works. */
+/**
+ * data-* names that carry state, not identity: they change as the person works (focus,
+ * validity, value, open or closed). Shoelace marks a field `data-optional` until it is
+ * required, `data-user-invalid` once it was left wrong; Radix marks `data-state`,
+ * `data-highlighted`, `data-placeholder`.
+ */
 const STATEFUL =
-  /^data-(?:state|active|selected|open|opened|expanded|checked|focus|focused|hover|new|index|idx|value|count|loading|visible|hidden|disabled|invalid|valid|highlighted|pressed|orientation|position|time|timestamp|key|row-index|col-index|reactid|v-[\w-]+)$/;
+  /^data-(?:state|active|selected|open|opened|closed|expanded|collapsed|checked|unchecked|indeterminate|focus|focused|focus-visible|focus-within|hover|hovered|new|index|idx|value|has-value|count|loading|busy|visible|hidden|disabled|enabled|readonly|required|optional|invalid|valid|user-invalid|user-valid|empty|filled|dirty|pristine|touched|untouched|error|errors|placeholder|current|highlighted|pressed|side|align|placement|orientation|position|time|timestamp|key|row-index|col-index|reactid|v-[\w-]+)$/;
+
+/** aria-* attributes that follow what the person does, never who the element is. */
+const ARIA_STATE =
+  /^aria-(?:invalid|expanded|checked|selected|pressed|busy|hidden|disabled|current|activedescendant|valuenow|valuetext|required|readonly|grabbed|live|owns|controls|describedby|errormessage|setsize|posinset|sort)$/;
+
+/** True for an attribute that carries state (validity, focus, value, open…), not identity. */
+export function stateAttr(name: string): boolean {
+  return STATEFUL.test(name) || ARIA_STATE.test(name);
+}
 
 /**
  * An attribute worth keeping, with this value. Never `value`: that is what the person typed.
- * `type` only counts beside a more specific attribute (see captureAttrs).
+ * `type` only counts beside a more specific attribute (see captureAttrs). `inShadow`: the
+ * element is inside a shadow root, where a library's part ids are not kept.
  */
-export function stableAttr(name: string, value: string): boolean {
-  if (value.length > 80) return false;
+export function stableAttr(name: string, value: string, inShadow = false): boolean {
+  if (value.length > 80 || stateAttr(name)) return false;
   switch (name) {
     case 'id':
-      return stableId(value);
+      return stableId(value, inShadow);
     case 'name':
       return value.length > 0 && !/\d{3,}/.test(value) && !/[:[\]]/.test(value);
     case 'aria-label':
     case 'placeholder':
+    // The wording a web component shows as its field's label (`<sl-input label="Postcode">`).
+    case 'label':
       return value.trim().length > 0;
     case 'type':
     case 'role':
       return /^[a-z-]+$/.test(value);
     default:
-      if (!name.startsWith('data-') || STATEFUL.test(name)) return false;
+      if (!name.startsWith('data-')) return false;
       if (TEST_IDS.has(name)) return value.length > 0;
       // Other data-* attributes: flags ("data-queue-rows") and word-like values only.
       return value === '' || (/^[\w .-]+$/.test(value) && !looksGenerated(value));

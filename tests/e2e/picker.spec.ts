@@ -4,7 +4,7 @@
  * the clicked element without the app seeing the click, and leaving nothing behind.
  */
 import type { Target } from '../../src/aids/schema';
-import type { RawCheck, RawPick } from '../../src/picker/api';
+import type { RawCheck, RawEnd, RawPick } from '../../src/picker/api';
 import { expect, type Page, test, type Worker } from './fixtures';
 
 interface Scripting {
@@ -34,7 +34,7 @@ async function tabOf(sw: Worker, url: string): Promise<number> {
 }
 
 /** Injects picker.js (twice, as repeated picks do) and runs pick() in the page. */
-function pick(sw: Worker, tabId: number): Promise<RawPick | null> {
+function pick(sw: Worker, tabId: number): Promise<RawPick & Partial<RawEnd>> {
   return sw.evaluate(async (id) => {
     const { chrome } = globalThis as unknown as ExtensionGlobal;
     await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/picker.js'] });
@@ -44,7 +44,7 @@ function pick(sw: Worker, tabId: number): Promise<RawPick | null> {
       func: () =>
         (globalThis as unknown as { __inflowPicker: { pick(): unknown } }).__inflowPicker.pick(),
     });
-    return (frame?.result ?? null) as RawPick | null;
+    return frame?.result as RawPick & Partial<RawEnd>;
   }, tabId);
 }
 
@@ -111,8 +111,8 @@ test('picks the Account number field: frame and label, a stable target, no click
 
   await page.mouse.click(at.x, at.y);
   const result = await picking;
-  expect(result).not.toBeNull();
-  const { target, description, url: pickedUrl } = result!;
+  expect(result.ended).toBeUndefined();
+  const { target, description, url: pickedUrl } = result;
   expect(target.label).toBe('Account number');
   expect(target.role).toBe('textbox');
   expect(target.attrs).toMatchObject({ name: 'account_number' });
@@ -132,7 +132,7 @@ test('picks the Account number field: frame and label, a stable target, no click
   await expect(page.locator('#account-number')).toBeFocused();
 });
 
-test('Escape cancels: null, and no picker element left in the page', async ({
+test('Escape cancels: the pick ends, and no picker element is left in the page', async ({
   page,
   appServer,
   serviceWorker,
@@ -151,7 +151,7 @@ test('Escape cancels: null, and no picker element left in the page', async ({
   await expect(page.locator('inflow-picker .tag')).toHaveText('link “Help”');
   await expect(banner).toHaveClass(/low/);
   await page.keyboard.press('Escape');
-  expect(await picking).toBeNull();
+  expect(await picking).toEqual({ ended: 'escape' });
   await expect(page.locator('inflow-picker')).toHaveCount(0);
 });
 
@@ -214,5 +214,5 @@ test('on a page whose CSS fights overlays, the frame and its label stay legible'
   expect(await picker.evaluate((el) => el.matches(':popover-open'))).toBe(true);
   await page.screenshot({ path: 'test-results/picker-hostile.png' });
   await page.keyboard.press('Escape');
-  expect(await picking).toBeNull();
+  expect(await picking).toEqual({ ended: 'escape' });
 });

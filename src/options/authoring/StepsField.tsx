@@ -3,6 +3,7 @@
  * "Done when" rule. Step ids follow the text until the step is first published.
  */
 import { useContext, useEffect, useRef } from 'preact/hooks';
+import type { Completion } from '../../aids/schema';
 import type { TargetReport } from '../../protocol/authoring';
 import {
   fieldId,
@@ -226,6 +227,7 @@ function StepItem({
         value={step.target}
         onChange={setTarget}
         reports={reports}
+        rule={needsTarget && !own ? (done as Completion) : undefined}
       />
       <div class="field">
         <label for={rule.id}>Step {n}: done when</label>
@@ -282,6 +284,7 @@ function StepItem({
           legend={`Step ${n}: the element “done when” watches`}
           value={done?.target}
           onChange={(t) => onChange(set('done', { ...done!, target: t ?? {} }))}
+          rule={done as Completion}
         />
       )}
       <details class="step-id" open={problems.has(`steps[${index}].id`) || undefined}>

@@ -3,7 +3,7 @@
  * "Check on page" to see how they resolve there now, and what staff pages reported.
  */
 import { useContext, useState } from 'preact/hooks';
-import type { Target } from '../../aids/schema';
+import type { Completion, Target } from '../../aids/schema';
 import type { TargetReport } from '../../protocol/authoring';
 import {
   attrsOf,
@@ -85,6 +85,7 @@ export function TargetField({
   value,
   onChange,
   reports = [],
+  rule,
 }: {
   path: Path;
   legend: string;
@@ -93,11 +94,15 @@ export function TargetField({
   /** Undefined when every signal was cleared. */
   onChange(target: JsonObject | undefined): void;
   reports?: TargetReport[];
+  /** The completion rule that watches this target: Check on page says if it can hold. */
+  rule?: Completion;
 }) {
   const tools = useContext(PageContext);
   const { locked } = useContext(FormContext);
   const [note, setNote] = useState<{ text: string; error?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  // What the author picked, so Check on page can tell when it finds another element.
+  const [picked, setPicked] = useState<PickResult['description'] | undefined>(undefined);
   const target: JsonObject = isObject(value) ? value : {};
   const set = (key: string, v: unknown) =>
     onChange(cleaned({ ...target, [key]: (v ?? undefined) as JsonObject[string] }));
@@ -138,7 +143,13 @@ export function TargetField({
         return;
       }
       onChange(cleaned(result.target as JsonObject));
-      setNote({ text: `Captured: ${describePick(result.description)}` });
+      setPicked(result.description);
+      const captured = `Captured: ${describePick(result.description)}`;
+      setNote(
+        result.problem
+          ? { text: `${captured}. ${result.problem}`, error: true }
+          : { text: captured },
+      );
     });
 
   const check = () =>
@@ -151,8 +162,12 @@ export function TargetField({
         return;
       }
       setNote({ text: 'Checking…' });
-      const result = await tools!.deps.check(tabId, target as Target);
-      setNote({ text: result.sentence, error: !result.found });
+      const result = await tools!.deps.check(tabId, target as Target, { rule, picked });
+      const warnings = result.warnings ?? [];
+      setNote({
+        text: [result.sentence, ...warnings].join(' '),
+        error: !result.found || warnings.length > 0,
+      });
     });
 
   return (

@@ -7,7 +7,13 @@ import type { Target } from '../../aids/schema';
 import type { AuthoringResponses } from '../../protocol/authoring';
 import { askBackground } from '../../protocol/client';
 import { ask } from '../ask';
-import { checkOnPage, type PickResult, pickOnPage, type TargetCheck } from './pick';
+import {
+  type CheckOptions,
+  checkOnPage,
+  type PickResult,
+  pickOnPage,
+  type TargetCheck,
+} from './pick';
 
 type R<K extends keyof AuthoringResponses> = Promise<AuthoringResponses[K]>;
 
@@ -37,7 +43,7 @@ export interface AuthoringDeps {
   /** Opens `url` in a new tab and resolves when it has loaded. */
   openTab(url: string): Promise<AppTab>;
   pick(tabId: number): Promise<PickResult | null>;
-  check(tabId: number, target: Target): Promise<TargetCheck>;
+  check(tabId: number, target: Target, options?: CheckOptions): Promise<TargetCheck>;
 }
 
 const isApp = (url: string | undefined): url is string => !!url && /^https?:\/\//i.test(url);
@@ -80,5 +86,5 @@ export const browserAuthoringDeps: AuthoringDeps = {
     return { id, title: loaded.title ?? url, url: loaded.url ?? url };
   },
   pick: (tabId) => pickOnPage(tabId),
-  check: (tabId, target) => checkOnPage(tabId, target),
+  check: (tabId, target, options) => checkOnPage(tabId, target, options),
 };

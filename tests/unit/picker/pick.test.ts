@@ -1,14 +1,31 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { checkOnPage, pickOnPage } from '../../../src/options/authoring/pick';
+import { checkOnPage, describeDifference, pickOnPage } from '../../../src/options/authoring/pick';
+import type { PickerApi } from '../../../src/picker/api';
 
 const APP = 7;
 const OPTIONS = 3;
 
-type Injection = { target: { tabId: number }; files?: string[]; func?: unknown; args?: unknown[] };
+type Injection = {
+  target: { tabId: number; allFrames?: boolean; frameIds?: number[] };
+  files?: string[];
+  func?: (...args: unknown[]) => unknown;
+  args?: unknown[];
+};
 
-/** The app tab, the options tab, and a page that answers the picker's calls with `answer`. */
-function setUp(url: string, answer: () => unknown) {
+/** A frame's picker as the page would answer; missing functions are never expected. */
+type FakePicker = Partial<PickerApi>;
+
+/**
+ * The app tab, the options tab, and a page whose frames (0 is the top) answer the picker's
+ * calls: each injected function runs against that frame's fake picker, as it would run
+ * against the global picker.js leaves in the frame.
+ */
+function setUp(url: string, frames: Record<number, FakePicker> | (() => unknown)) {
+  const pages: Record<number, FakePicker> =
+    typeof frames === 'function'
+      ? { 0: { pick: async () => frames() as never, check: async () => frames() as never } }
+      : frames;
   const calls: Injection[] = [];
   const activated: number[] = [];
   vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) =>
@@ -24,9 +41,18 @@ function setUp(url: string, answer: () => unknown) {
     injection: Injection,
   ) => {
     calls.push(injection);
-    return injection.files
-      ? [{ frameId: 0, result: undefined }]
-      : [{ frameId: 0, result: answer() }];
+    const ids = injection.target.allFrames
+      ? Object.keys(pages).map(Number)
+      : (injection.target.frameIds ?? [0]);
+    if (injection.files) return ids.map((frameId) => ({ frameId, result: undefined }));
+    const results = [];
+    for (const frameId of ids) {
+      globalThis.__inflowPicker = pages[frameId] as PickerApi;
+      const result = injection.func!(...(injection.args ?? []));
+      globalThis.__inflowPicker = undefined;
+      results.push({ frameId, result: await result });
+    }
+    return results;
   }) as never);
   return { calls, activated, focused };
 }
@@ -45,25 +71,90 @@ const picked = {
 describe('pickOnPage', () => {
   beforeEach(() => vi.restoreAllMocks());
 
-  it('injects the picker into the app tab, validates the answer and comes back', async () => {
+  it('injects the picker into every frame, validates the answer and comes back', async () => {
     const { calls, activated, focused } = setUp(
       'http://portal.localhost:8080/support/new',
       () => picked,
     );
     const result = await pickOnPage(APP);
     expect(result).toEqual({ ...picked, url: 'http://portal.localhost:8080/support/new' });
-    expect(calls[0]).toEqual({ target: { tabId: APP }, files: ['/picker.js'] });
-    expect(calls[1]!.target).toEqual({ tabId: APP });
-    expect(typeof calls[1]!.func).toBe('function');
+    expect(calls[0]).toEqual({ target: { tabId: APP, allFrames: true }, files: ['/picker.js'] });
+    expect(calls[1]!.target).toEqual({ tabId: APP, frameIds: [0] });
+    expect(calls[1]!.args).toEqual([{ banner: true, frames: [0] }]);
     expect(activated).toEqual([APP, OPTIONS]);
     expect(focused).toHaveBeenNthCalledWith(1, 1, { focused: true });
     expect(focused).toHaveBeenNthCalledWith(2, 2, { focused: true });
   });
 
   it('resolves to null when the author pressed Escape', async () => {
-    const { activated } = setUp('https://crm.example.com/', () => null);
+    const { activated } = setUp('https://crm.example.com/', () => ({ ended: 'escape' }));
     expect(await pickOnPage(APP)).toBeNull();
     expect(activated).toEqual([APP, OPTIONS]);
+  });
+
+  it('races the frames: the first capture wins, the others are cancelled', async () => {
+    const cancelled: number[] = [];
+    const waiting = (id: number): FakePicker => {
+      let end: (v: never) => void = () => {};
+      return {
+        pick: () => new Promise((r) => (end = r)),
+        cancel: () => {
+          cancelled.push(id);
+          end({ ended: 'cancelled' } as never);
+        },
+      };
+    };
+    const framed = {
+      ...picked,
+      target: { label: 'House number', frame: { url: 'http://portal.localhost:8080/lookup' } },
+      url: 'http://portal.localhost:8080/lookup?postcode=NW1',
+    };
+    const { calls } = setUp('http://portal.localhost:8080/support/new?x=1', {
+      0: waiting(0),
+      4: { pick: async () => framed as never, cancel: () => cancelled.push(4) },
+      9: waiting(9),
+    });
+    const result = await pickOnPage(APP);
+    // The frame's target, and the address of the page the author works on: the tab's.
+    expect(result).toEqual({ ...framed, url: 'http://portal.localhost:8080/support/new' });
+    expect(cancelled.sort()).toEqual([0, 4, 9]);
+    // Only the top frame shows the banner; each knows which frames the picker runs in.
+    const picks = calls.filter((c) => c.target.frameIds?.length === 1 && c.args?.length);
+    expect(picks.map((c) => c.args)).toEqual([
+      [{ banner: true, frames: [0, 4, 9] }],
+      [{ banner: false, frames: [0, 4, 9] }],
+      [{ banner: false, frames: [0, 4, 9] }],
+    ]);
+  });
+
+  it('ends when Escape is pressed in a frame, not when a frame goes away', async () => {
+    let endTop: (v: never) => void = () => {};
+    const top: FakePicker = {
+      pick: () => new Promise((r) => (endTop = r)),
+      cancel: () => endTop({ ended: 'cancelled' } as never),
+    };
+    let pressEscape: (v: never) => void = () => {};
+    const pending = setUp('https://crm.example.com/', {
+      0: top,
+      2: { pick: async () => ({ ended: 'left' }) as never, cancel: () => {} },
+      3: { pick: () => new Promise((r) => (pressEscape = r)), cancel: () => {} },
+    });
+    const picking = pickOnPage(APP);
+    await new Promise((r) => setTimeout(r, 10));
+    let settled = false;
+    void picking.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
+    pressEscape({ ended: 'escape' } as never);
+    expect(await picking).toBeNull();
+    expect(pending.calls.at(-1)?.target).toEqual({ tabId: APP, frameIds: [0, 2, 3] });
+  });
+
+  it('passes on why no stable description finds only the element', async () => {
+    const problem =
+      'No stable description finds only this element: it has no label, name or stable attribute.';
+    setUp('https://crm.example.com/', () => ({ ...picked, problem }));
+    expect((await pickOnPage(APP))?.problem).toBe(problem);
   });
 
   it('refuses an answer that is not a target', async () => {
@@ -128,7 +219,8 @@ describe('checkOnPage', () => {
       sentence: 'Found by label “Account number”; the CSS selector no longer matches.',
       description: { tag: 'input', role: 'textbox', label: 'Account number' },
     });
-    expect(calls[1]!.args).toEqual([target]);
+    expect(calls[1]!.target).toEqual({ tabId: APP, frameIds: [0] });
+    expect(calls[1]!.args).toEqual([target, null]);
   });
 
   it('reports a target that is not found, and refuses malformed answers', async () => {
@@ -144,5 +236,75 @@ describe('checkOnPage', () => {
     setUp('https://portal.example.com/', () => ({ found: 'yes' }));
     await expect(checkOnPage(APP, { css: '#gone' })).rejects.toThrow('did not answer');
     await expect(checkOnPage(APP, {} as never)).rejects.toThrow();
+  });
+
+  it('checks a framed target in the frame it names, and says when that frame is not there', async () => {
+    const target = { label: 'House number', frame: { css: 'iframe[title="Lookup"]' } };
+    const checked: number[] = [];
+    const answer = (id: number): FakePicker => ({
+      isFrame: (f) => id === 5 && f.css === 'iframe[title="Lookup"]',
+      check: async () => {
+        checked.push(id);
+        return { found: true, foundBy: 'label', failed: [], ambiguous: false };
+      },
+    });
+    setUp('https://crm.example.com/', { 0: answer(0), 5: answer(5) });
+    expect((await checkOnPage(APP, target)).found).toBe(true);
+    expect(checked).toEqual([5]);
+    setUp('https://crm.example.com/', { 0: answer(0) });
+    const missing = await checkOnPage(APP, target);
+    expect(missing.found).toBe(false);
+    expect(missing.sentence).toBe(
+      'Not found: the frame whose <iframe> is iframe[title="Lookup"] is not on this page, or ' +
+        'Inflow cannot read it. Open the page that shows it, or correct the frame.',
+    );
+  });
+
+  it('says when the rule can never hold, and when it finds another element than picked', async () => {
+    let asked: unknown;
+    setUp('https://crm.example.com/', {
+      0: {
+        check: async (_t, rule) => {
+          asked = rule;
+          return {
+            found: true,
+            foundBy: 'css',
+            failed: [],
+            ambiguous: false,
+            description: { tag: 'input', role: 'textbox', name: 'City', label: 'City' },
+            ruleProblem: 'no_value',
+          };
+        },
+      },
+    });
+    const target = { css: 'x-input' };
+    const r = await checkOnPage(APP, target, {
+      rule: { type: 'filled', target: {} as never },
+      picked: { tag: 'input', role: 'textbox', name: 'Postcode', label: 'Postcode' },
+    });
+    expect(asked).toEqual({ type: 'filled', target });
+    expect(r.warnings).toEqual([
+      'It finds textbox “City”, not the textbox “Postcode” you picked: the signals now ' +
+        'describe another element. Pick it again, or correct the signals.',
+      '“Filled” can never hold here: the element has no value a person can type or choose. ' +
+        'Point the rule at the field itself.',
+    ]);
+  });
+});
+
+describe('describeDifference', () => {
+  const postcode = { tag: 'input', role: 'textbox', name: 'Postcode', label: 'Postcode' };
+  it('is quiet when the element found is the one picked, or nothing can be compared', () => {
+    expect(describeDifference(postcode, { ...postcode, name: 'postcode' })).toBeNull();
+    expect(describeDifference(undefined, postcode)).toBeNull();
+    expect(describeDifference(postcode, { tag: 'input', role: 'textbox' })).toBeNull();
+  });
+  it('speaks up for another tag, role, name or label', () => {
+    expect(describeDifference(postcode, { tag: 'select', role: 'combobox' })).toMatch(
+      /^It finds combobox, not the textbox “Postcode” you picked/,
+    );
+    expect(describeDifference(postcode, { ...postcode, label: 'City' })).toMatch(
+      /finds textbox “Postcode”, not/,
+    );
   });
 });
