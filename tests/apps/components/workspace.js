@@ -55,8 +55,8 @@ const accountStyles = `
 `;
 
 /**
- * The customer's account number. A closed shadow root, as some design systems ship them;
- * form-associated so the form still submits its value.
+ * The customer's account number. A closed shadow root, as some design systems ship them, so
+ * nothing outside sees the input; form-associated so that Clear empties it with the form.
  */
 class AcmeAccountField extends HTMLElement {
   static formAssociated = true;
