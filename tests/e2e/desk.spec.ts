@@ -121,7 +121,8 @@ test('the Contact reason tip shows its beacon next to the Radix select', async (
   await openNewContact(page, appServer.origin('desk'));
   const b = beacon(page, 'Contact reason');
   await expect(b).toBeVisible();
-  await b.hover();
+  // Focus opens a tip as hovering does, whatever the panel covers.
+  await b.focus();
   await expect(bubble(page, 'Contact reason')).toContainText('complaints clock');
 });
 
