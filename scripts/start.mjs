@@ -9,13 +9,13 @@
  * options page follows: Insights (what was just done) and the aid list, where authors work.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildApps } from './build-apps.mjs';
+import { ensureChromium } from './lib/chromium.mjs';
 import {
-  chromiumPath,
   extensionIdOf,
   extensionWorker,
   isReady,
@@ -160,17 +160,19 @@ async function main() {
     console.error('wxt build failed.');
     return 1;
   }
-  if (!existsSync(chromiumPath())) {
-    console.error(
-      `Chromium not found at ${chromiumPath()}. Install it (Debian: apt-get install -y chromium) ` +
-        'or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-    );
+  console.log('Building the sample apps that are bundled from sources…');
+  try {
+    for (const r of await buildApps())
+      console.log(`  ${r.app}: ${r.built ? 'built' : 'up to date'}`);
+  } catch (e) {
+    console.error(e.message);
     return 1;
   }
+  if (!(await ensureChromium())) return 1;
 
   const { server, apps } = await startServer();
   console.log('\nSample apps:');
-  for (const app of apps) console.log(`  ${app.padEnd(8)} ${server.origin(app)}/`);
+  for (const app of apps) console.log(`  ${app.padEnd(10)} ${server.origin(app)}/`);
   const crm = server.origin('crm');
   const start = `${crm}/contacts/new`;
 

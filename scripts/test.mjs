@@ -9,7 +9,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { chromiumPath, DEFAULT_CHROMIUM, ROOT } from './lib/extension.mjs';
+import { buildApps } from './build-apps.mjs';
+import { ensureChromium } from './lib/chromium.mjs';
+import { ROOT } from './lib/extension.mjs';
 
 const UNIT_REPORT = resolve(ROOT, 'test-results/unit-report.json');
 // Must match the json reporter's outputFile in playwright.config.ts.
@@ -46,34 +48,6 @@ function readJson(file) {
 
 function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** Chromium for the e2e tests: present, or installed from Debian when we are root. */
-async function ensureChromium() {
-  const path = chromiumPath();
-  if (existsSync(path)) return true;
-  if (process.env.CHROMIUM_PATH) {
-    console.error(`CHROMIUM_PATH is set to ${path}, which does not exist.`);
-    return false;
-  }
-  const isRoot = process.getuid?.() === 0;
-  const isDebian = existsSync('/etc/debian_version');
-  if (isRoot && isDebian) {
-    console.log(`Chromium is missing (${DEFAULT_CHROMIUM}): installing the Debian package.`);
-    console.log('$ apt-get update && apt-get install -y chromium');
-    const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    const ok =
-      (await run('apt-get', ['update'], env)) === 0 &&
-      (await run('apt-get', ['install', '-y', 'chromium'], env)) === 0;
-    if (ok && existsSync(path)) return true;
-    console.error('Installing Chromium with apt-get failed.');
-    return false;
-  }
-  console.error(
-    `Chromium not found at ${path}. Install it (Debian: apt-get install -y chromium, as root) ` +
-      'or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-  );
-  return false;
 }
 
 /** Totals from Vitest's JSON report; null if there is none. */
@@ -138,6 +112,17 @@ async function main() {
   const buildCode = await run(bin('wxt'), ['build']);
   if (buildCode !== 0) console.error(`wxt build failed (exit ${buildCode}).`);
 
+  // The sample apps that are bundled from sources (React, Radix): the unit tests serve them
+  // and the end-to-end tests open them.
+  heading('sample apps (scripts/build-apps.mjs)');
+  let appsError = null;
+  try {
+    for (const r of await buildApps()) console.log(`${r.app}: ${r.built ? 'built' : 'up to date'}`);
+  } catch (e) {
+    appsError = e.message;
+    console.error(appsError);
+  }
+
   // Static checks: each counts as one test in the summary, so a type error, a lint error or
   // a JSON Schema out of step with the zod schema turns CI red like a failing test.
   const checks = [
@@ -192,6 +177,10 @@ async function main() {
   const total = { passed: 0, failed: 0, skipped: 0 };
   if (buildCode !== 0) {
     console.log(`build: failed (exit ${buildCode})`);
+    total.failed += 1;
+  }
+  if (appsError) {
+    console.log(`build: sample apps failed: ${appsError.split('\n')[0]}`);
     total.failed += 1;
   }
   for (const c of checkResults) {

@@ -5,23 +5,46 @@
  * Host header, so http://crm.localhost:PORT/ and http://portal.localhost:PORT/ are different
  * origins (Chromium resolves *.localhost to loopback). No dependencies beyond Node itself.
  *
+ * Two apps use real component libraries: `components` loads Shoelace's files straight from
+ * node_modules, and `desk` is a React bundle that scripts/build-apps.mjs writes to BUILD_ROOT
+ * (the server only serves it, and says how to build it when it is missing).
+ *
  *   node tests/apps/server.mjs --port 4100
  */
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
+const REPO = join(ROOT, '../..');
 
-/** The apps, by host label. `spa` apps serve index.html for any path without an extension. */
+/** Where scripts/build-apps.mjs writes built apps, one folder per app (gitignored). */
+export const BUILD_ROOT = join(ROOT, '.build');
+
+/** The command that builds the apps that need a build, as named in error pages. */
+export const BUILD_COMMAND = 'node scripts/build-apps.mjs';
+
+/**
+ * The apps, by host label. `spa` apps serve index.html for any path without an extension.
+ * `mounts` serve a folder of the repository under a path prefix (a library's files from
+ * node_modules). `build` names the file an app's build must have written to
+ * BUILD_ROOT/<app>/, which is served under /build/.
+ */
 export const APPS = {
   crm: { spa: true },
   portal: { spa: false },
   console: { spa: false },
   hostile: { spa: false },
   plain: { spa: false },
+  components: {
+    spa: false,
+    mounts: { '/vendor/shoelace/': 'node_modules/@shoelace-style/shoelace/cdn' },
+  },
+  lookup: { spa: false },
+  desk: { spa: false, build: 'desk.js' },
 };
 
 const TYPES = {
@@ -91,21 +114,32 @@ async function isFile(path) {
 /**
  * The file that serves `pathname` in `app`, or null. Tries the exact file, then
  * "<path>.html", then "<path>/index.html"; SPA apps fall back to index.html for any
- * path without a file extension.
+ * path without a file extension. A path under one of the app's mounts (or /build/) is looked
+ * up in that folder instead, and never outside it.
  */
-async function resolveFile(app, pathname) {
-  const appDir = join(ROOT, app);
-  const clean = normalize(pathname).replace(/^([/\\])+/, '');
+async function resolveFile(app, pathname, buildRoot) {
+  let appDir = join(ROOT, app);
+  let rest = pathname;
+  const prefixes = Object.entries(APPS[app].mounts ?? {}).map(([p, dir]) => [p, join(REPO, dir)]);
+  if (APPS[app].build) prefixes.push(['/build/', join(buildRoot, app)]);
+  for (const [prefix, dir] of prefixes) {
+    if (pathname.startsWith(prefix)) {
+      appDir = dir;
+      rest = pathname.slice(prefix.length - 1);
+      break;
+    }
+  }
+  const clean = normalize(rest).replace(/^([/\\])+/, '');
   const full = join(appDir, clean);
   if (full !== appDir && !full.startsWith(appDir + sep)) return null;
   const candidates = [];
-  if (pathname.endsWith('/')) candidates.push(join(full, 'index.html'));
+  if (rest.endsWith('/')) candidates.push(join(full, 'index.html'));
   else {
     candidates.push(full);
     if (!extname(full)) candidates.push(`${full}.html`, join(full, 'index.html'));
   }
   for (const c of candidates) if (await isFile(c)) return c;
-  if (APPS[app].spa && !extname(pathname)) return join(appDir, 'index.html');
+  if (APPS[app].spa && !extname(pathname)) return join(ROOT, app, 'index.html');
   return null;
 }
 
@@ -149,7 +183,22 @@ function drain(req, limit = 1_000_000) {
   });
 }
 
-async function handle(req, res) {
+/** Says which command builds an app whose build output is missing. */
+function sendNotBuilt(res, app, buildRoot, method) {
+  const missing = escapeHtml(join(buildRoot, app, APPS[app].build));
+  return sendPage(
+    res,
+    500,
+    `The ${app} app is not built`,
+    `<p>The <code>${app}</code> sample app is built from its sources, and its build output ` +
+      `(<code>${missing}</code>) is missing.</p>` +
+      `<p>Run <code>${BUILD_COMMAND}</code> in the repository, then reload this page. ` +
+      '<code>npm start</code> and <code>npm test</code> run it for you.</p>',
+    method,
+  );
+}
+
+async function handle(req, res, buildRoot) {
   const app = appOfHost(req.headers.host);
   const method = req.method ?? 'GET';
   if (!app) {
@@ -201,7 +250,10 @@ async function handle(req, res) {
 
   const release2 =
     app === 'portal' && new URL(req.url ?? '/', 'http://x').searchParams.get('release') === '2';
-  const file = await resolveFile(app, pathname);
+  if (APPS[app].build && !(await isFile(join(buildRoot, app, APPS[app].build)))) {
+    return sendNotBuilt(res, app, buildRoot, method);
+  }
+  const file = await resolveFile(app, pathname, buildRoot);
   if (!file) {
     return sendPage(
       res,
@@ -219,12 +271,13 @@ async function handle(req, res) {
 
 /**
  * Starts the server. `origin('crm')` is the CRM's origin, e.g. "http://crm.localhost:4100".
- * @param {{ port?: number, host?: string }} [options]
+ * `buildRoot` is where built apps are read from (BUILD_ROOT unless a test says otherwise).
+ * @param {{ port?: number, host?: string, buildRoot?: string }} [options]
  * @returns {Promise<{ port: number, origin: (app: string) => string, close: () => Promise<void> }>}
  */
-export function startAppServer({ port = 0, host = '127.0.0.1' } = {}) {
+export function startAppServer({ port = 0, host = '127.0.0.1', buildRoot = BUILD_ROOT } = {}) {
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    handle(req, res, buildRoot).catch((err) => {
       if (!res.headersSent)
         send(res, 500, { 'Content-Type': TYPES['.txt'] }, `Server error: ${err.message}\n`);
       else res.destroy();
@@ -276,5 +329,9 @@ function parseArgs(argv) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { origin } = await startAppServer({ port: 4100, ...parseArgs(process.argv.slice(2)) });
-  for (const app of Object.keys(APPS)) console.log(`${app.padEnd(8)} ${origin(app)}/`);
+  for (const app of Object.keys(APPS)) console.log(`${app.padEnd(10)} ${origin(app)}/`);
+  const unbuilt = Object.keys(APPS).filter(
+    (app) => APPS[app].build && !existsSync(join(BUILD_ROOT, app, APPS[app].build)),
+  );
+  if (unbuilt.length) console.log(`\nNot built: ${unbuilt.join(', ')}. Run ${BUILD_COMMAND}.`);
 }

@@ -33,7 +33,15 @@ import type { Progress, StoredEvent } from '../../src/protocol/messages';
 export type { Progress, StoredEvent, Table };
 export { expect, registeredScripts };
 
-export type AppName = 'crm' | 'portal' | 'console' | 'hostile' | 'plain';
+export type AppName =
+  | 'crm'
+  | 'portal'
+  | 'console'
+  | 'hostile'
+  | 'plain'
+  | 'components'
+  | 'lookup'
+  | 'desk';
 
 export interface AppServer {
   port: number;

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApps } from '../../../scripts/build-apps.mjs';
 import type { Aid, Pack, Target } from '../../../src/aids/schema';
 import { matchesUrl, testUrlPattern } from '../../../src/aids/url-match';
 import { parsePack } from '../../../src/aids/validate';
@@ -68,6 +69,23 @@ const SAMPLES: Record<string, Sample> = {
     paths: ['/'],
     not: ['/softphone.html'],
   },
+  'acme-agent-workspace/service-request': {
+    app: 'components',
+    paths: ['/', '/?caller=0161496', '/#notes'],
+    // Its own frames are pages too: the checklist belongs to the page around them.
+    not: ['/verify.html', '/index.html/x'],
+  },
+  'acme-agent-workspace/postcode-tip': { app: 'components', paths: ['/'], not: ['/verify.html'] },
+  'harbour-desk/new-contact': {
+    app: 'desk',
+    paths: ['/#/contacts/new', '/?tenant=eu#/contacts/new'],
+    not: ['/', '/#/contacts', '/#/contacts/new/extra', '/#/cases/CS-1042', '/contacts/new'],
+  },
+  'harbour-desk/reason-tip': {
+    app: 'desk',
+    paths: ['/#/contacts/new'],
+    not: ['/#/contacts', '/#/cases'],
+  },
 };
 
 /** URL completions: pattern -> [URLs that complete the step, URLs that must not]. */
@@ -114,11 +132,11 @@ function targetsOf(aid: Aid): Target[] {
   return out;
 }
 
-/** All text sources (HTML, JS) of a sample app. */
+/** All text sources (HTML, JS, JSX) of a sample app. */
 function appSource(app: string): string {
   const files = readdirSync(join(APPS_DIR, app), { recursive: true, withFileTypes: true });
   return files
-    .filter((f) => f.isFile() && /\.(html|js)$/.test(f.name))
+    .filter((f) => f.isFile() && /\.(html|js|jsx)$/.test(f.name))
     .map((f) => readFileSync(join(f.parentPath, f.name), 'utf8'))
     .join('\n');
 }
@@ -127,7 +145,14 @@ describe('bundled packs', () => {
   const packs = readPacks();
 
   it('there is a pack for each app with aids', () => {
-    expect(packs.map((p) => p.dir).sort()).toEqual(['console', 'crm', 'hostile', 'portal']);
+    expect(packs.map((p) => p.dir).sort()).toEqual([
+      'components',
+      'console',
+      'crm',
+      'desk',
+      'hostile',
+      'portal',
+    ]);
   });
 
   it.each(packs.map((p) => [p.dir, p.data] as const))('aids/%s/pack.json validates', (_, data) => {
@@ -230,11 +255,45 @@ describe('bundled packs', () => {
     }
   });
 
+  it('every frame a target names is a frame of its sample app, on any port', () => {
+    // The pages the sample apps put in iframes, by the app that frames them.
+    const framed: Partial<Record<AppName, string[]>> = {
+      components: ['components.localhost/verify.html', 'lookup.localhost/address.html'],
+    };
+    let frames = 0;
+    for (const pack of validPacks()) {
+      for (const aid of pack.aids) {
+        const sample = SAMPLES[`${pack.id}/${aid.id}`]!;
+        const source = appSource(sample.app);
+        for (const { frame } of targetsOf(aid)) {
+          if (!frame) continue;
+          frames++;
+          if (frame.url) {
+            const pages = (framed[sample.app] ?? []).map((p) => p.split('/'));
+            for (const port of [4100, 51234]) {
+              const hits = pages.filter(([host, path]) =>
+                testUrlPattern(frame.url!, `http://${host}:${port}/${path}`),
+              );
+              expect(hits.length, `${aid.id}: ${frame.url} on port ${port}`).toBe(1);
+            }
+          }
+          if (frame.css) {
+            const title = /^iframe\[title='([^']+)'\]$/.exec(frame.css)?.[1];
+            expect(title, `${aid.id}: frame css ${frame.css}`).toBeDefined();
+            expect(source, `${aid.id}: no iframe titled ${title}`).toContain(`title="${title}"`);
+          }
+        }
+      }
+    }
+    expect(frames).toBeGreaterThanOrEqual(4);
+  });
+
   describe('sample pages are served', () => {
     let server: AppServer;
     beforeAll(async () => {
+      await buildApps();
       server = await startAppServer({ port: 0 });
-    });
+    }, 60_000);
     afterAll(async () => {
       await server.close();
     });

@@ -1,13 +1,18 @@
 /** The sample apps' server: one port, apps chosen by the Host header. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPS, type AppServer, startAppServer } from '../../apps/server.mjs';
+import { buildApps } from '../../../scripts/build-apps.mjs';
+import { APPS, type AppServer, BUILD_COMMAND, startAppServer } from '../../apps/server.mjs';
 import { get } from './http';
 
 describe('sample app server', () => {
   let server: AppServer;
   beforeAll(async () => {
+    await buildApps();
     server = await startAppServer({ port: 0 });
-  });
+  }, 60_000);
   afterAll(async () => {
     await server.close();
   });
@@ -15,7 +20,16 @@ describe('sample app server', () => {
   it('binds a free port and names origins per app', () => {
     expect(server.port).toBeGreaterThan(0);
     expect(server.origin('crm')).toBe(`http://crm.localhost:${server.port}`);
-    expect(Object.keys(APPS).sort()).toEqual(['console', 'crm', 'hostile', 'plain', 'portal']);
+    expect(Object.keys(APPS).sort()).toEqual([
+      'components',
+      'console',
+      'crm',
+      'desk',
+      'hostile',
+      'lookup',
+      'plain',
+      'portal',
+    ]);
   });
 
   it.each(Object.keys(APPS))('%s: the main page is HTML, never cached', async (app) => {
@@ -116,6 +130,81 @@ describe('sample app server', () => {
       const res = await get(server.port, 'portal.localhost', path);
       expect(res.status, path).toBe(404);
       expect(res.body).not.toContain('startAppServer');
+    }
+  });
+
+  it('components: Shoelace comes from node_modules, only under /vendor/shoelace/', async () => {
+    const page = await get(server.port, 'components.localhost', '/');
+    expect(page.body).toContain('src="/vendor/shoelace/components/input/input.js"');
+    for (const path of [
+      '/vendor/shoelace/components/input/input.js',
+      '/vendor/shoelace/components/select/select.js',
+    ]) {
+      const res = await get(server.port, 'components.localhost', path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    }
+    const theme = await get(
+      server.port,
+      'components.localhost',
+      '/vendor/shoelace/themes/light.css',
+    );
+    expect(theme.headers['content-type']).toBe('text/css; charset=utf-8');
+    // Other apps do not have the mount.
+    expect(
+      (await get(server.port, 'portal.localhost', '/vendor/shoelace/themes/light.css')).status,
+    ).toBe(404);
+    for (const path of [
+      '/vendor/shoelace/../../../package.json',
+      '/vendor/shoelace/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/vendor/shoelace/..%2f..%2fpackage.json',
+    ]) {
+      const res = await get(server.port, 'components.localhost', path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).not.toContain('"dependencies"');
+    }
+  });
+
+  it('components frames the lookup app on its own origin, at the page’s port', async () => {
+    const page = (await get(server.port, 'components.localhost', '/')).body;
+    const script = (await get(server.port, 'components.localhost', '/workspace.js')).body;
+    expect(page).toContain('title="Address lookup"');
+    expect(script).toContain(['lookup.localhost:', '{location.port}/address.html'].join('$'));
+    const lookup = await get(server.port, 'lookup.localhost', '/address.html');
+    expect(lookup.status).toBe(200);
+    expect(lookup.body).toContain('<label for="street">Street</label>');
+    const verify = await get(server.port, 'components.localhost', '/verify.html');
+    expect(verify.body).toContain('Caller passed security questions');
+  });
+
+  it('desk serves its shell and its built bundle under /build/', async () => {
+    const shell = await get(server.port, 'desk.localhost', '/');
+    expect(shell.status).toBe(200);
+    expect(shell.body).toContain('src="/build/desk.js"');
+    const bundle = await get(server.port, 'desk.localhost', '/build/desk.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await get(server.port, 'desk.localhost', '/build/../../server.mjs')).status).toBe(404);
+  });
+});
+
+describe('sample app server without the built apps', () => {
+  it('answers 500 on every desk page, naming the command that builds it', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'inflow-no-build-'));
+    const bare = await startAppServer({ port: 0, buildRoot: empty });
+    try {
+      for (const path of ['/', '/build/desk.js']) {
+        const res = await get(bare.port, 'desk.localhost', path);
+        expect(res.status, path).toBe(500);
+        expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(res.body).toContain('The desk app is not built');
+        expect(res.body).toContain(`<code>${BUILD_COMMAND}</code>`);
+      }
+      // Apps without a build are unaffected.
+      expect((await get(bare.port, 'components.localhost', '/')).status).toBe(200);
+    } finally {
+      await bare.close();
+      await rm(empty, { recursive: true, force: true });
     }
   });
 });
