@@ -286,8 +286,9 @@ describe('checkOnPage', () => {
     expect(r.warnings).toEqual([
       'It finds textbox “City”, not the textbox “Postcode” you picked: the signals now ' +
         'describe another element. Pick it again, or correct the signals.',
-      '“Filled” can never hold here: the element has no value a person can type or choose. ' +
-        'Point the rule at the field itself.',
+      '“Filled” can never hold here: the element has no value a person can type or choose ' +
+        'that Inflow can read. Point the rule at the field itself (for a web component, the ' +
+        'field inside it).',
     ]);
   });
 });
