@@ -42,18 +42,52 @@ export async function askOverlay<T extends OverlayRequest['type']>(
   return unwrap<OverlayResponses[T]>(response, request.type);
 }
 
-const OVERLAY_TYPES: ReadonlySet<string> = new Set<OverlayRequest['type']>([
+/** Overlay requests that carry nothing but their type. */
+const BARE_TYPES: ReadonlySet<string> = new Set<OverlayRequest['type']>([
   'overlay.status',
   'overlay.refresh',
+  'overlay.frameResync',
 ]);
 
+type Fields = Record<string, unknown>;
+
+/** True if `o` has exactly the keys of `checks` and each value passes its check. */
+function shaped(o: unknown, checks: Record<string, (v: unknown) => boolean>): o is Fields {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  const keys = Object.keys(o);
+  return (
+    keys.length === Object.keys(checks).length &&
+    keys.every((k) => Object.hasOwn(checks, k) && checks[k]!((o as Fields)[k]))
+  );
+}
+
+const isBool = (v: unknown) => typeof v === 'boolean';
+const isText = (min: number, max: number) => (v: unknown) =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+const isFrameId = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+const STEP = { stepId: isText(1, 64), found: isBool, holds: isBool };
+
 /**
- * Checks a message the content script received. Only this extension can reach a content
- * script's runtime.onMessage; the check still refuses anything outside the contract.
+ * Checks a message the content script received, by the same rules as the zod contract in
+ * ./messages.ts (kept by hand here so pages do not ship zod; a unit test holds the two
+ * together). Only this extension can reach a content script's runtime.onMessage; the check
+ * still refuses anything outside the contract, since frame states cross from other frames.
  */
 export function parseOverlayRequest(message: unknown): OverlayRequest | null {
   if (!message || typeof message !== 'object') return null;
   const { type, ...rest } = message as { type?: unknown };
-  if (typeof type !== 'string' || !OVERLAY_TYPES.has(type) || Object.keys(rest).length) return null;
-  return { type } as OverlayRequest;
+  if (typeof type !== 'string') return null;
+  if (BARE_TYPES.has(type)) return Object.keys(rest).length ? null : ({ type } as OverlayRequest);
+  if (type === 'overlay.frameGone') {
+    return shaped(rest, { frameId: isFrameId }) ? ({ type, ...rest } as OverlayRequest) : null;
+  }
+  if (type === 'overlay.frameSteps') {
+    const ok = shaped(rest, {
+      frameId: isFrameId,
+      aidKey: isText(3, 200),
+      steps: (v) => Array.isArray(v) && v.length <= 200 && v.every((s) => shaped(s, STEP)),
+    });
+    return ok ? ({ type, ...rest } as OverlayRequest) : null;
+  }
+  return null;
 }
