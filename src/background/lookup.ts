@@ -247,7 +247,8 @@ export function framedSteps(aid: Aid): Map<string, FrameRef[]> {
 export async function frameHostKeys(db: InflowDb): Promise<Set<string>> {
   const keys = new Set<string>();
   await db.aids.each((row) => {
-    for (const t of targetsOfAid(row.aid)) if (t.frame?.url) keys.add(hostKeyOfPattern(t.frame.url));
+    for (const t of targetsOfAid(row.aid))
+      if (t.frame?.url) keys.add(hostKeyOfPattern(t.frame.url));
   });
   return keys;
 }

@@ -179,9 +179,7 @@ async function frameLookup(deps: RouterDeps, sender: FrameSender): Promise<Frame
   const top = sender.tab.url;
   const none = { paused: false, url: top, framed: [], own: [] };
   if (await isPaused(deps.db, hostOf(top))) return { ...none, paused: true };
-  const framed = (await pageAids(deps, top, sender.tab.id)).filter((a) =>
-    addressesFrames(a.aid),
-  );
+  const framed = (await pageAids(deps, top, sender.tab.id)).filter((a) => addressesFrames(a.aid));
   const own =
     isHttp(sender.url) && !(await isPaused(deps.db, hostOf(sender.url!)))
       ? await pageAids(deps, sender.url!, sender.tab.id)

@@ -5,7 +5,7 @@
  */
 import type { Target } from '../aids/schema';
 import { isHealed, type Resolution, resolveTarget } from '../aids/target';
-import type { ActiveAid, EventInput, OverlayStatus } from '../protocol/messages';
+import type { ActiveAid, EventInput, FrameStepState, OverlayStatus } from '../protocol/messages';
 import { type PageChange, watchDom } from './dom-watch';
 import { createController } from './kinds';
 import type { AidController, SessionEnv } from './kinds/types';
@@ -23,7 +23,19 @@ export interface SessionDeps {
   resetProgress(aidKey: string): void;
   /** Called on every DOM batch so URL changes are noticed without the Navigation API. */
   onBatch(): void;
+  /** What sub-frames reported for steps addressed to a frame (top frame only). */
+  frameStep?(aidKey: string, stepId: string): FrameStepState | undefined;
+  /** Controllers that are not aids, driven like them (a sub-frame's reporter). */
+  extra?(env: SessionEnv): AidController[];
 }
+
+/** What resolving a target in another frame gives: nothing here, and no signal failed. */
+const IN_A_FRAME: Resolution = Object.freeze({
+  element: null,
+  foundBy: null,
+  failed: [],
+  ambiguous: false,
+}) as Resolution;
 
 export class PageSession {
   private readonly abort = new AbortController();
@@ -50,6 +62,7 @@ export class PageSession {
       },
       reloaded: deps.reloaded,
       resolve: (target) => {
+        if (target.frame) return IN_A_FRAME;
         let key = this.cacheKeys.get(target);
         if (key === undefined) {
           key = JSON.stringify(target);
@@ -91,10 +104,12 @@ export class PageSession {
       render: () => this.render(),
       resetProgress: (key) => deps.resetProgress(key),
       host: () => deps.ui.host(),
+      frameStep: (aidKey, stepId) => deps.frameStep?.(aidKey, stepId),
     };
     this.controllers = deps.aids
       .map((a) => createController(a, env))
       .filter((c): c is AidController => c !== null);
+    this.controllers.push(...(deps.extra?.(env) ?? []));
   }
 
   start(): void {
@@ -125,6 +140,11 @@ export class PageSession {
     requestAnimationFrame(() => {
       if (!signal.aborted) this.arrange();
     });
+  }
+
+  /** Evaluates every aid again now: what a sub-frame reported changed. */
+  refresh(): void {
+    this.pass({ events: [] });
   }
 
   /** One evaluation of every aid against the page. */
