@@ -1,6 +1,6 @@
 /** Types of the sample apps' server (server.mjs), for TypeScript callers. */
 
-export type AppName = 'crm' | 'portal' | 'console' | 'hostile' | 'plain';
+export type AppName = 'crm' | 'portal' | 'console' | 'hostile' | 'plain' | 'frames' | 'framed';
 
 /** The apps, by the first label of their host name. SPA apps serve index.html for any route. */
 export declare const APPS: Readonly<Record<AppName, { spa: boolean }>>;

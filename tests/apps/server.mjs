@@ -22,6 +22,8 @@ export const APPS = {
   console: { spa: false },
   hostile: { spa: false },
   plain: { spa: false },
+  frames: { spa: false },
+  framed: { spa: false },
 };
 
 const TYPES = {

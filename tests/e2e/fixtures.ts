@@ -33,7 +33,7 @@ import type { Progress, StoredEvent } from '../../src/protocol/messages';
 export type { Progress, StoredEvent, Table };
 export { expect, registeredScripts };
 
-export type AppName = 'crm' | 'portal' | 'console' | 'hostile' | 'plain';
+export type AppName = 'crm' | 'portal' | 'console' | 'hostile' | 'plain' | 'frames' | 'framed';
 
 export interface AppServer {
   port: number;

@@ -68,6 +68,8 @@ const SAMPLES: Record<string, Sample> = {
     paths: ['/'],
     not: ['/softphone.html'],
   },
+  'harbour-bank-frames/open-account': { app: 'frames', paths: ['/'], not: ['/details.html'] },
+  'harbour-bank-frames/postcode-tip': { app: 'frames', paths: ['/'], not: ['/details.html'] },
 };
 
 /** URL completions: pattern -> [URLs that complete the step, URLs that must not]. */
@@ -127,7 +129,13 @@ describe('bundled packs', () => {
   const packs = readPacks();
 
   it('there is a pack for each app with aids', () => {
-    expect(packs.map((p) => p.dir).sort()).toEqual(['console', 'crm', 'hostile', 'portal']);
+    expect(packs.map((p) => p.dir).sort()).toEqual([
+      'console',
+      'crm',
+      'frames',
+      'hostile',
+      'portal',
+    ]);
   });
 
   it.each(packs.map((p) => [p.dir, p.data] as const))('aids/%s/pack.json validates', (_, data) => {

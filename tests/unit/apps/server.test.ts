@@ -15,7 +15,15 @@ describe('sample app server', () => {
   it('binds a free port and names origins per app', () => {
     expect(server.port).toBeGreaterThan(0);
     expect(server.origin('crm')).toBe(`http://crm.localhost:${server.port}`);
-    expect(Object.keys(APPS).sort()).toEqual(['console', 'crm', 'hostile', 'plain', 'portal']);
+    expect(Object.keys(APPS).sort()).toEqual([
+      'console',
+      'crm',
+      'framed',
+      'frames',
+      'hostile',
+      'plain',
+      'portal',
+    ]);
   });
 
   it.each(Object.keys(APPS))('%s: the main page is HTML, never cached', async (app) => {
