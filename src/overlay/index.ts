@@ -4,25 +4,19 @@
  * aid matches it keeps only its navigation listeners and does nothing else.
  *
  * In a sub-frame: asks the background what concerns this frame (frame.lookup, answered from
- * the browser's own idea of the frame and its tab), runs the aids of the frame's own page,
- * the tips addressed to it, and a reporter for checklist steps addressed to it, whose states
- * reach the top frame's checklist (see ./frame-agent.ts). A frame of a page without aids
- * gets nothing and does nothing more.
+ * the browser's own account of the frame and its tab), and runs the aids of the frame's own
+ * page, the tips addressed to this frame, and an agent for the checklist steps addressed to
+ * it, whose states reach the top frame's checklist (./frame-agent.ts). A frame of a page
+ * without aids gets nothing and does nothing more.
  */
 import { browser } from 'wxt/browser';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
-import type {
-  ActiveAid,
-  EventInput,
-  FrameLookupResponse,
-  LookupResponse,
-  OverlayRequest,
-} from '../protocol/messages';
-import { addressesFrames, FrameAgent, isThisFrame, tipsHere, watchedSteps } from './frame-agent';
+import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
+import { addressesFrames, frameAgent, isThisFrame, tipsHere, watchedSteps } from './frame-agent';
 import { createFrameStates } from './frame-states';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
-import { PageSession } from './session';
+import { PageSession, type SessionDeps } from './session';
 import { createUi } from './ui';
 
 const LOOKUP_RETRY_MS = [100, 400, 1500];
@@ -45,87 +39,105 @@ function domReady(): Promise<void> {
   );
 }
 
-function wasReloaded(): boolean {
-  const navEntry = performance.getEntriesByType('navigation')[0] as
-    | PerformanceNavigationTiming
-    | undefined;
-  return navEntry?.type === 'reload';
-}
+/** Tells the background something; nothing to do if it cannot take it. */
+const tell = (request: Parameters<typeof askBackground>[0]) =>
+  void askBackground(request).catch(() => {});
 
 export interface OverlayContext {
   signal: AbortSignal;
 }
 
-type Listener = (message: unknown, sender: { id?: string }) => Promise<unknown> | undefined;
-
-/** Listens to the extension's messages to this content script until `signal` aborts. */
-function onOverlayRequest(
-  signal: AbortSignal,
-  handle: (request: OverlayRequest) => Promise<unknown> | undefined,
-): void {
-  const listener: Listener = (message, sender) => {
-    if (sender.id !== browser.runtime.id) return undefined;
-    const request = parseOverlayRequest(message);
-    return request ? handle(request) : undefined;
-  };
-  browser.runtime.onMessage.addListener(listener);
-  signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(listener));
-}
+/** What differs between a top frame's session and a sub-frame's. */
+type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'>;
 
 export function startOverlay(ctx: OverlayContext): void {
-  if (window.top === window) startTop(ctx);
-  else startFrame(ctx);
-}
-
-function startTop(ctx: OverlayContext): void {
+  const inFrame = window.top !== window;
   const outbox = createOutbox();
   const ui = createUi();
   const frames = createFrameStates();
   let session: PageSession | null = null;
   let generation = 0;
-  let reloaded = wasReloaded();
+  const navEntry = performance.getEntriesByType('navigation')[0] as
+    | PerformanceNavigationTiming
+    | undefined;
+  let reloaded = navEntry?.type === 'reload';
   // Injected into a page that was already there (after an install): its frames may have
   // reported before this listened.
   let askFrames = document.readyState !== 'loading';
+
+  /** The top frame's session: its aids, with what its frames report. */
+  const topPlan = (found: LookupResponse): Plan | null => {
+    if (found.paused || !found.aids.length) return null;
+    if (askFrames && found.aids.some((a) => addressesFrames(a.aid))) {
+      // States from before this session may be of frames that are gone or of other aids:
+      // drop them, and have the frames that are there report again.
+      frames.clear();
+      tell({ type: 'frame.resync' });
+    }
+    askFrames = true;
+    return {
+      aids: found.aids,
+      record: (event) => outbox.send(event),
+      frameStep: frames.get,
+    };
+  };
+
+  /** A sub-frame's session: its own page's aids, tips here, and the agent for steps here. */
+  const framePlan = (found: FrameLookupResponse): Plan | null => {
+    if (found.paused) return null;
+    const here = (ref: Parameters<typeof isThisFrame>[0]) => isThisFrame(ref);
+    const tips = tipsHere(found.framed, here);
+    const watched = watchedSteps(found.framed, here);
+    const aids = [...found.own, ...tips];
+    if (!aids.length && !watched.size) return null;
+    const tipKeys = new Set(tips.map((a) => a.key));
+    return {
+      aids,
+      // Events of the top page's aids belong to the top page (a srcdoc frame has no URL).
+      record: (event) =>
+        outbox.send(tipKeys.has(event.aidKey) ? { ...event, url: found.url } : event),
+      extra: (env) =>
+        watched.size
+          ? [
+              frameAgent(watched, env, {
+                steps: (aidKey, steps) => tell({ type: 'frame.steps', aidKey, steps }),
+                gone: () => tell({ type: 'frame.gone' }),
+              }),
+            ]
+          : [],
+    };
+  };
 
   const open = async (url: string) => {
     const gen = ++generation;
     session?.dispose();
     session = null;
-    let found: LookupResponse;
+    let plan: Plan | null;
     try {
       // Started at document_start: the question overlaps the page's parsing, and the
       // session starts once the DOM is there.
-      const answer = withRetry(() => askBackground({ type: 'page.lookup', url }));
+      const answer = inFrame
+        ? withRetry(() => askBackground({ type: 'frame.lookup' }))
+        : withRetry(() => askBackground({ type: 'page.lookup', url }));
       await domReady();
-      found = await answer;
+      const found = await answer;
+      if (gen !== generation || ctx.signal.aborted) return;
+      plan = inFrame ? framePlan(found as FrameLookupResponse) : topPlan(found as LookupResponse);
     } catch (e) {
       console.warn('[inflow] no answer from the extension', e);
       return;
     }
-    if (gen !== generation || ctx.signal.aborted) return;
-    if (found.paused || found.aids.length === 0) {
+    if (!plan) {
       ui.clear();
       return;
     }
-    if (found.aids.some((a) => addressesFrames(a.aid)) && askFrames) {
-      // States from before this session may be of frames that are gone or of other aids:
-      // drop them, and have the frames that are there report again.
-      frames.clear();
-      askBackground({ type: 'frame.resync' }).catch(() => {});
-    }
-    askFrames = true;
     session = new PageSession({
+      ...plan,
       url,
-      aids: found.aids,
       reloaded,
       ui,
-      record: (event) => outbox.send(event),
-      resetProgress: (aidKey) => {
-        askBackground({ type: 'progress.reset', aidKey }).catch(() => {});
-      },
+      resetProgress: (aidKey) => tell({ type: 'progress.reset', aidKey }),
       onBatch: () => urls.check(),
-      frameStep: (aidKey, stepId) => frames.get(aidKey, stepId),
     });
     reloaded = false;
     session.start();
@@ -138,7 +150,13 @@ function startTop(ctx: OverlayContext): void {
   });
 
   const ok = Promise.resolve({ ok: true as const });
-  onOverlayRequest(ctx.signal, (request) => {
+  /** Requests for the top frame; a sub-frame takes only overlay.frameResync. */
+  const handle = (request: OverlayRequest) => {
+    if (inFrame) {
+      // The top frame started over (a navigation, new aids): look up and report again.
+      if (request.type === 'overlay.frameResync') void open(location.href);
+      return undefined;
+    }
     switch (request.type) {
       case 'overlay.status':
         return Promise.resolve(session?.status() ?? { aids: [] });
@@ -152,96 +170,21 @@ function startTop(ctx: OverlayContext): void {
       case 'overlay.frameGone':
         if (frames.drop(request.frameId)) session?.refresh();
         return ok;
-      default:
-        // overlay.frameResync is for the sub-frames.
-        return undefined;
     }
-  });
+    return undefined;
+  };
+  const onMessage = (message: unknown, sender: { id?: string }) => {
+    if (sender.id !== browser.runtime.id) return undefined;
+    const request = parseOverlayRequest(message);
+    return request ? handle(request) : undefined;
+  };
+  browser.runtime.onMessage.addListener(onMessage);
 
   ctx.signal.addEventListener('abort', () => {
+    browser.runtime.onMessage.removeListener(onMessage);
     session?.dispose();
     ui.clear();
   });
 
   void open(location.href);
-}
-
-function startFrame(ctx: OverlayContext): void {
-  const outbox = createOutbox();
-  const ui = createUi();
-  let session: PageSession | null = null;
-  let generation = 0;
-  let reloaded = wasReloaded();
-
-  const open = async () => {
-    const gen = ++generation;
-    session?.dispose();
-    session = null;
-    let found: FrameLookupResponse;
-    try {
-      const answer = withRetry(() => askBackground({ type: 'frame.lookup' }));
-      await domReady();
-      found = await answer;
-    } catch (e) {
-      console.warn('[inflow] no answer from the extension (frame)', e);
-      return;
-    }
-    if (gen !== generation || ctx.signal.aborted) return;
-    const here = (ref: Parameters<typeof isThisFrame>[0]) => isThisFrame(ref);
-    const tips = found.paused ? [] : tipsHere(found.framed, here);
-    const watched = found.paused ? new Map() : watchedSteps(found.framed, here);
-    const aids: ActiveAid[] = found.paused ? [] : [...found.own, ...tips];
-    if (!aids.length && !watched.size) {
-      ui.clear();
-      return;
-    }
-    // Events of the top page's aids belong to the top page (a srcdoc frame has no URL).
-    const topAids = new Set(tips.map((a) => a.key));
-    const record = (event: EventInput) =>
-      outbox.send(topAids.has(event.aidKey) ? { ...event, url: found.url } : event);
-    session = new PageSession({
-      url: location.href,
-      aids,
-      reloaded,
-      ui,
-      record,
-      resetProgress: (aidKey) => {
-        askBackground({ type: 'progress.reset', aidKey }).catch(() => {});
-      },
-      onBatch: () => urls.check(),
-      extra: (env) =>
-        watched.size
-          ? [
-              new FrameAgent(watched, env, {
-                steps: (aidKey, steps) => {
-                  askBackground({ type: 'frame.steps', aidKey, steps }).catch((e) =>
-                    console.warn('[inflow] frame states not taken', e),
-                  );
-                },
-                gone: () => {
-                  askBackground({ type: 'frame.gone' }).catch(() => {});
-                },
-              }),
-            ]
-          : [],
-    });
-    reloaded = false;
-    session.start();
-  };
-
-  const urls = watchUrl(ctx.signal, () => void open());
-
-  onOverlayRequest(ctx.signal, (request) => {
-    // The top frame started over (a navigation, new aids): look up and report again.
-    if (request.type !== 'overlay.frameResync') return undefined;
-    void open();
-    return undefined;
-  });
-
-  ctx.signal.addEventListener('abort', () => {
-    session?.dispose();
-    ui.clear();
-  });
-
-  void open();
 }

@@ -43,7 +43,7 @@ export async function askOverlay<T extends OverlayRequest['type']>(
 }
 
 /** Overlay requests that carry nothing but their type. */
-const BARE_TYPES: ReadonlySet<string> = new Set<OverlayRequest['type']>([
+const BARE_TYPES: ReadonlySet<unknown> = new Set<OverlayRequest['type']>([
   'overlay.status',
   'overlay.refresh',
   'overlay.frameResync',
@@ -51,43 +51,37 @@ const BARE_TYPES: ReadonlySet<string> = new Set<OverlayRequest['type']>([
 
 type Fields = Record<string, unknown>;
 
-/** True if `o` has exactly the keys of `checks` and each value passes its check. */
-function shaped(o: unknown, checks: Record<string, (v: unknown) => boolean>): o is Fields {
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
-  const keys = Object.keys(o);
-  return (
-    keys.length === Object.keys(checks).length &&
-    keys.every((k) => Object.hasOwn(checks, k) && checks[k]!((o as Fields)[k]))
-  );
-}
-
-const isBool = (v: unknown) => typeof v === 'boolean';
-const isText = (min: number, max: number) => (v: unknown) =>
+const keysOf = (o: object) => Object.keys(o).sort().join();
+const isText = (v: unknown, min: number, max: number) =>
   typeof v === 'string' && v.length >= min && v.length <= max;
 const isFrameId = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
-const STEP = { stepId: isText(1, 64), found: isBool, holds: isBool };
+const isStep = (s: Fields) =>
+  !!s &&
+  keysOf(s) === 'found,holds,stepId' &&
+  isText(s.stepId, 1, 64) &&
+  typeof s.found === 'boolean' &&
+  typeof s.holds === 'boolean';
 
 /**
  * Checks a message the content script received, by the same rules as the zod contract in
  * ./messages.ts (kept by hand here so pages do not ship zod; a unit test holds the two
  * together). Only this extension can reach a content script's runtime.onMessage; the check
- * still refuses anything outside the contract, since frame states cross from other frames.
+ * still refuses anything outside the contract, since frame states come from other frames.
  */
 export function parseOverlayRequest(message: unknown): OverlayRequest | null {
   if (!message || typeof message !== 'object') return null;
-  const { type, ...rest } = message as { type?: unknown };
-  if (typeof type !== 'string') return null;
-  if (BARE_TYPES.has(type)) return Object.keys(rest).length ? null : ({ type } as OverlayRequest);
-  if (type === 'overlay.frameGone') {
-    return shaped(rest, { frameId: isFrameId }) ? ({ type, ...rest } as OverlayRequest) : null;
-  }
-  if (type === 'overlay.frameSteps') {
-    const ok = shaped(rest, {
-      frameId: isFrameId,
-      aidKey: isText(3, 200),
-      steps: (v) => Array.isArray(v) && v.length <= 200 && v.every((s) => shaped(s, STEP)),
-    });
-    return ok ? ({ type, ...rest } as OverlayRequest) : null;
-  }
-  return null;
+  const m = message as Fields;
+  const keys = keysOf(m);
+  const ok = BARE_TYPES.has(m.type)
+    ? keys === 'type'
+    : m.type === 'overlay.frameGone'
+      ? keys === 'frameId,type' && isFrameId(m.frameId)
+      : m.type === 'overlay.frameSteps' &&
+        keys === 'aidKey,frameId,steps,type' &&
+        isFrameId(m.frameId) &&
+        isText(m.aidKey, 3, 200) &&
+        Array.isArray(m.steps) &&
+        m.steps.length <= 200 &&
+        m.steps.every(isStep);
+  return ok ? (m as OverlayRequest) : null;
 }
