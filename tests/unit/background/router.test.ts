@@ -403,10 +403,9 @@ describe('handleMessage: frames', () => {
       handleMessage({ type: 'frame.steps', aidKey: 'bank/framed', steps }, inFrame(LOOKUP), deps),
       handleMessage({ type: 'frame.gone' }, inFrame(LOOKUP), deps),
     ]);
-    expect(sendMessage.mock.calls.map((c) => (c[1] as { type: string }).type)).toEqual([
-      'overlay.frameSteps',
-      'overlay.frameGone',
-    ]);
+    expect(
+      sendMessage.mock.calls.map((c) => (c as unknown[] as [number, { type: string }])[1].type),
+    ).toEqual(['overlay.frameSteps', 'overlay.frameGone']);
   });
 
   it('events from a srcdoc frame of an http(s) page are taken', async () => {
