@@ -221,3 +221,31 @@ test('a page with frames and no aids loads nothing in any frame', async ({
   expect(await seen()).toEqual([]);
   expect(await events(serviceWorker)).toEqual([]);
 });
+
+test('when a frame goes away, its steps are no longer found', async ({ page, appServer }) => {
+  await page.goto(`${appServer.origin('frames')}/`);
+  const list = checklist(page, CHECKLIST.title);
+  await expect(list).toBeVisible({ timeout: 10_000 });
+  await page.waitForTimeout(2_000);
+  await expect(list.getByText('Not found on this page')).toHaveCount(0);
+
+  // The frame's page is unloaded: it withdraws what it reported.
+  await page.evaluate(() => document.getElementById('details-frame')?.remove());
+  await expect(step(list, /Customer name/)).toContainText('Not found on this page');
+  await expect(step(list, /Notes/)).not.toContainText('Not found on this page');
+
+  // A frame that navigates elsewhere does too; coming back, it reports again.
+  const notesFrame = await page.evaluate(() => {
+    const frame = document.getElementById('notes-frame') as HTMLIFrameElement;
+    const before = frame.srcdoc;
+    frame.srcdoc = '<p>Loading…</p>';
+    return before;
+  });
+  await expect(step(list, /Notes/)).toContainText('Not found on this page');
+  await page.evaluate((html) => {
+    (document.getElementById('notes-frame') as HTMLIFrameElement).srcdoc = html;
+  }, notesFrame);
+  await expect(step(list, /Notes/)).not.toContainText('Not found on this page');
+  await notes(page).getByRole('textbox', { name: 'Notes', exact: true }).fill('Seen');
+  await expect(stepBox(list, /Notes/)).toBeChecked();
+});
