@@ -249,3 +249,27 @@ test('when a frame goes away, its steps are no longer found', async ({ page, app
   await notes(page).getByRole('textbox', { name: 'Notes', exact: true }).fill('Seen');
   await expect(stepBox(list, /Notes/)).toBeChecked();
 });
+
+test('after a client-side navigation of the top page, the frames report to the new session', async ({
+  page,
+  appServer,
+}) => {
+  await page.goto(`${appServer.origin('frames')}/`);
+  const list = checklist(page, CHECKLIST.title);
+  await expect(list).toBeVisible({ timeout: 10_000 });
+  await details(page)
+    .getByRole('textbox', { name: 'Customer name', exact: true })
+    .pressSequentially('Ada', { delay: 10 });
+  await expect(stepBox(list, /Customer name/)).toBeChecked();
+
+  // Same screen, new URL: a new session starts, and the frames (unchanged) report again.
+  await page.evaluate(() => history.pushState({}, '', '/?tab=2'));
+  await expect(list).toBeVisible();
+  await page.waitForTimeout(2_500);
+  await expect(list.getByText('Not found on this page')).toHaveCount(0);
+  await expect(stepBox(list, /Customer name/)).toBeChecked();
+  await lookup(page)
+    .getByRole('textbox', { name: 'Postcode', exact: true })
+    .pressSequentially('SW1A 1AA', { delay: 10 });
+  await expect(stepBox(list, /Postcode/)).toBeChecked();
+});
