@@ -19,7 +19,8 @@
  * its memory.
  */
 import { inAudience, type Viewer } from '../aids/audience';
-import { hostKeysOfUrl, matchesUrl } from '../aids/url-match';
+import type { Aid, FrameRef, Target } from '../aids/schema';
+import { hostKeyOfPattern, hostKeysOfUrl, matchesUrl } from '../aids/url-match';
 import type { ActiveAid, Progress } from '../protocol/messages';
 import type { AidRow, InflowDb } from './db';
 
@@ -232,4 +233,51 @@ export async function setPanelCompact(db: InflowDb, compact: boolean): Promise<v
   compactChoice.delete(db);
   await db.settings.put({ key: COMPACT_KEY, value: compact });
   compactChoice.set(db, compact);
+}
+
+/** Every target an aid uses: its conditions', a tip's own, its steps' and their rules'. */
+export function targetsOfAid(aid: Aid): Target[] {
+  const out = (aid.match.when ?? []).map((c) => c.target);
+  if (aid.kind === 'tip') out.push(aid.target);
+  else {
+    for (const step of aid.steps) {
+      if (step.target) out.push(step.target);
+      if (step.done && 'target' in step.done) out.push(step.done.target);
+    }
+  }
+  return out;
+}
+
+/** True if some target of the aid is in an iframe (it has a `frame` signal). */
+export function addressesFrames(aid: Aid): boolean {
+  return targetsOfAid(aid).some((t) => t.frame !== undefined);
+}
+
+/**
+ * The checklist steps whose element or completion rule is in an iframe, by step id, with
+ * the frames they name: what a frame may report on. Empty for other kinds.
+ */
+export function framedSteps(aid: Aid): Map<string, FrameRef[]> {
+  const steps = new Map<string, FrameRef[]>();
+  if (aid.kind !== 'checklist') return steps;
+  for (const step of aid.steps) {
+    const refs = [step.target?.frame, step.done && 'target' in step.done && step.done.target.frame];
+    const named = refs.filter((r): r is FrameRef => !!r);
+    if (named.length) steps.set(step.id, named);
+  }
+  return steps;
+}
+
+/**
+ * Index keys of the hosts that the installed aids' `frame.url` patterns name: a cross-origin
+ * frame on such a host needs the overlay although no aid applies to its own pages. Reads
+ * every aid, so it is for registration (after installs), not for page lookups.
+ */
+export async function frameHostKeys(db: InflowDb): Promise<Set<string>> {
+  const keys = new Set<string>();
+  await db.aids.each((row) => {
+    for (const t of targetsOfAid(row.aid))
+      if (t.frame?.url) keys.add(hostKeyOfPattern(t.frame.url));
+  });
+  return keys;
 }

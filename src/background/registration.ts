@@ -1,11 +1,16 @@
 /**
  * Where the overlay content script runs. It is declared with `registration: 'runtime'`, so
  * the manifest loads it nowhere; the background registers it only on the hosts that some
- * installed aid can match. Pages without aids never load it and cost nothing.
+ * installed aid can match, and on the hosts of the frames that aids' targets name
+ * (`frame.url`). Pages without aids never load it and cost nothing.
+ *
+ * It runs in every frame of those hosts (`allFrames`), and in about:blank and srcdoc frames
+ * of their pages, which have no URL of their own but their parent's origin
+ * (`matchOriginAsFallback`).
  */
 import { hostKeysOfUrl } from '../aids/url-match';
 import type { InflowDb } from './db';
-import { keysInUse } from './lookup';
+import { frameHostKeys, keysInUse } from './lookup';
 
 export const OVERLAY_SCRIPT_ID = 'inflow-overlay';
 /** The built overlay content script, relative to the extension root. */
@@ -33,9 +38,14 @@ export function matchPatternsOf(hostKeys: Iterable<string>): string[] {
   return [...patterns].sort();
 }
 
-/** Every distinct index key of the installed aids, as the lookup keeps them. */
+/**
+ * Every distinct index key of the installed aids, as the lookup keeps them, and the keys of
+ * the hosts their targets' `frame.url` patterns name.
+ */
 export async function installedHostKeys(db: InflowDb): Promise<string[]> {
-  return [...(await keysInUse(db))].sort();
+  const keys = await keysInUse(db);
+  for (const key of await frameHostKeys(db)) keys.add(key);
+  return [...keys].sort();
 }
 
 interface RegisteredScript {
@@ -43,6 +53,8 @@ interface RegisteredScript {
   matches?: string[];
   js?: string[];
   runAt?: string;
+  allFrames?: boolean;
+  matchOriginAsFallback?: boolean;
 }
 
 interface ScriptRegistration {
@@ -50,6 +62,8 @@ interface ScriptRegistration {
   matches: string[];
   js: string[];
   runAt: 'document_start';
+  allFrames: true;
+  matchOriginAsFallback: true;
   persistAcrossSessions: boolean;
 }
 
@@ -59,7 +73,10 @@ export interface ScriptingApi {
   registerContentScripts(scripts: ScriptRegistration[]): Promise<unknown>;
   updateContentScripts(scripts: ScriptRegistration[]): Promise<unknown>;
   unregisterContentScripts(filter?: { ids?: string[] }): Promise<unknown>;
-  executeScript(injection: { target: { tabId: number }; files: string[] }): Promise<unknown>;
+  executeScript(injection: {
+    target: { tabId: number; allFrames?: boolean };
+    files: string[];
+  }): Promise<unknown>;
 }
 
 export interface TabsApi {
@@ -111,6 +128,9 @@ export async function applyRegistration(
     // document_start: the overlay asks for its aids while the page is still parsing, so
     // the answer is there by DOMContentLoaded. It touches the DOM only after that.
     runAt: 'document_start',
+    // Targets in iframes: the overlay runs in each frame and reports to the top frame.
+    allFrames: true,
+    matchOriginAsFallback: true,
     persistAcrossSessions: true,
   };
   if (!current) {
@@ -121,7 +141,9 @@ export async function applyRegistration(
   const same =
     sameList(current.matches, matches) &&
     sameList(current.js, script.js) &&
-    (current.runAt === undefined || current.runAt === script.runAt);
+    (current.runAt === undefined || current.runAt === script.runAt) &&
+    current.allFrames === true &&
+    current.matchOriginAsFallback === true;
   if (same) return 'unchanged';
   await scripting.updateContentScripts([script]);
   return 'updated';
@@ -160,7 +182,11 @@ export async function injectIntoOpenTabs(
       .catch(() => false);
     if (alive) continue;
     try {
-      await scripting.executeScript({ target: { tabId }, files: [OVERLAY_SCRIPT_FILE] });
+      // Every frame: frames with targets need it too (frames without aids ask once and stop).
+      await scripting.executeScript({
+        target: { tabId, allFrames: true },
+        files: [OVERLAY_SCRIPT_FILE],
+      });
       injected.push(tabId);
     } catch {
       // Tabs we may not script (the web store, discarded tabs, error pages): skip them.

@@ -4,6 +4,7 @@
  * returns the response or `{ error }`. It never throws, so the caller can hand its promise
  * straight back to runtime.onMessage.
  */
+import { testUrlPattern } from '../aids/url-match';
 import { problemsOf } from '../aids/validate';
 import {
   type ActiveAid,
@@ -11,13 +12,21 @@ import {
   BackgroundRequest as BackgroundRequestSchema,
   type BackgroundResponses,
   type ErrorResponse,
+  type FrameLookupResponse,
   type SourceStatus,
 } from '../protocol/messages';
 import type { SettingKey } from '../protocol/settings';
 import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring';
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
-import { lookup, panelCompact, setPanelCompact, type Viewer } from './lookup';
+import {
+  addressesFrames,
+  framedSteps,
+  lookup,
+  panelCompact,
+  setPanelCompact,
+  type Viewer,
+} from './lookup';
 import { exportStatus } from './outbox-upload';
 import { leaveRun, RecordError, recordEvent, resetProgress, startRuns } from './recorder';
 import { refreshOverlays, type ScriptingApi } from './registration';
@@ -36,6 +45,12 @@ export interface Sender {
   url?: string;
   tab?: { id?: number; url?: string };
   frameId?: number;
+}
+
+/** A sender that is a content script in a sub-frame of a tab, with what that implies. */
+interface FrameSender extends Sender {
+  tab: { id: number; url: string };
+  frameId: number;
 }
 
 export interface RouterDeps {
@@ -66,12 +81,40 @@ export interface RouterDeps {
 type Response = BackgroundResponses[keyof BackgroundResponses] | ErrorResponse;
 
 const isHttp = (url: string | undefined): boolean => !!url && /^https?:\/\//i.test(url);
+/** Frames without a URL of their own, which take their parent's origin. */
+const isLocalFrame = (url: string | undefined): boolean =>
+  !!url && /^about:(blank|srcdoc)([?#]|$)/i.test(url);
 
-/** A content script of this extension, running in an http(s) page of a tab. */
+/**
+ * A content script of this extension, running in an http(s) page of a tab, or in an
+ * about:blank or srcdoc frame of such a page.
+ */
 export function isContentScript(sender: Sender, deps: RouterDeps): boolean {
   if (sender.id !== deps.runtime.id || !sender.tab) return false;
   const url = sender.url ?? sender.tab.url;
-  return isHttp(url);
+  if (isHttp(url)) return true;
+  return !!sender.frameId && isLocalFrame(url) && isHttp(sender.tab.url);
+}
+
+/** A content script of this extension in a sub-frame (not the top frame) of an http(s) tab. */
+export function isSubFrame(sender: Sender, deps: RouterDeps): sender is FrameSender {
+  return (
+    isContentScript(sender, deps) &&
+    typeof sender.tab?.id === 'number' &&
+    isHttp(sender.tab.url) &&
+    typeof sender.frameId === 'number' &&
+    sender.frameId > 0
+  );
+}
+
+/** The content script of the top frame of an http(s) tab. */
+function isTopFrame(sender: Sender, deps: RouterDeps): boolean {
+  return (
+    isContentScript(sender, deps) &&
+    typeof sender.tab?.id === 'number' &&
+    sender.frameId === 0 &&
+    isHttp(sender.url ?? sender.tab.url)
+  );
 }
 
 /** A page of this extension (popup, options). */
@@ -135,6 +178,59 @@ async function pageAids(deps: RouterDeps, url: string, tabId: number | undefined
   return [...published.filter((a) => !previewed.has(a.key)), ...previews] as ActiveAid[];
 }
 
+/**
+ * A sub-frame's lookup, answered from the sender alone: the aids of the tab's top page that
+ * address a target to a frame, and the aids of the frame's own page.
+ */
+async function frameLookup(deps: RouterDeps, sender: FrameSender): Promise<FrameLookupResponse> {
+  const top = sender.tab.url;
+  const none = { paused: false, url: top, framed: [], own: [] };
+  if (await isPaused(deps.db, hostOf(top))) return { ...none, paused: true };
+  const framed = (await pageAids(deps, top, sender.tab.id)).filter((a) => addressesFrames(a.aid));
+  const own =
+    isHttp(sender.url) && !(await isPaused(deps.db, hostOf(sender.url!)))
+      ? await pageAids(deps, sender.url!, sender.tab.id)
+      : [];
+  return { ...none, framed, own };
+}
+
+type FrameStepsRequest = Extract<BackgroundRequest, { type: 'frame.steps' }>;
+
+/**
+ * Why a sub-frame may not report these step states, or null if it may: the aid must be one
+ * that the lookup of the tab's top page gives (so also not paused), each step must be
+ * addressed to a frame, and a frame named by URL must be the sender's.
+ */
+async function refuseFrameSteps(
+  deps: RouterDeps,
+  sender: FrameSender,
+  request: FrameStepsRequest,
+): Promise<string | null> {
+  const { aidKey } = request;
+  if (await isPaused(deps.db, hostOf(sender.tab.url))) return 'the site is paused';
+  const active = (await pageAids(deps, sender.tab.url, sender.tab.id)).find(
+    (a) => a.key === aidKey,
+  );
+  if (!active) return `aid "${aidKey}" does not apply to the page of this tab`;
+  const steps = framedSteps(active.aid);
+  for (const { stepId } of request.steps) {
+    const refs = steps.get(stepId);
+    if (!refs) return `step "${stepId}" of aid "${aidKey}" is not addressed to a frame`;
+    // A frame named by URL pattern only: the sender's page must match it.
+    const fits = refs.some((r) => !r.url || (!!sender.url && testUrlPattern(r.url, sender.url)));
+    if (!fits) return `step "${stepId}" of aid "${aidKey}" is in another frame`;
+  }
+  return null;
+}
+
+/** Hands a message to the overlay of the tab's top frame; false when none took it. */
+async function toTopFrame(deps: RouterDeps, tabId: number, message: unknown): Promise<boolean> {
+  return deps.tabs
+    .sendMessage(tabId, message, { frameId: 0 })
+    .then((answer) => answer !== undefined)
+    .catch(() => false);
+}
+
 async function answer(
   request: BackgroundRequest,
   sender: Sender,
@@ -161,6 +257,28 @@ async function answer(
         aids: await startRuns(db, aids, request.url, !!request.reload, now()),
         compact,
       };
+    }
+    case 'frame.lookup':
+      return frameLookup(deps, sender as FrameSender);
+    case 'frame.steps': {
+      const from = sender as FrameSender;
+      const refused = await refuseFrameSteps(deps, from, request);
+      if (refused) return { error: `frame.steps: refused, ${refused}` };
+      const { aidKey, steps } = request;
+      const message = { type: 'overlay.frameSteps', frameId: from.frameId, aidKey, steps };
+      return { ok: true, delivered: await toTopFrame(deps, from.tab.id, message) };
+    }
+    case 'frame.gone': {
+      const from = sender as FrameSender;
+      await toTopFrame(deps, from.tab.id, { type: 'overlay.frameGone', frameId: from.frameId });
+      return { ok: true };
+    }
+    case 'frame.resync': {
+      // Every frame of the tab; the top frame ignores it. Nobody answers: do not wait.
+      void Promise.resolve(
+        deps.tabs.sendMessage(sender.tab!.id!, { type: 'overlay.frameResync' }),
+      ).catch(() => {});
+      return { ok: true };
     }
     case 'event.record': {
       const event = await recordEvent(db, request.event, now());
@@ -207,6 +325,38 @@ const FROM_CONTENT = new Set<BackgroundRequest['type']>([
   'progress.leave',
   'panel.setCompact',
 ]);
+const FROM_SUB_FRAME = new Set<BackgroundRequest['type']>([
+  'frame.lookup',
+  'frame.steps',
+  'frame.gone',
+]);
+
+/** Who may send a request, in words for the refusal. */
+function senderRule(
+  type: BackgroundRequest['type'],
+): [(s: Sender, d: RouterDeps) => boolean, string] {
+  if (FROM_CONTENT.has(type)) return [isContentScript, 'a content script'];
+  if (FROM_SUB_FRAME.has(type)) return [isSubFrame, 'the content script of a sub-frame'];
+  if (type === 'frame.resync') return [isTopFrame, 'the content script of a top frame'];
+  return [isExtensionPage, 'an extension page'];
+}
+
+/**
+ * The last frame message of each frame, per tab: a frame's states and its "gone" reach the
+ * top frame in the order the frame sent them, although checking them takes varying time.
+ */
+const frameQueues = new Map<string, Promise<unknown>>();
+
+function inFrameOrder<T>(sender: Sender, job: () => Promise<T>): Promise<T> {
+  const key = `${sender.tab?.id}:${sender.frameId}`;
+  const run = (frameQueues.get(key) ?? Promise.resolve()).then(job, job);
+  const settled = run.catch(() => {});
+  frameQueues.set(key, settled);
+  void settled.then(() => {
+    if (frameQueues.get(key) === settled) frameQueues.delete(key);
+  });
+  return run;
+}
 
 /** Validates, authorizes and answers one runtime message. Never throws. */
 export async function handleMessage(
@@ -222,15 +372,14 @@ export async function handleMessage(
     return { error: `invalid message: ${problems}` };
   }
   const request = parsed.data;
-  const allowed = FROM_CONTENT.has(request.type)
-    ? isContentScript(sender, deps)
-    : isExtensionPage(sender, deps);
-  if (!allowed) {
-    const from = FROM_CONTENT.has(request.type) ? 'a content script' : 'an extension page';
+  const [allowed, from] = senderRule(request.type);
+  if (!allowed(sender, deps)) {
     return { error: `${request.type}: refused, only ${from} of this extension may send it` };
   }
   try {
-    return await withReopen(deps.db, () => answer(request, sender, deps));
+    const reply = () => withReopen(deps.db, () => answer(request, sender, deps));
+    const ordered = request.type === 'frame.steps' || request.type === 'frame.gone';
+    return await (ordered ? inFrameOrder(sender, reply) : reply());
   } catch (e) {
     if (e instanceof RecordError || e instanceof SettingRefused) {
       return { error: `${request.type}: ${e.message}` };

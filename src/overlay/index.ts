@@ -1,22 +1,30 @@
 /**
- * The overlay's entry: asks the background which aids apply to this URL, runs a page session
- * for them, and starts a new session on every navigation. On a URL no aid matches it keeps
- * only its navigation listeners and does nothing else.
+ * The overlay's entry. In the top frame: asks the background which aids apply to this URL,
+ * runs a page session for them, and starts a new session on every navigation. On a URL no
+ * aid matches it keeps only its navigation listeners and does nothing else.
+ *
+ * In a sub-frame: asks the background what concerns this frame (frame.lookup, answered from
+ * the browser's own account of the frame and its tab), and runs the aids of the frame's own
+ * page, the tips addressed to this frame, and an agent for the checklist steps addressed to
+ * it, whose states reach the top frame's checklist (./frame-agent.ts). A frame of a page
+ * without aids gets nothing and does nothing more.
  */
 import { browser } from 'wxt/browser';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
-import type { LookupResponse } from '../protocol/messages';
+import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
+import { addressesFrames, frameAgent, isThisFrame, tipsHere, watchedSteps } from './frame-agent';
+import { createFrameStates } from './frame-states';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
-import { PageSession } from './session';
+import { PageSession, type SessionDeps } from './session';
 import { createUi } from './ui';
 
 const LOOKUP_RETRY_MS = [100, 400, 1500];
 
-async function lookup(url: string, reload: boolean): Promise<LookupResponse> {
+async function withRetry<T>(ask: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await askBackground({ type: 'page.lookup', url, ...(reload ? { reload } : {}) });
+      return await ask();
     } catch (e) {
       if (attempt >= LOOKUP_RETRY_MS.length) throw e;
       await new Promise((r) => setTimeout(r, LOOKUP_RETRY_MS[attempt]));
@@ -31,57 +39,111 @@ function domReady(): Promise<void> {
   );
 }
 
+/** Tells the background something; nothing to do if it cannot take it. */
+const tell = (request: Parameters<typeof askBackground>[0]) =>
+  void askBackground(request).catch(() => {});
+
 export interface OverlayContext {
   signal: AbortSignal;
 }
 
+/** What differs between a top frame's session and a sub-frame's. */
+type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'>;
+
 export function startOverlay(ctx: OverlayContext): void {
-  if (window.top !== window) return;
+  const inFrame = window.top !== window;
   const outbox = createOutbox();
   const ui = createUi();
+  const frames = createFrameStates();
   let session: PageSession | null = null;
   let generation = 0;
   const navEntry = performance.getEntriesByType('navigation')[0] as
     | PerformanceNavigationTiming
     | undefined;
   let reloaded = navEntry?.type === 'reload';
+  // Injected into a page that was already there (after an install): its frames may have
+  // reported before this listened.
+  let askFrames = document.readyState !== 'loading';
+
+  /** The top frame's session: its aids, with what its frames report. */
+  const topPlan = (found: LookupResponse): Plan | null => {
+    if (found.paused || !found.aids.length) return null;
+    if (askFrames && found.aids.some((a) => addressesFrames(a.aid))) {
+      // States from before this session may be of frames that are gone or of other aids:
+      // drop them, and have the frames that are there report again.
+      frames.clear();
+      tell({ type: 'frame.resync' });
+    }
+    askFrames = true;
+    ui.prefer(!!found.compact);
+    return {
+      aids: found.aids,
+      record: (event) => outbox.send(event),
+      frameStep: frames.get,
+    };
+  };
+
+  /** A sub-frame's session: its own page's aids, tips here, and the agent for steps here. */
+  const framePlan = (found: FrameLookupResponse): Plan | null => {
+    if (found.paused) return null;
+    const here = (ref: Parameters<typeof isThisFrame>[0]) => isThisFrame(ref);
+    const tips = tipsHere(found.framed, here);
+    const watched = watchedSteps(found.framed, here);
+    const aids = [...found.own, ...tips];
+    if (!aids.length && !watched.size) return null;
+    const tipKeys = new Set(tips.map((a) => a.key));
+    return {
+      aids,
+      // Events of the top page's aids belong to the top page (a srcdoc frame has no URL).
+      record: (event) =>
+        outbox.send(tipKeys.has(event.aidKey) ? { ...event, url: found.url } : event),
+      extra: (env) =>
+        watched.size
+          ? [
+              frameAgent(watched, env, {
+                steps: (aidKey, steps) => tell({ type: 'frame.steps', aidKey, steps }),
+                gone: () => tell({ type: 'frame.gone' }),
+              }),
+            ]
+          : [],
+    };
+  };
 
   const open = async (url: string) => {
     const gen = ++generation;
     session?.dispose();
     session = null;
-    let found: LookupResponse;
+    let plan: Plan | null;
     // Only the first lookup of a reloaded page is a reload, whether it finds aids or not.
     const reload = reloaded;
     try {
       // Started at document_start: the question overlaps the page's parsing, and the
       // session starts once the DOM is there.
-      const answer = lookup(url, reload);
+      const answer = inFrame
+        ? withRetry(() => askBackground({ type: 'frame.lookup' }))
+        : withRetry(() =>
+            askBackground({ type: 'page.lookup', url, ...(reload ? { reload } : {}) }),
+          );
       await domReady();
-      found = await answer;
+      const found = await answer;
       reloaded = false;
+      if (gen !== generation || ctx.signal.aborted) return;
+      plan = inFrame ? framePlan(found as FrameLookupResponse) : topPlan(found as LookupResponse);
     } catch (e) {
       console.warn('[inflow] no answer from the extension', e);
       return;
     }
-    if (gen !== generation || ctx.signal.aborted) return;
-    if (found.paused || found.aids.length === 0) {
+    if (!plan) {
       ui.clear();
       return;
     }
-    ui.prefer(!!found.compact);
     session = new PageSession({
+      ...plan,
       url,
-      aids: found.aids,
       reloaded: reload,
       ui,
-      record: (event) => outbox.send(event),
-      resetProgress: (aidKey) => {
-        askBackground({ type: 'progress.reset', aidKey }).catch(() => {});
-      },
-      leaveRun: (aidKey, at) => {
-        askBackground({ type: 'progress.leave', aidKey, at }).catch(() => {});
-      },
+      resetProgress: (aidKey) => tell({ type: 'progress.reset', aidKey }),
+      leaveRun: (aidKey, at) => tell({ type: 'progress.leave', aidKey, at }),
       onBatch: () => urls.check(),
     });
     session.start();
@@ -128,14 +190,34 @@ export function startOverlay(ctx: OverlayContext): void {
     { signal: ctx.signal },
   );
 
+  const ok = Promise.resolve({ ok: true as const });
+  /** Requests for the top frame; a sub-frame takes only overlay.frameResync. */
+  const handle = (request: OverlayRequest) => {
+    if (inFrame) {
+      // The top frame started over (a navigation, new aids): look up and report again.
+      if (request.type === 'overlay.frameResync') void open(location.href);
+      return undefined;
+    }
+    switch (request.type) {
+      case 'overlay.status':
+        return Promise.resolve(session?.status() ?? { aids: [] });
+      case 'overlay.refresh':
+        void open(location.href);
+        return ok;
+      case 'overlay.frameSteps':
+        frames.set(request.frameId, request.aidKey, request.steps);
+        session?.refresh();
+        return ok;
+      case 'overlay.frameGone':
+        if (frames.drop(request.frameId)) session?.refresh();
+        return ok;
+    }
+    return undefined;
+  };
   const onMessage = (message: unknown, sender: { id?: string }) => {
     if (sender.id !== browser.runtime.id) return undefined;
     const request = parseOverlayRequest(message);
-    if (!request) return undefined;
-    if (request.type === 'overlay.status')
-      return Promise.resolve(session?.status() ?? { aids: [] });
-    void open(location.href);
-    return Promise.resolve({ ok: true as const });
+    return request ? handle(request) : undefined;
   };
   browser.runtime.onMessage.addListener(onMessage);
 

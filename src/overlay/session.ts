@@ -7,7 +7,7 @@ import { rootsAbove, shadowRootOf } from '../aids/composed';
 import type { Completion, Target } from '../aids/schema';
 import { isHealed, type Resolution, resolveTarget } from '../aids/target';
 import { ruleProblem } from '../aids/values';
-import type { ActiveAid, EventInput, OverlayStatus } from '../protocol/messages';
+import type { ActiveAid, EventInput, FrameStepState, OverlayStatus } from '../protocol/messages';
 import { type DomWatch, type PageChange, watchDom } from './dom-watch';
 import { createController } from './kinds';
 import type { AidController, SessionEnv } from './kinds/types';
@@ -28,7 +28,19 @@ export interface SessionDeps {
   leaveRun(aidKey: string, at: number): void;
   /** Called on every DOM batch so URL changes are noticed without the Navigation API. */
   onBatch(): void;
+  /** What sub-frames reported for steps addressed to a frame (top frame only). */
+  frameStep?(aidKey: string, stepId: string): FrameStepState | undefined;
+  /** Controllers that are not aids, driven like them (a sub-frame's reporter). */
+  extra?(env: SessionEnv): AidController[];
 }
+
+/** What resolving a target in another frame gives: nothing here, and no signal failed. */
+const IN_A_FRAME: Resolution = Object.freeze({
+  element: null,
+  foundBy: null,
+  failed: [],
+  ambiguous: false,
+}) as Resolution;
 
 export class PageSession {
   private readonly abort = new AbortController();
@@ -68,6 +80,7 @@ export class PageSession {
       },
       reloaded: deps.reloaded,
       resolve: (target) => {
+        if (target.frame) return IN_A_FRAME;
         let key = this.cacheKeys.get(target);
         if (key === undefined) {
           key = JSON.stringify(target);
@@ -121,10 +134,12 @@ export class PageSession {
         if (!previews.has(key)) deps.leaveRun(key, Date.now());
       },
       host: () => deps.ui.host(),
+      frameStep: (aidKey, stepId) => deps.frameStep?.(aidKey, stepId),
     };
     this.controllers = deps.aids
       .map((a) => createController(a, env))
       .filter((c): c is AidController => c !== null);
+    this.controllers.push(...(deps.extra?.(env) ?? []));
   }
 
   /** The completion rule of a checklist step, looked up from the aids this session shows. */
@@ -190,6 +205,11 @@ export class PageSession {
       if (el) ui.avoid(el);
       this.arrange();
     });
+  }
+
+  /** Evaluates every aid again now: what a sub-frame reported changed. */
+  refresh(): void {
+    this.pass({ events: [] });
   }
 
   /** One evaluation of every aid against the page. */

@@ -42,18 +42,46 @@ export async function askOverlay<T extends OverlayRequest['type']>(
   return unwrap<OverlayResponses[T]>(response, request.type);
 }
 
-const OVERLAY_TYPES: ReadonlySet<string> = new Set<OverlayRequest['type']>([
+/** Overlay requests that carry nothing but their type. */
+const BARE_TYPES: ReadonlySet<unknown> = new Set<OverlayRequest['type']>([
   'overlay.status',
   'overlay.refresh',
+  'overlay.frameResync',
 ]);
 
+type Fields = Record<string, unknown>;
+
+const keysOf = (o: object) => Object.keys(o).sort().join();
+const isText = (v: unknown, min: number, max: number) =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+const isFrameId = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+const isStep = (s: Fields) =>
+  !!s &&
+  keysOf(s) === 'found,holds,stepId' &&
+  isText(s.stepId, 1, 64) &&
+  typeof s.found === 'boolean' &&
+  typeof s.holds === 'boolean';
+
 /**
- * Checks a message the content script received. Only this extension can reach a content
- * script's runtime.onMessage; the check still refuses anything outside the contract.
+ * Checks a message the content script received, by the same rules as the zod contract in
+ * ./messages.ts (kept by hand here so pages do not ship zod; a unit test holds the two
+ * together). Only this extension can reach a content script's runtime.onMessage; the check
+ * still refuses anything outside the contract, since frame states come from other frames.
  */
 export function parseOverlayRequest(message: unknown): OverlayRequest | null {
   if (!message || typeof message !== 'object') return null;
-  const { type, ...rest } = message as { type?: unknown };
-  if (typeof type !== 'string' || !OVERLAY_TYPES.has(type) || Object.keys(rest).length) return null;
-  return { type } as OverlayRequest;
+  const m = message as Fields;
+  const keys = keysOf(m);
+  const ok = BARE_TYPES.has(m.type)
+    ? keys === 'type'
+    : m.type === 'overlay.frameGone'
+      ? keys === 'frameId,type' && isFrameId(m.frameId)
+      : m.type === 'overlay.frameSteps' &&
+        keys === 'aidKey,frameId,steps,type' &&
+        isFrameId(m.frameId) &&
+        isText(m.aidKey, 3, 200) &&
+        Array.isArray(m.steps) &&
+        m.steps.length <= 200 &&
+        m.steps.every(isStep);
+  return ok ? (m as OverlayRequest) : null;
 }

@@ -5,6 +5,9 @@
  * Directions, named by prefix:
  *   page.*, event.*, progress.*  content script -> background
  *   panel.*                      content script -> background
+ *   frame.*                      content script in a sub-frame -> background (frame.resync:
+ *                                top frame); the background forwards frame states to the
+ *                                top frame of the same tab as overlay.frame*
  *   site.*, tab.*                popup or options page -> background
  *   sync.*, settings.*           popup or options page -> background
  *   authoring.*                  options page -> background (./authoring.ts)
@@ -147,6 +150,20 @@ export const SourceStatus = z
   })
   .strict();
 
+/**
+ * What a sub-frame sees of one checklist step addressed to it: whether the step's element is
+ * there (`found`) and whether its completion rule holds (`holds`). Never a field's value.
+ */
+export const FrameStepState = z
+  .object({ stepId: z.string().min(1).max(64), found: z.boolean(), holds: z.boolean() })
+  .strict();
+
+/** Every step of one aid that a frame reports on (at most a checklist's worth). */
+export const FrameSteps = z.array(FrameStepState).max(200);
+
+/** The id of a sub-frame in its tab (0 is the top frame). */
+export const SubFrameId = z.number().int().positive();
+
 /** Requests that the background answers. */
 export const BackgroundRequest = z.discriminatedUnion('type', [
   z
@@ -157,6 +174,11 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
       reload: z.boolean().optional(),
     })
     .strict(),
+  // The frame's and the top page's URLs come from the sender, never from the message.
+  z.object({ type: z.literal('frame.lookup') }).strict(),
+  z.object({ type: z.literal('frame.steps'), aidKey: AidKey, steps: FrameSteps }).strict(),
+  z.object({ type: z.literal('frame.gone') }).strict(),
+  z.object({ type: z.literal('frame.resync') }).strict(),
   z.object({ type: z.literal('event.record'), event: EventInput }).strict(),
   z.object({ type: z.literal('progress.reset'), aidKey: AidKey }).strict(),
   /** The person left a checklist's pages at `at` (the page's time) with its run unfinished. */
@@ -181,6 +203,19 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
 export const OverlayRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('overlay.status') }).strict(),
   z.object({ type: z.literal('overlay.refresh') }).strict(),
+  /** To the top frame: the latest states one sub-frame reports for an aid's steps. */
+  z
+    .object({
+      type: z.literal('overlay.frameSteps'),
+      frameId: SubFrameId,
+      aidKey: AidKey,
+      steps: FrameSteps,
+    })
+    .strict(),
+  /** To the top frame: a sub-frame's page went away; forget what it reported. */
+  z.object({ type: z.literal('overlay.frameGone'), frameId: SubFrameId }).strict(),
+  /** To the sub-frames: the top frame started a new session; look up and report again. */
+  z.object({ type: z.literal('overlay.frameResync') }).strict(),
 ]);
 
 export const LookupResponse = z
@@ -189,6 +224,21 @@ export const LookupResponse = z
     aids: z.array(ActiveAid),
     /** The person's choice of the compact panel (panel.setCompact), so it renders so at once. */
     compact: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * The answer to a sub-frame's lookup. `url` is the top page's URL as the browser reports it
+ * (events of top-page aids are recorded against it); `framed` the aids of the top page that
+ * address some target to a frame (the frame keeps those addressed to itself); `own` the aids
+ * whose own URL patterns match the frame's page, which run there as in a top page.
+ */
+export const FrameLookupResponse = z
+  .object({
+    paused: z.boolean(),
+    url: z.string(),
+    framed: z.array(ActiveAid),
+    own: z.array(ActiveAid),
   })
   .strict();
 
@@ -214,6 +264,8 @@ export type EventInput = z.infer<typeof EventInput>;
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 export type OverlayRequest = z.infer<typeof OverlayRequest>;
 export type LookupResponse = z.infer<typeof LookupResponse>;
+export type FrameLookupResponse = z.infer<typeof FrameLookupResponse>;
+export type FrameStepState = z.infer<typeof FrameStepState>;
 export type AidStatus = z.infer<typeof AidStatus>;
 export type SourceStatus = z.infer<typeof SourceStatus>;
 
@@ -233,6 +285,11 @@ export type OverlayStatus = z.infer<typeof OverlayStatus>;
 /** What each background request resolves to. */
 export interface BackgroundResponses extends AuthoringResponses, InsightsResponses {
   'page.lookup': LookupResponse;
+  'frame.lookup': FrameLookupResponse;
+  /** `delivered`: the top frame's overlay took the states (false: none is running there). */
+  'frame.steps': { ok: true; delivered: boolean };
+  'frame.gone': { ok: true };
+  'frame.resync': { ok: true };
   'event.record': { ok: true; id: string };
   'progress.reset': { ok: true };
   'progress.leave': { ok: true };
@@ -250,6 +307,9 @@ export interface BackgroundResponses extends AuthoringResponses, InsightsRespons
 export interface OverlayResponses {
   'overlay.status': OverlayStatus;
   'overlay.refresh': { ok: true };
+  'overlay.frameSteps': { ok: true };
+  'overlay.frameGone': { ok: true };
+  'overlay.frameResync': { ok: true };
 }
 
 /** Error shape every receiver returns for a message it refuses. */

@@ -8,7 +8,9 @@ export type AppName =
   | 'plain'
   | 'components'
   | 'lookup'
-  | 'desk';
+  | 'desk'
+  | 'frames'
+  | 'framed';
 
 export interface AppConfig {
   /** Serve index.html for any path without an extension. */

@@ -45,6 +45,8 @@ export const APPS = {
   },
   lookup: { spa: false },
   desk: { spa: false, build: 'desk.js' },
+  frames: { spa: false },
+  framed: { spa: false },
 };
 
 const TYPES = {

@@ -41,7 +41,9 @@ export type AppName =
   | 'plain'
   | 'components'
   | 'lookup'
-  | 'desk';
+  | 'desk'
+  | 'frames'
+  | 'framed';
 
 export interface AppServer {
   port: number;

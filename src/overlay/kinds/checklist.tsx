@@ -94,6 +94,10 @@ export class ChecklistController implements AidController {
     for (const rt of this.steps) {
       const { step } = rt;
       const target = stepTarget(step);
+      // Parts of the step in an iframe: that frame reports them (found, holds), and they are
+      // not searched here.
+      const doneInFrame = !!(step.done && 'target' in step.done && step.done.target.frame);
+      const remote = target?.frame || doneInFrame ? env.frameStep?.(this.key, step.id) : undefined;
       if (target) {
         const r = env.resolve(target);
         rt.element = r.element;
@@ -107,14 +111,15 @@ export class ChecklistController implements AidController {
             changed = true;
           }
         }
-        const missing = !r.element && env.settled && !rt.state;
+        const found = target.frame ? !!remote?.found : !!r.element;
+        const missing = !found && env.settled && !rt.state;
         if (missing !== rt.missing) {
           rt.missing = missing;
           changed = true;
         }
         env.reportTarget(this.key, step.id, target, r, missing);
       }
-      if (step.done?.type === 'clicked' && !rt.state) {
+      if (step.done?.type === 'clicked' && !rt.state && !doneInFrame) {
         const el = env.resolve(step.done.target).element;
         if (el && change.events.some((e) => e.type === 'click' && eventWithin(e, el))) {
           rt.memory.clicked = true;
@@ -124,7 +129,9 @@ export class ChecklistController implements AidController {
         !rt.state &&
         step.done &&
         !rt.suppressAuto &&
-        completionHolds(step.done, env.resolve, env.url, rt.memory)
+        (doneInFrame
+          ? !!remote?.holds
+          : completionHolds(step.done, env.resolve, env.url, rt.memory))
       ) {
         this.markDone(rt, 'auto');
         changed = true;

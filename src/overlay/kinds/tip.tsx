@@ -37,7 +37,8 @@ export class TipController implements AidController {
   }
 
   update(): void {
-    if (this.dismissed) return;
+    // A tip on an element in an iframe is shown by the overlay in that frame, next to it.
+    if (this.dismissed || this.aid.target.frame) return;
     const { env } = this;
     const r = env.resolve(this.aid.target);
     const element = r.element && isRendered(r.element) ? r.element : null;

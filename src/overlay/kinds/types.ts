@@ -6,7 +6,7 @@
 import type { VNode } from 'preact';
 import type { Aid, Target } from '../../aids/schema';
 import type { Resolution } from '../../aids/target';
-import type { ActiveAid, AidStatus, EventInput } from '../../protocol/messages';
+import type { ActiveAid, AidStatus, EventInput, FrameStepState } from '../../protocol/messages';
 import type { PageChange } from '../dom-watch';
 
 /** What a session offers its controllers. */
@@ -18,8 +18,13 @@ export interface SessionEnv {
   readonly settled: boolean;
   /** True when the page was reloaded (progress is kept as it is). */
   readonly reloaded: boolean;
-  /** Resolves a target; results are cached for the current pass. */
+  /**
+   * Resolves a target; results are cached for the current pass. A target in an iframe is
+   * never searched here: it resolves to no element (its frame reports it, see frameStep).
+   */
   resolve(target: Target): Resolution;
+  /** The latest state that a sub-frame reported for a step addressed to a frame, if any. */
+  frameStep?(aidKey: string, stepId: string): FrameStepState | undefined;
   /**
    * Reports what resolving an aid's target found: target_missing when `missing` (once per
    * aid and step in this session), target_healed when it was found without its selector.

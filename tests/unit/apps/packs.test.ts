@@ -86,6 +86,8 @@ const SAMPLES: Record<string, Sample> = {
     paths: ['/#/contacts/new'],
     not: ['/#/contacts', '/#/cases'],
   },
+  'harbour-bank-frames/open-account': { app: 'frames', paths: ['/'], not: ['/details.html'] },
+  'harbour-bank-frames/postcode-tip': { app: 'frames', paths: ['/'], not: ['/details.html'] },
 };
 
 /** URL completions: pattern -> [URLs that complete the step, URLs that must not]. */
@@ -150,6 +152,7 @@ describe('bundled packs', () => {
       'console',
       'crm',
       'desk',
+      'frames',
       'hostile',
       'portal',
     ]);

@@ -25,6 +25,8 @@ describe('sample app server', () => {
       'console',
       'crm',
       'desk',
+      'framed',
+      'frames',
       'hostile',
       'lookup',
       'plain',

@@ -63,7 +63,10 @@ describe('startBackground', () => {
     ]);
     expect(scripting.executeScript).toHaveBeenCalledTimes(1);
     expect(scripting.executeScript.mock.calls[0]).toEqual([
-      { target: { tabId: expect.any(Number) }, files: ['content-scripts/overlay.js'] },
+      {
+        target: { tabId: expect.any(Number), allFrames: true },
+        files: ['content-scripts/overlay.js'],
+      },
     ]);
   });
 

@@ -80,6 +80,8 @@ describe('syncRegistration', () => {
         matches: ['*://*.crm.example.com/*', '*://crm.localhost/*'],
         js: [OVERLAY_SCRIPT_FILE],
         runAt: 'document_start',
+        allFrames: true,
+        matchOriginAsFallback: true,
         persistAcrossSessions: true,
       },
     ]);
@@ -113,6 +115,62 @@ describe('syncRegistration', () => {
   });
 });
 
+describe('registration for targets in frames', () => {
+  const framed = (id: string, frame: Record<string, string>) =>
+    checklist(id, ['https://crm.localhost/contacts/*'], {
+      steps: [
+        {
+          id: 'postcode',
+          text: 'Look up the postcode',
+          target: { label: 'Postcode', frame },
+          done: { type: 'filled', target: { label: 'Postcode', frame } },
+        },
+      ],
+    });
+
+  it('adds the hosts of frame.url patterns, and only those, to the aids hosts', async () => {
+    const db = freshDb();
+    await installPack(
+      db,
+      pack('crm', '1.0.0', [
+        framed('a', { url: 'https://lookup.example.net:*/address*' }),
+        framed('b', { css: "iframe[title='Notes']" }),
+        tip('c', ['https://crm.localhost/*'], {
+          target: { css: '#x', frame: { url: 'https://*.widgets.test/*', css: 'iframe' } },
+        }),
+      ]),
+    );
+    const { api, registered } = fakeScripting();
+    expect(await syncRegistration(db, api)).toBe('registered');
+    expect(registered.get(OVERLAY_SCRIPT_ID)?.matches).toEqual([
+      '*://*.widgets.test/*',
+      '*://crm.localhost/*',
+      '*://lookup.example.net/*',
+    ]);
+
+    // The frame's host goes when the last aid that names it goes.
+    await removePack(db, 'crm');
+    await installPack(db, pack('crm', '1.0.1', [framed('b', { css: 'iframe' })]));
+    expect(await syncRegistration(db, api)).toBe('updated');
+    expect(registered.get(OVERLAY_SCRIPT_ID)?.matches).toEqual(['*://crm.localhost/*']);
+  });
+
+  it('updates a registration persisted for the top frame only', async () => {
+    const { api, registered } = fakeScripting();
+    registered.set(OVERLAY_SCRIPT_ID, {
+      id: OVERLAY_SCRIPT_ID,
+      matches: ['*://crm.localhost/*'],
+      js: [OVERLAY_SCRIPT_FILE],
+    });
+    expect(await applyRegistration(api, ['*://crm.localhost/*'])).toBe('updated');
+    expect(registered.get(OVERLAY_SCRIPT_ID)).toMatchObject({
+      allFrames: true,
+      matchOriginAsFallback: true,
+    });
+    expect(await applyRegistration(api, ['*://crm.localhost/*'])).toBe('unchanged');
+  });
+});
+
 describe('injectIntoOpenTabs', () => {
   it('injects into open http(s) tabs on aid hosts that have no live overlay', async () => {
     const db = freshDb();
@@ -141,7 +199,7 @@ describe('injectIntoOpenTabs', () => {
     };
     expect(await injectIntoOpenTabs(db, tabs, api)).toEqual([1, 2]);
     expect(api.executeScript).toHaveBeenCalledWith({
-      target: { tabId: 1 },
+      target: { tabId: 1, allFrames: true },
       files: [OVERLAY_SCRIPT_FILE],
     });
     expect(api.executeScript.mock.calls.map(([i]) => i.target.tabId)).toEqual([1, 2, 6]);

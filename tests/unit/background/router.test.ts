@@ -286,3 +286,194 @@ describe('handleMessage: the compact panel', () => {
     expect(await db.settings.get('panelCompact')).toBeUndefined();
   });
 });
+
+describe('handleMessage: frames', () => {
+  const TOP = 'https://crm.localhost:3000/contacts/new';
+  const LOOKUP = 'https://lookup.example.net/address';
+  const postcode = { label: 'Postcode', frame: { url: 'https://lookup.example.net/*' } };
+  const notes = { label: 'Notes', frame: { css: "iframe[title='Notes']" } };
+  const framedChecklist = checklist('framed', ['https://crm.localhost:3000/contacts/*'], {
+    steps: [
+      { id: 'name', text: 'Enter the name', target: { css: '#name' } },
+      { id: 'postcode', text: 'Postcode', done: { type: 'filled', target: postcode } },
+      { id: 'notes', text: 'Notes', target: notes },
+    ],
+  });
+  /** A content script in frame 4 of tab 7, whose top page is TOP. */
+  const inFrame = (url: string, frameId = 4): Sender => ({
+    id: EXT_ID,
+    url,
+    tab: { id: 7, url: TOP },
+    frameId,
+  });
+
+  async function setupFrames() {
+    const ctx = await setup();
+    await installPack(
+      ctx.db,
+      pack('bank', '1.0.0', [
+        framedChecklist,
+        tip('lookup-own', ['https://lookup.example.net/*']),
+        tip('top-only', ['https://crm.localhost:3000/*']),
+      ]),
+    );
+    return ctx;
+  }
+
+  it('frame.lookup answers from the sender: the top page aids with framed targets, and the frame page own aids', async () => {
+    const { deps } = await setupFrames();
+    const answer = (await handleMessage({ type: 'frame.lookup' }, inFrame(LOOKUP), deps)) as {
+      url: string;
+      framed: { key: string }[];
+      own: { key: string }[];
+    };
+    expect(answer.url).toBe(TOP);
+    // crm/new-contact and bank/top-only apply to the top page but address no frame.
+    expect(answer.framed.map((a) => a.key)).toEqual(['bank/framed']);
+    expect(answer.own.map((a) => a.key)).toEqual(['bank/lookup-own']);
+
+    const srcdoc = (await handleMessage(
+      { type: 'frame.lookup' },
+      inFrame('about:srcdoc'),
+      deps,
+    )) as {
+      framed: { key: string }[];
+      own: unknown[];
+    };
+    expect(srcdoc.framed.map((a) => a.key)).toEqual(['bank/framed']);
+    expect(srcdoc.own).toEqual([]);
+
+    // A frame may not name the page it claims to be on.
+    expect(await handleMessage({ type: 'frame.lookup', url: TOP }, inFrame(LOOKUP), deps)).toEqual({
+      error: expect.stringContaining('unknown field(s): url'),
+    });
+  });
+
+  it('frame.lookup of a page without aids, or of a paused site, gives nothing', async () => {
+    const { deps, db } = await setupFrames();
+    const elsewhere: Sender = { ...inFrame(LOOKUP), tab: { id: 7, url: 'https://news.test/' } };
+    expect(await handleMessage({ type: 'frame.lookup' }, elsewhere, deps)).toMatchObject({
+      framed: [],
+      own: [expect.objectContaining({ key: 'bank/lookup-own' })],
+    });
+    await setSetting(db, 'pausedHosts', ['crm.localhost']);
+    expect(await handleMessage({ type: 'frame.lookup' }, inFrame(LOOKUP), deps)).toEqual({
+      paused: true,
+      url: TOP,
+      framed: [],
+      own: [],
+    });
+  });
+
+  it('frame requests come only from sub-frames, frame.resync only from a top frame', async () => {
+    const { deps } = await setupFrames();
+    const refused = { error: expect.stringContaining('refused, only the content script of') };
+    const topFrame = { ...inFrame(TOP, 0), url: TOP };
+    expect(await handleMessage({ type: 'frame.lookup' }, topFrame, deps)).toEqual(refused);
+    expect(await handleMessage({ type: 'frame.gone' }, topFrame, deps)).toEqual(refused);
+    expect(
+      await handleMessage({ type: 'frame.lookup' }, { ...inFrame(LOOKUP), id: 'other' }, deps),
+    ).toEqual({ error: expect.stringContaining('refused') });
+    expect(await handleMessage({ type: 'frame.lookup' }, popup, deps)).toEqual({
+      error: expect.stringContaining('refused'),
+    });
+    const fileTop = { ...inFrame('about:srcdoc'), tab: { id: 7, url: 'file:///x.html' } };
+    expect(await handleMessage({ type: 'frame.lookup' }, fileTop, deps)).toEqual({
+      error: expect.stringContaining('refused'),
+    });
+    expect(await handleMessage({ type: 'frame.resync' }, inFrame(LOOKUP), deps)).toEqual(refused);
+    expect(await handleMessage({ type: 'frame.resync' }, topFrame, deps)).toEqual({ ok: true });
+  });
+
+  it('frame.steps goes to the top frame of the same tab only, with the sender frame id', async () => {
+    const { deps, sendMessage, db } = await setupFrames();
+    const steps = [{ stepId: 'postcode', found: true, holds: true }];
+    expect(
+      await handleMessage(
+        { type: 'frame.steps', aidKey: 'bank/framed', steps },
+        inFrame(LOOKUP),
+        deps,
+      ),
+    ).toEqual({ ok: true, delivered: true });
+    expect(sendMessage).toHaveBeenCalledWith(
+      7,
+      { type: 'overlay.frameSteps', frameId: 4, aidKey: 'bank/framed', steps },
+      { frameId: 0 },
+    );
+    // A srcdoc frame names its frame by css only: it may report the notes step.
+    const notesState = [{ stepId: 'notes', found: true, holds: false }];
+    expect(
+      await handleMessage(
+        { type: 'frame.steps', aidKey: 'bank/framed', steps: notesState },
+        inFrame('about:srcdoc', 9),
+        deps,
+      ),
+    ).toEqual({ ok: true, delivered: true });
+    expect(await handleMessage({ type: 'frame.gone' }, inFrame(LOOKUP), deps)).toEqual({
+      ok: true,
+    });
+    expect(sendMessage).toHaveBeenLastCalledWith(
+      7,
+      { type: 'overlay.frameGone', frameId: 4 },
+      { frameId: 0 },
+    );
+    // Nothing is recorded: the top frame's checklist records the steps.
+    expect(await db.events.count()).toBe(0);
+  });
+
+  it('frame.steps is refused for aids the top page does not have, steps not in a frame, or another frame', async () => {
+    const { deps, sendMessage } = await setupFrames();
+    const report = (aidKey: string, stepId: string, sender = inFrame(LOOKUP)) =>
+      handleMessage(
+        { type: 'frame.steps', aidKey, steps: [{ stepId, found: true, holds: true }] },
+        sender,
+        deps,
+      );
+    expect(await report('bank/lookup-own', 'postcode')).toEqual({
+      error: 'frame.steps: refused, aid "bank/lookup-own" does not apply to the page of this tab',
+    });
+    expect(await report('bank/framed', 'name')).toEqual({
+      error: 'frame.steps: refused, step "name" of aid "bank/framed" is not addressed to a frame',
+    });
+    expect(await report('bank/framed', 'postcode', inFrame('https://evil.test/'))).toEqual({
+      error: 'frame.steps: refused, step "postcode" of aid "bank/framed" is in another frame',
+    });
+    const otherTop: Sender = { ...inFrame(LOOKUP), tab: { id: 7, url: 'https://news.test/' } };
+    expect(await report('bank/framed', 'postcode', otherTop)).toEqual({
+      error: expect.stringContaining('does not apply to the page of this tab'),
+    });
+    expect(
+      await handleMessage(
+        { type: 'frame.steps', aidKey: 'bank/framed', steps: [{ stepId: 'postcode', found: 1 }] },
+        inFrame(LOOKUP),
+        deps,
+      ),
+    ).toEqual({ error: expect.stringContaining('invalid message') });
+    expect(sendMessage).not.toHaveBeenCalled();
+  });
+
+  it('a frame state reaches the top frame in the order it was sent', async () => {
+    const { deps, sendMessage } = await setupFrames();
+    const steps = [{ stepId: 'postcode', found: true, holds: false }];
+    // The steps need a lookup, the gone does not: sent together, they still arrive in order.
+    await Promise.all([
+      handleMessage({ type: 'frame.steps', aidKey: 'bank/framed', steps }, inFrame(LOOKUP), deps),
+      handleMessage({ type: 'frame.gone' }, inFrame(LOOKUP), deps),
+    ]);
+    expect(
+      sendMessage.mock.calls.map((c) => (c as unknown[] as [number, { type: string }])[1].type),
+    ).toEqual(['overlay.frameSteps', 'overlay.frameGone']);
+  });
+
+  it('events from a srcdoc frame of an http(s) page are taken', async () => {
+    const { deps } = await setupFrames();
+    const event = { type: 'tip_opened', aidKey: 'bank/top-only', url: TOP, at: 1 };
+    expect(
+      await handleMessage({ type: 'event.record', event }, inFrame('about:srcdoc'), deps),
+    ).toEqual({ ok: true, id: expect.any(String) });
+    const topAbout = { ...inFrame('about:blank', 0), tab: { id: 7, url: 'about:blank' } };
+    expect(await handleMessage({ type: 'event.record', event }, topAbout, deps)).toEqual({
+      error: expect.stringContaining('refused'),
+    });
+  });
+});

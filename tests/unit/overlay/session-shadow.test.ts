@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChecklistAid } from '../../../src/aids/schema';
 import { PageSession, SETTLE_MS } from '../../../src/overlay/session';
-import type { Ui } from '../../../src/overlay/ui';
 import type { EventInput } from '../../../src/protocol/messages';
+import { fakeUi } from './fake-ui';
 
 const aid: ChecklistAid = {
   id: 'case',
@@ -44,16 +44,7 @@ let events: EventInput[];
 
 function startSession(): void {
   events = [];
-  const ui: Ui = {
-    render: vi.fn(),
-    avoid: vi.fn(),
-    notice: vi.fn(),
-    arrange: vi.fn(),
-    host: () => null,
-    clear: vi.fn(),
-    focused: () => false,
-    prefer: vi.fn(),
-  };
+  const ui = fakeUi();
   session = new PageSession({
     url: 'https://console.example.com/cases/1',
     aids: [{ key: 'ops/case', packId: 'ops', packVersion: '1.0.0', aid, progress: null }],
