@@ -262,6 +262,7 @@ describe('bundled packs', () => {
     // The pages the sample apps put in iframes, by the app that frames them.
     const framed: Partial<Record<AppName, string[]>> = {
       components: ['components.localhost/verify.html', 'lookup.localhost/address.html'],
+      frames: ['frames.localhost/details.html', 'framed.localhost/lookup.html'],
     };
     let frames = 0;
     for (const pack of validPacks()) {
