@@ -21,6 +21,11 @@ export interface DomWatchOptions {
   onChange: (change: PageChange) => void;
   /** Elements that mutations added, before the pass they cause (to find new shadow roots). */
   onAdded?: (nodes: Node[]) => void;
+  /**
+   * A click, while it is dispatched: before the app's own handlers run, when the element
+   * clicked is still on the page (a Save button that changes the route is gone a frame later).
+   */
+  onClick?: (event: Event) => void;
 }
 
 /** What the session can do with a running watcher. */
@@ -32,6 +37,8 @@ export interface DomWatch {
   observe(root: ShadowRoot, how: 'full' | 'structure'): void;
   /** Asks for a pass (something changed that no mutation shows, e.g. an upgrade). */
   schedule(): void;
+  /** Runs the pass that is waiting for the next frame now, if any (before a navigation). */
+  flush(): void;
 }
 
 const INTERACTIONS = ['input', 'change', 'click', 'focusin'] as const;
@@ -65,7 +72,7 @@ export function eventWithin(event: Event, el: Element): boolean {
 
 export function watchDom(
   root: Node,
-  { signal, ignore, onChange, onAdded }: DomWatchOptions,
+  { signal, ignore, onChange, onAdded, onClick }: DomWatchOptions,
 ): DomWatch {
   let scheduled = false;
   let raf = 0;
@@ -131,6 +138,7 @@ export function watchDom(
           if (seen.has(event)) return;
           seen.add(event);
           events.push(event);
+          if (event.type === 'click') onClick?.(event);
           schedule();
         },
         { capture: true, passive: true, signal },
@@ -149,5 +157,8 @@ export function watchDom(
       watched.set(shadow, how);
     },
     schedule,
+    flush: () => {
+      if (scheduled) flush();
+    },
   };
 }

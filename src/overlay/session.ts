@@ -155,6 +155,17 @@ export class PageSession {
       ignore: () => this.deps.ui.host(),
       onChange: (change) => this.pass(change),
       onAdded: (nodes) => this.shadowRoots.added(nodes),
+      onClick: (event) => {
+        // Resolve against the page as it is now, not as the last pass saw it.
+        this.cache.clear();
+        for (const c of this.controllers) {
+          try {
+            c.click?.(event);
+          } catch (e) {
+            console.warn('[inflow] aid failed', c.key, e);
+          }
+        }
+      },
     });
     this.watch = watch;
     // One walk over the page; later roots come from added nodes and upgrades.
@@ -256,6 +267,8 @@ export class PageSession {
   /** The page is navigating to `url` ('' when unknown); returns notes for the person, if
    *  any. `unloading`: the page goes away (see AidController.leave). */
   leave(url: string, unloading = false): string[] {
+    // What happened just before the navigation (the click on Save) counts first.
+    this.watch?.flush();
     return this.controllers.flatMap((c) => {
       try {
         return c.leave(url, unloading) ?? [];

@@ -9,7 +9,7 @@ import { plainText } from '../../aids/markdown';
 import type { ChecklistAid, Step, Target } from '../../aids/schema';
 import { matchesUrl, testUrlPattern } from '../../aids/url-match';
 import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
-import { eventWithin, type PageChange } from '../dom-watch';
+import { eventWithin } from '../dom-watch';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import { Feedback } from './feedback';
@@ -78,7 +78,7 @@ export class ChecklistController implements AidController {
     }));
   }
 
-  update(change: PageChange): void {
+  update(): void {
     const { env } = this;
     const visible = (this.aid.match.when ?? []).every((c) => conditionHolds(c, env.resolve));
     if (visible !== this.visible) {
@@ -119,12 +119,6 @@ export class ChecklistController implements AidController {
         }
         env.reportTarget(this.key, step.id, target, r, missing);
       }
-      if (step.done?.type === 'clicked' && !rt.state && !doneInFrame) {
-        const el = env.resolve(step.done.target).element;
-        if (el && change.events.some((e) => e.type === 'click' && eventWithin(e, el))) {
-          rt.memory.clicked = true;
-        }
-      }
       if (
         !rt.state &&
         step.done &&
@@ -138,6 +132,17 @@ export class ChecklistController implements AidController {
       }
     }
     if (this.checkComplete() || changed) env.render();
+  }
+
+  /** A click on a `clicked` step's target, seen while the target is still on the page. */
+  click(event: Event): void {
+    if (!this.visible) return;
+    for (const rt of this.steps) {
+      const done = rt.step.done;
+      if (done?.type !== 'clicked' || rt.state || done.target.frame) continue;
+      const el = this.env.resolve(done.target).element;
+      if (el && eventWithin(event, el)) rt.memory.clicked = true;
+    }
   }
 
   leave(url: string, unloading = false): string | null {

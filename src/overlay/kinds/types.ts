@@ -61,6 +61,8 @@ export interface AidController {
   /** Shown to the person right now (conditions hold, not dismissed). */
   readonly visible: boolean;
   update(change: PageChange): void;
+  /** A click, as it happens (the page may remove what was clicked before the next pass). */
+  click?(event: Event): void;
   /** The page is going to `url` ('' when unknown); complete what that navigation completes.
    *  `unloading`: the page itself goes away (pagehide), so only one message gets out.
    *  Returns a note for the person if this finished something they would otherwise not see

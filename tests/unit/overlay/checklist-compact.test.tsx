@@ -50,7 +50,7 @@ it('marks the first open step as the next one, and moves the mark on', () => {
     { key: 'crm/new-contact', packId: 'crm', packVersion: '1.0.0', aid, progress: null },
     env,
   );
-  c.update({ events: [] });
+  c.update();
   const next = () =>
     [...root!.querySelectorAll('.step.is-next')].map((li) => li.textContent?.slice(0, 12));
   env.render();

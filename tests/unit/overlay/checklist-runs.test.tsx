@@ -72,7 +72,7 @@ function create(active: Partial<Omit<ActiveAid, 'aid'>> = {}) {
     { key: 'crm/new-contact', packId: 'crm', packVersion: '1.0.0', aid, progress: null, ...active },
     env as unknown as SessionEnv,
   ) as ChecklistController;
-  c.update({ events: [] });
+  c.update();
   return { c, env };
 }
 

@@ -109,6 +109,21 @@ describe('a session on web components', () => {
     expect(of('step_done').map((e) => e.stepId)).toEqual(['urgent', 'send', 'submit']);
   });
 
+  it('counts a click on a button that the app removes at once, as a route change does', async () => {
+    startSession();
+    await wait(300);
+    const actions = document.querySelector('x-case-form')!.shadowRoot!.querySelector('x-actions')!
+      .shadowRoot!;
+    const send = actions.querySelector('#send')!;
+    // The app's own handler runs after Inflow's capturing listener and takes the button away.
+    send.addEventListener('click', () => send.remove());
+    (send.querySelector('span') as HTMLElement).click();
+    expect(send.isConnected).toBe(false);
+    // The navigation that follows ends the session before the next frame.
+    session!.leave('https://console.example.com/cases');
+    expect(of('step_done').map((e) => e.stepId)).toEqual(['send']);
+  });
+
   it('finds a field in a component added after the session started', async () => {
     startSession();
     await wait(300);
