@@ -1,14 +1,14 @@
 /**
  * Tip aids: a small beacon next to a field; hovering or focusing it opens the tip, Escape
- * closes it, "Dismiss tip" hides it for good. Positioned with Floating UI, which follows
+ * closes it, "Dismiss tip" hides it for good. Positioned by ../position.ts, which follows
  * scrolling and resizing without polling.
  */
-import { autoUpdate, computePosition, flip, offset, type Placement, shift } from '@floating-ui/dom';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { conditionHolds } from '../../aids/conditions';
 import type { TipAid } from '../../aids/schema';
 import { isRendered } from '../../aids/target';
 import type { ActiveAid, AidStatus } from '../../protocol/messages';
+import { anchor, type Side } from '../position';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import { Feedback } from './feedback';
@@ -108,22 +108,13 @@ export class TipController implements AidController {
 }
 
 /** Keeps `floating` next to `reference` while the page scrolls and resizes. */
-function useAnchored(reference: Element | null, placement: Placement, gap: number) {
+function useAnchored(reference: Element | null, side: Side, gap: number) {
   const ref = useRef<HTMLElement>(null);
   useLayoutEffect(() => {
     const floating = ref.current;
     if (!reference || !floating) return;
-    const place = () =>
-      computePosition(reference, floating, {
-        strategy: 'fixed',
-        placement,
-        middleware: [offset(gap), flip(), shift({ padding: 8 })],
-      }).then(({ x, y }) => {
-        floating.style.left = `${x}px`;
-        floating.style.top = `${y}px`;
-      });
-    return autoUpdate(reference, floating, place);
-  }, [reference, placement, gap]);
+    return anchor(reference, floating, side, gap);
+  }, [reference, side, gap]);
   return ref;
 }
 
