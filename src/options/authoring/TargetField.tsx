@@ -21,7 +21,7 @@ import { FormContext, Group, ParsedField, TextField } from './fields';
 import type { PickResult } from './pick';
 import { PageContext } from './TabChooser';
 
-type Signal = 'css' | 'role' | 'name' | 'label' | 'text' | 'within';
+type Signal = 'css' | 'role' | 'name' | 'label' | 'text';
 
 const SIGNALS: { key: Signal; label: string; hint: string; code?: boolean }[] = [
   {
@@ -50,11 +50,25 @@ const SIGNALS: { key: Signal; label: string; hint: string; code?: boolean }[] = 
     hint: 'e.g. #email or form.contact input[name="email"]',
     code: true,
   },
+];
+
+// Shown last: every signal already searches inside shadow roots, so an area is seldom needed.
+const WITHIN = {
+  key: 'within' as const,
+  label: 'Within (CSS selector of an area)',
+  hint: 'Rarely needed: every signal already looks inside shadow roots (web components). Only when the element appears twice on the page, e.g. form.billing.',
+};
+
+const FRAME_FIELDS: { key: 'url' | 'css'; label: string; hint: string }[] = [
   {
-    key: 'within',
-    label: 'Within (CSS selector of an area)',
-    hint: 'Only when the element appears twice, e.g. form.billing.',
-    code: true,
+    key: 'url',
+    label: 'Frame page address (URL pattern)',
+    hint: 'The address of the page shown in the frame, e.g. https://lookup.example.com/*',
+  },
+  {
+    key: 'css',
+    label: 'Frame element (CSS selector of the <iframe>)',
+    hint: 'Finds the <iframe> in the page around it, e.g. iframe[title="Address lookup"]',
   },
 ];
 
@@ -76,6 +90,11 @@ function cleaned(target: JsonObject): JsonObject | undefined {
     out[k] = v;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** The frame with one part changed; undefined when both parts are empty (no frame). */
+function withFramePart(frame: unknown, key: 'url' | 'css', value: string): JsonObject | undefined {
+  return cleaned({ ...(isObject(frame) ? frame : {}), [key]: value });
 }
 
 export function TargetField({
@@ -112,7 +131,14 @@ export function TargetField({
   const hasProblems = [...problems.keys()].some((k) => k.startsWith(`${prefix}.`));
   const present = SIGNAL_ORDER.filter((k) => target[k] !== undefined);
   const hasSignals = present.length > 0;
-  const signalList = present.map(signalWord).join(', ');
+  const frame = isObject(target.frame) ? target.frame : {};
+  const inFrame = target.frame !== undefined;
+  const summary = [
+    hasSignals ? `Signals: ${present.map(signalWord).join(', ')}` : '',
+    inFrame ? 'in a frame' : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 
   const withTab = async (job: (tabId: number) => Promise<void>) => {
     if (!tools) return;
@@ -144,7 +170,8 @@ export function TargetField({
       }
       onChange(cleaned(result.target as JsonObject));
       setPicked(result.description);
-      const captured = `Captured: ${describePick(result.description)}`;
+      const where = result.target.frame ? ', inside a frame' : '';
+      const captured = `Captured: ${describePick(result.description)}${where}`;
       setNote(
         result.problem
           ? { text: `${captured}. ${result.problem}`, error: true }
@@ -203,8 +230,8 @@ export function TargetField({
         {note?.text ?? ''}
       </p>
       {/* Closed while there is nothing to show: picking fills it and opens it. */}
-      <details class="signals-box" open={hasSignals || hasProblems || undefined}>
-        <summary>{hasSignals ? `Signals: ${signalList}` : 'Type the signals instead'}</summary>
+      <details class="signals-box" open={hasSignals || inFrame || hasProblems || undefined}>
+        <summary>{summary || 'Type the signals instead'}</summary>
         <div class="signals">
           {SIGNALS.map((s) => (
             <TextField
@@ -233,7 +260,35 @@ export function TargetField({
             format={attrsText}
             onChange={(v) => set('attrs', v)}
           />
+          <TextField
+            path={[...path, WITHIN.key]}
+            label={WITHIN.label}
+            hint={WITHIN.hint}
+            code
+            value={str(target[WITHIN.key])}
+            onChange={(v) => set(WITHIN.key, v)}
+          />
         </div>
+        <Group
+          path={[...path, 'frame']}
+          legend="In a frame"
+          hint="Only for an element inside an <iframe>; picking fills this in. Leave both empty when the element is in the page itself."
+          class="frame"
+        >
+          <div class="frame-fields">
+            {FRAME_FIELDS.map((f) => (
+              <TextField
+                key={f.key}
+                path={[...path, 'frame', f.key]}
+                label={f.label}
+                hint={f.hint}
+                code
+                value={str(frame[f.key])}
+                onChange={(v) => set('frame', withFramePart(target.frame, f.key, v))}
+              />
+            ))}
+          </div>
+        </Group>
       </details>
     </Group>
   );

@@ -7,6 +7,7 @@
 import { describeResolution, describeSignal } from '../../aids/explain-target';
 import type { Target } from '../../aids/schema';
 import { Aid, type AidKind, Id } from '../../aids/schema';
+import { compileUrlPattern } from '../../aids/url-match';
 import { aidContentProblems, type Problem, problemsOf } from '../../aids/validate';
 import type { TargetReport } from '../../protocol/authoring';
 
@@ -142,14 +143,26 @@ export function describePath(path: Path): string {
   return capital(FIELD_WORDS[String(head)] ?? String(head)) + describeWithin(rest);
 }
 
+/** The parts of a target's `frame`, as the target editor labels them. */
+const FRAME_WORDS: Record<string, string> = {
+  url: 'frame page address',
+  css: 'frame element',
+};
+
+/** A target's key (and the key after it) in words: "CSS selector", "frame page address". */
+function targetWord(key: string, next: unknown): string {
+  if (key !== 'frame') return signalWord(key);
+  return (typeof next === 'string' && FRAME_WORDS[next]) || 'frame';
+}
+
 function describeWithin(rest: Path, inTarget = false): string {
   if (!rest.length) return '';
   const words: string[] = [];
   let target = inTarget;
-  for (const key of rest) {
+  for (const [i, key] of rest.entries()) {
     if (typeof key === 'number') continue;
     if (target) {
-      words.push(signalWord(key));
+      words.push(targetWord(key, rest[i + 1]));
       break;
     }
     if (key === 'target') target = true;
@@ -169,6 +182,42 @@ function friendly(message: string): string {
   return message;
 }
 
+/** Every target of a valid aid, with its path: where a frame can be named. */
+function targetsOf(aid: Aid): [Path, Target][] {
+  const out: [Path, Target][] = [];
+  for (const [i, c] of (aid.match.when ?? []).entries()) {
+    out.push([['match', 'when', i, 'target'], c.target]);
+  }
+  if (aid.kind === 'tip') out.push([['target'], aid.target]);
+  else {
+    aid.steps.forEach((step, i) => {
+      if (step.target) out.push([['steps', i, 'target'], step.target]);
+      if (step.done && 'target' in step.done) {
+        out.push([['steps', i, 'done', 'target'], step.done.target]);
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Frame page addresses that are not URL patterns. The schema only asks for a string; an
+ * address that does not compile would never match a frame, so the author hears it here.
+ */
+function frameProblems(aid: Aid): Problem[] {
+  if (!(globalThis as { URLPattern?: unknown }).URLPattern) return [];
+  const problems: Problem[] = [];
+  for (const [path, target] of targetsOf(aid)) {
+    const url = target.frame?.url;
+    if (url === undefined) continue;
+    const compiled = compileUrlPattern(url);
+    if (compiled instanceof Error) {
+      problems.push({ path: pathKey([...path, 'frame', 'url']), message: compiled.message });
+    }
+  }
+  return problems;
+}
+
 /** Every problem that would stop the draft from being published. */
 export function draftProblems(draft: unknown): Problem[] {
   const parsed = Aid.safeParse(draft);
@@ -176,7 +225,7 @@ export function draftProblems(draft: unknown): Problem[] {
     return problemsOf(parsed.error).map((p) => ({ path: p.path, message: friendly(p.message) }));
   }
   const aid = parsed.data;
-  const problems = aidContentProblems(aid, []);
+  const problems = [...aidContentProblems(aid, []), ...frameProblems(aid)];
   if (aid.kind === 'checklist') {
     const seen = new Set<string>();
     aid.steps.forEach((step, i) => {
@@ -313,6 +362,8 @@ export function ownedPaths(draft: unknown): Set<string> {
   const addTarget = (base: string) => {
     owned.add(base);
     for (const s of SIGNALS) owned.add(`${base}.${s}`);
+    // The "In a frame" group and its two fields.
+    owned.add(`${base}.frame`).add(`${base}.frame.url`).add(`${base}.frame.css`);
   };
   for (const i of list(getAt(draft, ['match', 'urls'])).keys()) owned.add(`match.urls[${i}]`);
   for (const i of list(getAt(draft, ['match', 'exclude'])).keys()) {

@@ -13,6 +13,7 @@ import {
   draftProblems,
   localPath,
   ownedPaths,
+  ownerOf,
   parsePath,
   setAt,
   slug,
@@ -67,6 +68,56 @@ describe('editor model', () => {
     expect(describePath(['match', 'urls', 0])).toBe('URL pattern 1');
     expect(describePath(['target', 'label'])).toBe('Target: label');
     expect(describePath(['title'])).toBe('Title');
+    expect(describePath(['steps', 0, 'target', 'frame', 'url'])).toBe(
+      'Step 1 target: frame page address',
+    );
+    expect(describePath(['steps', 0, 'done', 'target', 'frame', 'css'])).toBe(
+      'Step 1 “Done when” target: frame element',
+    );
+    expect(describePath(['target', 'frame'])).toBe('Target: frame');
+  });
+
+  it('reports a frame address that is not a URL pattern, and a frame left empty, on their fields', () => {
+    const framed = (frame: unknown) => ({
+      ...base,
+      steps: [{ id: 'a', text: 'First', target: { css: '#a', frame } }],
+    });
+    const bad = framed({ url: 'https://lookup.example.com/(', css: 'iframe' });
+    const problems = draftProblems(bad);
+    expect(problems).toEqual([
+      {
+        path: 'steps[0].target.frame.url',
+        message: expect.stringContaining('invalid URL pattern "https://lookup.example.com/("'),
+      },
+    ]);
+    expect([...assignProblems(problems, ownedPaths(bad)).keys()]).toEqual([
+      'steps[0].target.frame.url',
+    ]);
+    expect(draftProblems(framed({ url: 'https://lookup.example.com/*' }))).toEqual([]);
+    const tip = {
+      id: 'tip',
+      kind: 'tip',
+      title: 'Tip',
+      match: { urls: ['https://portal.example.com/*'] },
+      target: { label: 'Postcode', frame: { url: '((' } },
+      text: 'Hi',
+    };
+    expect(draftProblems(tip).map((p) => p.path)).toEqual(['target.frame.url']);
+    const empty = framed({});
+    const refused = draftProblems(empty);
+    expect(refused).toEqual([
+      {
+        path: 'steps[0].target.frame',
+        message: 'a frame needs a url pattern, a css selector or both',
+      },
+    ]);
+    const long = framed({ css: 'x'.repeat(501) });
+    expect(draftProblems(long)).toEqual([
+      { path: 'steps[0].target.frame.css', message: 'is too long (at most 500)' },
+    ]);
+    const owned = ownedPaths(empty);
+    expect(ownerOf('steps[0].target.frame', owned)).toBe('steps[0].target.frame');
+    expect(ownerOf('steps[0].target.frame.css', owned)).toBe('steps[0].target.frame.css');
   });
 
   it('finds the draft’s problems and gives each to the field that owns it', () => {

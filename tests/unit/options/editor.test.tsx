@@ -218,6 +218,99 @@ describe('Editor: targets', () => {
   });
 });
 
+describe('Editor: a target in a frame', () => {
+  const FRAMED = {
+    target: {
+      label: 'Postcode',
+      css: '#postcode',
+      frame: { url: 'https://lookup.example.com/find', css: 'iframe[title="Address lookup"]' },
+    },
+    description: { tag: 'input', role: 'textbox', name: 'Postcode', label: 'Postcode' },
+    url: 'https://portal.example.com/support/new',
+  };
+
+  /** The last target saved for step 1. */
+  const savedTarget = (deps: ReturnType<typeof fakeDeps>) =>
+    (deps.saveDraft.mock.calls.at(-1)![1] as Aid & { kind: 'checklist' }).steps[0]!.target;
+
+  it('shows the frame the picker captured, and edits it', async () => {
+    const { deps } = await open(undefined, { pick: async () => FRAMED });
+    const group = document.getElementById('aid-steps-0-target')!;
+    await click(button('Pick on page', group));
+    expect(group.textContent).toContain(
+      'Captured: textbox “Postcode” (label “Postcode”), inside a frame',
+    );
+    expect(group.querySelector('summary')?.textContent).toBe(
+      'Signals: label, CSS selector; in a frame',
+    );
+    const frame = document.getElementById('aid-steps-0-target-frame')!;
+    expect(frame.querySelector('legend')?.textContent).toBe('In a frame');
+    const url = byLabel('Frame page address (URL pattern)', frame);
+    const css = byLabel('Frame element (CSS selector of the <iframe>)', frame);
+    expect(url.value).toBe('https://lookup.example.com/find');
+    expect(css.value).toBe('iframe[title="Address lookup"]');
+    expect(descriptionOf(url)).toContain('The address of the page shown in the frame');
+    await type(url, 'https://lookup.example.com/*');
+    await waitFor(() => expect(deps.saveDraft).toHaveBeenCalled(), 3000);
+    expect(savedTarget(deps)).toEqual({
+      ...FRAMED.target,
+      frame: { url: 'https://lookup.example.com/*', css: 'iframe[title="Address lookup"]' },
+    });
+  });
+
+  it('removes the frame when both of its fields are emptied', async () => {
+    const framed = {
+      ...CHECKLIST,
+      steps: [{ id: 'find-account', text: 'Find the account', target: FRAMED.target }],
+    } as Aid;
+    const { deps } = await open(authoringAid({ published: framed }));
+    const frame = document.getElementById('aid-steps-0-target-frame')!;
+    await type(byLabel('Frame page address (URL pattern)', frame), '');
+    await waitFor(() => expect(deps.saveDraft).toHaveBeenCalledTimes(1), 3000);
+    expect(savedTarget(deps)).toEqual({
+      ...FRAMED.target,
+      frame: { css: 'iframe[title="Address lookup"]' },
+    });
+    await type(byLabel('Frame element (CSS selector of the <iframe>)', frame), '');
+    await waitFor(() => expect(deps.saveDraft).toHaveBeenCalledTimes(2), 3000);
+    expect(savedTarget(deps)).toEqual({ label: 'Postcode', css: '#postcode' });
+    expect(savedTarget(deps)).not.toHaveProperty('frame');
+    const summary = document.querySelector('#aid-steps-0-target summary')?.textContent;
+    expect(summary).toBe('Signals: label, CSS selector');
+  });
+
+  it('puts a hand-written target in a frame', async () => {
+    const { deps } = await open();
+    const frame = document.getElementById('aid-steps-0-target-frame')!;
+    await type(
+      byLabel('Frame element (CSS selector of the <iframe>)', frame),
+      'iframe[name="lookup"]',
+    );
+    await waitFor(() => expect(deps.saveDraft).toHaveBeenCalled(), 3000);
+    expect(savedTarget(deps)).toEqual({
+      label: 'Account number',
+      frame: { css: 'iframe[name="lookup"]' },
+    });
+  });
+
+  it('reports a frame address that is not a URL pattern on its own field', async () => {
+    await open();
+    const frame = document.getElementById('aid-steps-0-target-frame')!;
+    const url = byLabel('Frame page address (URL pattern)', frame);
+    const css = byLabel('Frame element (CSS selector of the <iframe>)', frame);
+    await type(url, 'https://lookup.example.com/(');
+    expect(url.getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(url)).toContain('invalid URL pattern "https://lookup.example.com/("');
+    expect(css.getAttribute('aria-invalid')).toBeNull();
+    expect(document.querySelector('.problems')?.textContent).toContain(
+      'Step 1 target: frame page address: invalid URL pattern',
+    );
+    await type(url, 'https://lookup.example.com/:page');
+    expect(url.getAttribute('aria-invalid')).toBeNull();
+    expect(document.querySelector('.problems')).toBeNull();
+  });
+});
+
 describe('Editor: read-only aids', () => {
   it('shows the reason, disables the fields and offers a copy', async () => {
     const reason = 'From your organisation’s pack “Northwind CRM”: read-only.';
