@@ -3,7 +3,7 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
-import { type Aid, Pack } from './schema';
+import { type Aid, Pack, targetsOf } from './schema';
 import { compileUrlPattern } from './url-match';
 
 export interface Problem {
@@ -52,6 +52,10 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
   for (const [i, p] of aid.match.urls.entries()) checkUrl(p, [...base, 'match', 'urls', i]);
   for (const [i, p] of (aid.match.exclude ?? []).entries()) {
     checkUrl(p, [...base, 'match', 'exclude', i]);
+  }
+  // A frame address that does not compile would never match a frame.
+  for (const [path, target] of targetsOf(aid)) {
+    if (target.frame?.url) checkUrl(target.frame.url, [...base, ...path, 'frame', 'url']);
   }
   if (aid.kind === 'checklist') {
     aid.steps.forEach((step, i) => {

@@ -19,7 +19,7 @@
  * its memory.
  */
 import { inAudience, type Viewer } from '../aids/audience';
-import type { Aid, FrameRef, Target } from '../aids/schema';
+import { type Aid, type FrameRef, type Target, targetsOf } from '../aids/schema';
 import { hostKeyOfPattern, hostKeysOfUrl, matchesUrl } from '../aids/url-match';
 import type { ActiveAid, Progress } from '../protocol/messages';
 import type { AidRow, InflowDb } from './db';
@@ -237,15 +237,7 @@ export async function setPanelCompact(db: InflowDb, compact: boolean): Promise<v
 
 /** Every target an aid uses: its conditions', a tip's own, its steps' and their rules'. */
 export function targetsOfAid(aid: Aid): Target[] {
-  const out = (aid.match.when ?? []).map((c) => c.target);
-  if (aid.kind === 'tip') out.push(aid.target);
-  else {
-    for (const step of aid.steps) {
-      if (step.target) out.push(step.target);
-      if (step.done && 'target' in step.done) out.push(step.done.target);
-    }
-  }
-  return out;
+  return targetsOf(aid).map(([, target]) => target);
 }
 
 /** True if some target of the aid is in an iframe (it has a `frame` signal). */

@@ -7,7 +7,6 @@
 import { describeResolution, describeSignal } from '../../aids/explain-target';
 import type { Target } from '../../aids/schema';
 import { Aid, type AidKind, Id } from '../../aids/schema';
-import { compileUrlPattern } from '../../aids/url-match';
 import { aidContentProblems, type Problem, problemsOf } from '../../aids/validate';
 import type { TargetReport } from '../../protocol/authoring';
 
@@ -182,42 +181,6 @@ function friendly(message: string): string {
   return message;
 }
 
-/** Every target of a valid aid, with its path: where a frame can be named. */
-function targetsOf(aid: Aid): [Path, Target][] {
-  const out: [Path, Target][] = [];
-  for (const [i, c] of (aid.match.when ?? []).entries()) {
-    out.push([['match', 'when', i, 'target'], c.target]);
-  }
-  if (aid.kind === 'tip') out.push([['target'], aid.target]);
-  else {
-    aid.steps.forEach((step, i) => {
-      if (step.target) out.push([['steps', i, 'target'], step.target]);
-      if (step.done && 'target' in step.done) {
-        out.push([['steps', i, 'done', 'target'], step.done.target]);
-      }
-    });
-  }
-  return out;
-}
-
-/**
- * Frame page addresses that are not URL patterns. The schema only asks for a string; an
- * address that does not compile would never match a frame, so the author hears it here.
- */
-function frameProblems(aid: Aid): Problem[] {
-  if (!(globalThis as { URLPattern?: unknown }).URLPattern) return [];
-  const problems: Problem[] = [];
-  for (const [path, target] of targetsOf(aid)) {
-    const url = target.frame?.url;
-    if (url === undefined) continue;
-    const compiled = compileUrlPattern(url);
-    if (compiled instanceof Error) {
-      problems.push({ path: pathKey([...path, 'frame', 'url']), message: compiled.message });
-    }
-  }
-  return problems;
-}
-
 /** Every problem that would stop the draft from being published. */
 export function draftProblems(draft: unknown): Problem[] {
   const parsed = Aid.safeParse(draft);
@@ -225,7 +188,7 @@ export function draftProblems(draft: unknown): Problem[] {
     return problemsOf(parsed.error).map((p) => ({ path: p.path, message: friendly(p.message) }));
   }
   const aid = parsed.data;
-  const problems = [...aidContentProblems(aid, []), ...frameProblems(aid)];
+  const problems = aidContentProblems(aid, []);
   if (aid.kind === 'checklist') {
     const seen = new Set<string>();
     aid.steps.forEach((step, i) => {

@@ -71,6 +71,19 @@ describe('parsePack', () => {
     expect(found[0]?.message).toContain('invalid URL pattern');
   });
 
+  it('reports a frame address that is not a URL pattern, wherever the target is', () => {
+    const framed = { label: 'Street', frame: { url: 'https://lookup.test/(' } };
+    const steps = [
+      { id: 'a', text: 'x', target: framed, done: { type: 'filled', target: framed } },
+    ];
+    const found = problems(pack([aid('one', { steps })]));
+    expect(found.map((p) => p.path)).toEqual([
+      'aids[0].steps[0].target.frame.url',
+      'aids[0].steps[0].done.target.frame.url',
+    ]);
+    expect(found[0]?.message).toContain('invalid URL pattern');
+  });
+
   it('reports a bad regular expression in a completion rule', () => {
     const steps = [
       { id: 'a', text: 'x', done: { type: 'matches', target: { css: '#e' }, pattern: '[' } },
