@@ -3,8 +3,11 @@
  *
  *   1. size: gzipped (level 9) size of what a page loads (the registered overlay script and
  *      its CSS), against a well-known tour library bundled with esbuild;
- *   2. main-thread time added to a page without aids and to the sample CRM (CDP Performance
- *      metrics, with the extension versus without it);
+ *   2. main-thread time added to a page without aids, to the sample CRM, to the web-component
+ *      sample (shadow roots the overlay observes, three iframes, one cross-origin) and to a
+ *      page with iframes on a host without aids (CDP Performance metrics, with the extension
+ *      versus without it; a cross-origin frame's own renderer is counted apart), and whether
+ *      the overlay or any content script ran in any frame;
  *   3. time from DOMContentLoaded to the first aid on screen, warm and cold service worker;
  *   4. lookup() with 10,000 aids in a real IndexedDB, for the first visit to a host and for a
  *      host already seen (cached), against a naive full scan.
@@ -26,6 +29,7 @@ import { launch, waitForBackground } from '../bench/browser.mjs';
 import { measureFirstAid } from '../bench/first-aid.mjs';
 import { measureLookup } from '../bench/lookup.mjs';
 import { measurePage, pickTimeDomain } from '../bench/main-thread.mjs';
+import { startNoAidsPage } from '../bench/no-aids-page.mjs';
 import {
   DEFAULT_PEER,
   overlaySize,
@@ -155,13 +159,33 @@ function addedVerdict(d) {
   return d.median > 0 ? `measurable: adds ${ms(d.median)}` : `measurable: ${ms(d.median)} less`;
 }
 
-function mainThreadRows(name, page, expectOverlay) {
+/** Keys of a main-thread sample whose with−without difference is computed. */
+const ADDED_KEYS = [
+  'taskMs',
+  'scriptMs',
+  'compileMs',
+  'layoutMs',
+  'styleMs',
+  'otherMs',
+  'crossOriginTaskMs',
+  'crossOriginScriptMs',
+];
+
+/**
+ * Rows for one measured page. `expect.overlay`: the overlay shows in the top document;
+ * `expect.frames`: the page has frames, so the cross-origin frames' renderers get a row and
+ * the presence row counts every frame (with no aids, nothing may run in any of them).
+ */
+function mainThreadRows(name, page, expect) {
   const rows = [];
-  if (!page) return rows;
-  for (const [key, label] of [
+  if (!page?.added) return rows;
+  const expectOverlay = expect.overlay;
+  const keys = [
     ['taskMs', 'task'],
     ['scriptMs', 'script'],
-  ]) {
+  ];
+  if (expect.frames) keys.push(['crossOriginTaskMs', 'task, cross-origin iframe renderer']);
+  for (const [key, label] of keys) {
     const w = summarize(page.with.map((s) => s[key]));
     const wo = summarize(page.without.map((s) => s[key]));
     const d = page.added[key];
@@ -176,12 +200,39 @@ function mainThreadRows(name, page, expectOverlay) {
   const seen = page.with.filter((s) => s.overlay).length;
   const seenWithout = page.without.filter((s) => s.overlay).length;
   const ok = expectOverlay ? seen === page.with.length : seen === 0;
+  if (!expect.frames) {
+    rows.push([
+      `<inflow-overlay> on ${name}`,
+      `${seen ? 'yes' : 'no'} (${pct(seen, page.with.length)} loads)`,
+      expectOverlay ? 'yes' : 'no',
+      `without extension: ${pct(seenWithout, page.without.length)}`,
+      ok && seenWithout === 0 ? 'as expected' : 'UNEXPECTED',
+    ]);
+    return rows;
+  }
+  // Summed over the loads: frames seen, frames with the overlay element, frames where a
+  // content script of the extension ran.
+  const sum = (side, key) => page[side].reduce((a, s) => a + s[key], 0);
+  const frames = sum('with', 'frames');
+  const overlayFrames = sum('with', 'overlayFrames');
+  const scriptFrames = sum('with', 'scriptFrames');
+  const anyWithout = sum('without', 'overlayFrames') + sum('without', 'scriptFrames');
+  const spread = (key) => {
+    const xs = page.with.map((s) => s[key]);
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+    return lo === hi ? `${lo}` : `${lo}–${hi}`;
+  };
+  const framesOk = expectOverlay
+    ? ok && overlayFrames === seen
+    : overlayFrames === 0 && scriptFrames === 0;
   rows.push([
-    `<inflow-overlay> on ${name}`,
-    `${seen ? 'yes' : 'no'} (${pct(seen, page.with.length)} loads)`,
-    expectOverlay ? 'yes' : 'no',
-    `without extension: ${pct(seenWithout, page.without.length)}`,
-    ok && seenWithout === 0 ? 'as expected' : 'UNEXPECTED',
+    `overlay / content script by frame, ${name}`,
+    `<inflow-overlay> in top document ${pct(seen, page.with.length)} loads, in ${overlayFrames} of ${frames} frames; content script ran in ${scriptFrames} of ${frames} frames`,
+    expectOverlay
+      ? 'overlay in the top document only'
+      : 'nothing in any frame (no overlay, no content script)',
+    `frames per load ${spread('frames')} (cross-origin, own renderer: ${spread('crossOriginFrames')}); without extension: ${anyWithout} frames with either`,
+    framesOk && anyWithout === 0 ? 'as expected' : 'UNEXPECTED',
   ]);
   return rows;
 }
@@ -253,8 +304,20 @@ async function main() {
 
       const apps = await startApps();
       closers.push(() => apps.close());
-      const urls = { plain: `${apps.origin('plain')}/`, crm: `${apps.origin('crm')}/contacts/new` };
-      results.urls = { plain: '/ (plain)', crm: '/contacts/new (crm)' };
+      const noAids = await startNoAidsPage({ crossOriginUrl: `${apps.origin('plain')}/` });
+      closers.push(() => noAids.close());
+      const urls = {
+        plain: `${apps.origin('plain')}/`,
+        crm: `${apps.origin('crm')}/contacts/new`,
+        components: `${apps.origin('components')}/`,
+        framesNoAids: noAids.url,
+      };
+      results.urls = {
+        plain: '/ (plain)',
+        crm: '/contacts/new (crm)',
+        components: '/ (components)',
+        framesNoAids: 'bench/pages/frames-no-aids.html (noaids host; third frame: plain)',
+      };
 
       const withExt = await launch({ ext });
       closers.push(() => withExt.close());
@@ -262,7 +325,13 @@ async function main() {
       const extensionId = new URL(bg.worker.url()).host;
       const registered = bg.overlay;
       results.registration = registered
-        ? { js: registered.js, css: registered.css ?? [], matches: registered.matches }
+        ? {
+            js: registered.js,
+            css: registered.css ?? [],
+            matches: registered.matches,
+            allFrames: registered.allFrames ?? false,
+            matchOriginAsFallback: registered.matchOriginAsFallback ?? false,
+          }
         : null;
       results.machine.browser = await browserOf(withExt.context);
 
@@ -274,6 +343,8 @@ async function main() {
         return {
           overlay,
           filesFrom: registered ? 'registered content script' : 'build',
+          // With allFrames, every frame on a host with aids loads these same files.
+          allFrames: registered?.allFrames ?? null,
           peer: await peerSize(),
         };
       });
@@ -289,6 +360,8 @@ async function main() {
       const series = [
         ['plain', urls.plain, cfg.mainThread],
         ['crm', urls.crm, cfg.mainThread],
+        ['components', urls.components, cfg.mainThread],
+        ['framesNoAids', urls.framesNoAids, cfg.mainThread],
         [
           'crmReducedMotion',
           urls.crm,
@@ -302,14 +375,7 @@ async function main() {
           async () => {
             const page = await measurePage(contexts, url, { ...o, timeDomain });
             const added = {};
-            for (const key of [
-              'taskMs',
-              'scriptMs',
-              'compileMs',
-              'layoutMs',
-              'styleMs',
-              'otherMs',
-            ]) {
+            for (const key of ADDED_KEYS) {
               added[key] = shift(
                 page.with.map((s) => s[key]),
                 page.without.map((s) => s[key]),
@@ -364,7 +430,7 @@ async function main() {
     const p = size.peer;
     rows.push([
       'size a page loads (gzip -9)',
-      `${o.gzip.toLocaleString('en')} B = ${kib(o.gzip)} (${o.files.map((f) => f.file.split('/').pop()).join(' + ')}; raw ${kib(o.bytes)})`,
+      `${o.gzip.toLocaleString('en')} B = ${kib(o.gzip)} (${o.files.map((f) => f.file.split('/').pop()).join(' + ')}${size.filesFrom === 'build' ? ', from the build: no registration found' : ''}; raw ${kib(o.bytes)}${size.allFrames ? '; per document, each frame on a host with aids loads it' : ''})`,
       `< 30 KB (${TARGETS.sizeBytes.toLocaleString('en')} B)`,
       p.skipped
         ? `peer skipped: ${p.skipped}`
@@ -372,8 +438,20 @@ async function main() {
       o.gzip < 30_000 ? 'met' : o.gzip < TARGETS.sizeBytes ? 'met in KiB, not in kB' : 'MISSED',
     ]);
   }
-  rows.push(...mainThreadRows('plain (no aids)', mainThread?.plain, false));
-  rows.push(...mainThreadRows('CRM /contacts/new', mainThread?.crm, true));
+  rows.push(...mainThreadRows('plain (no aids)', mainThread?.plain, { overlay: false }));
+  rows.push(...mainThreadRows('CRM /contacts/new', mainThread?.crm, { overlay: true }));
+  rows.push(
+    ...mainThreadRows('components (shadow roots observed, 3 iframes)', mainThread?.components, {
+      overlay: true,
+      frames: true,
+    }),
+  );
+  rows.push(
+    ...mainThreadRows('iframes, no aids (bench page, 3 iframes)', mainThread?.framesNoAids, {
+      overlay: false,
+      frames: true,
+    }),
+  );
   const rm = mainThread?.crmReducedMotion;
   if (rm?.added) {
     const d = rm.added.taskMs;
@@ -454,6 +532,8 @@ async function main() {
   for (const [name, label] of [
     ['plain', 'plain'],
     ['crm', 'CRM'],
+    ['components', 'components'],
+    ['framesNoAids', 'iframes, no aids'],
     ['crmReducedMotion', 'CRM reduced motion'],
   ]) {
     const page = mainThread?.[name];
@@ -464,12 +544,16 @@ async function main() {
       `${label} added, by kind: script ${signed(a.scriptMs.median)} (compile ${signed(a.compileMs.median)}), ` +
         `style ${signed(a.styleMs.median)}, layout ${signed(a.layoutMs.median)}, other (paint…) ${signed(a.otherMs.median)}; ` +
         `style recalcs ${med('with', 'styleRecalcs')} with / ${med('without', 'styleRecalcs')} without, ` +
-        `layouts ${med('with', 'layouts')} / ${med('without', 'layouts')}`,
+        `layouts ${med('with', 'layouts')} / ${med('without', 'layouts')}` +
+        (med('with', 'crossOriginFrames') > 0
+          ? `; cross-origin frame renderer: task ${ms(med('with', 'crossOriginTaskMs'))} with / ${ms(med('without', 'crossOriginTaskMs'))} without, script added ${signed(a.crossOriginScriptMs.median)}`
+          : ''),
     );
   }
   if (mainThread && Object.keys(mainThread).length) {
     notes.push(
       `main-thread times are ${cfg.mainThread.timeDomain === 'threadTicks' ? 'thread CPU time' : 'wall-clock task time'} from navigation to load + ${cfg.mainThread.settleMs} ms, ` +
+        `of the page's renderer (its same-origin and srcdoc frames included); a cross-origin frame's renderer is its own row, ` +
         `${cfg.mainThread.n} loads per side after ${cfg.mainThread.warmup} warm-up; added = median of all with−without differences`,
     );
   }
