@@ -55,21 +55,41 @@ function fits(side: Side, { x, y }: { x: number; y: number }, f: Size, view: Siz
 
 const clamp = (v: number, min: number, max: number) => Math.max(min, Math.min(v, max));
 
+/** Room on `side` of `ref` in the window. */
+function room(ref: Box, side: Side, view: Size): number {
+  switch (side) {
+    case 'top':
+      return ref.top;
+    case 'bottom':
+      return view.height - ref.bottom;
+    case 'left':
+      return ref.left;
+    case 'right':
+      return view.width - ref.right;
+  }
+}
+
 /**
  * The top-left corner (viewport coordinates) for a floating element of size `floating` on
  * `side` of `ref`, `gap` pixels away: the opposite side when the preferred one has no room
- * and the opposite has, then shifted to stay inside the window.
+ * and the opposite has (or, when neither has, when the opposite has more), then shifted along
+ * the side to stay inside the window. It is never moved across `ref`: a bubble that covered
+ * its own beacon would take the pointer from it.
  */
 export function placeNext(ref: Box, floating: Size, side: Side, gap: number, view: Size) {
-  let at = onSide(ref, floating, side, gap);
-  if (!fits(side, at, floating, view)) {
-    const other = onSide(ref, floating, OPPOSITE[side], gap);
-    if (fits(OPPOSITE[side], other, floating, view)) at = other;
+  let chosen = side;
+  if (!fits(side, onSide(ref, floating, side, gap), floating, view)) {
+    const other = OPPOSITE[side];
+    const otherFits = fits(other, onSide(ref, floating, other, gap), floating, view);
+    if (otherFits || room(ref, other, view) > room(ref, side, view)) chosen = other;
   }
-  return {
-    x: clamp(at.x, PADDING, Math.max(PADDING, view.width - floating.width - PADDING)),
-    y: clamp(at.y, PADDING, Math.max(PADDING, view.height - floating.height - PADDING)),
-  };
+  const at = onSide(ref, floating, chosen, gap);
+  if (chosen === 'top' || chosen === 'bottom') {
+    at.x = clamp(at.x, PADDING, Math.max(PADDING, view.width - floating.width - PADDING));
+  } else {
+    at.y = clamp(at.y, PADDING, Math.max(PADDING, view.height - floating.height - PADDING));
+  }
+  return at;
 }
 
 /**

@@ -29,11 +29,16 @@ describe('placeNext', () => {
     expect(placeNext(nearBottom, bubble, 'bottom', 6, view).y).toBe(700 - 6 - 120);
   });
 
-  it('keeps the element inside the window when neither side has room', () => {
-    const wide = box(0, 300, 1280, 40);
-    const at = placeNext(wide, beacon, 'right', 8, view);
-    expect(at.x).toBe(1280 - 20 - 8);
-    const offScreen = box(-500, -300, 100, 40);
-    expect(placeNext(offScreen, beacon, 'bottom', 8, view)).toEqual({ x: 8, y: 8 });
+  it('shifts along the side to stay in the window, never across the element', () => {
+    const tall = { width: 20, height: 20 };
+    const nearTop = box(300, 0, 100, 10);
+    expect(placeNext(nearTop, tall, 'right', 8, view)).toEqual({ x: 408, y: 8 });
+    // A frame too short for a bubble above or below its beacon: the roomier side, uncovered.
+    const bubble = { width: 280, height: 120 };
+    const small = { width: 600, height: 150 };
+    const beaconBox = box(500, 60, 20, 20);
+    const at = placeNext(beaconBox, bubble, 'bottom', 6, small);
+    expect(at.y).toBe(86);
+    expect(at.x).toBe(600 - 280 - 8);
   });
 });
