@@ -64,3 +64,65 @@ export function hostsOf(el: Element): Element[] {
   }
   return hosts;
 }
+
+/** Roles of controls a person operates: what they mean when they click a part of one. */
+const CONTROL_ROLES = new Set([
+  'button',
+  'checkbox',
+  'switch',
+  'radio',
+  'combobox',
+  'textbox',
+  'searchbox',
+  'link',
+  'option',
+  'menuitem',
+  'menuitemcheckbox',
+  'menuitemradio',
+  'tab',
+  'slider',
+  'spinbutton',
+  'listbox',
+  'treeitem',
+]);
+
+const NATIVE_CONTROLS = 'input:not([type=hidden]),select,textarea,button,a[href],summary';
+
+/** Drawing parts of a widget: no role, no focus, nothing a person names. */
+const PARTS = 'span,div,i,b,em,strong,small,img,svg,svg *';
+
+function isControl(el: Element): boolean {
+  if (el.matches(NATIVE_CONTROLS)) return true;
+  const role = el.getAttribute('role')?.trim().split(/\s+/)[0];
+  if (role && CONTROL_ROLES.has(role)) return true;
+  return el.localName.includes('-') && innerField(el) !== null;
+}
+
+const isPart = (el: Element) =>
+  el.matches(PARTS) && !el.hasAttribute('role') && !el.hasAttribute('tabindex');
+
+/** The parent of `el` in the composed tree: its parent element, or its shadow root's host. */
+function composedParent(el: Element): Element | null {
+  if (el.parentElement) return el.parentElement;
+  const root = el.getRootNode();
+  return root instanceof ShadowRoot ? root.host : null;
+}
+
+/**
+ * The control a person means when the pointer is on a drawing part of it: the thumb or track
+ * of a switch, the icon in a button, the box of a styled checkbox. Goes up (through shadow
+ * hosts) over such parts to the nearest control, or to the field a `<label>` on the way is
+ * for; anything else on the way (a heading, a paragraph) ends the walk at `el` itself.
+ */
+export function controlOf(el: Element): Element {
+  let current: Element | null = el;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (isControl(current)) return current;
+    // A label reached from a part of it (a styled box drawn inside it) means its field.
+    const control = depth > 0 && current instanceof HTMLLabelElement ? current.control : null;
+    if (control) return control;
+    if (!isPart(current)) return el;
+    current = composedParent(current);
+  }
+  return el;
+}

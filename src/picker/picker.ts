@@ -11,7 +11,7 @@ import { resolveTarget } from '../aids/target';
 import { ruleProblem } from '../aids/values';
 import type { PickerApi, PickOptions, RawCheck, RawEnd, RawPick } from './api';
 import { captureTarget, describeElement, type TargetDescription } from './capture';
-import { elementAt, focusedIn } from './composed';
+import { controlOf, elementAt, focusedIn } from './composed';
 import { frameRefOf, isFrame } from './frame';
 import { createLayer, PICKER_TAG, type PickerLayer } from './layer';
 
@@ -55,7 +55,7 @@ function pageElementOf(event: Event): Element | null {
   if (path.some((n) => n instanceof Element && OURS.has(n.localName))) return null;
   const first = path.find((n): n is Element => n instanceof Element);
   if (!first) return null;
-  if (event instanceof MouseEvent) return elementAt(first, event.clientX, event.clientY);
+  if (event instanceof MouseEvent) return controlOf(elementAt(first, event.clientX, event.clientY));
   if (event.type === 'focusin') return focusedIn(first);
   return first;
 }

@@ -287,7 +287,7 @@ test('picks in a same-origin frame and a srcdoc frame from the editor; says it c
     await app.mouse.move(at.x, at.y);
     await app.mouse.click(at.x, at.y);
     await expect(group.getByRole('status')).toHaveText(
-      `Captured: ${role} “${label}” (label “${label}”)`,
+      `Captured: ${role} “${label}” (label “${label}”), inside a frame`,
     );
     // Every frame's picker is gone: the frame that captured and the ones that were cancelled.
     await expect(app.locator('inflow-picker')).toHaveCount(0);
