@@ -29,21 +29,11 @@ import {
   type Table,
 } from '../../scripts/lib/extension.mjs';
 import type { Progress, StoredEvent } from '../../src/protocol/messages';
+import type { AppName } from '../apps/server.mjs';
 
-export type { Progress, StoredEvent, Table };
+/** The sample apps, as the server (tests/apps/server.mjs) names them. */
+export type { AppName, Progress, StoredEvent, Table };
 export { expect, registeredScripts };
-
-export type AppName =
-  | 'crm'
-  | 'portal'
-  | 'console'
-  | 'hostile'
-  | 'plain'
-  | 'components'
-  | 'lookup'
-  | 'desk'
-  | 'frames'
-  | 'framed';
 
 export interface AppServer {
   port: number;
