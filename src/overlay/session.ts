@@ -52,6 +52,8 @@ export class PageSession {
   /** "missing:<aid>#<step>" / "healed:…" already recorded in this session. */
   private readonly reported = new Set<string>();
   private settled = false;
+  /** Set once the page is navigating away: the session only finishes what was done. */
+  private leaving = false;
   /** The page's shadow roots, kept up to date by the watcher; read once per pass. */
   private readonly shadowRoots: ShadowRootTracker;
   private roots: ShadowRoot[] = [];
@@ -94,6 +96,9 @@ export class PageSession {
         return r;
       },
       reportTarget: (aidKey, stepId, target, r, missing) => {
+        // The last pass before a navigation sees the next screen already drawn: what is
+        // gone from it is not missing from this one.
+        if (this.leaving) return;
         const where = `${aidKey}#${stepId ?? ''}`;
         const once = (what: string) =>
           !this.reported.has(`${what}:${where}`) && this.reported.add(`${what}:${where}`);
@@ -268,6 +273,7 @@ export class PageSession {
    *  any. `unloading`: the page goes away (see AidController.leave). */
   leave(url: string, unloading = false): string[] {
     // What happened just before the navigation (the click on Save) counts first.
+    this.leaving = true;
     this.watch?.flush();
     return this.controllers.flatMap((c) => {
       try {

@@ -124,6 +124,17 @@ describe('a session on web components', () => {
     expect(of('step_done').map((e) => e.stepId)).toEqual(['send']);
   });
 
+  it('does not call targets missing when the next screen is drawn before the URL changes', async () => {
+    startSession();
+    await wait(SETTLE_MS + 100);
+    const before = of('target_missing').length;
+    // A single-page app draws the next screen, then changes the URL.
+    document.querySelector('x-case-form')!.remove();
+    await Promise.resolve(); // the mutation is seen; its pass waits for the next frame
+    session!.leave('https://console.example.com/cases');
+    expect(of('target_missing')).toHaveLength(before);
+  }, 5000);
+
   it('finds a field in a component added after the session started', async () => {
     startSession();
     await wait(300);
