@@ -755,10 +755,14 @@ async function preview(
   try {
     await refresh();
   } catch {
-    // No overlay in that tab (a host without aids): run it there; it looks its aids up.
+    // No overlay in that tab (a host without aids): run it there, in every frame (a draft's
+    // targets may be in frames); it looks its aids up.
     try {
       if (!deps.scripting) throw new Error('this browser cannot run scripts in tabs');
-      await deps.scripting.executeScript({ target: { tabId }, files: [OVERLAY_SCRIPT_FILE] });
+      await deps.scripting.executeScript({
+        target: { tabId, allFrames: true },
+        files: [OVERLAY_SCRIPT_FILE],
+      });
     } catch (e) {
       await dropPreview(db, tabId);
       fail(`cannot show the preview in that tab: ${(e as Error)?.message ?? String(e)}`);

@@ -722,7 +722,7 @@ describe('authoring: preview', () => {
       ok: true,
     });
     expect(executeScript).toHaveBeenCalledWith({
-      target: { tabId: 4 },
+      target: { tabId: 4, allFrames: true },
       files: ['content-scripts/overlay.js'],
     });
     // Without a key: a new aid of the local pack.
