@@ -131,8 +131,10 @@ test('a tip offers the same control, and stays open while its form is', async ({
   await expect(comment).toHaveCount(0);
   await expect(report).toBeFocused();
 
-  // Sent without a comment: the report alone says the tip is wrong.
+  // Sent without a comment: the report alone says the tip is wrong. The form opens with the
+  // focus in its comment box; Tab goes on from there.
   await page.keyboard.press('Enter');
+  await expect(comment).toBeFocused();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await expect(dialog).toContainText(THANKS);
