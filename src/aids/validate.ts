@@ -98,13 +98,31 @@ export function parsePackText(text: string): Parsed<Pack> {
   return parsePack(data);
 }
 
-/** One line per problem, for logs and the CLI: "aids[0].title: must not be empty". */
+/**
+ * `text` with every control character (C0, DEL, C1, and the Unicode line and paragraph
+ * separators) written as a `\u001b`-style escape: text from a pack can then neither move a
+ * terminal's cursor, colour it, nor start a line of its own that looks like ours.
+ */
+export function escapeControls(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
+    out += control ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
+  }
+  return out;
+}
+
+/**
+ * One line per problem, for logs and the CLI: "aids[0].title: must not be empty". Paths and
+ * messages can quote a pack's content: their control characters are escaped.
+ */
 export function formatProblems(problems: Problem[], where = ''): string {
   return problems
-    .map(
-      (p) =>
-        `${where}${where && p.path ? ':' : ''}${p.path || (where ? '' : '(document)')}: ${p.message}`,
-    )
+    .map((p) => {
+      const path = escapeControls(p.path);
+      return `${escapeControls(where)}${where && path ? ':' : ''}${path || (where ? '' : '(document)')}: ${escapeControls(p.message)}`;
+    })
     .join('\n');
 }
 

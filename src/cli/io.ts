@@ -3,6 +3,7 @@
  * JSON files are written.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { escapeControls } from '../aids/validate';
 
 /** Where a command writes. The default is the process's stdout and stderr. */
 export interface Io {
@@ -10,9 +11,15 @@ export interface Io {
   err(text: string): void;
 }
 
+/**
+ * A terminal is not a page: whatever a command prints, no control character but the line
+ * breaks it writes itself reaches the terminal raw (see escapeControls).
+ */
+const forTerminal = (text: string) => text.split('\n').map(escapeControls).join('\n');
+
 export const processIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  out: (text) => process.stdout.write(`${forTerminal(text)}\n`),
+  err: (text) => process.stderr.write(`${forTerminal(text)}\n`),
 };
 
 /** Exit codes: 0 success, 1 the work failed (invalid pack, file exists…), 2 bad usage. */
