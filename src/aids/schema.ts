@@ -21,6 +21,16 @@ export const Version = z
 /** Plain text, or the markdown subset: **bold**, *italic*, `code`, [link](https://…), "- " lists. */
 export const RichText = z.string().min(1, 'must not be empty').max(2000);
 
+/** Names a pack may not use as keys: they would reach an object's prototype in code. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
+
+/** An attribute name as `getAttribute` takes it: a letter, "_" or ":", then name characters. */
+const ATTR_NAME = /^[A-Za-z_:][A-Za-z0-9_.:-]{0,99}$/;
+
 /**
  * Which iframe holds an element: `url` is a URL pattern the frame's own page matches (works
  * for cross-origin frames), `css` a selector of the <iframe> element in the page that holds
@@ -60,7 +70,21 @@ export const Target = z
     name: z.string().min(1).optional().describe('Accessible name, compared case-insensitively.'),
     label: z.string().min(1).optional().describe('Text of the <label> of a form field.'),
     attrs: z
-      .record(z.string().min(1), z.string())
+      .record(z.string(), z.string().max(500))
+      .superRefine((attrs, ctx) => {
+        for (const name of Object.keys(attrs)) {
+          if (RESERVED_KEYS.has(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is a reserved name` });
+          } else if (!ATTR_NAME.test(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message:
+                'must be an attribute name: a letter, "_" or ":", then letters, digits, ".", "-", "_" or ":"',
+            });
+          }
+        }
+      })
       .optional()
       .describe('Stable attributes: id, name, data-*, aria-*, placeholder, type.'),
     text: z.string().min(1).optional().describe('Visible text of the element.'),

@@ -3,7 +3,7 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
-import { type Aid, Pack, targetsOf } from './schema';
+import { type Aid, Pack, RESERVED_KEYS, targetsOf } from './schema';
 import { compileUrlPattern } from './url-match';
 
 export interface Problem {
@@ -76,8 +76,29 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
   return problems;
 }
 
+/**
+ * Keys named `__proto__`, `constructor` or `prototype` anywhere in parsed JSON. The schema
+ * alone cannot refuse them all: a `__proto__` key is dropped without a word when parsed.
+ */
+function reservedKeyProblems(input: unknown, path: (string | number)[] = []): Problem[] {
+  if (typeof input !== 'object' || input === null || path.length > 12) return [];
+  if (Array.isArray(input)) return input.flatMap((v, i) => reservedKeyProblems(v, [...path, i]));
+  return Object.keys(input).flatMap((key) =>
+    RESERVED_KEYS.has(key)
+      ? [
+          {
+            path: jsonPath([...path, key]),
+            message: `"${key}" is a reserved name: not allowed as a key`,
+          },
+        ]
+      : reservedKeyProblems((input as Record<string, unknown>)[key], [...path, key]),
+  );
+}
+
 /** Validates unknown input (already parsed JSON) as an aid pack. */
 export function parsePack(input: unknown): Parsed<Pack> {
+  const reserved = reservedKeyProblems(input);
+  if (reserved.length) return { ok: false, problems: reserved };
   const result = Pack.safeParse(input);
   if (!result.success) return { ok: false, problems: problemsOf(result.error) };
   const problems = result.data.aids.flatMap((aid, i) => aidContentProblems(aid, ['aids', i]));

@@ -84,6 +84,37 @@ describe('parsePack', () => {
     expect(found[0]?.message).toContain('invalid URL pattern');
   });
 
+  it('refuses reserved keys anywhere and attribute names that are not names', () => {
+    const text = (attrs: string) =>
+      `{"format":1,"id":"p","version":"1.0.0","title":"P","aids":[{"id":"t","kind":"tip",` +
+      `"title":"T","text":"x","match":{"urls":["https://crm.test/*"]},"target":{"attrs":${attrs}}}]}`;
+    const proto = parsePackText(text('{"__proto__":"x","name":"email"}'));
+    expect(proto).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: 'aids[0].target.attrs.__proto__',
+          message: '"__proto__" is a reserved name: not allowed as a key',
+        },
+      ],
+    });
+    const ctor = parsePackText(text('{"constructor":"x"}'));
+    expect(ctor.ok ? [] : ctor.problems.map((p) => p.path)).toEqual([
+      'aids[0].target.attrs.constructor',
+    ]);
+    const spaced = parsePackText(text('{"data id":"x"}'));
+    expect(spaced.ok ? [] : spaced.problems).toEqual([
+      {
+        path: 'aids[0].target.attrs.data id',
+        message:
+          'must be an attribute name: a letter, "_" or ":", then letters, digits, ".", "-", "_" or ":"',
+      },
+    ]);
+    expect(parsePackText(text('{"data-id":"x","aria-label":"Email","xml:lang":"en"}')).ok).toBe(
+      true,
+    );
+  });
+
   it('reports a bad regular expression in a completion rule', () => {
     const steps = [
       { id: 'a', text: 'x', done: { type: 'matches', target: { css: '#e' }, pattern: '[' } },
