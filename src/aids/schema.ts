@@ -251,24 +251,3 @@ export type TipAid = z.infer<typeof TipAid>;
 export type Aid = z.infer<typeof Aid>;
 export type AidKind = Aid['kind'];
 export type Pack = z.infer<typeof Pack>;
-
-/**
- * Every target an aid uses, with its path in the aid: its conditions', a tip's own, its
- * steps' and their completion rules'.
- */
-export function targetsOf(aid: Aid): [(string | number)[], Target][] {
-  const out: [(string | number)[], Target][] = (aid.match.when ?? []).map((c, i) => [
-    ['match', 'when', i, 'target'],
-    c.target,
-  ]);
-  if (aid.kind === 'tip') out.push([['target'], aid.target]);
-  else {
-    aid.steps.forEach((step, i) => {
-      if (step.target) out.push([['steps', i, 'target'], step.target]);
-      if (step.done && 'target' in step.done) {
-        out.push([['steps', i, 'done', 'target'], step.done.target]);
-      }
-    });
-  }
-  return out;
-}

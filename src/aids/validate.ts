@@ -3,7 +3,8 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
-import { type Aid, Pack, RESERVED_KEYS, targetsOf } from './schema';
+import { type Aid, Pack, RESERVED_KEYS } from './schema';
+import { targetsOf } from './targets';
 import { compileUrlPattern } from './url-match';
 
 export interface Problem {

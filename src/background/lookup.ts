@@ -19,7 +19,8 @@
  * its memory.
  */
 import { inAudience, type Viewer } from '../aids/audience';
-import { type Aid, type FrameRef, type Target, targetsOf } from '../aids/schema';
+import type { Aid, FrameRef, Target } from '../aids/schema';
+import { targetsOf } from '../aids/targets';
 import { hostKeyOfPattern, hostKeysOfUrl, matchesUrl } from '../aids/url-match';
 import type { ActiveAid, Progress } from '../protocol/messages';
 import type { AidRow, InflowDb } from './db';
@@ -238,11 +239,6 @@ export async function setPanelCompact(db: InflowDb, compact: boolean): Promise<v
 /** Every target an aid uses: its conditions', a tip's own, its steps' and their rules'. */
 export function targetsOfAid(aid: Aid): Target[] {
   return targetsOf(aid).map(([, target]) => target);
-}
-
-/** True if some target of the aid is in an iframe (it has a `frame` signal). */
-export function addressesFrames(aid: Aid): boolean {
-  return targetsOfAid(aid).some((t) => t.frame !== undefined);
 }
 
 /**

@@ -4,6 +4,8 @@
  * returns the response or `{ error }`. It never throws, so the caller can hand its promise
  * straight back to runtime.onMessage.
  */
+
+import { addressesFrames } from '../aids/targets';
 import { testUrlPattern } from '../aids/url-match';
 import { problemsOf } from '../aids/validate';
 import {
@@ -19,14 +21,7 @@ import type { SettingKey } from '../protocol/settings';
 import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring';
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
-import {
-  addressesFrames,
-  framedSteps,
-  lookup,
-  panelCompact,
-  setPanelCompact,
-  type Viewer,
-} from './lookup';
+import { framedSteps, lookup, panelCompact, setPanelCompact, type Viewer } from './lookup';
 import { exportStatus } from './outbox-upload';
 import { leaveRun, RecordError, recordEvent, resetProgress, startRuns } from './recorder';
 import { refreshOverlays, type ScriptingApi } from './registration';

@@ -12,7 +12,7 @@
  * element (readable for same-origin, about:blank and srcdoc frames, null cross-origin).
  */
 import { type CompletionMemory, completionHolds } from '../aids/conditions';
-import type { Aid, Completion, FrameRef, Target } from '../aids/schema';
+import type { Completion, FrameRef, Target } from '../aids/schema';
 import { testUrlPattern } from '../aids/url-match';
 import type { ActiveAid, AidStatus, FrameStepState } from '../protocol/messages';
 import type { AidController, SessionEnv } from './kinds/types';
@@ -44,13 +44,6 @@ export function targetHere(target: Target | undefined, here: Here): Target | und
   const { frame: _, ...local } = target;
   return local as Target;
 }
-
-/**
- * True if some target of the aid may be in an iframe: `frame` is a key of targets (JSON
- * escapes the quotes of any text that would spell it). An attribute called "frame" in
- * `attrs` also says yes, which costs one needless resync message.
- */
-export const addressesFrames = (aid: Aid): boolean => JSON.stringify(aid).includes('"frame":');
 
 /**
  * The top page's tips whose target is in this frame, rewritten to run here: the target

@@ -10,9 +10,10 @@
  * without aids gets nothing and does nothing more.
  */
 import { browser } from 'wxt/browser';
+import { addressesFrames } from '../aids/targets';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
 import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
-import { addressesFrames, frameAgent, isThisFrame, tipsHere, watchedSteps } from './frame-agent';
+import { frameAgent, isThisFrame, tipsHere, watchedSteps } from './frame-agent';
 import { createFrameStates } from './frame-states';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';

@@ -9,13 +9,8 @@
 import 'urlpattern-polyfill';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChecklistAid, TipAid } from '../../../src/aids/schema';
-import {
-  addressesFrames,
-  frameAgent,
-  isThisFrame,
-  tipsHere,
-  watchedSteps,
-} from '../../../src/overlay/frame-agent';
+import { addressesFrames } from '../../../src/aids/targets';
+import { frameAgent, isThisFrame, tipsHere, watchedSteps } from '../../../src/overlay/frame-agent';
 import { createFrameStates } from '../../../src/overlay/frame-states';
 import type { AidController } from '../../../src/overlay/kinds/types';
 import { PageSession, type SessionDeps } from '../../../src/overlay/session';
