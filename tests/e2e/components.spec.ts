@@ -3,24 +3,26 @@
  * checklist on library elements in the light DOM, in an open shadow root two roots deep, in
  * a closed shadow root, and in same-origin, srcdoc and cross-origin iframes.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { FrameLocator, Locator, Page } from '@playwright/test';
-import { ROOT } from '../../scripts/lib/extension.mjs';
-import { beacon, bubble, checklist, expect, step, stepBox, test, waitForStore } from './fixtures';
+import {
+  beacon,
+  bubble,
+  bundledChecklist,
+  checklist,
+  expect,
+  expectDoneAutomatically,
+  stepBox,
+  test,
+  waitForStore,
+} from './fixtures';
 
-interface PackStep {
-  id: string;
-  text: string;
-  optional?: boolean;
-}
-const pack = JSON.parse(readFileSync(resolve(ROOT, 'aids/components/pack.json'), 'utf8'));
-const aid = pack.aids.find((a: { id: string }) => a.id === 'service-request');
-const KEY = `${pack.id}/${aid.id}`;
-const TITLE: string = aid.title;
-const STEPS: PackStep[] = aid.steps;
-/** A step's text as the panel shows it (the packs use only **bold**). */
-const text = (id: string) => STEPS.find((s) => s.id === id)!.text.replace(/\*\*/g, '');
+const {
+  packId,
+  key: KEY,
+  title: TITLE,
+  steps: STEPS,
+  text,
+} = bundledChecklist('components', 'service-request');
 
 /** The workspace's own form (not the overlay). */
 const form = (page: Page) => page.locator('form#service-request');
@@ -34,10 +36,7 @@ async function open(page: Page, origin: string): Promise<Locator> {
   return list;
 }
 
-async function expectTicks(list: Locator, id: string) {
-  await expect(stepBox(list, text(id))).toBeChecked();
-  await expect(step(list, text(id))).toContainText('Done automatically');
-}
+const expectTicks = (list: Locator, id: string) => expectDoneAutomatically(list, text(id));
 
 const frame = (page: Page, title: string): FrameLocator =>
   page.frameLocator(`iframe[title="${title}"]`);
@@ -52,7 +51,7 @@ test('the service-request checklist appears on the workspace with every step ope
   await expect(list.getByRole('checkbox')).toHaveCount(STEPS.length);
   for (const s of STEPS) await expect(stepBox(list, text(s.id))).not.toBeChecked();
   const shown = await waitForStore(serviceWorker, 'events', { type: 'aid_shown', aidKey: KEY });
-  expect(shown).toMatchObject({ packId: pack.id, url: `${origin}/` });
+  expect(shown).toMatchObject({ packId: packId, url: `${origin}/` });
 });
 
 test('Shoelace inputs and textarea in the light DOM tick when filled', async ({

@@ -4,24 +4,27 @@
  * Select named only by aria-labelledby (the Select's options live in a portal), and a route
  * change in the hash.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { buildApps } from '../../scripts/build-apps.mjs';
-import { ROOT } from '../../scripts/lib/extension.mjs';
-import { beacon, bubble, checklist, expect, step, stepBox, test, waitForStore } from './fixtures';
+import {
+  beacon,
+  bubble,
+  bundledChecklist,
+  checklist,
+  expect,
+  expectDoneAutomatically,
+  stepBox,
+  test,
+  waitForStore,
+} from './fixtures';
 
-interface PackStep {
-  id: string;
-  text: string;
-}
-const pack = JSON.parse(readFileSync(resolve(ROOT, 'aids/desk/pack.json'), 'utf8'));
-const aid = pack.aids.find((a: { id: string }) => a.id === 'new-contact');
-const KEY = `${pack.id}/${aid.id}`;
-const TITLE: string = aid.title;
-const STEPS: PackStep[] = aid.steps;
-/** A step's text as the panel shows it (the packs use only **bold**). */
-const text = (id: string) => STEPS.find((s) => s.id === id)!.text.replace(/\*\*/g, '');
+const {
+  packId,
+  key: KEY,
+  title: TITLE,
+  steps: STEPS,
+  text,
+} = bundledChecklist('desk', 'new-contact');
 
 // The app is a bundle: build it if its sources changed (a no-op otherwise).
 test.beforeAll(async () => {
@@ -38,10 +41,7 @@ async function openNewContact(page: Page, origin: string): Promise<Locator> {
   return list;
 }
 
-async function expectTicks(list: Locator, id: string) {
-  await expect(stepBox(list, text(id))).toBeChecked();
-  await expect(step(list, text(id))).toContainText('Done automatically');
-}
+const expectTicks = (list: Locator, id: string) => expectDoneAutomatically(list, text(id));
 
 test('the checklist appears on #/contacts/new, reached in the app, and not on the list', async ({
   page,
@@ -62,7 +62,7 @@ test('the checklist appears on #/contacts/new, reached in the app, and not on th
   await expect(list.getByRole('checkbox')).toHaveCount(STEPS.length);
   for (const s of STEPS) await expect(stepBox(list, text(s.id))).not.toBeChecked();
   const shown = await waitForStore(serviceWorker, 'events', { type: 'aid_shown', aidKey: KEY });
-  expect(shown.packId).toBe(pack.id);
+  expect(shown.packId).toBe(packId);
 
   // Cancel goes back to the list, and the checklist goes with the form.
   await form(page).getByRole('button', { name: 'Cancel' }).click();

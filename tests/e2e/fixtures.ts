@@ -3,7 +3,7 @@
  * extension for each test, and helpers that read what the background stored and find the
  * overlay the way a person sees it (roles and names; locators pierce its open shadow root).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -302,3 +302,33 @@ export async function extensionWorlds(page: Page, extensionId: string): Promise<
 }
 
 export type { BrowserContext, Page, Worker };
+
+/** One step of a bundled checklist, as far as the tests rely on it. */
+export interface PackStep {
+  id: string;
+  text: string;
+  optional?: boolean;
+}
+
+/**
+ * A checklist of a bundled pack (aids/<folder>/pack.json): its pack id, store key, title,
+ * steps, and a step's text as the panel shows it (the packs use only **bold**).
+ */
+export function bundledChecklist(folder: string, aidId: string) {
+  const pack = JSON.parse(readFileSync(resolve(ROOT, 'aids', folder, 'pack.json'), 'utf8'));
+  const aid = pack.aids.find((a: { id: string }) => a.id === aidId);
+  const steps: PackStep[] = aid.steps;
+  return {
+    packId: pack.id as string,
+    key: `${pack.id}/${aid.id}`,
+    title: aid.title as string,
+    steps,
+    text: (id: string) => steps.find((s) => s.id === id)!.text.replace(/\*\*/g, ''),
+  };
+}
+
+/** The step of `list` with this text ticked itself. */
+export async function expectDoneAutomatically(list: Locator, text: string) {
+  await expect(stepBox(list, text)).toBeChecked();
+  await expect(step(list, text)).toContainText('Done automatically');
+}
