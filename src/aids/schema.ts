@@ -8,6 +8,33 @@
  */
 import { z } from 'zod';
 
+/**
+ * Upper bounds on everything a pack holds, so that no pack, careless or hostile, can make
+ * validation, install or a page slow: any pack within them validates in well under a second.
+ * docs/authoring.md lists them ("Limits"); keep the two in step.
+ */
+export const LIMITS = {
+  /** Bytes of JSON text of one pack, as downloaded, imported or read by the CLI. */
+  packBytes: 4 * 1024 * 1024,
+  aidsPerPack: 5_000,
+  /** Distinct URL patterns in one pack, all fields counted: each is compiled when checked. */
+  urlPatternsPerPack: 1_000,
+  urlPatternsPerAid: 50,
+  stepsPerChecklist: 100,
+  conditionsPerAid: 20,
+  attrsPerTarget: 20,
+  audienceEntries: 100,
+  /** Characters. */
+  richText: 2_000,
+  title: 120,
+  urlPattern: 500,
+  selector: 500,
+  signalText: 200,
+  role: 40,
+  audienceName: 100,
+  attrValue: 500,
+} as const;
+
 /** Lower-case slug used for pack, aid and step ids. */
 export const Id = z
   .string()
@@ -19,7 +46,7 @@ export const Version = z
   .regex(/^\d{1,6}\.\d{1,6}\.\d{1,6}$/, 'must be a version like "1.4.0"');
 
 /** Plain text, or the markdown subset: **bold**, *italic*, `code`, [link](https://…), "- " lists. */
-export const RichText = z.string().min(1, 'must not be empty').max(2000);
+export const RichText = z.string().min(1, 'must not be empty').max(LIMITS.richText);
 
 /** Names a pack may not use as keys: they would reach an object's prototype in code. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set([
@@ -42,13 +69,13 @@ export const FrameRef = z
     url: z
       .string()
       .min(1)
-      .max(500)
+      .max(LIMITS.urlPattern)
       .optional()
       .describe('URL pattern of the page inside the frame, e.g. "https://lookup.example.com/*".'),
     css: z
       .string()
       .min(1)
-      .max(500)
+      .max(LIMITS.selector)
       .optional()
       .describe('CSS selector of the <iframe> element, e.g. "iframe[title=\'Address lookup\']".'),
   })
@@ -61,18 +88,38 @@ export const FrameRef = z
  */
 export const Target = z
   .object({
-    css: z.string().min(1).optional().describe('A CSS selector.'),
+    css: z.string().min(1).max(LIMITS.selector).optional().describe('A CSS selector.'),
     role: z
       .string()
       .min(1)
+      .max(LIMITS.role)
       .optional()
       .describe('ARIA role, explicit or implicit (textbox, button…).'),
-    name: z.string().min(1).optional().describe('Accessible name, compared case-insensitively.'),
-    label: z.string().min(1).optional().describe('Text of the <label> of a form field.'),
+    name: z
+      .string()
+      .min(1)
+      .max(LIMITS.signalText)
+      .optional()
+      .describe('Accessible name, compared case-insensitively.'),
+    label: z
+      .string()
+      .min(1)
+      .max(LIMITS.signalText)
+      .optional()
+      .describe('Text of the <label> of a form field.'),
     attrs: z
-      .record(z.string(), z.string().max(500))
+      .record(z.string(), z.string().max(LIMITS.attrValue))
       .superRefine((attrs, ctx) => {
-        for (const name of Object.keys(attrs)) {
+        const names = Object.keys(attrs);
+        if (names.length > LIMITS.attrsPerTarget) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [],
+            message: `too many attributes: ${names.length}, at most ${LIMITS.attrsPerTarget}`,
+          });
+          return;
+        }
+        for (const name of names) {
           if (RESERVED_KEYS.has(name)) {
             ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is a reserved name` });
           } else if (!ATTR_NAME.test(name)) {
@@ -87,10 +134,16 @@ export const Target = z
       })
       .optional()
       .describe('Stable attributes: id, name, data-*, aria-*, placeholder, type.'),
-    text: z.string().min(1).optional().describe('Visible text of the element.'),
+    text: z
+      .string()
+      .min(1)
+      .max(LIMITS.signalText)
+      .optional()
+      .describe('Visible text of the element.'),
     within: z
       .string()
       .min(1)
+      .max(LIMITS.selector)
       .optional()
       .describe(
         'CSS selector of an ancestor to search inside; for a shadow host, inside its shadow root. Rarely needed: every signal already searches inside shadow roots.',
@@ -109,27 +162,44 @@ export const Target = z
 export const DomCondition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('present'), target: Target }).strict(),
   z.object({ type: z.literal('absent'), target: Target }).strict(),
-  z.object({ type: z.literal('text'), target: Target, contains: z.string().min(1) }).strict(),
+  z
+    .object({
+      type: z.literal('text'),
+      target: Target,
+      contains: z.string().min(1).max(LIMITS.signalText),
+    })
+    .strict(),
 ]);
 
 /** URLPattern syntax, e.g. "https://crm.example.com/contacts/:id" or "*://*.example.com/*". */
-export const UrlPatternString = z.string().min(1).max(500);
+export const UrlPatternString = z.string().min(1).max(LIMITS.urlPattern);
 
 /** Where an aid applies: any of `urls` matches, none of `exclude`, and all of `when` hold. */
 export const Match = z
   .object({
-    urls: z.array(UrlPatternString).min(1, 'needs at least one URL pattern'),
-    exclude: z.array(UrlPatternString).optional(),
-    when: z.array(DomCondition).optional(),
+    urls: z
+      .array(UrlPatternString)
+      .min(1, 'needs at least one URL pattern')
+      .max(LIMITS.urlPatternsPerAid),
+    exclude: z.array(UrlPatternString).max(LIMITS.urlPatternsPerAid).optional(),
+    when: z.array(DomCondition).max(LIMITS.conditionsPerAid).optional(),
+    allSites: z
+      .literal(true)
+      .optional()
+      .describe(
+        'Accept URL patterns that match every site (a host of "*", "*.com", ":tenant.example.com"…): Inflow then loads on every page the browser opens.',
+      ),
   })
   .strict();
+
+const AudienceName = z.string().min(1).max(LIMITS.audienceName);
 
 /** Who an aid is for. Empty or absent lists mean everyone. */
 export const Audience = z
   .object({
-    roles: z.array(z.string().min(1)).optional(),
-    teams: z.array(z.string().min(1)).optional(),
-    locales: z.array(z.string().min(2)).optional(),
+    roles: z.array(AudienceName).max(LIMITS.audienceEntries).optional(),
+    teams: z.array(AudienceName).max(LIMITS.audienceEntries).optional(),
+    locales: z.array(z.string().min(2).max(35)).max(LIMITS.audienceEntries).optional(),
   })
   .strict();
 
@@ -162,7 +232,7 @@ export const Step = z
 
 const aidBase = {
   id: Id,
-  title: z.string().min(1).max(120),
+  title: z.string().min(1).max(LIMITS.title),
   description: RichText.optional(),
   match: Match,
   audience: Audience.optional(),
@@ -172,7 +242,10 @@ export const ChecklistAid = z
   .object({
     ...aidBase,
     kind: z.literal('checklist'),
-    steps: z.array(Step).min(1, 'a checklist needs at least one step'),
+    steps: z
+      .array(Step)
+      .min(1, 'a checklist needs at least one step')
+      .max(LIMITS.stepsPerChecklist),
   })
   .strict();
 
@@ -191,14 +264,14 @@ export const Aid = z.discriminatedUnion('kind', [ChecklistAid, TipAid]);
 
 export const Pack = z
   .object({
-    $schema: z.string().optional(),
+    $schema: z.string().max(LIMITS.urlPattern).optional(),
     format: z.literal(1),
     id: Id,
     version: Version,
-    title: z.string().min(1).max(120),
-    description: z.string().max(2000).optional(),
+    title: z.string().min(1).max(LIMITS.title),
+    description: z.string().max(LIMITS.richText).optional(),
     rollback: z.boolean().optional().describe('Allow this pack to replace a higher version.'),
-    aids: z.array(Aid),
+    aids: z.array(Aid).max(LIMITS.aidsPerPack),
     signature: z
       .object({
         alg: z.literal('Ed25519'),

@@ -33,6 +33,139 @@ export function compileUrlPattern(pattern: string): URLPatternType | Error {
   return compiled;
 }
 
+/** The parts of a URL that a pattern matches separately. */
+const COMPONENTS = [
+  'protocol',
+  'username',
+  'password',
+  'hostname',
+  'port',
+  'pathname',
+  'search',
+  'hash',
+] as const;
+type Component = (typeof COMPONENTS)[number];
+
+/**
+ * At most this many variable parts (`*`, `:name`, `(regex)`) in one component of a pattern.
+ * URLPattern runs on the browser's backtracking regular expressions: each variable part that
+ * can take the same characters as its neighbour multiplies the work on a URL that does not
+ * match (three of them take half a second on a 2,000-character path; two take 3 ms).
+ */
+export const MAX_VARIABLE_PARTS = 2;
+/** A URL component longer than this never matches a component with two variable parts. */
+export const MAX_TESTED_COMPONENT = 2_048;
+
+/**
+ * A regular-expression group in a URL pattern may be a list of literal alternatives
+ * (`(edit|view)`) or one character class, escape or dot with an optional quantifier
+ * (`(\d+)`, `([a-z0-9-]{1,40})`): nothing that can backtrack on itself.
+ */
+const SIMPLE_GROUP =
+  /^(?:[A-Za-z0-9_.~-]+(?:\|[A-Za-z0-9_.~-]+)*|(?:\\[dDwWsS]|\[\^?(?:\\.|[^\]\\])+\]|\.)(?:[+*?]|\{\d{1,3}(?:,\d{0,3})?\})?)$/;
+
+interface Parts {
+  count: number;
+  /** The bodies of the `(…)` groups. */
+  groups: string[];
+}
+
+/** The variable parts of one component of a compiled pattern, e.g. "/contacts/:id(\\d+)". */
+function variableParts(component: string): Parts {
+  const parts: Parts = { count: 0, groups: [] };
+  let afterName = false;
+  for (let i = 0; i < component.length; i++) {
+    const c = component[i];
+    const named = afterName;
+    afterName = false;
+    if (c === '\\') i++;
+    else if (c === '*') parts.count++;
+    else if (c === ':' && /[\p{ID_Start}$_]/u.test(component[i + 1] ?? '')) {
+      parts.count++;
+      while (/[\p{ID_Continue}$]/u.test(component[i + 1] ?? '')) i++;
+      afterName = true;
+    } else if (c === '(') {
+      let depth = 1;
+      let j = i + 1;
+      for (; j < component.length && depth; j++) {
+        if (component[j] === '\\') j++;
+        else if (component[j] === '(') depth++;
+        else if (component[j] === ')') depth--;
+      }
+      parts.groups.push(component.slice(i + 1, j - 1));
+      // ":id(\\d+)" is one part: the group belongs to the name before it.
+      if (!named) parts.count++;
+      i = j - 1;
+    }
+  }
+  return parts;
+}
+
+const heavy = new Map<string, Component[]>();
+
+/** The components of a compiled pattern that have two variable parts (see MAX_TESTED_COMPONENT). */
+function heavyComponents(pattern: string, compiled: URLPatternType): Component[] {
+  let list = heavy.get(pattern);
+  if (!list) {
+    list = COMPONENTS.filter((c) => variableParts(compiled[c]).count > 1);
+    if (heavy.size > 5000) heavy.clear();
+    heavy.set(pattern, list);
+  }
+  return list;
+}
+
+/** The first control character in `text` (C0, DEL, C1, line and paragraph separators). */
+function controlCharacter(text: string): { at: number; code: string } | null {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
+      return { at: i, code: `\\u${c.toString(16).padStart(4, '0')}` };
+    }
+  }
+  return null;
+}
+
+/**
+ * Why a URL pattern is refused, or null if it is accepted: a control character or white
+ * space, a pattern URLPattern cannot compile, a regular-expression group that is not simple,
+ * or more than MAX_VARIABLE_PARTS variable parts in one component. The same checks run in
+ * the CLI (URLPattern polyfill) and in the browser (native URLPattern).
+ */
+export function urlPatternProblem(pattern: string): string | null {
+  const control = controlCharacter(pattern);
+  if (control) return `contains the control character ${control.code} at position ${control.at}`;
+  const space = pattern.search(/\s/);
+  if (space >= 0) return `contains white space at position ${space}: write it as %20`;
+  const compiled = compileUrlPattern(pattern);
+  if (compiled instanceof Error) return compiled.message;
+  for (const component of COMPONENTS) {
+    const parts = variableParts(compiled[component]);
+    const group = parts.groups.find((g) => !SIMPLE_GROUP.test(g));
+    if (group !== undefined) {
+      return `the regular expression "(${group})" in the ${component} is not accepted: a group may be literal alternatives such as (edit|view) or one character class with a quantifier such as (\\d+)`;
+    }
+    if (parts.count > MAX_VARIABLE_PARTS) {
+      return `the ${component} has ${parts.count} variable parts (*, :name or (…)), at most ${MAX_VARIABLE_PARTS}: write more of it out`;
+    }
+  }
+  return null;
+}
+
+/** Top-level names that only ever name machines of one's own (RFC 6761, RFC 6762, RFC 8375). */
+const LOCAL_TLDS: ReadonlySet<string> = new Set(['localhost', 'test', 'local', 'internal', 'lan']);
+
+/**
+ * True if the pattern can match any site: its host is "*", a wildcard over a public top-level
+ * domain such as "*.com", or anything else that is not a written-out host or "*.domain".
+ * Inflow then has to load on every page the browser opens.
+ */
+export function matchesEverySite(pattern: string): boolean {
+  const key = hostKeyOfPattern(pattern);
+  if (key === '*') return true;
+  const suffix = key.startsWith('*.') ? key.slice(2) : '';
+  return suffix !== '' && !suffix.includes('.') && !LOCAL_TLDS.has(suffix);
+}
+
 const prefixes = new Map<string, string>();
 const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
 
@@ -75,7 +208,32 @@ export function testUrlPattern(pattern: string, url: string): boolean {
     if (path !== null && !path.startsWith(prefix)) return false;
   }
   const p = compileUrlPattern(pattern);
-  return !(p instanceof Error) && p.test(url);
+  if (p instanceof Error) return false;
+  const slow = heavyComponents(pattern, p);
+  if (slow.length) {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return false;
+    }
+    if (slow.some((c) => componentOf(u, c).length > MAX_TESTED_COMPONENT)) return false;
+  }
+  return p.test(url);
+}
+
+/** A URL's component as URLPattern sees it ("https", not "https:"). */
+function componentOf(u: URL, c: Component): string {
+  switch (c) {
+    case 'protocol':
+      return u.protocol;
+    case 'search':
+      return u.search;
+    case 'hash':
+      return u.hash;
+    default:
+      return u[c];
+  }
 }
 
 /** True if the URL part of a `match` rule holds: any of `urls`, none of `exclude`. */

@@ -3,9 +3,9 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
-import { type Aid, Pack, RESERVED_KEYS } from './schema';
+import { type Aid, LIMITS, Pack, RESERVED_KEYS } from './schema';
 import { targetsOf } from './targets';
-import { compileUrlPattern } from './url-match';
+import { matchesEverySite, urlPatternProblem } from './url-match';
 
 export interface Problem {
   /** JSON path of the offending value, "" for the document itself. */
@@ -41,27 +41,47 @@ export function problemsOf(error: z.ZodError): Problem[] {
   }));
 }
 
-/** URL patterns and regular expressions inside an aid that do not compile. */
+/** Every URL pattern of an aid with its path: `urls`, `exclude`, `frame.url`, `url` rules. */
+export function urlPatternsOf(aid: Aid): [string, (string | number)[]][] {
+  const found: [string, (string | number)[]][] = [];
+  for (const [i, p] of aid.match.urls.entries()) found.push([p, ['match', 'urls', i]]);
+  for (const [i, p] of (aid.match.exclude ?? []).entries()) {
+    found.push([p, ['match', 'exclude', i]]);
+  }
+  for (const [path, target] of targetsOf(aid)) {
+    if (target.frame?.url) found.push([target.frame.url, [...path, 'frame', 'url']]);
+  }
+  if (aid.kind === 'checklist') {
+    aid.steps.forEach((step, i) => {
+      if (step.done?.type === 'url')
+        found.push([step.done.pattern, ['steps', i, 'done', 'pattern']]);
+    });
+  }
+  return found;
+}
+
+/**
+ * Why a pattern that decides where Inflow loads (`urls`, `frame.url`) is refused for matching
+ * every site, unless the aid's `match.allSites` accepts the cost.
+ */
+function everySiteProblem(aid: Aid, pattern: string, path: (string | number)[]): string | null {
+  const decidesWhere = (path[0] === 'match' && path[1] === 'urls') || path.at(-2) === 'frame';
+  if (!decidesWhere || aid.match.allSites || !matchesEverySite(pattern)) return null;
+  return 'matches every site, so Inflow would load on every page the browser opens: write the host out ("crm.example.com" or "*.example.com"), or set match.allSites to true to accept that';
+}
+
+/** URL patterns and regular expressions inside an aid that are refused. */
 export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem[] {
   const problems: Problem[] = [];
-  const checkUrl = (pattern: string, path: (string | number)[]) => {
-    if (!(globalThis as { URLPattern?: unknown }).URLPattern) return;
-    const compiled = compileUrlPattern(pattern);
-    if (compiled instanceof Error)
-      problems.push({ path: jsonPath(path), message: compiled.message });
-  };
-  for (const [i, p] of aid.match.urls.entries()) checkUrl(p, [...base, 'match', 'urls', i]);
-  for (const [i, p] of (aid.match.exclude ?? []).entries()) {
-    checkUrl(p, [...base, 'match', 'exclude', i]);
-  }
-  // A frame address that does not compile would never match a frame.
-  for (const [path, target] of targetsOf(aid)) {
-    if (target.frame?.url) checkUrl(target.frame.url, [...base, ...path, 'frame', 'url']);
+  if ((globalThis as { URLPattern?: unknown }).URLPattern) {
+    for (const [pattern, path] of urlPatternsOf(aid)) {
+      const message = urlPatternProblem(pattern) ?? everySiteProblem(aid, pattern, path);
+      if (message) problems.push({ path: jsonPath([...base, ...path]), message });
+    }
   }
   if (aid.kind === 'checklist') {
     aid.steps.forEach((step, i) => {
       const done = step.done;
-      if (done?.type === 'url') checkUrl(done.pattern, [...base, 'steps', i, 'done', 'pattern']);
       if (done?.type === 'matches') {
         try {
           new RegExp(done.pattern);
@@ -96,18 +116,71 @@ function reservedKeyProblems(input: unknown, path: (string | number)[] = []): Pr
   );
 }
 
+/**
+ * More distinct URL patterns in the pack than LIMITS.urlPatternsPerPack, named at the first
+ * pattern past the limit. Counted before any is compiled: compiling is what takes time.
+ */
+export function patternCountProblem(pack: Pack): Problem | null {
+  const seen = new Set<string>();
+  for (const [i, aid] of pack.aids.entries()) {
+    for (const [pattern, path] of urlPatternsOf(aid)) {
+      seen.add(pattern);
+      if (seen.size > LIMITS.urlPatternsPerPack) {
+        return {
+          path: jsonPath(['aids', i, ...path]),
+          message: `too many URL patterns in one pack: at most ${LIMITS.urlPatternsPerPack} different ones`,
+        };
+      }
+    }
+  }
+  return null;
+}
+
+/** UTF-8 length of `text` in bytes, without encoding it. */
+export function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff)
+      i++; // a surrogate pair: 4 bytes for 2 UTF-16 units
+    else if (c >= 0x800) bytes += 2;
+    else if (c >= 0x80) bytes += 1;
+  }
+  return bytes;
+}
+
+/** "2.5 MB" */
+export function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** The problem of a pack larger than LIMITS.packBytes, or null. */
+export function packSizeProblem(bytes: number): Problem | null {
+  if (bytes <= LIMITS.packBytes) return null;
+  return {
+    path: '',
+    message: `the pack is ${formatSize(bytes)} of JSON, larger than the ${formatSize(LIMITS.packBytes)} limit`,
+  };
+}
+
 /** Validates unknown input (already parsed JSON) as an aid pack. */
 export function parsePack(input: unknown): Parsed<Pack> {
   const reserved = reservedKeyProblems(input);
   if (reserved.length) return { ok: false, problems: reserved };
   const result = Pack.safeParse(input);
   if (!result.success) return { ok: false, problems: problemsOf(result.error) };
+  const tooMany = patternCountProblem(result.data);
+  if (tooMany) return { ok: false, problems: [tooMany] };
   const problems = result.data.aids.flatMap((aid, i) => aidContentProblems(aid, ['aids', i]));
   return problems.length ? { ok: false, problems } : { ok: true, value: result.data };
 }
 
 /** Parses JSON text and validates it as a pack; a syntax error is reported as a problem. */
 export function parsePackText(text: string): Parsed<Pack> {
+  const tooLarge = packSizeProblem(utf8Bytes(text));
+  if (tooLarge) return { ok: false, problems: [tooLarge] };
   let data: unknown;
   try {
     data = JSON.parse(text);

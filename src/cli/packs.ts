@@ -6,7 +6,7 @@ import 'urlpattern-polyfill';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pack } from '../aids/schema';
-import { type Problem, parsePackText } from '../aids/validate';
+import { type Problem, packSizeProblem, parsePackText } from '../aids/validate';
 import { CliError, fsMessage } from './io';
 
 /** The file `inflow build` writes next to the packs; never a pack itself. */
@@ -68,6 +68,9 @@ export type LoadedPack =
 export async function loadPack(file: string): Promise<LoadedPack> {
   let text: string;
   try {
+    // A file past the size limit is refused unread: reading a huge one is what takes time.
+    const tooLarge = packSizeProblem((await stat(file)).size);
+    if (tooLarge) return { file, ok: false, problems: [tooLarge] };
     text = await readFile(file, 'utf8');
   } catch (e) {
     return { file, ok: false, problems: [{ path: '', message: `cannot read: ${fsMessage(e)}` }] };

@@ -123,7 +123,7 @@ describe('lookup over 10,000 aids', () => {
       pack('extra', '1.0.0', [
         tip('wild', ['https://*.example.test/contacts/*']),
         tip('everywhere', ['*://*/*'], {
-          match: { urls: ['*://*/*'], exclude: ['https://app7.example.test/*'] },
+          match: { urls: ['*://*/*'], exclude: ['https://app7.example.test/*'], allSites: true },
         }),
       ]),
     );
@@ -304,7 +304,12 @@ describe('lookup cache', () => {
   it('drops the aids of a removed pack on the very next lookup', async () => {
     const db = freshDb();
     await installPack(db, pack('crm', '1.0.0', [tip('a', CRM_URLS)]));
-    await installPack(db, pack('help', '1.0.0', [tip('any', ['https://*:3000/*'])]));
+    await installPack(
+      db,
+      pack('help', '1.0.0', [
+        tip('any', ['https://*:3000/*'], { match: { urls: ['https://*:3000/*'], allSites: true } }),
+      ]),
+    );
     expect(await keysOf(db)).toEqual(['crm/a', 'help/any']);
 
     expect(await removePack(db, 'crm')).toBe(true);
@@ -347,7 +352,10 @@ describe('lookup cache', () => {
     const db = freshDb();
     const version = (v: string) =>
       pack('p', v, [
-        tip('any', ['https://*:3000/*'], { title: `any ${v}` }),
+        tip('any', ['https://*:3000/*'], {
+          title: `any ${v}`,
+          match: { urls: ['https://*:3000/*'], allSites: true },
+        }),
         tip('crm', CRM_URLS, { title: `crm ${v}` }),
       ]);
     await installPack(db, version('1.0.0'));

@@ -110,7 +110,10 @@ describe('syncRegistration', () => {
     expect(registered.get(OVERLAY_SCRIPT_ID)?.matches).toEqual(['<all_urls>']);
 
     const db = freshDb();
-    await installPack(db, pack('any', '1.0.0', [tip('x', ['https://*/help'])]));
+    await installPack(
+      db,
+      pack('any', '1.0.0', [tip('x', [], { match: { urls: ['https://*/help'], allSites: true } })]),
+    );
     expect(await syncRegistration(db, api)).toBe('unchanged');
   });
 });
