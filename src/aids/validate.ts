@@ -26,19 +26,19 @@ export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
     return `${issue.message} (field "${issue.discriminator}")`;
   }
   return issue.message;
 }
 
-/** Problems in a zod error, as paths and messages. */
+/** Problems in a zod error, as paths and messages; an unknown field is named by its own path. */
 export function problemsOf(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({
-    path: jsonPath(issue.path),
-    message: describeIssue(issue),
-  }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: jsonPath([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: jsonPath(issue.path), message: describeIssue(issue) }],
+  );
 }
 
 /** Every URL pattern of an aid with its path: `urls`, `exclude`, `frame.url`, `url` rules. */

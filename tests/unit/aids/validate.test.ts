@@ -133,7 +133,7 @@ describe('parsePack', () => {
     );
     const byPath = Object.fromEntries(found.map((p) => [p.path, p.message]));
     expect(byPath.version).toContain('must be a version');
-    expect(byPath['aids[0]']).toBe('unknown field(s): colour');
+    expect(byPath['aids[0].colour']).toBe('unknown field');
     expect(byPath['aids[1].kind']).toContain('(field "kind")');
   });
 

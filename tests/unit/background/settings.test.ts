@@ -146,7 +146,7 @@ describe('resolveSettings', () => {
         expect.stringMatching(/^requireSignatures: .*expected boolean/),
         'colour: not a setting of Inflow',
         expect.stringMatching(/^packSources\[0\]\.url: /),
-        expect.stringMatching(/^packSources\[2\]: unknown field\(s\): extra/),
+        expect.stringMatching(/^packSources\[2\]\.extra: unknown field/),
       ]),
     );
     expect(console.warn).toHaveBeenCalledWith(

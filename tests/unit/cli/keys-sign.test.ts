@@ -99,7 +99,7 @@ describe('inflow sign', () => {
     const run = await cli('sign', good, bad, '--in-place', '--key', keys.key, '--pub', keys.pub);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${bad}:version: must be a version like "1.4.0"`);
-    expect(run.stderr).toContain(`${bad}: unknown field(s): author`);
+    expect(run.stderr).toContain(`${bad}:author: unknown field`);
     expect(await readFile(good, 'utf8')).toBe(before);
   });
 

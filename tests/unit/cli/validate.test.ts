@@ -20,7 +20,7 @@ describe('inflow validate', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${file}:version: must be a version like "1.4.0"`);
     expect(run.stderr).toContain(`${file}:aids[0].title: `);
-    expect(run.stderr).toContain(`${file}: unknown field(s): author`);
+    expect(run.stderr).toContain(`${file}:author: unknown field`);
     expect(run.stdout).toContain(`${join(dir, 'good.json')}: ok (sample 1.0.0)`);
     expect(run.stderr).toMatch(/^2 packs checked: 1 valid, 1 with problems \(3 problems\)$/m);
   });
