@@ -3,7 +3,7 @@
  * the doors to the editor, import, export and the URL tester.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { compileUrlPattern, hostKeyOfPattern } from '../../aids/url-match';
+import { compileUrlPattern, hostKeyOfPattern, matchesEverySite } from '../../aids/url-match';
 import { type AuthoringListItem, LOCAL_PACK_ID } from '../../protocol/authoring';
 import type { AuthoringDeps } from './deps';
 import { ExportPanel, ImportPanel, type ReadText, type SaveFile } from './ImportExport';
@@ -44,6 +44,10 @@ export function badgesOf(item: AuthoringListItem): Badge[] {
   if (!item.published) badges.push({ text: 'Not published', tone: 'draft' });
   else if (item.hasDraft) badges.push({ text: 'Draft', tone: 'draft' });
   if (!item.editable) badges.push({ text: 'Read-only', tone: 'note' });
+  if (item.urls.some((u) => !(compileUrlPattern(u) instanceof Error) && matchesEverySite(u))) {
+    // Its cost falls on every page of every site: say so wherever the aid is listed.
+    badges.push({ text: 'Every site: Inflow loads on every page you open', tone: 'note' });
+  }
   if (item.missing > 0) {
     badges.push({
       text: `Broken: ${plural(item.missing, 'missing target', 'missing targets')}`,

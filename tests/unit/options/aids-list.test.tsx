@@ -335,6 +335,15 @@ describe('status in words and hosts', () => {
       ]),
     ).toEqual(['crm.example.com', 'any site']);
   });
+
+  it('says what an aid on every site costs', () => {
+    const everywhere = item({ key: 'a/c', urls: ['https://crm.example.com/*', 'https://*.com/x'] });
+    expect(badgesOf(everywhere).map((b) => b.text)).toEqual([
+      'Every site: Inflow loads on every page you open',
+    ]);
+    const local = item({ key: 'a/d', urls: ['https://*.localhost/x', 'https://crm.example.com/'] });
+    expect(badgesOf(local)).toEqual([]);
+  });
 });
 
 describe('exporting aids', () => {
