@@ -81,7 +81,7 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
  * Keys named `__proto__`, `constructor` or `prototype` anywhere in parsed JSON. The schema
  * alone cannot refuse them all: a `__proto__` key is dropped without a word when parsed.
  */
-function reservedKeyProblems(input: unknown, path: (string | number)[] = []): Problem[] {
+export function reservedKeyProblems(input: unknown, path: (string | number)[] = []): Problem[] {
   if (typeof input !== 'object' || input === null || path.length > 12) return [];
   if (Array.isArray(input)) return input.flatMap((v, i) => reservedKeyProblems(v, [...path, i]));
   return Object.keys(input).flatMap((key) =>
