@@ -35,8 +35,11 @@ const SLICE_MS = 25;
 /** Gives the event loop back: other tasks and messages run before the next slice. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** Each item of `items` through `work`, yielding whenever a slice's time is used up. */
-function slicer(options: SliceOptions) {
+/**
+ * A runner of work in slices: `each(items, work)` puts every item through `work`, yielding
+ * whenever the slice's time is used up. Slices run on across calls of one runner.
+ */
+export function inSlices(options: SliceOptions = {}) {
   const budget = options.sliceMs ?? SLICE_MS;
   let start = performance.now();
   return async function each<T>(items: readonly T[], work: (item: T, i: number) => void) {
@@ -71,7 +74,7 @@ export async function parsePackInSlices(
     return parsePack(input);
   }
   const aids: readonly unknown[] = input.aids;
-  const each = slicer(options);
+  const each = inSlices(options);
 
   // Reserved keys, in parsePack's order: the document's keys in turn, the aids one by one.
   const reserved: Problem[] = [];
