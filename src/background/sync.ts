@@ -4,11 +4,11 @@
  * Each source is one URL serving one pack as JSON. A sync of a source downloads it (with the
  * validators of the last success, a time limit, a size limit and a few retries with backoff
  * for network errors and 5xx), parses it, checks its signature, validates it (a slice at a
- * time, so the worker stays responsive), and installs it. Everything a sync changes for one pack (the pack, its aids, the replaced version kept
- * in `packHistory`, the source's status) is written in one transaction at the very end: a
- * service worker stopped mid-sync leaves the old pack in force and nothing half-written, and
- * the next sync starts over. Each source's outcome is kept in `syncStatus`, in words a person
- * understands (SYNC_MESSAGES).
+ * time, so the worker stays responsive), and installs it. Everything a sync changes for one
+ * pack (the pack, its aids, the replaced version kept in `packHistory`, the source's status)
+ * is written in one transaction at the very end: a service worker stopped mid-sync leaves
+ * the old pack in force and nothing half-written, and the next sync starts over. Each
+ * source's outcome is kept in `syncStatus`, in words a person understands (SYNC_MESSAGES).
  */
 import { fromBase64, verifyPack } from '../aids/signature';
 import type { Problem } from '../aids/validate';
