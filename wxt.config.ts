@@ -22,8 +22,10 @@ export default defineConfig({
     name: 'Inflow',
     description: 'Checklists, tips and field checks in the flow of work on business web apps.',
     // storage: Dexie lives in the background; scripting: the overlay is registered only on
-    // hosts that some aid can match, so pages without aids never load it.
-    permissions: ['storage', 'scripting', 'tabs', 'alarms'],
+    // hosts that some aid can match, so pages without aids never load it; alarms: sync and
+    // sending events on a schedule. No `tabs`: the host permissions already show the address
+    // and title of web pages' tabs, and no code needs those of other tabs (browser pages).
+    permissions: ['storage', 'scripting', 'alarms'],
     host_permissions: ['<all_urls>'],
     // Firefox: a fixed id (needed for managed storage and updates); URLPattern from 142.
     // Chromium: a fixed id, and the schema of the settings an organisation's policy may set

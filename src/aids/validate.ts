@@ -36,7 +36,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function problemsOf(error: z.ZodError): Problem[] {
   return error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: jsonPath([...issue.path, key]), message: 'unknown field' }))
+      ? issue.keys.map((key) => ({
+          path: jsonPath([...issue.path, key]),
+          message: 'unknown field',
+        }))
       : [{ path: jsonPath(issue.path), message: describeIssue(issue) }],
   );
 }
@@ -101,7 +104,7 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
  * Keys named `__proto__`, `constructor` or `prototype` anywhere in parsed JSON. The schema
  * alone cannot refuse them all: a `__proto__` key is dropped without a word when parsed.
  */
-function reservedKeyProblems(input: unknown, path: (string | number)[] = []): Problem[] {
+export function reservedKeyProblems(input: unknown, path: (string | number)[] = []): Problem[] {
   if (typeof input !== 'object' || input === null || path.length > 12) return [];
   if (Array.isArray(input)) return input.flatMap((v, i) => reservedKeyProblems(v, [...path, i]));
   return Object.keys(input).flatMap((key) =>

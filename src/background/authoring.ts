@@ -32,6 +32,7 @@ import {
   parsePack,
   parsePackText,
 } from '../aids/validate';
+import { parsePackInSlices } from '../aids/validate-sliced';
 import {
   type AidVersionSummary,
   type AuthoringAid,
@@ -58,7 +59,7 @@ import {
   type PackRow,
   type PreviewRow,
 } from './db';
-import { aidKey, installPack, writePackRows } from './packs';
+import { aidKey, aidRowsInSlices, installValidPack, writePackRows } from './packs';
 import { OVERLAY_SCRIPT_FILE, refreshOverlays } from './registration';
 import type { RouterDeps } from './router';
 import { resolveSettings, viewerOf } from './settings';
@@ -639,9 +640,20 @@ const sameContent = (a: Pack, b: Pack) => canonicalize(a) === canonicalize(b);
 async function importPack(deps: RouterDeps, text: string): Promise<ImportResult> {
   const { db } = deps;
   const settings = await writeSettings(deps);
-  const parsed = parsePackText(text);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    // parsePackText words the syntax error.
+    const syntax = parsePackText(text);
+    if (!syntax.ok) return syntax;
+    data = syntax.value;
+  }
+  // A big pack is validated, and its rows made, a slice at a time: the worker stays free.
+  const parsed = await parsePackInSlices(data);
   if (!parsed.ok) return parsed;
   const pack = parsed.value;
+  const rows = await aidRowsInSlices(pack);
   const now = (deps.now ?? Date.now)();
   const refused = (path: string, message: string): Invalid => ({
     ok: false,
@@ -676,8 +688,7 @@ async function importPack(deps: RouterDeps, text: string): Promise<ImportResult>
     }
     const source = pack.id === LOCAL_PACK_ID ? 'local' : 'import';
     // Checked above, in this transaction: the install itself needs no policy of its own.
-    const install = await installPack(db, pack, { source, now, policy: () => null });
-    if (!install.ok) return install;
+    await installValidPack(db, pack, { source, now, policy: () => null }, rows);
     for (const aid of pack.aids) {
       await addVersion(db, aidKey(pack.id, aid.id), aid, pack.version, now, 'imported');
     }

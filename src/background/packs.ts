@@ -5,9 +5,10 @@
  * version or the new one, never a mix. An invalid pack is refused with its problems and
  * never replaces what is installed.
  */
-import type { Pack } from '../aids/schema';
+import type { Aid, Pack } from '../aids/schema';
 import { hostKeyOfPattern } from '../aids/url-match';
 import { compareVersions, type Problem, parsePack } from '../aids/validate';
+import { inSlices } from '../aids/validate-sliced';
 import { type AidRow, type InflowDb, type PackRow, type PackSource, setSetting } from './db';
 
 export type InstallResult =
@@ -37,7 +38,11 @@ export function hostKeysOf(urls: readonly string[]): string[] {
 
 /** The aid rows of a validated pack. */
 export function aidRowsOf(pack: Pack): AidRow[] {
-  return pack.aids.map((aid, order) => ({
+  return pack.aids.map((aid, order) => aidRowOf(pack, aid, order));
+}
+
+function aidRowOf(pack: Pack, aid: Aid, order: number): AidRow {
+  return {
     key: aidKey(pack.id, aid.id),
     packId: pack.id,
     packVersion: pack.version,
@@ -46,7 +51,14 @@ export function aidRowsOf(pack: Pack): AidRow[] {
     hostKeys: hostKeysOf(aid.match.urls),
     order,
     aid,
-  }));
+  };
+}
+
+/** aidRowsOf, giving the event loop back between slices (host keys compile URL patterns). */
+export async function aidRowsInSlices(pack: Pack): Promise<AidRow[]> {
+  const rows: AidRow[] = [];
+  await inSlices()(pack.aids, (aid, order) => rows.push(aidRowOf(pack, aid, order)));
+  return rows;
 }
 
 /**
@@ -126,7 +138,20 @@ export async function installPack(
 ): Promise<InstallResult> {
   const parsed = parsePack(input);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
-  const pack = parsed.value;
+  return installValidPack(db, parsed.value, options);
+}
+
+/**
+ * installPack for a pack the caller has just validated (parsePack or parsePackInSlices
+ * gave it): the work of validating a big pack is not done twice. `aids`, its rows, may be
+ * made ahead (aidRowsInSlices), outside the caller's transaction.
+ */
+export async function installValidPack(
+  db: InflowDb,
+  pack: Pack,
+  options: InstallOptions = {},
+  aids: AidRow[] = aidRowsOf(pack),
+): Promise<Extract<InstallResult, { ok: true }>> {
   const source = options.source ?? 'import';
   const policy = options.policy ?? defaultPolicy;
   const row: PackRow = {
@@ -137,9 +162,8 @@ export async function installPack(
     installedAt: options.now ?? Date.now(),
     pack,
   };
-  const aids = aidRowsOf(pack);
   const tables = [db.packs, db.aids, db.settings, db.packHistory];
-  return db.transaction('rw', tables, async (): Promise<InstallResult> => {
+  return db.transaction('rw', tables, async (): Promise<Extract<InstallResult, { ok: true }>> => {
     const installed = await db.packs.get(pack.id);
     if (installed) {
       const reason = policy(pack, installed, source);

@@ -3,24 +3,27 @@
  *
  * Each source is one URL serving one pack as JSON. A sync of a source downloads it (with the
  * validators of the last success, a time limit, a size limit and a few retries with backoff
- * for network errors and 5xx), parses it, validates it, checks its signature, and installs
- * it. Everything a sync changes for one pack (the pack, its aids, the replaced version kept
- * in `packHistory`, the source's status) is written in one transaction at the very end: a
- * service worker stopped mid-sync leaves the old pack in force and nothing half-written, and
- * the next sync starts over. Each source's outcome is kept in `syncStatus`, in words a person
- * understands (SYNC_MESSAGES).
+ * for network errors and 5xx), parses it, checks its signature, validates it (a slice at a
+ * time, so the worker stays responsive), and installs it. Everything a sync changes for one
+ * pack (the pack, its aids, the replaced version kept in `packHistory`, the source's status)
+ * is written in one transaction at the very end: a service worker stopped mid-sync leaves
+ * the old pack in force and nothing half-written, and the next sync starts over. Each
+ * source's outcome is kept in `syncStatus`, in words a person understands (SYNC_MESSAGES).
  */
+import { LIMITS } from '../aids/schema';
 import { fromBase64, verifyPack } from '../aids/signature';
-import { type Problem, parsePack } from '../aids/validate';
+import type { Problem } from '../aids/validate';
+import { parsePackInSlices } from '../aids/validate-sliced';
 import type { SourceStatus } from '../protocol/messages';
 import type { PackSource, Settings } from '../protocol/settings';
 import type { InflowDb, PackRow, SyncStatusRow } from './db';
-import { installPack } from './packs';
+import { aidRowsInSlices, installValidPack } from './packs';
 
 export const SYNC_LIMITS = {
   /** The whole download (headers and body) of one try. */
   timeoutMs: 15_000,
-  maxBytes: 2 * 1024 * 1024,
+  /** A pack's own limit (docs/authoring.md, "Limits"): larger ones are refused unread. */
+  maxBytes: LIMITS.packBytes,
   /** Tries per source and sync run, for network errors and 5xx answers. */
   tries: 3,
   /** Full-jitter backoff: a random wait up to min(maxDelayMs, baseDelayMs * 2^(try-1)). */
@@ -358,14 +361,22 @@ export async function syncSource(
     } catch {
       throw new SyncFailure('not-json');
     }
-    const parsed = parsePack(raw);
+    // The signature first: it is checked on the JSON as downloaded, and a pack that no
+    // trusted key vouches for (when one must) is refused before the costly validation.
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+      await checkSignature(
+        raw as Record<string, unknown>,
+        keysFor(source, settings),
+        settings.requireSignatures,
+      );
+    }
+    // Validation gives the event loop back every few ms: a big pack does not hold up the
+    // worker's other work.
+    const parsed = await parsePackInSlices(raw);
     if (!parsed.ok) throw new SyncFailure('invalid', { problems: problemsText(parsed.problems) });
-    await checkSignature(
-      raw as Record<string, unknown>,
-      keysFor(source, settings),
-      settings.requireSignatures,
-    );
     const pack = parsed.value;
+    // Made before the transaction, which must not wait for anything but the store.
+    const rows = await aidRowsInSlices(pack);
 
     // The end: one transaction for the pack, its aids, its history and the status.
     return await db.transaction(
@@ -392,10 +403,12 @@ export async function syncSource(
         ) {
           return save(success('up-to-date'));
         }
-        const result = await installPack(db, raw, { source: sourceName(url), now: attemptAt });
-        if (!result.ok) {
-          throw new SyncFailure('invalid', { problems: problemsText(result.problems) });
-        }
+        const result = await installValidPack(
+          db,
+          pack,
+          { source: sourceName(url), now: attemptAt },
+          rows,
+        );
         if (result.status === 'skipped') {
           throw new SyncFailure('older', {
             version: pack.version,

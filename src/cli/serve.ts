@@ -75,31 +75,64 @@ async function fileFor(root: string, rawPath: string): Promise<string | null> {
   }
 }
 
+const ALLOW = 'GET, HEAD, OPTIONS';
+
+/**
+ * Why a request is refused before anything of its body is read: a method other than GET,
+ * HEAD or OPTIONS (405), or a body of any size (413), which none of those needs.
+ */
+function refusalOf(req: IncomingMessage): { status: 405 | 413; message: string } | null {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+    return { status: 405, message: 'Method not allowed' };
+  }
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) {
+    return { status: 413, message: 'This server takes no request bodies' };
+  }
+  return null;
+}
+
+/**
+ * Answers a refused request at once and closes the connection: with `Connection: close`
+ * Node ends the socket once the answer is written instead of reading (draining) the rest of
+ * the body to keep the connection alive.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: 405 | 413, message: string) {
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    ...(status === 405 ? { Allow: ALLOW } : {}),
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  });
+  res.end(req.method === 'HEAD' ? undefined : `${message}\n`);
+  return status;
+}
+
 async function answer(root: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
   const method = req.method ?? 'GET';
+  const refused = refusalOf(req);
+  if (refused) return refuse(req, res, refused.status, refused.message);
   if (method === 'OPTIONS') {
     res.writeHead(204, {
       ...COMMON_HEADERS,
-      'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+      'Access-Control-Allow-Methods': ALLOW,
       'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since, Cache-Control',
       'Access-Control-Max-Age': '600',
     });
     res.end();
     return 204;
   }
-  const notFound = (status: number, message: string, extra: Record<string, string> = {}) => {
+  const notFound = (status: number, message: string) => {
     res.writeHead(status, {
       ...COMMON_HEADERS,
-      ...extra,
       'Content-Type': 'text/plain; charset=utf-8',
       'Cache-Control': 'no-store',
     });
     res.end(method === 'HEAD' ? undefined : `${message}\n`);
     return status;
   };
-  if (method !== 'GET' && method !== 'HEAD') {
-    return notFound(405, 'Method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
-  }
   const rawPath = (req.url ?? '/').split(/[?#]/, 1)[0]!;
   const file = await fileFor(root, rawPath);
   if (!file) return notFound(404, 'Not found');
@@ -151,7 +184,7 @@ export async function startPackServer(options: PackServerOptions): Promise<PackS
     throw new CliError(`${options.dir}: no such directory`);
   }
   const host = options.host ?? '127.0.0.1';
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     answer(root, req, res).then(
       (status) => options.onRequest?.(req.method ?? 'GET', req.url ?? '/', status),
       () => {
@@ -160,7 +193,11 @@ export async function startPackServer(options: PackServerOptions): Promise<PackS
         options.onRequest?.(req.method ?? 'GET', req.url ?? '/', 500);
       },
     );
-  });
+  };
+  const server = createServer(onRequest);
+  // `Expect: 100-continue` comes only with a body, which is refused: answer without the
+  // 100 Continue Node would otherwise send, so the client does not start sending it.
+  server.on('checkContinue', onRequest);
   await new Promise<void>((done, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       fail(
@@ -199,7 +236,9 @@ export const serveHelp = `Usage: inflow serve <dir> [--port 8787] [--host 127.0.
 Serves the *.json files in <dir> over HTTP, for trying sync on this machine and for tests:
 Content-Type application/json, a strong ETag, Last-Modified, Cache-Control: no-cache,
 Access-Control-Allow-Origin: *, and 304 Not Modified for If-None-Match / If-Modified-Since.
-Anything else is 404. Files are read on each request. Stop with Ctrl+C.
+Anything else is 404. Other methods get 405, and requests with a body 413, answered
+before the body is read, and the connection is closed. Files are read on each request.
+Stop with Ctrl+C.
 
 Not a production server: there is no TLS. Publish packs on your web server or CDN
 (docs/admin.md).

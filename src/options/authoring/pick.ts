@@ -84,7 +84,9 @@ const Checked = z
 
 /** Schemes and stores no extension may script, in the words the author sees. */
 function closedReason(url: string | undefined): string | null {
-  if (!url) return 'This tab has no page to pick from.';
+  // Without the `tabs` permission the browser hides the address of pages the extension may
+  // not run on (its own pages, the new tab page, files without file access).
+  if (!url) return 'This tab has no web page to pick from: browser pages are closed to extensions.';
   let u: URL;
   try {
     u = new URL(url);

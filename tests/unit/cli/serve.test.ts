@@ -1,5 +1,6 @@
 import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PackServer, startPackServer } from '../../../src/cli/serve';
@@ -144,5 +145,123 @@ describe('inflow serve', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toContain('If-None-Match');
     expect((await send(server.port, '/crm.json', {}, 'PUT')).status).toBe(405);
+  });
+});
+
+/** What a raw connection saw: the bytes the server sent, and how the connection ended. */
+interface RawExchange {
+  text: string;
+  /** Bytes of the request the client had handed to the connection when the answer came. */
+  sentAtAnswer: number;
+  /** Bytes of the request the connection took in all. */
+  sentInAll: number;
+  ended: 'end' | 'error';
+}
+
+/**
+ * Sends `head` and the first `first` bytes of a body of `total` bytes, waits for the
+ * server's answer and for it to close its side, then tries to send the rest of the body.
+ */
+function rawExchange(port: number, head: string, first: number, total: number) {
+  return new Promise<RawExchange>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let text = '';
+    let sentAtAnswer = -1;
+    let settled = false;
+    const done = (ended: RawExchange['ended']) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ text, sentAtAnswer, sentInAll: socket.bytesWritten, ended });
+    };
+    const timer = setTimeout(() => {
+      settled = true;
+      socket.destroy();
+      reject(new Error(`the server kept the connection open; it answered: ${text}`));
+    }, 5_000);
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (sentAtAnswer < 0 && text.includes('\r\n\r\n')) sentAtAnswer = socket.bytesWritten;
+    });
+    socket.on('error', () => done('error'));
+    socket.on('close', () => done('end'));
+    // The server ended its side: the rest of the body goes nowhere, as fast as it can.
+    socket.on('end', () => {
+      let left = total - first;
+      const pump = () => {
+        while (left > 0 && !socket.destroyed) {
+          left -= chunk.length;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+        socket.end();
+      };
+      pump();
+    });
+    socket.write(head);
+    if (first > 0) socket.write(Buffer.alloc(first, 0x61));
+  });
+}
+
+describe('inflow serve refuses bodies before reading them', () => {
+  let dir: string;
+  let server: PackServer;
+  const MB50 = 50 * 1024 * 1024;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    await writeJson(join(dir, 'crm.json'), validPack('crm'));
+    server = await startPackServer({ dir, port: 0 });
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('answers a 50 MB POST with 405 and closes, having been sent 64 KB of it', async () => {
+    const head = `POST /crm.json HTTP/1.1\r\nHost: x\r\nContent-Length: ${MB50}\r\n\r\n`;
+    const seen = await rawExchange(server.port, head, 64 * 1024, MB50);
+    expect(seen.text).toMatch(/^HTTP\/1\.1 405 /);
+    expect(seen.text).toMatch(/\r\nAllow: GET, HEAD, OPTIONS\r\n/i);
+    expect(seen.text).toMatch(/\r\nConnection: close\r\n/i);
+    // The answer came while all but 64 KB of the body was still unsent, and the server
+    // closed the connection instead of reading the rest: it took far less than 50 MB.
+    expect(seen.sentAtAnswer).toBeLessThanOrEqual(head.length + 64 * 1024);
+    expect(seen.sentInAll).toBeLessThan(MB50 / 2);
+    console.log(`50 MB POST: the connection took ${seen.sentInAll} bytes before it closed`);
+    // And the server goes on serving.
+    const next = await send(server.port, '/crm.json');
+    expect(next.status).toBe(200);
+  });
+
+  it('refuses a body to GET with 413, also a chunked one, without reading it', async () => {
+    const sized = await rawExchange(
+      server.port,
+      `GET /crm.json HTTP/1.1\r\nHost: x\r\nContent-Length: ${MB50}\r\n\r\n`,
+      1024,
+      MB50,
+    );
+    expect(sized.text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(sized.sentInAll).toBeLessThan(MB50 / 2);
+    const chunked = await rawExchange(
+      server.port,
+      'GET /crm.json HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n',
+      0,
+      0,
+    );
+    expect(chunked.text).toMatch(/^HTTP\/1\.1 413 /);
+    expect((await send(server.port, '/crm.json')).status).toBe(200);
+  });
+
+  it('does not invite a body with 100 Continue', async () => {
+    const seen = await rawExchange(
+      server.port,
+      `PUT /crm.json HTTP/1.1\r\nHost: x\r\nContent-Length: ${MB50}\r\nExpect: 100-continue\r\n\r\n`,
+      0,
+      0,
+    );
+    expect(seen.text).toMatch(/^HTTP\/1\.1 405 /);
+    expect(seen.text).not.toContain('100 Continue');
   });
 });
