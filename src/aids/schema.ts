@@ -142,7 +142,7 @@ export const Completion = z.discriminatedUnion('type', [
     .object({
       type: z.literal('matches'),
       target: Target,
-      pattern: z.string().min(1).describe('Regular expression the field value must match.'),
+      pattern: z.string().min(1).max(500).describe('RE2 regular expression the value must match.'),
     })
     .strict(),
   z.object({ type: z.literal('clicked'), target: Target }).strict(),

@@ -3,6 +3,7 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
+import { patternError } from './regex';
 import { type Aid, Pack, RESERVED_KEYS } from './schema';
 import { targetsOf } from './targets';
 import { compileUrlPattern } from './url-match';
@@ -62,15 +63,12 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
     aid.steps.forEach((step, i) => {
       const done = step.done;
       if (done?.type === 'url') checkUrl(done.pattern, [...base, 'steps', i, 'done', 'pattern']);
-      if (done?.type === 'matches') {
-        try {
-          new RegExp(done.pattern);
-        } catch (e) {
-          problems.push({
-            path: jsonPath([...base, 'steps', i, 'done', 'pattern']),
-            message: `invalid regular expression: ${(e as Error).message}`,
-          });
-        }
+      const regexError = done?.type === 'matches' ? patternError(done.pattern) : null;
+      if (regexError) {
+        problems.push({
+          path: jsonPath([...base, 'steps', i, 'done', 'pattern']),
+          message: `invalid regular expression (RE2 syntax: no backreferences or lookaround): ${regexError}`,
+        });
       }
     });
   }
