@@ -51,6 +51,44 @@ const PACK = {
   ],
 };
 
+/** A checklist on the components app whose fields are in its frames. */
+const FRAMED_TITLE = 'Check the call';
+const FRAMED = {
+  street: 'The street is Park Row.',
+  reference: 'The call reference is CR and six digits.',
+};
+const FRAMED_PACK = {
+  ...PACK,
+  aids: [
+    {
+      id: 'call',
+      kind: 'checklist',
+      title: FRAMED_TITLE,
+      match: { urls: ['*://components.localhost:*/'] },
+      steps: [
+        {
+          id: 'street',
+          text: FRAMED.street,
+          done: {
+            type: 'matches',
+            target: { label: 'Street', frame: { url: '*://lookup.localhost:*/address.html' } },
+            pattern: '(?i)^park\\s+row$',
+          },
+        },
+        {
+          id: 'reference',
+          text: FRAMED.reference,
+          done: {
+            type: 'matches',
+            target: { label: 'Call reference', frame: { css: "iframe[title='Call reference']" } },
+            pattern: '^CR-\\d{6}$',
+          },
+        },
+      ],
+    },
+  ],
+};
+
 /** Installs a pack as an author's import does: the background's authoring.import message. */
 async function installPack(context: BrowserContext, extensionId: string, pack: object) {
   const options = await context.newPage();
@@ -88,6 +126,23 @@ async function engineLoaded(sw: Worker, prefix: string): Promise<boolean> {
         (globalThis as Record<symbol, unknown>)[Symbol.for('inflow.regexEngine')] !== undefined,
     });
     return answer?.result === true;
+  }, prefix);
+}
+
+/** Each frame of the tab showing `prefix`, by its address: is the engine installed there? */
+async function engineByFrame(sw: Worker, prefix: string): Promise<Record<string, boolean>> {
+  return sw.evaluate(async (want) => {
+    const { chrome } = globalThis as unknown as ExtensionGlobal;
+    const tab = (await chrome.tabs.query({})).find((t) => t.url?.startsWith(want));
+    if (tab?.id === undefined) throw new Error(`no tab shows ${want}`);
+    const answers = await chrome.scripting.executeScript({
+      target: { tabId: tab.id, allFrames: true },
+      func: () => [
+        location.href.replace(/^https?:\/\/|:\d+/g, ''),
+        (globalThis as Record<symbol, unknown>)[Symbol.for('inflow.regexEngine')] !== undefined,
+      ],
+    });
+    return Object.fromEntries(answers.map((a) => a.result as [string, boolean]));
   }, prefix);
 }
 
@@ -153,10 +208,11 @@ test('typing 10,000 characters under catastrophic patterns never blocks the page
   await forgetLongTasks(page);
 
   // Up to the bound (2,000 characters) every keystroke is tested against every pattern:
-  // a value of a's that ends otherwise is the worst case of a backtracking engine.
+  // a value of a's that ends otherwise is the worst case of a backtracking engine. Keys go
+  // 30 ms apart, a fast typist's pace.
   const street = page.getByRole('textbox', { name: 'Street', exact: true });
   await street.fill(`${'a'.repeat(1_980)}b`);
-  await street.pressSequentially('aaaaaaaa');
+  await street.pressSequentially('aaaaaaaa', { delay: 30 });
   await street.press('!');
   await expectDoneAutomatically(list, STEPS.bang);
   await expect(stepBox(list, STEPS.nested)).not.toBeChecked();
@@ -165,7 +221,7 @@ test('typing 10,000 characters under catastrophic patterns never blocks the page
   // A 10,000-character value: longer than the bound, so no pattern matches it, not even
   // ^(a+)+$ while it is all a's.
   await street.fill('a'.repeat(9_990));
-  await street.pressSequentially('aaaaaaaaa');
+  await street.pressSequentially('aaaaaaaaa', { delay: 30 });
   await street.press('!');
   await expect(street).toHaveValue(`${'a'.repeat(9_999)}!`);
   // Long task entries arrive after their task: give the last ones time to be reported.
@@ -191,4 +247,36 @@ test('a page whose aids have no matches rule never loads the engine', async ({
   // The lookup and its session are done once the panel shows; give a stray ask time anyway.
   await page.waitForTimeout(500);
   expect(await engineLoaded(serviceWorker, origin)).toBe(false);
+});
+
+test('a frame whose steps have matches rules loads the engine for itself, the top page does not', async ({
+  page,
+  context,
+  appServer,
+  serviceWorker,
+  extensionId,
+}) => {
+  await installPack(context, extensionId, FRAMED_PACK);
+  const origin = appServer.origin('components');
+  await page.goto(`${origin}/`);
+  const list = checklist(page, FRAMED_TITLE);
+  await expect(list).toBeVisible({ timeout: 10_000 });
+
+  const lookup = page.frameLocator('iframe[title="Address lookup"]');
+  await lookup.getByRole('textbox', { name: 'Street' }).fill('Park Row');
+  await expectDoneAutomatically(list, FRAMED.street);
+  const reference = page
+    .frameLocator('iframe[title="Call reference"]')
+    .getByRole('textbox', { name: 'Call reference' });
+  await reference.fill('CR-20491');
+  await reference.press('8');
+  await expectDoneAutomatically(list, FRAMED.reference);
+
+  // Only the frames that evaluate a matches rule got the engine.
+  expect(await engineByFrame(serviceWorker, origin)).toEqual({
+    'components.localhost/': false,
+    'lookup.localhost/address.html': true,
+    'about:srcdoc': true,
+    'components.localhost/verify.html': false,
+  });
 });
