@@ -4,6 +4,7 @@
  * stored, sent or recorded.
  */
 import { type ShadowRootReader, shadowRootOf } from './composed';
+import { patternMatches } from './regex-slot';
 import type { Completion, DomCondition, Target } from './schema';
 import { isRendered, type Resolution } from './target';
 import { testUrlPattern } from './url-match';
@@ -60,13 +61,9 @@ export function completionHolds(
     case 'checked':
       return el !== null && readChecked(el, read) === true;
     case 'matches': {
-      if (!el) return false;
-      try {
-        const value = readValue(el, read);
-        return value !== null && new RegExp(done.pattern).test(value);
-      } catch {
-        return false;
-      }
+      // On the linear-time engine, once it is loaded in this frame (./regex-slot.ts).
+      const value = el && readValue(el, read);
+      return typeof value === 'string' && patternMatches(done.pattern, value);
     }
   }
 }

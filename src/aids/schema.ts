@@ -28,6 +28,8 @@ export const LIMITS = {
   richText: 2_000,
   title: 120,
   urlPattern: 500,
+  /** A `matches` regular expression. */
+  regex: 500,
   selector: 500,
   signalText: 200,
   role: 40,
@@ -212,7 +214,11 @@ export const Completion = z.discriminatedUnion('type', [
     .object({
       type: z.literal('matches'),
       target: Target,
-      pattern: z.string().min(1).describe('Regular expression the field value must match.'),
+      pattern: z
+        .string()
+        .min(1)
+        .max(LIMITS.regex)
+        .describe('RE2 regular expression the value must match.'),
     })
     .strict(),
   z.object({ type: z.literal('clicked'), target: Target }).strict(),

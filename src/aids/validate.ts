@@ -3,6 +3,7 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
+import { patternError } from './regex';
 import { type Aid, LIMITS, Pack, RESERVED_KEYS } from './schema';
 import { targetsOf } from './targets';
 import { matchesEverySite, urlPatternProblem } from './url-match';
@@ -85,15 +86,12 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
   if (aid.kind === 'checklist') {
     aid.steps.forEach((step, i) => {
       const done = step.done;
-      if (done?.type === 'matches') {
-        try {
-          new RegExp(done.pattern);
-        } catch (e) {
-          problems.push({
-            path: jsonPath([...base, 'steps', i, 'done', 'pattern']),
-            message: `invalid regular expression: ${(e as Error).message}`,
-          });
-        }
+      const regexError = done?.type === 'matches' ? patternError(done.pattern) : null;
+      if (regexError) {
+        problems.push({
+          path: jsonPath([...base, 'steps', i, 'done', 'pattern']),
+          message: `invalid regular expression (RE2 syntax: no backreferences or lookaround): ${regexError}`,
+        });
       }
     });
   }

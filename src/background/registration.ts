@@ -74,7 +74,7 @@ export interface ScriptingApi {
   updateContentScripts(scripts: ScriptRegistration[]): Promise<unknown>;
   unregisterContentScripts(filter?: { ids?: string[] }): Promise<unknown>;
   executeScript(injection: {
-    target: { tabId: number; allFrames?: boolean };
+    target: { tabId: number; allFrames?: boolean; frameIds?: number[] };
     files: string[];
   }): Promise<unknown>;
 }

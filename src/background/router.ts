@@ -64,7 +64,10 @@ export interface RouterDeps {
   syncNow?: () => Promise<SourceStatus[]>;
   /** Told after a setting was changed in the options page. */
   settingsChanged?: (keys: SettingKey[]) => void | Promise<void>;
-  /** Runs the overlay in a tab that does not have it (an author's preview). */
+  /**
+   * Runs the overlay in a tab that does not have it (an author's preview), and the
+   * regular-expression engine in a frame that asks for it.
+   */
   scripting?: Pick<ScriptingApi, 'executeScript'>;
   /**
    * Told after authoring changed the installed aids, once they are written: registers the
@@ -218,6 +221,27 @@ async function refuseFrameSteps(
   return null;
 }
 
+/** The regular-expression engine (entrypoints/regex.ts), relative to the extension root. */
+export const REGEX_SCRIPT_FILE = 'regex.js';
+
+/**
+ * Runs the regular-expression engine in the sender's frame, and only there: the tab and
+ * frame come from the browser's account of the sender, never from the message.
+ */
+async function loadRegex(deps: RouterDeps, sender: Sender): Promise<Response> {
+  const tabId = sender.tab?.id;
+  const frameId = sender.frameId;
+  if (typeof tabId !== 'number' || typeof frameId !== 'number') {
+    return { error: 'page.loadRegex: refused, the sender is not a frame of a tab' };
+  }
+  if (!deps.scripting) return { error: 'page.loadRegex: this browser cannot run scripts in tabs' };
+  await deps.scripting.executeScript({
+    target: { tabId, frameIds: [frameId] },
+    files: [REGEX_SCRIPT_FILE],
+  });
+  return { ok: true };
+}
+
 /** Hands a message to the overlay of the tab's top frame; false when none took it. */
 async function toTopFrame(deps: RouterDeps, tabId: number, message: unknown): Promise<boolean> {
   return deps.tabs
@@ -253,6 +277,8 @@ async function answer(
         compact,
       };
     }
+    case 'page.loadRegex':
+      return loadRegex(deps, sender);
     case 'frame.lookup':
       return frameLookup(deps, sender as FrameSender);
     case 'frame.steps': {
@@ -315,6 +341,7 @@ async function answer(
 
 const FROM_CONTENT = new Set<BackgroundRequest['type']>([
   'page.lookup',
+  'page.loadRegex',
   'event.record',
   'progress.reset',
   'progress.leave',

@@ -10,6 +10,7 @@
  * without aids gets nothing and does nothing more.
  */
 import { browser } from 'wxt/browser';
+import { hasRegexEngine } from '../aids/regex-slot';
 import { addressesFrames } from '../aids/targets';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
 import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
@@ -17,6 +18,7 @@ import { frameAgent, isThisFrame, tipsHere, watchedSteps } from './frame-agent';
 import { createFrameStates } from './frame-states';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
+import { loadRegexEngine, usesRegex } from './regex-loader';
 import { PageSession, type SessionDeps } from './session';
 import { createUi } from './ui';
 
@@ -48,8 +50,11 @@ export interface OverlayContext {
   signal: AbortSignal;
 }
 
-/** What differs between a top frame's session and a sub-frame's. */
-type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'>;
+/**
+ * What differs between a top frame's session and a sub-frame's. `regex`: some `matches`
+ * rule is evaluated in this frame, which needs the regular-expression engine.
+ */
+type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'> & { regex: boolean };
 
 export function startOverlay(ctx: OverlayContext): void {
   const inFrame = window.top !== window;
@@ -81,6 +86,7 @@ export function startOverlay(ctx: OverlayContext): void {
       aids: found.aids,
       record: (event) => outbox.send(event),
       frameStep: frames.get,
+      regex: usesRegex(found.aids),
     };
   };
 
@@ -93,8 +99,12 @@ export function startOverlay(ctx: OverlayContext): void {
     const aids = [...found.own, ...tips];
     if (!aids.length && !watched.size) return null;
     const tipKeys = new Set(tips.map((a) => a.key));
+    const watchesRegex = [...watched.values()].some((list) =>
+      list.some((w) => w.done?.type === 'matches'),
+    );
     return {
       aids,
+      regex: watchesRegex || usesRegex(aids),
       // Events of the top page's aids belong to the top page (a srcdoc frame has no URL).
       record: (event) =>
         outbox.send(tipKeys.has(event.aidKey) ? { ...event, url: found.url } : event),
@@ -148,6 +158,12 @@ export function startOverlay(ctx: OverlayContext): void {
       onBatch: () => urls.check(),
     });
     session.start();
+    if (plan.regex && !hasRegexEngine()) {
+      // Once the engine is here, a value that already matches completes its step.
+      void loadRegexEngine(() => askBackground({ type: 'page.loadRegex' })).then(
+        (loaded) => loaded && gen === generation && session?.refresh(),
+      );
+    }
   };
 
   const urls = watchUrl(ctx.signal, (url) => {

@@ -176,6 +176,11 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
     .strict(),
   // The frame's and the top page's URLs come from the sender, never from the message.
   z.object({ type: z.literal('frame.lookup') }).strict(),
+  /**
+   * The frame's aids have a `matches` rule: run the regular-expression engine in the
+   * sender's frame (and only there). Answered once it is installed.
+   */
+  z.object({ type: z.literal('page.loadRegex') }).strict(),
   z.object({ type: z.literal('frame.steps'), aidKey: AidKey, steps: FrameSteps }).strict(),
   z.object({ type: z.literal('frame.gone') }).strict(),
   z.object({ type: z.literal('frame.resync') }).strict(),
@@ -285,6 +290,7 @@ export type OverlayStatus = z.infer<typeof OverlayStatus>;
 /** What each background request resolves to. */
 export interface BackgroundResponses extends AuthoringResponses, InsightsResponses {
   'page.lookup': LookupResponse;
+  'page.loadRegex': { ok: true };
   'frame.lookup': FrameLookupResponse;
   /** `delivered`: the top frame's overlay took the states (false: none is running there). */
   'frame.steps': { ok: true; delivered: boolean };

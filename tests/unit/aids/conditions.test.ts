@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { completionHolds, conditionHolds } from '../../../src/aids/conditions';
+import { MAX_MATCHED_CHARS, testPattern } from '../../../src/aids/regex';
+import { installRegexEngine } from '../../../src/aids/regex-slot';
 import type { Target } from '../../../src/aids/schema';
 import { resolveTarget } from '../../../src/aids/target';
 
@@ -28,6 +30,7 @@ describe('conditions', () => {
   });
 
   it('completes "matches" only when the value fits the pattern', () => {
+    installRegexEngine({ test: testPattern });
     const done = {
       type: 'matches' as const,
       target: { label: 'Email' },
@@ -38,6 +41,43 @@ describe('conditions', () => {
     expect(completionHolds(done, resolve, '', fresh())).toBe(false);
     input.value = 'ann@example.com';
     expect(completionHolds(done, resolve, '', fresh())).toBe(true);
+  });
+
+  describe('"matches" and the engine the page loads on demand', () => {
+    const done = { type: 'matches' as const, target: { css: '#email' }, pattern: '^(a+)+$' };
+    const email = () => document.getElementById('email') as HTMLInputElement;
+    afterEach(() => installRegexEngine(undefined));
+
+    it('does not hold, and does not throw, while the engine is not loaded', () => {
+      installRegexEngine(undefined);
+      email().value = 'aaaa';
+      expect(completionHolds(done, resolve, '', fresh())).toBe(false);
+    });
+
+    it('holds once the engine is there, on RE2 (no backtracking)', () => {
+      installRegexEngine({ test: testPattern });
+      email().value = 'aaaa';
+      expect(completionHolds(done, resolve, '', fresh())).toBe(true);
+      // Catastrophic for a backtracking engine: answered at once here.
+      email().value = `${'a'.repeat(MAX_MATCHED_CHARS - 1)}!`;
+      expect(completionHolds(done, resolve, '', fresh())).toBe(false);
+    });
+
+    it('does not hold when the engine fails', () => {
+      installRegexEngine({
+        test: () => {
+          throw new Error('broken');
+        },
+      });
+      email().value = 'aaaa';
+      expect(completionHolds(done, resolve, '', fresh())).toBe(false);
+    });
+
+    it('does not hold on a missing field', () => {
+      installRegexEngine({ test: testPattern });
+      const gone = { ...done, target: { css: '#nowhere' } };
+      expect(completionHolds(gone, resolve, '', fresh())).toBe(false);
+    });
   });
 
   it('completes "filled" for a select with a chosen option and "checked" for a ticked box', () => {

@@ -127,6 +127,38 @@ describe('parsePack', () => {
     ]);
   });
 
+  it('refuses what RE2 cannot run in linear time (lookaround, backreferences), saying so', () => {
+    const matches = (pattern: string) => ({
+      steps: [{ id: 'a', text: 'x', done: { type: 'matches', target: { css: '#e' }, pattern } }],
+    });
+    expect(problems(pack([aid('one', matches('(?=x)'))]))).toEqual([
+      {
+        path: 'aids[0].steps[0].done.pattern',
+        message:
+          'invalid regular expression (RE2 syntax: no backreferences or lookaround): ' +
+          'invalid or unsupported Perl syntax: `(?=`',
+      },
+    ]);
+    const [backref] = problems(pack([aid('one', matches('(a)\\1'))]));
+    expect(backref?.path).toBe('aids[0].steps[0].done.pattern');
+    expect(backref?.message).toContain('RE2 syntax');
+    expect(backref?.message).toContain('\\1');
+    // What JavaScript would run with catastrophic backtracking is fine for RE2.
+    expect(parsePack(pack([aid('one', matches('^(a+)+$'))])).ok).toBe(true);
+  });
+
+  it('bounds a pattern to 500 characters', () => {
+    const steps = [
+      {
+        id: 'a',
+        text: 'x',
+        done: { type: 'matches', target: { css: '#e' }, pattern: 'a'.repeat(501) },
+      },
+    ];
+    const [found] = problems(pack([aid('one', { steps })]));
+    expect(found?.path).toBe('aids[0].steps[0].done.pattern');
+  });
+
   it('names unknown fields, wrong kinds and bad versions', () => {
     const found = problems(
       pack([aid('one', { colour: 'red' }), { ...aid('two'), kind: 'video' }], { version: '1.0' }),

@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ShadowRootReader } from '../../../src/aids/composed';
 import { completionHolds } from '../../../src/aids/conditions';
+import { testPattern } from '../../../src/aids/regex';
+import { installRegexEngine } from '../../../src/aids/regex-slot';
 import type { Completion, Target } from '../../../src/aids/schema';
 import { resolveTarget } from '../../../src/aids/target';
 import { readChecked, readValue, ruleProblem } from '../../../src/aids/values';
@@ -12,6 +14,10 @@ const holds = (done: Completion) =>
 const filled = (css: string) => holds({ type: 'filled', target: { css } });
 const checked = (css: string) => holds({ type: 'checked', target: { css } });
 const $ = (css: string) => document.querySelector(css)!;
+
+// `matches` rules run on the engine a page loads on demand (src/aids/regex-slot.ts).
+beforeAll(() => installRegexEngine({ test: testPattern }));
+afterAll(() => installRegexEngine(undefined));
 
 /** A component with value and checked properties, like Shoelace's sl-input and sl-switch. */
 class ValueInput extends HTMLElement {

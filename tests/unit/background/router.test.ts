@@ -91,6 +91,35 @@ describe('handleMessage: senders', () => {
     });
   });
 
+  it('runs the regular-expression engine in the asking frame only, for a content script', async () => {
+    const { deps } = await setup();
+    const executeScript = vi.fn(async () => []);
+    const withScripting = { ...deps, scripting: { executeScript } };
+    const ask = { type: 'page.loadRegex' };
+    const frame: Sender = { ...content, url: 'https://lookup.localhost/x', frameId: 4 };
+    expect(await handleMessage(ask, frame, withScripting)).toEqual({ ok: true });
+    expect(executeScript).toHaveBeenCalledWith({
+      target: { tabId: 7, frameIds: [4] },
+      files: ['regex.js'],
+    });
+    // Nothing in the message chooses where it runs.
+    expect(await handleMessage({ ...ask, tabId: 1 }, content, withScripting)).toEqual({
+      error: expect.stringContaining('tabId: unknown field'),
+    });
+    const refused = { error: expect.stringContaining('refused') };
+    expect(await handleMessage(ask, popup, withScripting)).toEqual(refused);
+    expect(await handleMessage(ask, { ...content, id: 'other' }, withScripting)).toEqual(refused);
+    expect(await handleMessage(ask, { ...content, frameId: undefined }, withScripting)).toEqual(
+      refused,
+    );
+    expect(executeScript).toHaveBeenCalledTimes(1);
+    // A frame that cannot be scripted: an error, not a throw.
+    executeScript.mockRejectedValueOnce(new Error('Frame with ID 4 was removed.'));
+    expect(await handleMessage(ask, frame, withScripting)).toEqual({
+      error: 'page.loadRegex: Frame with ID 4 was removed.',
+    });
+  });
+
   it('answers site requests only from pages of this extension', async () => {
     const { deps, db } = await setup();
     const msg = { type: 'site.setPaused', host: 'crm.localhost', paused: true };

@@ -647,7 +647,8 @@ function bigPack(version: string, bytes: number): Json {
   for (let i = 0; ; i++) {
     // Many aids, a few hundred pages: a pack holds at most 1,000 different URL patterns.
     const aid = checklist(`aid-${i}`, [`https://crm.localhost/a/${i % 400}/*`], {
-      description: 'Some **text**, `code` and [a link](https://crm.localhost/help).',
+      // Long enough that 2 MB stays within a pack's 5,000 aids.
+      description: 'Some **text**, `code` and [a link](https://crm.localhost/help). '.repeat(3),
     });
     size += JSON.stringify(aid).length + 1;
     if (size > bytes) break;

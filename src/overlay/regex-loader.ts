@@ -1,0 +1,40 @@
+/**
+ * Loads the regular-expression engine into this frame on demand. Only frames whose aids
+ * have a `matches` rule to evaluate here ask for it, once: the background injects it
+ * (entrypoints/regex.ts, see src/aids/regex-slot.ts). Until it is here those rules simply
+ * do not hold; when it arrives, the caller evaluates again.
+ */
+import { hasRegexEngine } from '../aids/regex-slot';
+import type { Completion } from '../aids/schema';
+import type { ActiveAid } from '../protocol/messages';
+
+/** True for a `matches` rule whose field is in this frame's page (no `frame` signal). */
+export function isLocalMatches(done: Completion | undefined): boolean {
+  return done?.type === 'matches' && !done.target.frame;
+}
+
+/** True if a checklist among `aids` has a `matches` rule evaluated in this frame. */
+export function usesRegex(aids: readonly ActiveAid[]): boolean {
+  return aids.some(
+    ({ aid }) => aid.kind === 'checklist' && aid.steps.some((s) => isLocalMatches(s.done)),
+  );
+}
+
+let loading: Promise<boolean> | null = null;
+
+/**
+ * Resolves true once the engine is installed in this frame, asking with `ask` the first
+ * time; false if it could not be loaded (a later call asks again).
+ */
+export function loadRegexEngine(ask: () => Promise<unknown>): Promise<boolean> {
+  if (hasRegexEngine()) return Promise.resolve(true);
+  loading ??= ask().then(
+    () => hasRegexEngine(),
+    () => false,
+  );
+  const answer = loading;
+  void answer.then((ok) => {
+    if (!ok && loading === answer) loading = null;
+  });
+  return answer;
+}
