@@ -139,11 +139,12 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
   }, [c.open]);
 
   // Opening records tip_opened: only a person's pointer, key or focus opens the tip (a
-  // script's focus() on the beacon does not).
-  const openNow = byPerson(() => {
+  // script's focus() on the beacon does not). Any focus inside keeps an open tip open, such
+  // as ours when the feedback form closes and gives focus back to its button.
+  const openNow = (e: Event) => {
     clearTimeout(closeTimer.current);
-    c.setOpen(true);
-  });
+    if (isPerson(e)) c.setOpen(true);
+  };
   const closeSoon = () => {
     clearTimeout(closeTimer.current);
     closeTimer.current = setTimeout(() => c.pinned || c.setOpen(false), 300);
