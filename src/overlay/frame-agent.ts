@@ -16,6 +16,7 @@ import type { Completion, FrameRef, Target } from '../aids/schema';
 import { testUrlPattern } from '../aids/url-match';
 import type { ActiveAid, AidStatus, FrameStepState } from '../protocol/messages';
 import type { AidController, SessionEnv } from './kinds/types';
+import { isPerson } from './person';
 
 /**
  * True if `ref` names this frame: its page URL matches `ref.url` and its <iframe> element
@@ -128,7 +129,13 @@ export function frameAgent(
           if (done?.type === 'clicked') {
             const el = env.resolve(done.target).element;
             for (const e of change.events) {
-              if (e.type === 'click' && e.target instanceof Node && el?.contains(e.target)) {
+              // A person's click only: a script's click() says nobody clicked.
+              if (
+                e.type === 'click' &&
+                isPerson(e) &&
+                e.target instanceof Node &&
+                el?.contains(e.target)
+              ) {
                 memory.clicked = true;
               }
             }

@@ -7,6 +7,7 @@ import { render } from 'preact';
 import { askBackground } from '../protocol/client';
 import { createHost, type OverlayHost } from './host';
 import type { AidController } from './kinds/types';
+import { byPerson } from './person';
 
 export interface Ui {
   render(controllers: AidController[], announcement: string): void;
@@ -57,7 +58,7 @@ function Overlay({
         <aside class={`panel at${at}${compact ? ' compact' : ''}`} aria-label="Inflow">
           <div class="panel-brand">
             <span aria-hidden="true">Inflow</span>
-            <button type="button" class="link" aria-pressed={compact} onClick={toggle}>
+            <button type="button" class="link" aria-pressed={compact} onClick={byPerson(toggle)}>
               Compact view
             </button>
           </div>

@@ -13,6 +13,7 @@ import {
   checklist,
   expect,
   expectDoneAutomatically,
+  keyboardFocus,
   stepBox,
   test,
   waitForStore,
@@ -122,7 +123,7 @@ test('the Contact reason tip shows its beacon next to the Radix select', async (
   const b = beacon(page, 'Contact reason');
   await expect(b).toBeVisible();
   // Focus opens a tip as hovering does, whatever the panel covers.
-  await b.focus();
+  await keyboardFocus(page, b);
   await expect(bubble(page, 'Contact reason')).toContainText('complaints clock');
 });
 

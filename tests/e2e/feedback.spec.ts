@@ -4,7 +4,7 @@
  * as an aid_feedback event; the form passes axe on the sample CRM and on the hostile page.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { seriousViolations } from './axe';
 import {
   beacon,
@@ -12,8 +12,10 @@ import {
   checklist,
   events,
   expect,
+  keyboardFocus,
   liveStatus,
   readStore,
+  tabTo,
   test,
   waitForStore,
 } from './fixtures';
@@ -21,18 +23,6 @@ import { EMAIL_TIP, NEW_CONTACT } from './packs';
 
 const THANKS = 'Thanks — the authors will see this.';
 const HANDOVER = { key: 'legacy-intranet/handover-note', title: 'Shift handover note' };
-
-/** Moves focus with `key` alone until `target` (in the overlay's shadow root) has it. */
-async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab') {
-  for (let i = 0; i < 80; i++) {
-    const focused = await target.evaluate(
-      (el) => (el.getRootNode() as ShadowRoot).activeElement === el,
-    );
-    if (focused) return;
-    await page.keyboard.press(key);
-  }
-  throw new Error('the control could not be reached with the keyboard');
-}
 
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(name);
@@ -111,7 +101,7 @@ test('a tip offers the same control, and stays open while its form is', async ({
   await page.goto(`${appServer.origin('crm')}/contacts/new`);
   const tip = beacon(page, EMAIL_TIP.title);
   await expect(tip).toBeVisible({ timeout: 10_000 });
-  await tip.focus();
+  await keyboardFocus(page, tip);
   const dialog = bubble(page, EMAIL_TIP.title);
   await expect(dialog).toBeVisible();
   const report = dialog.getByRole('button', { name: 'Report a problem' });

@@ -268,6 +268,27 @@ export function step(list: Locator, text: string | RegExp): Locator {
     .filter({ has: list.page().getByRole('checkbox', { name: text, exact: true }) });
 }
 
+/** Moves focus with `key` alone until `target` (in the overlay's shadow root) has it. */
+export async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab') {
+  for (let i = 0; i < 80; i++) {
+    const focused = await target.evaluate(
+      (el) => (el.getRootNode() as ShadowRoot).activeElement === el,
+    );
+    if (focused) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error('the control could not be reached with the keyboard');
+}
+
+/**
+ * Gives `target` in the overlay focus with the keyboard, backwards from the end of the page,
+ * as a person does. A script's `focus()` (as `locator.focus()` is) counts as no person's.
+ */
+export async function keyboardFocus(page: Page, target: Locator) {
+  await page.locator('body').focus();
+  await tabTo(page, target, 'Shift+Tab');
+}
+
 /** The overlay's live region. */
 export function liveStatus(page: Page): Locator {
   return overlay(page).getByRole('status');

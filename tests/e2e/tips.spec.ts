@@ -3,7 +3,7 @@
  * "Dismiss tip" removes it for good. Focus never leaves the field the person is typing in.
  */
 import type { Page } from '@playwright/test';
-import { beacon, bubble, expect, test, waitForStore } from './fixtures';
+import { beacon, bubble, expect, keyboardFocus, test, waitForStore } from './fixtures';
 import { EMAIL_TIP, NEW_CONTACT } from './packs';
 
 const emailField = (page: Page) =>
@@ -65,7 +65,7 @@ test('a tip opens when its beacon gets keyboard focus and closes on Escape', asy
   const dialog = bubble(page, EMAIL_TIP.title);
   await expect(tip).toBeVisible({ timeout: 10_000 });
 
-  await tip.focus();
+  await keyboardFocus(page, tip);
   await expect(dialog).toBeVisible();
   await expect(tip).toHaveAttribute('aria-expanded', 'true');
   await page.keyboard.press('Escape');

@@ -10,6 +10,7 @@ import type { ChecklistAid, Step, Target } from '../../aids/schema';
 import { matchesUrl, testUrlPattern } from '../../aids/url-match';
 import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
 import { eventWithin } from '../dom-watch';
+import { byPerson, isPerson, usePersonText } from '../person';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import { Feedback } from './feedback';
@@ -134,9 +135,12 @@ export class ChecklistController implements AidController {
     if (this.checkComplete() || changed) env.render();
   }
 
-  /** A click on a `clicked` step's target, seen while the target is still on the page. */
+  /**
+   * A click on a `clicked` step's target, seen while the target is still on the page. Only a
+   * person's click counts: a script's `click()` or dispatched click says nobody clicked.
+   */
   click(event: Event): void {
-    if (!this.visible) return;
+    if (!this.visible || !isPerson(event)) return;
     for (const rt of this.steps) {
       const done = rt.step.done;
       if (done?.type !== 'clicked' || rt.state || done.target.frame) continue;
@@ -299,7 +303,7 @@ function StepItem({
   next: boolean;
 }) {
   const [skipping, setSkipping] = useState(false);
-  const [reason, setReason] = useState('');
+  const reason = usePersonText();
   const box = useRef<HTMLInputElement>(null);
   const reasonField = useRef<HTMLInputElement>(null);
   const wasSkipping = useRef(false);
@@ -313,12 +317,18 @@ function StepItem({
   const done = rt.state?.state === 'done';
   const skipped = rt.state?.state === 'skipped';
   const state = stateText(rt);
-  const submitSkip = (e: Event) => {
-    e.preventDefault();
-    c.skip(rt.step.id, reason);
+  /** "Skip step", clicked by the person (Enter in the reason clicks it too). */
+  const submitSkip = () => {
+    if (!reason.shown(reasonField.current)) {
+      // A script changed the reason: the person's own words come back, nothing is recorded.
+      reason.restore(reasonField.current);
+      return;
+    }
+    c.skip(rt.step.id, reason.text);
     setSkipping(false);
-    setReason('');
+    reason.clear();
   };
+  const cancelSkip = () => setSkipping(false);
   return (
     <li
       class={`step${done ? ' is-done' : ''}${skipped ? ' is-skipped' : ''}${next ? ' is-next' : ''}`}
@@ -329,7 +339,8 @@ function StepItem({
         id={`${id}-box`}
         checked={done}
         aria-describedby={state ? `${id}-state` : undefined}
-        onChange={(e) => c.toggle(rt.step.id, e.currentTarget.checked)}
+        // The click, not the change: a script's click() makes a trusted change event.
+        onClick={byPerson((e) => c.toggle(rt.step.id, e.currentTarget.checked))}
       />
       <label for={`${id}-box`} class="step-text">
         <Markdown text={rt.step.text} />
@@ -346,7 +357,7 @@ function StepItem({
               type="button"
               class="link"
               aria-label={`Show: ${rt.label}`}
-              onClick={() => c.locate(rt.step.id)}
+              onClick={byPerson(() => c.locate(rt.step.id))}
             >
               Show
             </button>
@@ -356,37 +367,37 @@ function StepItem({
               type="button"
               class="link"
               aria-label={`Skip: ${rt.label}`}
-              onClick={() => setSkipping(true)}
+              onClick={byPerson(() => setSkipping(true))}
             >
               Skip
             </button>
           )}
           {skipped && (
-            <button type="button" class="link" onClick={() => c.unskip(rt.step.id)}>
+            <button type="button" class="link" onClick={byPerson(() => c.unskip(rt.step.id))}>
               Undo skip
             </button>
           )}
         </span>
       </div>
       {skipping && (
-        <form class="mini-form" onSubmit={submitSkip}>
+        // Skipping is the button's click: a script can submit a form, but not click.
+        <form class="mini-form" onSubmit={(e) => e.preventDefault()}>
           <label for={`${id}-reason`}>Reason for skipping (optional)</label>
           <input
             id={`${id}-reason`}
             type="text"
             maxLength={500}
-            value={reason}
-            onInput={(e) => setReason(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') setSkipping(false);
-            }}
+            {...reason.field}
+            onKeyDown={byPerson((e) => {
+              if (e.key === 'Escape') cancelSkip();
+            })}
             ref={reasonField}
           />
           <span class="row">
-            <button type="submit" class="primary">
+            <button type="submit" class="primary" onClick={byPerson(submitSkip)}>
               Skip step
             </button>
-            <button type="button" onClick={() => setSkipping(false)}>
+            <button type="button" onClick={byPerson(cancelSkip)}>
               Cancel
             </button>
           </span>
@@ -412,7 +423,7 @@ function ChecklistView({ c }: { c: ChecklistController }) {
           aria-expanded={!c.collapsed}
           aria-controls={listId}
           aria-label={c.collapsed ? 'Expand checklist' : 'Collapse checklist'}
-          onClick={() => c.setCollapsed(!c.collapsed)}
+          onClick={byPerson(() => c.setCollapsed(!c.collapsed))}
         >
           <span aria-hidden="true">{c.collapsed ? '▸' : '▾'}</span>
         </button>
@@ -434,7 +445,7 @@ function ChecklistView({ c }: { c: ChecklistController }) {
       {c.completedAt && (
         <p class="complete">
           Checklist complete{' '}
-          <button type="button" class="link" onClick={() => c.restart()}>
+          <button type="button" class="link" onClick={byPerson(() => c.restart())}>
             Start again
           </button>
         </p>

@@ -4,10 +4,13 @@
  * recorded as an aid_feedback event in their own words, and only ever rendered as text.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { byPerson, usePersonText } from '../person';
 import type { SessionEnv } from './types';
 
 const MAX = 1000;
 export const THANKS = 'Thanks — the authors will see this.';
+export const CHANGED =
+  'The page changed your comment: it shows your words again. Nothing was sent.';
 
 interface Props {
   env: SessionEnv;
@@ -21,8 +24,9 @@ interface Props {
 
 export function Feedback({ env, aidKey, title, id, onOpen }: Props) {
   const [open, setOpen] = useState(false);
-  const [text, setText] = useState('');
+  const comment = usePersonText();
   const [sent, setSent] = useState(false);
+  const [changed, setChanged] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const wasOpen = useRef(false);
@@ -35,12 +39,20 @@ export function Feedback({ env, aidKey, title, id, onOpen }: Props) {
   }, [open]);
   const close = () => {
     setOpen(false);
-    setText('');
+    setChanged(false);
+    comment.clear();
   };
-  const send = (e: Event) => {
-    e.preventDefault();
-    const comment = text.trim();
-    env.record({ type: 'aid_feedback', aidKey, ...(comment ? { comment } : {}) });
+  /** Send, clicked by the person (or Enter on it): records their words, and only theirs. */
+  const send = () => {
+    if (!comment.shown(field.current)) {
+      // A script changed the comment: show the person's own words again and send nothing.
+      comment.restore(field.current);
+      setChanged(true);
+      env.announce(CHANGED);
+      return;
+    }
+    const text = comment.text.trim();
+    env.record({ type: 'aid_feedback', aidKey, ...(text ? { comment: text } : {}) });
     env.announce(THANKS);
     setSent(true);
     close();
@@ -54,11 +66,11 @@ export function Feedback({ env, aidKey, title, id, onOpen }: Props) {
         class="link"
         aria-expanded={open}
         aria-controls={open ? formId : undefined}
-        onClick={() => {
+        onClick={byPerson(() => {
           setSent(false);
           if (open) close();
           else setOpen(true);
-        }}
+        })}
       >
         Report a problem
       </button>
@@ -68,13 +80,14 @@ export function Feedback({ env, aidKey, title, id, onOpen }: Props) {
           id={formId}
           class="mini-form"
           aria-label={`Report a problem: ${title}`}
-          onSubmit={send}
-          onKeyDown={(e) => {
+          // Sending is the Send button's click: a script can submit a form, but not click.
+          onSubmit={(e) => e.preventDefault()}
+          onKeyDown={byPerson((e) => {
             // Escape cancels the form only, not whatever the page does with it.
             if (e.key !== 'Escape') return;
             e.stopPropagation();
             close();
-          }}
+          })}
         >
           <label for={`${formId}-text`}>What is wrong? (optional)</label>
           <textarea
@@ -82,18 +95,18 @@ export function Feedback({ env, aidKey, title, id, onOpen }: Props) {
             id={`${formId}-text`}
             rows={3}
             maxLength={MAX}
-            value={text}
+            {...comment.field}
             aria-describedby={`${formId}-count`}
-            onInput={(e) => setText(e.currentTarget.value)}
           />
           <span id={`${formId}-count`} class="fb-count">
-            {text.length} of {MAX} characters
+            {comment.text.length} of {MAX} characters
           </span>
+          {changed && <span class="fb-note">{CHANGED}</span>}
           <span class="row">
-            <button type="submit" class="primary">
+            <button type="submit" class="primary" onClick={byPerson(send)}>
               Send
             </button>
-            <button type="button" onClick={close}>
+            <button type="button" onClick={byPerson(close)}>
               Cancel
             </button>
           </span>

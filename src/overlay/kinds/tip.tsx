@@ -8,6 +8,7 @@ import { conditionHolds } from '../../aids/conditions';
 import type { TipAid } from '../../aids/schema';
 import { isRendered } from '../../aids/target';
 import type { ActiveAid, AidStatus } from '../../protocol/messages';
+import { byPerson, isPerson } from '../person';
 import { anchor, type Side } from '../position';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
@@ -131,15 +132,18 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
     if (!c.open) return;
     const onKey = (e: KeyboardEvent) => {
       // With the feedback form open, Escape is the form's: it cancels the form only.
-      if (e.key === 'Escape' && !c.pinned) c.setOpen(false);
+      if (e.key === 'Escape' && !c.pinned && isPerson(e)) c.setOpen(false);
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [c.open]);
 
-  const openNow = () => {
+  // Opening records tip_opened: only a person's pointer, key or focus opens the tip (a
+  // script's focus() on the beacon does not). Any focus inside keeps an open tip open, such
+  // as ours when the feedback form closes and gives focus back to its button.
+  const openNow = (e: Event) => {
     clearTimeout(closeTimer.current);
-    c.setOpen(true);
+    if (isPerson(e)) c.setOpen(true);
   };
   const closeSoon = () => {
     clearTimeout(closeTimer.current);
@@ -163,7 +167,7 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
         onMouseLeave={closeSoon}
         onFocus={openNow}
         onBlur={onBlur}
-        onClick={() => c.setOpen(!c.open)}
+        onClick={byPerson(() => c.setOpen(!c.open))}
       >
         <span aria-hidden="true">?</span>
       </button>
@@ -181,7 +185,7 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
         >
           <h2>{c.aid.title}</h2>
           <Markdown text={c.aid.text} />
-          <button type="button" onClick={() => c.dismiss()}>
+          <button type="button" onClick={byPerson(() => c.dismiss())}>
             Dismiss tip
           </button>
           <Feedback

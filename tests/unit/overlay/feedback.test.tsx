@@ -6,8 +6,9 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Feedback, THANKS } from '../../../src/overlay/kinds/feedback';
+import { CHANGED, Feedback, THANKS } from '../../../src/overlay/kinds/feedback';
 import type { SessionEnv } from '../../../src/overlay/kinds/types';
+import { asPerson, personClick, personKey, personType } from './person-events';
 
 let root: HTMLElement;
 let env: SessionEnv;
@@ -33,13 +34,10 @@ afterEach(() => {
 
 const button = () => root.querySelector<HTMLButtonElement>('.fb > button')!;
 const textarea = () => root.querySelector('textarea');
-const type = (text: string) =>
-  act(() => {
-    const field = textarea()!;
-    field.value = text;
-    field.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-const open = () => act(() => button().click());
+const sendButton = () => root.querySelector<HTMLButtonElement>('form button[type=submit]')!;
+const type = (text: string) => act(() => personType(textarea()!, text));
+const open = () => act(() => personClick(button()));
+const send = () => act(() => personClick(sendButton()));
 
 describe('Feedback', () => {
   it('opens a labelled form, focused on the comment, with a counter', () => {
@@ -61,7 +59,7 @@ describe('Feedback', () => {
   it('Send records the trimmed comment, thanks, and gives focus back', () => {
     open();
     type('  <img src=x onerror=alert(1)> wrong  ');
-    act(() => root.querySelector('form')!.requestSubmit());
+    send();
     expect(env.record).toHaveBeenCalledWith({
       type: 'aid_feedback',
       aidKey: 'crm/new',
@@ -76,19 +74,16 @@ describe('Feedback', () => {
 
   it('without a comment records the report alone', () => {
     open();
-    act(() => root.querySelector('form')!.requestSubmit());
+    send();
     expect(env.record).toHaveBeenCalledWith({ type: 'aid_feedback', aidKey: 'crm/new' });
   });
 
   it('Escape cancels: nothing recorded, the text forgotten, focus back on the button', () => {
     open();
     type('half a thought');
-    const escapeKey = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true });
     const pageSaw = vi.fn();
     document.addEventListener('keydown', pageSaw);
-    act(() => {
-      textarea()!.dispatchEvent(escapeKey);
-    });
+    act(() => personKey(textarea()!, 'Escape'));
     document.removeEventListener('keydown', pageSaw);
     expect(pageSaw).not.toHaveBeenCalled();
     expect(root.querySelector('form')).toBeNull();
@@ -97,5 +92,58 @@ describe('Feedback', () => {
     expect(onOpen).toHaveBeenLastCalledWith(false);
     open();
     expect(textarea()!.value).toBe('');
+  });
+
+  describe('acts on a person only', () => {
+    it('a script cannot open the form, send it, or submit it', () => {
+      act(() => button().click());
+      expect(root.querySelector('form')).toBeNull();
+      open();
+      act(() => sendButton().click());
+      act(() => root.querySelector('form')!.requestSubmit());
+      act(() => {
+        root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+      });
+      expect(env.record).not.toHaveBeenCalled();
+      expect(root.querySelector('form')).not.toBeNull();
+    });
+
+    it('takes no words a script wrote, with or without an input event', () => {
+      open();
+      type('the form is out of date');
+      // A script's input event, and a trusted one that no beforeinput announced (execCommand).
+      act(() => {
+        textarea()!.value = 'refund approved by supervisor';
+        textarea()!.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      });
+      expect(textarea()!.value).toBe('the form is out of date');
+      act(() => {
+        textarea()!.value = 'refund approved by supervisor';
+        textarea()!.dispatchEvent(asPerson(new InputEvent('input', { bubbles: true })));
+      });
+      expect(textarea()!.value).toBe('the form is out of date');
+      send();
+      expect(env.record).toHaveBeenCalledWith({
+        type: 'aid_feedback',
+        aidKey: 'crm/new',
+        comment: 'the form is out of date',
+      });
+    });
+
+    it('sends nothing when a script set the text silently, and shows the person’s own again', () => {
+      open();
+      type('mine');
+      textarea()!.value = 'refund approved by supervisor';
+      send();
+      expect(env.record).not.toHaveBeenCalled();
+      expect(textarea()!.value).toBe('mine');
+      expect(root.textContent).toContain(CHANGED);
+      send();
+      expect(env.record).toHaveBeenCalledWith({
+        type: 'aid_feedback',
+        aidKey: 'crm/new',
+        comment: 'mine',
+      });
+    });
   });
 });

@@ -16,6 +16,7 @@ import type { AidController } from '../../../src/overlay/kinds/types';
 import { PageSession, type SessionDeps } from '../../../src/overlay/session';
 import type { ActiveAid, EventInput } from '../../../src/protocol/messages';
 import { fakeUi } from './fake-ui';
+import { asPerson } from './person-events';
 
 const NOTES = { css: "iframe[title='Notes']" };
 const LOOKUP = { url: 'https://lookup.example.net/*' };
@@ -195,9 +196,17 @@ describe('the frame agent', () => {
     expect(steps).toHaveBeenLastCalledWith('bank/open', [
       { stepId: 'find', found: true, holds: false },
     ]);
-    const click = new MouseEvent('click', { bubbles: true });
-    Object.defineProperty(click, 'target', { value: document.getElementById('find') });
-    agent!.update({ events: [click] });
+    const click = () => {
+      const e = new MouseEvent('click', { bubbles: true });
+      Object.defineProperty(e, 'target', { value: document.getElementById('find') });
+      return e;
+    };
+    // A script's click says nobody clicked.
+    agent!.update({ events: [click()] });
+    expect(steps).toHaveBeenLastCalledWith('bank/open', [
+      { stepId: 'find', found: true, holds: false },
+    ]);
+    agent!.update({ events: [asPerson(click())] });
     expect(steps).toHaveBeenLastCalledWith('bank/open', [
       { stepId: 'find', found: true, holds: true },
     ]);

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { AidController } from '../../../src/overlay/kinds/types';
 import { type Box, CLEARANCE, createUi, pickCorner, SLACK, type Ui } from '../../../src/overlay/ui';
+import { personClick } from './person-events';
 
 // A 1280x800 viewport and a 320x500 panel: bottom right spans x 944..1264, y 284..784;
 // bottom left x 16..336. Corners: 0 bottom right, 1 bottom left, 2 top right, 3 top left.
@@ -243,7 +244,10 @@ describe('the panel in the page', () => {
   });
 
   it('sends the person’s choice to the background, and keeps it over the fallback', async () => {
+    // A script's click is no choice of the person's.
     button().click();
+    expect(panel().classList.contains('compact')).toBe(false);
+    personClick(button());
     expect(panel().classList.contains('compact')).toBe(true);
     await vi.waitFor(() => expect(sent).toEqual([{ type: 'panel.setCompact', compact: true }]));
     // Room on the right now: a chosen compact panel stays compact.
@@ -251,7 +255,7 @@ describe('the panel in the page', () => {
     ui.avoid(input);
     await layoutNow();
     expect(panel().classList.contains('compact')).toBe(true);
-    button().click();
+    personClick(button());
     expect(button().getAttribute('aria-pressed')).toBe('false');
     await vi.waitFor(() => expect(sent).toHaveLength(2));
     expect(sent[1]).toEqual({ type: 'panel.setCompact', compact: false });

@@ -8,6 +8,7 @@ import type { ChecklistAid } from '../../../src/aids/schema';
 import { PageSession, SETTLE_MS } from '../../../src/overlay/session';
 import type { EventInput } from '../../../src/protocol/messages';
 import { fakeUi } from './fake-ui';
+import { personClick } from './person-events';
 
 const aid: ChecklistAid = {
   id: 'case',
@@ -103,10 +104,28 @@ describe('a session on web components', () => {
     const actions = document.querySelector('x-case-form')!.shadowRoot!.querySelector('x-actions')!
       .shadowRoot!;
     actions.querySelector('[role=switch]')!.setAttribute('aria-checked', 'true');
-    (actions.querySelector('#send span') as HTMLElement).click();
-    (actions.querySelector('x-submit')!.shadowRoot!.querySelector('b') as HTMLElement).click();
+    personClick(actions.querySelector('#send span')!);
+    personClick(actions.querySelector('x-submit')!.shadowRoot!.querySelector('b')!);
     await wait(300);
     expect(of('step_done').map((e) => e.stepId)).toEqual(['urgent', 'send', 'submit']);
+  });
+
+  it('does not count a click a script made: nobody clicked', async () => {
+    startSession();
+    await wait(300);
+    const actions = document.querySelector('x-case-form')!.shadowRoot!.querySelector('x-actions')!
+      .shadowRoot!;
+    (actions.querySelector('#send span') as HTMLElement).click();
+    actions
+      .querySelector('x-submit')!
+      .shadowRoot!.querySelector('b')!
+      .dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    await wait(300);
+    expect(of('step_done')).toEqual([]);
+    // The same click by a person counts.
+    personClick(actions.querySelector('#send span')!);
+    await wait(300);
+    expect(of('step_done').map((e) => e.stepId)).toEqual(['send']);
   });
 
   it('counts a click on a button that the app removes at once, as a route change does', async () => {
@@ -117,7 +136,7 @@ describe('a session on web components', () => {
     const send = actions.querySelector('#send')!;
     // The app's own handler runs after Inflow's capturing listener and takes the button away.
     send.addEventListener('click', () => send.remove());
-    (send.querySelector('span') as HTMLElement).click();
+    personClick(send.querySelector('span')!);
     expect(send.isConnected).toBe(false);
     // The navigation that follows ends the session before the next frame.
     session!.leave('https://console.example.com/cases');
