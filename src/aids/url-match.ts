@@ -68,19 +68,29 @@ interface Parts {
   count: number;
   /** The bodies of the `(…)` groups. */
   groups: string[];
+  /** A `(…)` group repeated by `*` or `+`, directly or inside a repeated `{…}`. */
+  repeatedGroup: boolean;
 }
+
+const isRepeat = (c: string | undefined) => c === '*' || c === '+';
 
 /** The variable parts of one component of a compiled pattern, e.g. "/contacts/:id(\\d+)". */
 function variableParts(component: string): Parts {
-  const parts: Parts = { count: 0, groups: [] };
+  const parts: Parts = { count: 0, groups: [], repeatedGroup: false };
   let afterName = false;
+  /** For each open `{`, the number of groups seen before it. */
+  const braces: number[] = [];
   for (let i = 0; i < component.length; i++) {
     const c = component[i];
     const named = afterName;
     afterName = false;
     if (c === '\\') i++;
     else if (c === '*') parts.count++;
-    else if (c === ':' && /[\p{ID_Start}$_]/u.test(component[i + 1] ?? '')) {
+    else if (c === '{') braces.push(parts.groups.length);
+    else if (c === '}') {
+      const before = braces.pop() ?? parts.groups.length;
+      if (parts.groups.length > before && isRepeat(component[i + 1])) parts.repeatedGroup = true;
+    } else if (c === ':' && /[\p{ID_Start}$_]/u.test(component[i + 1] ?? '')) {
       parts.count++;
       while (/[\p{ID_Continue}$]/u.test(component[i + 1] ?? '')) i++;
       afterName = true;
@@ -93,6 +103,7 @@ function variableParts(component: string): Parts {
         else if (component[j] === ')') depth--;
       }
       parts.groups.push(component.slice(i + 1, j - 1));
+      if (isRepeat(component[j])) parts.repeatedGroup = true;
       // ":id(\\d+)" is one part: the group belongs to the name before it.
       if (!named) parts.count++;
       i = j - 1;
@@ -128,7 +139,8 @@ function controlCharacter(text: string): { at: number; code: string } | null {
 /**
  * Why a URL pattern is refused, or null if it is accepted: a control character or white
  * space, a pattern URLPattern cannot compile, a regular-expression group that is not simple,
- * or more than MAX_VARIABLE_PARTS variable parts in one component. The same checks run in
+ * a group repeated with `*` or `+` (each repetition can take the same text two ways), or more
+ * than MAX_VARIABLE_PARTS variable parts in one component. The same checks run in
  * the CLI (URLPattern polyfill) and in the browser (native URLPattern).
  */
 export function urlPatternProblem(pattern: string): string | null {
@@ -143,6 +155,9 @@ export function urlPatternProblem(pattern: string): string | null {
     const group = parts.groups.find((g) => !SIMPLE_GROUP.test(g));
     if (group !== undefined) {
       return `the regular expression "(${group})" in the ${component} is not accepted: a group may be literal alternatives such as (edit|view) or one character class with a quantifier such as (\\d+)`;
+    }
+    if (parts.repeatedGroup) {
+      return `a regular-expression group in the ${component} is repeated with * or +: repeat a name instead (:id+), or write the repetition inside the group`;
     }
     if (parts.count > MAX_VARIABLE_PARTS) {
       return `the ${component} has ${parts.count} variable parts (*, :name or (…)), at most ${MAX_VARIABLE_PARTS}: write more of it out`;

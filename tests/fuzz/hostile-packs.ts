@@ -95,6 +95,8 @@ const BACKTRACKING_URLS = [
   'https://crm.example.com/:a(a+)',
   'https://crm.example.com/:a((a+)+)',
   'https://crm.example.com/:a((a|a)*)',
+  'https://crm.example.com/:a(a|a)*',
+  'https://crm.example.com{/:a(\\d+)}+',
   'https://crm.example.com/*-*-*',
   'https://crm.example.com/x(\\w+\\d+)',
 ];

@@ -3,9 +3,12 @@ import {
   compileUrlPattern,
   hostKeyOfPattern,
   hostKeysOfUrl,
+  MAX_TESTED_COMPONENT,
+  matchesEverySite,
   matchesUrl,
   redactUrl,
   testUrlPattern,
+  urlPatternProblem,
 } from '../../../src/aids/url-match';
 
 describe('URL patterns', () => {
@@ -133,5 +136,74 @@ describe('literal path prefixes', () => {
         'http://crm.localhost:1/contacts/new',
       ),
     ).toBe(false);
+  });
+});
+
+describe('patterns Inflow refuses', () => {
+  it('accepts the patterns of the authoring guide', () => {
+    for (const p of [
+      'https://crm.example.com/contacts/:id',
+      'https://crm.example.com/contacts/:id(\\d+)',
+      'https://crm.example.com/contacts/:id/notes/:note',
+      'https://crm.example.com/contacts/:tab(notes|calls)',
+      'https://crm.example.com/contacts{/*}?',
+      '*://crm.localhost:*/contacts/new',
+      'https://*.example.com/*',
+      'https://crm.example.com/app?*#/contacts/*',
+    ]) {
+      expect(urlPatternProblem(p), p).toBe(null);
+    }
+  });
+
+  it('refuses control characters and white space, saying where', () => {
+    expect(urlPatternProblem('https://crm.example.com/a\u0000b')).toBe(
+      'contains the control character \\u0000 at position 25',
+    );
+    expect(urlPatternProblem('https://crm.example.com/a\u001bb')).toMatch(/\\u001b/);
+    expect(urlPatternProblem('https://crm.example.com/a\u0085')).toMatch(/\\u0085/);
+    expect(urlPatternProblem('https://crm.example.com/a b')).toMatch(/white space at position 25/);
+  });
+
+  it('refuses a third variable part in one component, and groups that can backtrack', () => {
+    expect(urlPatternProblem('https://crm.example.com/*/*/*-x')).toMatch(
+      /the pathname has 3 variable parts/,
+    );
+    expect(urlPatternProblem('https://crm.example.com/:a-:b-:c')).toMatch(/3 variable parts/);
+    // A literal before a group does not make it part of a name.
+    expect(urlPatternProblem('https://crm.example.com/abc(\\d+)/:a/:b')).toMatch(/3 variable/);
+    for (const group of ['(a+)', '(\\w+\\d+)', '([a-z]|\\d)']) {
+      expect(urlPatternProblem(`https://crm.example.com/:x${group}`), group).toMatch(
+        /regular expression .* is not accepted/,
+      );
+    }
+    // Repeating a group lets each segment be taken two ways: 2^n tries on n segments.
+    for (const p of [':x(a|a)*', ':x(a|b)+', '{/:x(\\d+)}+', ':x(\\d+)*']) {
+      expect(urlPatternProblem(`https://crm.example.com/${p}`), p).toMatch(/is repeated with/);
+    }
+    expect(urlPatternProblem('https://crm.example.com/:path+')).toBe(null);
+    expect(urlPatternProblem('https://crm.example.com/:code([A-Z]{2,3})')).toBe(null);
+  });
+
+  it('never tests a component past the bound against two variable parts', () => {
+    const pattern = 'https://crm.example.com/*/*-x';
+    const long = `https://crm.example.com/${'a/'.repeat(MAX_TESTED_COMPONENT)}b-x`;
+    expect(testUrlPattern(pattern, 'https://crm.example.com/a/b-x')).toBe(true);
+    expect(testUrlPattern(pattern, long)).toBe(false);
+    // One variable part has no such bound.
+    expect(testUrlPattern('https://crm.example.com/*', long)).toBe(true);
+  });
+
+  it('knows the patterns that match every site', () => {
+    for (const p of ['*://*/*', 'https://*/help', 'https://*.com/*', 'https://:tenant/*']) {
+      expect(matchesEverySite(p), p).toBe(true);
+    }
+    for (const p of [
+      'https://crm.example.com/*',
+      'https://*.example.com/*',
+      'https://*.localhost/*',
+      'http://*.test/*',
+    ]) {
+      expect(matchesEverySite(p), p).toBe(false);
+    }
   });
 });

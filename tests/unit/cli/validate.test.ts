@@ -25,6 +25,35 @@ describe('inflow validate', () => {
     expect(run.stderr).toMatch(/^2 packs checked: 1 valid, 1 with problems \(3 problems\)$/m);
   });
 
+  it('names the limit by path for a pack of 100,000 URL patterns, and refuses 5 MB unread', {
+    timeout: 30_000,
+  }, async () => {
+    const dir = await tempDir();
+    const pack = validPack() as { aids: { match: { urls: string[] } }[] };
+    pack.aids[0]!.match.urls = Array.from(
+      { length: 100_000 },
+      (_, i) => `https://h${i}.example.com/p/${i}`,
+    );
+    const file = join(dir, 'many.json');
+    await writeFile(file, JSON.stringify(pack));
+    const started = performance.now();
+    const run = await cli('validate', file);
+    console.log(
+      `inflow validate, 100,000 URL patterns: ${Math.round(performance.now() - started)} ms`,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `${file}:aids[0].match.urls: Too big: expected array to have <=50 items`,
+    );
+
+    const huge = join(dir, 'huge.json');
+    await writeFile(huge, `{"x":"${'a'.repeat(5 * 1024 * 1024)}"}`);
+    const big = await cli('validate', huge);
+    expect(big.stderr).toContain(
+      `${huge}: the pack is 5.0 MB of JSON, larger than the 4.0 MB limit`,
+    );
+  });
+
   it('reports JSON syntax errors and unreadable files as problems of the file', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'bad.json'), '{ "format": 1,');
