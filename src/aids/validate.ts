@@ -162,7 +162,7 @@ export function packSizeProblem(bytes: number): Problem | null {
   if (bytes <= LIMITS.packBytes) return null;
   return {
     path: '',
-    message: `the pack is ${formatSize(bytes)} of JSON, larger than the ${formatSize(LIMITS.packBytes)} limit`,
+    message: `the pack is ${formatSize(bytes)} of JSON (${bytes.toLocaleString('en')} bytes), larger than the ${formatSize(LIMITS.packBytes)} limit (${LIMITS.packBytes.toLocaleString('en')} bytes)`,
   };
 }
 

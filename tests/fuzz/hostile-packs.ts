@@ -449,7 +449,8 @@ const MAKERS: Record<HostileClass, Maker> = {
   large(r, o) {
     const pack = basePack(o);
     const aids = pack.aids as Json[];
-    const count = 500 + Math.floor(r() * 1500);
+    // Up to about 3 MB: large, and within the 4 MB a pack may be.
+    const count = 300 + Math.floor(r() * 1200);
     for (let i = 0; i < count; i++) {
       aids.push({
         id: `a${i}`,

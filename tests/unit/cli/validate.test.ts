@@ -50,7 +50,7 @@ describe('inflow validate', () => {
     await writeFile(huge, `{"x":"${'a'.repeat(5 * 1024 * 1024)}"}`);
     const big = await cli('validate', huge);
     expect(big.stderr).toContain(
-      `${huge}: the pack is 5.0 MB of JSON, larger than the 4.0 MB limit`,
+      `${huge}: the pack is 5.0 MB of JSON (5,242,888 bytes), larger than the 4.0 MB limit (4,194,304 bytes)`,
     );
   });
 
