@@ -128,8 +128,8 @@ test('a source from the options page: v1 shows, v2 swaps in, bad versions never 
     },
     {
       name: 'too large',
-      set: async () => host.setMode({ kind: 'huge', bytes: 3 * 1024 * 1024 }),
-      says: 'The pack is larger than the 2 MB limit',
+      set: async () => host.setMode({ kind: 'huge', bytes: 5 * 1024 * 1024 }),
+      says: 'The pack is larger than the 4 MB limit',
     },
     {
       name: 'no answer',
