@@ -5,9 +5,11 @@
  * shapes (bigint as number, date as 'YYYY-MM-DD').
  */
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './lock';
 import { hubMigrations } from './migrations';
 import { pgliteDialect } from './pglite-dialect';
 import type { HubDatabase } from './schema';
@@ -25,6 +27,7 @@ const parsers = {
 };
 
 export type DatabaseTarget =
+  /** PGlite's files go to `<dataDir>/pgdata`, next to the lock file `<dataDir>/hub.lock`. */
   | { dataDir: string }
   | { databaseUrl: string }
   /** An open PGlite (tests: `new PGlite()` in memory); closed with the Kysely instance. */
@@ -64,13 +67,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<HubDb> {
     });
   } else {
     let lite: PGlite;
+    let unlock: (() => Promise<void>) | undefined;
     if ('pglite' in target) {
       lite = target.pglite;
     } else {
       await mkdir(target.dataDir, { recursive: true });
-      lite = new PGlite(target.dataDir);
+      unlock = await lockDataDir(join(target.dataDir, 'hub.lock'));
+      lite = new PGlite(join(target.dataDir, 'pgdata'));
     }
-    db = new Kysely<HubDatabase>({ dialect: pgliteDialect(lite, { parsers }) });
+    db = new Kysely<HubDatabase>({ dialect: pgliteDialect(lite, { parsers, onEnd: unlock }) });
   }
   try {
     await migrate(db);

@@ -41,6 +41,8 @@ class Mutex {
 export interface PGlitePoolOptions {
   /** Close the PGlite instance when Kysely is destroyed (default true). */
   closeOnEnd?: boolean;
+  /** Called once the instance is closed. */
+  onEnd?: () => Promise<void>;
   /** Type parsers for every query, by type OID (PGlite's own defaults otherwise). */
   parsers?: ParserOptions;
 }
@@ -79,6 +81,7 @@ export function pglitePool(db: PGlite, options: PGlitePoolOptions = {}): Postgre
     },
     async end() {
       if (options.closeOnEnd !== false && !db.closed) await db.close();
+      await options.onEnd?.();
     },
   };
 }
