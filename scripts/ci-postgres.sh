@@ -27,6 +27,8 @@ start() {
     as_root apt-get update >&2
     as_root apt-get install -y --no-install-recommends postgresql >&2
   fi
+  # A port something already listens on is skipped.
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   local bin
   bin=$(bin_dir)
   local dir
