@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildCommand, buildHelp } from './build';
+import { hubCommand, hubHelp } from './hub';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Io, processIo, UsageError } from './io';
 import { keygenCommand, keygenHelp } from './keygen';
 import { serveCommand, serveHelp } from './serve';
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   keygen: { run: keygenCommand, help: keygenHelp, what: 'make an Ed25519 signing key pair' },
   sign: { run: signCommand, help: signHelp, what: 'validate and sign packs' },
   serve: { run: serveCommand, help: serveHelp, what: 'serve packs over HTTP on this machine' },
+  hub: { run: hubCommand, help: hubHelp, what: "run the organisation's hub; device tokens, users" },
 };
 
 export const mainHelp = `Usage: inflow <command> [options]

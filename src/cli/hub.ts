@@ -1,0 +1,180 @@
+/**
+ * `inflow hub`: runs the organisation's hub, and manages its device tokens and users. Every
+ * subcommand opens the same database: PGlite in --data, or PostgreSQL when DATABASE_URL is
+ * set.
+ */
+import { resolve } from 'node:path';
+import type { DatabaseTarget, HubDb } from '../hub/db/open';
+import { openDatabase } from '../hub/db/open';
+import type { UserRole } from '../hub/db/schema';
+import { createDevice, listDevices, revokeDevice } from '../hub/devices';
+import { startHub } from '../hub/server';
+import { addUser, generatePassword, USER_ROLES, UserExistsError } from '../hub/users';
+import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io';
+
+const DEFAULT_DATA = './inflow-hub-data';
+
+export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--data ${DEFAULT_DATA}]
+       inflow hub token create --name <device or fleet name>
+       inflow hub token list
+       inflow hub token revoke <id>
+       inflow hub user add <name> --role admin|author|viewer [--password-stdin]
+
+Runs the hub: the organisation's own server that collects events from the browsers it
+gave a device token (POST /api/events). Stop with Ctrl+C. See docs/hub.md.
+
+The database is PGlite (PostgreSQL in WebAssembly) kept in the --data directory, or the
+PostgreSQL server named by the DATABASE_URL environment variable. One process at a time
+may use a data directory: stop the hub to run the token and user commands on it.
+
+Subcommands:
+  token create   Make a device token; it is printed once, only its hash is stored.
+  token list     List device tokens (id, name, created, revoked).
+  token revoke   Revoke a device token: its browsers get 401 from then on.
+  user add       Add a person who may sign in (sign-in is not built yet). The password
+                 is read from stdin with --password-stdin, else made up and printed once.
+
+Options:
+  --port <n>         Port (default 8788; 0 picks a free one).
+  --host <addr>      Address to listen on (default 127.0.0.1, this machine only).
+  --data <dir>       PGlite data directory (default ${DEFAULT_DATA}).
+  --name <name>      For token create.
+  --role <role>      For user add: admin, author or viewer.
+  --password-stdin   For user add.
+  -h, --help         This help.`;
+
+function targetOf(data: string | undefined, env: NodeJS.ProcessEnv): DatabaseTarget {
+  const url = env.DATABASE_URL;
+  if (url) {
+    if (data !== undefined) throw new UsageError('--data and DATABASE_URL: use one of them');
+    return { databaseUrl: url };
+  }
+  return { dataDir: resolve(data ?? DEFAULT_DATA) };
+}
+
+async function withDb<T>(target: DatabaseTarget, work: (db: HubDb) => Promise<T>): Promise<T> {
+  let db: HubDb;
+  try {
+    db = await openDatabase(target);
+  } catch (e) {
+    throw new CliError(`cannot open the database: ${(e as Error).message}`);
+  }
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+function portOf(value: string | undefined): number {
+  const port = value === undefined ? 8788 : Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port ${value}: not a port number`);
+  }
+  return port;
+}
+
+async function runHub(target: DatabaseTarget, port: number, host: string | undefined, io: Io) {
+  let hub: Awaited<ReturnType<typeof startHub>>;
+  try {
+    hub = await startHub({ ...target, port, host, log: io.out });
+  } catch (e) {
+    throw new CliError(`cannot start the hub: ${(e as Error).message}`);
+  }
+  const where = 'dataDir' in target ? `data in ${target.dataDir}` : 'data in PostgreSQL';
+  io.out(`hub listening at ${hub.url()} (${where}; Ctrl+C to stop)`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      hub.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return EXIT_OK;
+}
+
+export async function hubCommand(
+  args: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values, positionals } = parse(args, {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    data: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+  });
+  if (values.help) {
+    io.out(hubHelp);
+    return EXIT_OK;
+  }
+  const [group, action, ...rest] = positionals;
+  const target = targetOf(values.data, env);
+
+  if (group === undefined) return runHub(target, portOf(values.port), values.host, io);
+
+  if (group === 'token' && action === 'create') {
+    const name = values.name?.trim();
+    if (!name || rest.length) throw new UsageError('token create needs --name <name>');
+    const { device, token } = await withDb(target, (db) => createDevice(db, name));
+    io.out(`device ${device.id} (${device.name})`);
+    io.out(`token: ${token}`);
+    io.out('The token is shown only now: give it to the browsers that send to this hub.');
+    return EXIT_OK;
+  }
+  if (group === 'token' && action === 'list') {
+    if (rest.length) throw new UsageError('token list takes no arguments');
+    const devices = await withDb(target, listDevices);
+    if (devices.length === 0) io.out('no device tokens');
+    for (const d of devices) {
+      const state = d.revoked_at ? `revoked ${d.revoked_at.toISOString()}` : 'active';
+      io.out(`${d.id}  ${d.name}  created ${d.created_at.toISOString()}  ${state}`);
+    }
+    return EXIT_OK;
+  }
+  if (group === 'token' && action === 'revoke') {
+    if (rest.length !== 1) throw new UsageError('token revoke needs one device id');
+    const id = rest[0]!;
+    if (!(await withDb(target, (db) => revokeDevice(db, id)))) {
+      io.err(`inflow hub: no active device token ${id}`);
+      return EXIT_FAILED;
+    }
+    io.out(`revoked ${id}`);
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'add') {
+    if (rest.length !== 1) throw new UsageError('user add needs one name');
+    const role = values.role as UserRole | undefined;
+    if (!role || !USER_ROLES.includes(role)) {
+      throw new UsageError(`user add needs --role ${USER_ROLES.join('|')}`);
+    }
+    const name = rest[0]!;
+    const typed = values['password-stdin'] ? await readStdin() : undefined;
+    if (typed !== undefined && typed.length < 8) {
+      throw new CliError('the password must have at least 8 characters');
+    }
+    const password = typed ?? generatePassword();
+    try {
+      const user = await withDb(target, (db) => addUser(db, name, role, password));
+      io.out(`user ${user.id} ${user.name} (${user.role})`);
+    } catch (e) {
+      if (e instanceof UserExistsError) throw new CliError(e.message);
+      throw e;
+    }
+    if (typed === undefined) io.out(`password: ${password}  (shown only now)`);
+    return EXIT_OK;
+  }
+  throw new UsageError(`unknown subcommand "${positionals.join(' ')}"`);
+}

@@ -1,0 +1,119 @@
+/**
+ * The hub's schema, as versioned migrations in code: the same for PGlite and PostgreSQL, run
+ * in name order by Kysely's Migrator at every start (./open.ts). A migration, once released,
+ * is never edited: change the schema with a new one. SQL here must run on PostgreSQL 15.
+ */
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/** Raw events are kept this many days unless the settings table says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 180;
+
+const rollupKey = ['day', 'pack_id', 'aid_key', 'pack_version', 'step_id', 'event_type'];
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    // The migrator's tables are typed for its own use; migrations work on an untyped schema.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('aid_id', 'text', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text')
+        .addColumn('how', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('failed_signals', 'jsonb')
+        .addColumn('found_by', 'text')
+        .addColumn('problem', 'text')
+        .addColumn('comment', 'text')
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('team', 'text')
+        .addColumn('role', 'text')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .execute();
+      // Retention deletes by `at`; fleet views read one pack or aid at a time.
+      await db.schema.createIndex('events_at').on('events').column('at').execute();
+      await db.schema
+        .createIndex('events_pack_aid')
+        .on('events')
+        .columns(['pack_id', 'aid_key'])
+        .execute();
+
+      // '' rather than NULL for "no step / team / role": NULLs cannot be in a primary key.
+      await db.schema
+        .createTable('daily_rollups')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('events', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('daily_rollups_pk', [...rollupKey, 'team', 'role'] as never)
+        .execute();
+
+      // One row per person and rollup key: each person counts once however often they act.
+      await db.schema
+        .createTable('daily_actors')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('daily_actors_pk', [
+          ...rollupKey,
+          'team',
+          'role',
+          'actor',
+        ] as never)
+        .execute();
+
+      await db.schema
+        .createTable('devices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('revoked_at', 'timestamptz')
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('role', 'text', (c) =>
+          c.notNull().check(sql`role in ('admin', 'author', 'viewer')`),
+        )
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await sql`insert into settings (key, value) values ('retention_days', ${String(DEFAULT_RETENTION_DAYS)})`.execute(
+        db,
+      );
+    },
+  },
+};
+
+/** Kysely's MigrationProvider over the migrations above. */
+export const hubMigrations: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,92 @@
+/**
+ * The hub's tables as Kysely sees them. The SQL that creates them is in ./migrations.ts;
+ * the two must agree. Counts (bigint) come back as numbers and days (date) as 'YYYY-MM-DD'
+ * strings on both backends: ./open.ts sets the same type parsers for PGlite and pg.
+ */
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+/** A timestamptz: written as a Date, read as a Date. */
+type Timestamp = ColumnType<Date, Date, Date>;
+
+export interface EventsTable {
+  id: string;
+  type: string;
+  aid_key: string;
+  aid_id: string;
+  pack_id: string;
+  pack_version: string;
+  step_id: string | null;
+  how: string | null;
+  reason: string | null;
+  /** A JSON array of signal names, written as its JSON text. */
+  failed_signals: ColumnType<string[] | null, string | null, string | null>;
+  found_by: string | null;
+  problem: string | null;
+  comment: string | null;
+  url: string;
+  at: Timestamp;
+  recorded_at: Timestamp;
+  received_at: Timestamp;
+  actor: string;
+  team: string | null;
+  role: string | null;
+  device_id: string;
+}
+
+/** The key every rollup shares; '' stands for "none" so it can be part of a primary key. */
+export interface RollupKey {
+  /** UTC day of the event's `at`, 'YYYY-MM-DD'. */
+  day: string;
+  pack_id: string;
+  aid_key: string;
+  pack_version: string;
+  step_id: string;
+  event_type: string;
+  team: string;
+  role: string;
+}
+
+export interface DailyRollupsTable extends RollupKey {
+  events: number;
+}
+
+/** One row per person per rollup key: counting rows counts distinct people. */
+export interface DailyActorsTable extends RollupKey {
+  actor: string;
+}
+
+export interface DevicesTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: Timestamp;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export type UserRole = 'admin' | 'author' | 'viewer';
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  role: UserRole;
+  password_hash: string;
+  created_at: Timestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface HubDatabase {
+  events: EventsTable;
+  daily_rollups: DailyRollupsTable;
+  daily_actors: DailyActorsTable;
+  devices: DevicesTable;
+  users: UsersTable;
+  settings: SettingsTable;
+}
+
+export type NewEvent = Insertable<EventsTable>;
+export type Device = Selectable<DevicesTable>;
+export type User = Selectable<UsersTable>;

@@ -1,0 +1,142 @@
+/**
+ * Stores a validated batch of events exactly once. In one transaction: the events are
+ * inserted with `on conflict (id) do nothing`, and only the rows that insert reports back
+ * (RETURNING id) are added to the daily rollups and the distinct-people table. Sending the
+ * same batch again therefore inserts nothing and counts nothing.
+ */
+import { redactUrl } from '../aids/url-match';
+import type { HubBatchAnswer, HubEvent } from '../protocol/hub';
+import type { HubDb } from './db/open';
+import type { DailyActorsTable, DailyRollupsTable, NewEvent, RollupKey } from './db/schema';
+import { retentionCutoff, retentionDays } from './retention';
+
+/** The UTC calendar day of an instant, 'YYYY-MM-DD'. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Origin and path only. The browser already redacts, but the hub does not rely on it: a
+ * query string or an anchor never reaches the table (a `#/route` of a hash-routed app is
+ * the page's path and stays).
+ */
+function safeUrl(url: string): string {
+  return redactUrl(url);
+}
+
+function row(e: HubEvent, deviceId: string, receivedAt: Date): NewEvent {
+  return {
+    id: e.id,
+    type: e.type,
+    aid_key: e.aidKey,
+    aid_id: e.aidId,
+    pack_id: e.packId,
+    pack_version: e.packVersion,
+    step_id: e.stepId ?? null,
+    how: e.how ?? null,
+    reason: e.reason ?? null,
+    // JSON text: pg would send a JS array as a PostgreSQL array, not as JSON.
+    failed_signals: e.failedSignals ? JSON.stringify(e.failedSignals) : null,
+    found_by: e.foundBy ?? null,
+    problem: e.problem ?? null,
+    comment: e.comment ?? null,
+    url: safeUrl(e.url),
+    at: new Date(e.at),
+    recorded_at: new Date(e.recordedAt),
+    received_at: receivedAt,
+    actor: e.actor,
+    team: e.team ?? null,
+    role: e.role ?? null,
+    device_id: deviceId,
+  };
+}
+
+function keyOf(e: HubEvent): RollupKey {
+  return {
+    day: utcDay(e.at),
+    pack_id: e.packId,
+    aid_key: e.aidKey,
+    pack_version: e.packVersion,
+    step_id: e.stepId ?? '',
+    event_type: e.type,
+    team: e.team ?? '',
+    role: e.role ?? '',
+  };
+}
+
+/** The new events summed per rollup key, and their distinct (key, person) pairs. */
+export function rollupsOf(events: HubEvent[]): {
+  rollups: DailyRollupsTable[];
+  actors: DailyActorsTable[];
+} {
+  const rollups = new Map<string, DailyRollupsTable>();
+  const actors = new Map<string, DailyActorsTable>();
+  for (const e of events) {
+    const key = keyOf(e);
+    const id = JSON.stringify(Object.values(key));
+    const rollup = rollups.get(id);
+    if (rollup) rollup.events++;
+    else rollups.set(id, { ...key, events: 1 });
+    actors.set(JSON.stringify([id, e.actor]), { ...key, actor: e.actor });
+  }
+  return { rollups: [...rollups.values()], actors: [...actors.values()] };
+}
+
+export interface IngestOptions {
+  deviceId: string;
+  events: HubEvent[];
+  now?: Date;
+}
+
+/**
+ * Stores what is new in a batch. Events older than the retention are not kept (they would
+ * be pruned, and a resend would then count them again): they are answered as duplicates,
+ * so the browser drops them like events the hub already has.
+ */
+export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<HubBatchAnswer> {
+  const now = options.now ?? new Date();
+  const cutoff = retentionCutoff(await retentionDays(db), now).getTime();
+  const fresh = options.events.filter((e) => e.at >= cutoff);
+  if (fresh.length === 0) return { accepted: 0, duplicates: options.events.length };
+
+  const inserted = await db.transaction().execute(async (trx) => {
+    const returned = await trx
+      .insertInto('events')
+      .values(fresh.map((e) => row(e, options.deviceId, now)))
+      .onConflict((c) => c.column('id').doNothing())
+      .returning('id')
+      .execute();
+    const ids = new Set(returned.map((r) => r.id));
+    // An id twice in one batch is inserted once: count its first occurrence only.
+    const added = fresh.filter((e) => ids.delete(e.id));
+    if (added.length === 0) return 0;
+    const { rollups, actors } = rollupsOf(added);
+    await trx
+      .insertInto('daily_rollups')
+      .values(rollups)
+      .onConflict((c) =>
+        c
+          .columns([
+            'day',
+            'pack_id',
+            'aid_key',
+            'pack_version',
+            'step_id',
+            'event_type',
+            'team',
+            'role',
+          ])
+          .doUpdateSet((eb) => ({
+            events: eb('daily_rollups.events', '+', eb.ref('excluded.events')),
+          })),
+      )
+      .execute();
+    await trx
+      .insertInto('daily_actors')
+      .values(actors)
+      .onConflict((c) => c.doNothing())
+      .execute();
+    return added.length;
+  });
+  return { accepted: inserted, duplicates: options.events.length - inserted };
+}

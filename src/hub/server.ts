@@ -1,0 +1,72 @@
+/**
+ * `startHub`: opens the database (migrating it), prunes old events, and serves the hub's
+ * app over HTTP with @hono/node-server. Pruning runs again once a day while it runs.
+ */
+
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createHubApp, type HubLimits } from './app';
+import { type DatabaseTarget, type HubDb, openDatabase } from './db/open';
+import type { LogLine } from './log';
+import { pruneEvents } from './retention';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type HubOptions = DatabaseTarget & {
+  /** 0 picks a free port. Default 8788. */
+  port?: number;
+  /** Default 127.0.0.1: put a TLS proxy in front to serve other machines. */
+  host?: string;
+  limits?: Partial<HubLimits>;
+  log?: LogLine;
+};
+
+export interface Hub {
+  port: number;
+  url(path?: string): string;
+  db: HubDb;
+  close(): Promise<void>;
+}
+
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const db = await openDatabase(options);
+  const prune = () =>
+    pruneEvents(db).then(
+      (n) => n > 0 && options.log?.(`pruned ${n} events older than the retention`),
+      (e: Error) => options.log?.(`pruning failed: ${e.message}`),
+    );
+  await prune();
+  const timer = setInterval(prune, DAY_MS);
+  timer.unref();
+
+  const app = createHubApp({ db, limits: options.limits, log: options.log });
+  const host = options.host ?? '127.0.0.1';
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
+      const s = serve({ fetch: app.fetch, port: options.port ?? 8788, hostname: host }, () =>
+        done(s),
+      );
+      s.once('error', fail);
+    });
+  } catch (e) {
+    clearInterval(timer);
+    await db.destroy();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    port,
+    db,
+    url: (path = '') => `http://${urlHost}:${port}/${path.replace(/^\/+/, '')}`,
+    async close() {
+      clearInterval(timer);
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await db.destroy();
+    },
+  };
+}
