@@ -6,7 +6,7 @@
  * failed or a step could not run. A step that could not run at all (build, missing browser,
  * a runner that crashed without a report) counts as one failure, so it cannot pass unseen.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { buildApps } from './build-apps.mjs';
@@ -100,6 +100,42 @@ function e2eTotals(report) {
   };
 }
 
+const POSTGRES_SCRIPT = resolve(ROOT, 'scripts/ci-postgres.sh');
+
+/**
+ * Starts the throwaway PostgreSQL and names it in INFLOW_TEST_DATABASE_URL, unless that is
+ * set already. Without a server the PostgreSQL half of the hub tests is skipped, visibly.
+ */
+function startPostgres() {
+  if (process.env.INFLOW_TEST_DATABASE_URL) {
+    console.log('using INFLOW_TEST_DATABASE_URL as it is set');
+    return { started: false };
+  }
+  try {
+    const url = execFileSync('bash', [POSTGRES_SCRIPT, 'start'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+    process.env.INFLOW_TEST_DATABASE_URL = url;
+    console.log(`started: ${url}`);
+    return { started: true };
+  } catch (e) {
+    console.error(
+      `could not start PostgreSQL (${e.message.split('\n')[0]}): its tests are skipped`,
+    );
+    return { started: false };
+  }
+}
+
+function stopPostgres() {
+  try {
+    execFileSync('bash', [POSTGRES_SCRIPT, 'stop'], { cwd: ROOT, stdio: 'ignore' });
+  } catch {
+    // A server that will not stop is gone with the machine; the tests are done with it.
+  }
+}
+
 function line({ passed, failed, skipped }) {
   return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }
@@ -141,6 +177,11 @@ async function main() {
     checkResults.push({ name, code: await run(cmd, args) });
   }
 
+  // The hub's storage tests run on PGlite and on a real PostgreSQL: start a throwaway server
+  // (Debian's, installed when missing) unless one is named already.
+  heading('PostgreSQL for the hub tests (scripts/ci-postgres.sh)');
+  const postgres = startPostgres();
+
   heading('unit tests (vitest)');
   rmSync(UNIT_REPORT, { force: true });
   const unitCode = await run(bin('vitest'), [
@@ -151,6 +192,7 @@ async function main() {
     '--passWithNoTests',
     '--exclude=tests/e2e/**',
   ]);
+  if (postgres.started) stopPostgres();
   const unit = unitTotals(readJson(UNIT_REPORT));
   results.push({
     name: 'unit',
@@ -181,6 +223,11 @@ async function main() {
   }
   if (appsError) {
     console.log(`build: sample apps failed: ${appsError.split('\n')[0]}`);
+    total.failed += 1;
+  }
+  // In CI the PostgreSQL half of the hub tests must run: no server is a failure there.
+  if (postgres.error && process.env.CI) {
+    console.log(`check: PostgreSQL for the hub tests: failed (${postgres.error})`);
     total.failed += 1;
   }
   for (const c of checkResults) {
