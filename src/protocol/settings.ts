@@ -43,6 +43,19 @@ export const Settings = z
     analyticsFormat: z.enum(['xapi', 'json']).default('xapi'),
     /** A pseudonymous id for the person, for analytics (never an e-mail unless set so). */
     actorId: z.string().max(200).default(''),
+    /**
+     * The organisation's hub (https:// or http://), which receives every event as well as
+     * the analytics endpoint does; empty: no hub. See ./hub.ts for what is sent.
+     */
+    hubUrl: z
+      .string()
+      .max(2000)
+      .url()
+      .regex(/^https?:\/\//i, 'must start with https:// or http://')
+      .or(z.literal(''))
+      .default(''),
+    /** This browser's device token for the hub, sent as `Authorization: Bearer <token>`. */
+    hubToken: z.string().max(200).default(''),
     allowLocalAuthoring: z.boolean().default(true),
     authorsMayEditAdminPacks: z.boolean().default(false),
   })
