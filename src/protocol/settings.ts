@@ -96,4 +96,28 @@ export interface ExportStatus {
   lastError: string | null;
   /** The next upload: after the back-off of a failure; absent when none is planned yet. */
   nextAttemptAt?: number;
+  /** Sending to the organisation's hub, which has a queue and a back-off of its own. */
+  hub?: HubExportStatus;
+}
+
+/** Why nothing is sent to the hub: no hubUrl, or no hubToken. Null when events are sent. */
+export type HubOff = 'no-hub' | 'no-token';
+
+/** The state of sending events to the hub (message `export.status`, its `hub`). */
+export interface HubExportStatus {
+  off: HubOff | null;
+  /** Events waiting to be sent. */
+  queued: number;
+  /** Events dropped, oldest first, because the queue was full; and the queue's bound. */
+  dropped: number;
+  limit: number;
+  /** Events the hub refused one by one (400, 413), or that broke the contract: dropped. */
+  refused: number;
+  lastSuccessAt?: number;
+  lastAttemptAt?: number;
+  /** The last failure in words (a revoked token, the hub down…); null after a success. */
+  lastError: string | null;
+  /** The HTTP status of that failure (0: no answer). */
+  lastStatus?: number;
+  nextAttemptAt?: number;
 }
