@@ -281,12 +281,22 @@ async function postToHub(fetch: FetchLike, settings: Settings, items: unknown[])
       },
       body: JSON.stringify({ events: items }),
       credentials: 'omit',
+      // The device token goes to hubUrl only, never to wherever a redirect points.
+      redirect: 'manual',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (e) {
     return { ok: false, status: 0, error: `No answer from the hub (${e})` };
   }
   const body = await response.text().catch(() => '');
+  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    return {
+      ok: false,
+      status: response.status,
+      error:
+        'The hub answered with a redirect, which is not followed: set hubUrl to the address it redirects to',
+    };
+  }
   // Only 200 confirms a batch (the contract's answer); any other answer keeps the rows.
   if (response.status === 200) return { ok: true, status: 200 };
   const attempt = failed(response, 'the hub');

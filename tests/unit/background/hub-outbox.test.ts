@@ -334,6 +334,23 @@ describe('sending to the hub', () => {
     expect(await db.hubOutbox.count()).toBe(2);
   });
 
+  it('a redirect is not followed: the token goes to hubUrl only', async () => {
+    const db = await setup();
+    await record(db, 1);
+    const elsewhere = new FakeHub();
+    await elsewhere.start();
+    try {
+      hub.script = [{ status: 307, headers: { Location: `${elsewhere.url}/api/events` } }];
+      const report = await uploader(db).up.run('test');
+      expect(report).toMatchObject({ outcome: 'failed', state: { lastStatus: 307 } });
+      expect(report.state.lastError).toMatch(/redirect/);
+      expect(elsewhere.requests).toEqual([]);
+      expect(await db.hubOutbox.count()).toBe(1);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   it('429 with Retry-After: no attempt before the hub said', async () => {
     const db = await setup();
     await record(db, 3);
