@@ -48,8 +48,11 @@ const EXPORT_KEYS: ReadonlySet<string> = new Set([
   'actorId',
 ]);
 
-/** Keys whose change turns sending to the hub on or off, or changes what it is sent. */
-const HUB_KEYS: ReadonlySet<string> = new Set(['hubUrl', 'hubToken', 'actorId', 'team', 'role']);
+/**
+ * Keys whose change turns sending to the hub on or off, or changes where or with which token
+ * it sends. (actorId, team and role are read at each upload: a change needs nothing now.)
+ */
+const HUB_KEYS: ReadonlySet<string> = new Set(['hubUrl', 'hubToken']);
 
 /** The homepage the manifest states, as the actor's account home page (xapi.ts). */
 function homePage(): string {
