@@ -3,14 +3,35 @@
  * checks the device token and validates every request with the contract's HubBatch), the hub
  * is set in the options page with a team and a role, and a step ticked on the sample CRM
  * arrives there with the pseudonymous actor, the team and the role, and no query string.
+ * Then the same with the hub set by the organisation's policy: read-only, the token masked.
  */
+import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Page, Worker } from '@playwright/test';
+import {
+  chromiumPath,
+  DEFAULT_CHROMIUM,
+  extensionWorker,
+  launchWithExtension,
+} from '../../scripts/lib/extension.mjs';
 import { HubBatch, type HubEvent } from '../../src/protocol/hub';
-import { checklist, expect, readStore, type StoredEvent, stepBox, test } from './fixtures';
+import {
+  checklist,
+  expect,
+  readStore,
+  type StoredEvent,
+  stepBox,
+  test,
+  waitForReady,
+} from './fixtures';
 import { NEW_CONTACT } from './packs';
-import { openOptions } from './sync-helpers';
+import { extensionIdOfKey, openOptions } from './sync-helpers';
+
+const POLICY_DIR = '/etc/chromium/policies/managed';
+const POLICY_FILE = join(POLICY_DIR, 'inflow-hub-test.json');
 
 const TOKEN = 'dev-7f3a9c1e5b2d4a60';
 
@@ -158,4 +179,79 @@ test('a step ticked on the CRM reaches the hub with actor, team and role', async
     .locator('dt', { hasText: 'Waiting to be sent' })
     .locator('xpath=following-sibling::dd[1]');
   await expect(waiting).toHaveText('0 events', { timeout: 10_000 });
+});
+
+test('a hub set by policy: read-only, the token masked, and the work reaches it', async ({
+  extensionPath,
+  headless,
+  appServer,
+}) => {
+  test.skip(
+    process.getuid?.() !== 0,
+    `Needs root: the browser reads policy from ${POLICY_DIR}, which only root may write.`,
+  );
+  test.skip(
+    chromiumPath() !== DEFAULT_CHROMIUM,
+    `CHROMIUM_PATH is set: ${POLICY_DIR} is where Debian's Chromium reads policy.`,
+  );
+  test.setTimeout(90_000);
+
+  const manifest = JSON.parse(await readFile(join(extensionPath, 'manifest.json'), 'utf8'));
+  const extensionId = extensionIdOfKey(manifest.key);
+  const policy = { hubUrl: hub.url, hubToken: TOKEN, team: 'billing', role: 'lead' };
+  const profile = await mkdtemp(join(tmpdir(), 'inflow-hub-policy-'));
+  let created: string | undefined;
+  try {
+    created = await mkdir(POLICY_DIR, { recursive: true });
+    await writeFile(
+      POLICY_FILE,
+      JSON.stringify({ '3rdparty': { extensions: { [extensionId]: policy } } }, null, 2),
+    );
+    const context = await launchWithExtension(profile, { headless, ext: extensionPath });
+    try {
+      await waitForReady(await extensionWorker(context));
+      const options = await openOptions(context, extensionId);
+      const address = options.getByRole('textbox', { name: 'Hub address' });
+      await expect(address).toHaveValue(hub.url);
+      await expect(address).toBeDisabled();
+      await expect(address).toHaveAccessibleDescription(/^Set by your organisation/);
+      const token = options.getByRole('textbox', { name: 'Hub device token' });
+      await expect(token).toBeDisabled();
+      await expect(token).toHaveValue('••••••••');
+      expect(await options.content()).not.toContain(TOKEN);
+      await expect(hubSection(options)).toContainText('On: every event is sent');
+
+      const page = await context.newPage();
+      await page.goto(`${appServer.origin('crm')}/contacts/new?customer=7`);
+      const list = checklist(page, NEW_CONTACT.title);
+      await expect(list).toBeVisible({ timeout: 10_000 });
+      await stepBox(list, NEW_CONTACT.steps.identity.text).check();
+      await expect
+        .poll(() => [...hub.events.values()].find((e) => e.type === 'step_done'), {
+          timeout: 20_000,
+        })
+        .toMatchObject({
+          team: 'billing',
+          role: 'lead',
+          url: `${appServer.origin('crm')}/contacts/new`,
+          actor: expect.stringMatching(/^[0-9a-f]{64}$/),
+        });
+      expect(hub.violations).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await rm(POLICY_FILE, { force: true });
+    // Only directories this test created, and only if nothing else was put there since.
+    for (let dir = POLICY_DIR; created && dir.startsWith(created); dir = dirname(dir)) {
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
+    }
+    await rm(profile, { recursive: true, force: true });
+  }
 });
