@@ -507,6 +507,18 @@ describe('sending to the hub', () => {
     expect(hub.events.map((e) => e.id)).toEqual(later);
   });
 
+  it("a full queue drops its oldest and counts them, apart from the LRS's", async () => {
+    const db = await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await recordEvent(db, input({ at: i }), 2000, 3)).id);
+    expect((await db.hubOutbox.orderBy('seq').toArray()).map((r) => r.id)).toEqual(ids.slice(2));
+    expect(await getSetting(db, 'hubDropped', 0)).toBe(2);
+    expect(await getSetting(db, 'exportDropped', 0)).toBe(0);
+    expect(await status(db)).toMatchObject({ queued: 3, dropped: 2 });
+    await uploader(db).up.run('test');
+    expect(hub.events.map((e) => e.id)).toEqual(ids.slice(2));
+  });
+
   it('turning the hub off forgets its queue, and nothing is sent', async () => {
     const db = await setup();
     await record(db, 2);
