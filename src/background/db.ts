@@ -81,7 +81,7 @@ export interface OutboxRow {
   event: StoredEvent;
 }
 
-/** The state of sending to the LRS, kept between runs of the service worker. */
+/** The state of sending to one destination (the LRS, the hub), kept between runs of the service worker. */
 export interface ExportState {
   /** No attempt before this time (ms since epoch): the back-off after a failure. */
   nextAttemptAt: number;
@@ -155,6 +155,16 @@ export interface Settings {
   exportState: ExportState;
   /** Random id that stands in for an empty actorId in the actor's hash (xapi.ts). */
   exportActorFallback: string;
+  /**
+   * Whether events are queued for the organisation's hub (`hubOutbox`): hubUrl and hubToken
+   * set, as last resolved by the background. Derived, like `exportOn`.
+   */
+  hubOn: boolean;
+  /** Events dropped, oldest first, because the hub's queue was full. */
+  hubDropped: number;
+  /** Events the hub refused one by one (400, 413) or that broke the contract: dropped. */
+  hubRefused: number;
+  hubState: ExportState;
 }
 
 export class InflowDb extends Dexie {
@@ -166,6 +176,8 @@ export class InflowDb extends Dexie {
   declare packHistory: Table<PackHistoryRow, [string, string]>;
   declare syncStatus: Table<SyncStatusRow, string>;
   declare outbox: Table<OutboxRow, string>;
+  /** Events waiting to be sent to the organisation's hub: a queue of its own (outbox-upload.ts). */
+  declare hubOutbox: Table<OutboxRow, string>;
   declare drafts: Table<DraftRow, string>;
   declare aidVersions: Table<AidVersionRow, [string, number]>;
   declare previews: Table<PreviewRow, number>;
@@ -205,6 +217,12 @@ export class InflowDb extends Dexie {
       drafts: 'key, packId',
       aidVersions: '[key+rev], key',
       previews: 'tabId',
+    });
+    // Events waiting to be sent to the organisation's hub, apart from the LRS's outbox so
+    // that each destination has its own order, back-off and confirmations. A new table:
+    // the rows of every other table, the LRS's queue included, are kept as they are.
+    this.version(5).stores({
+      hubOutbox: 'id, seq',
     });
     this.use({
       stack: 'dbcore',

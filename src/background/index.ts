@@ -8,7 +8,14 @@ import { SYNC_DONE_KEY } from '../protocol/signals';
 import { clearPreviews, dropPreview } from './authoring';
 import { bundledPacks } from './bundled';
 import { getDb, type InflowDb, withReopen } from './db';
-import { applyExportSettings, createUploader, EXPORT_ALARM } from './outbox-upload';
+import {
+  applyExportSettings,
+  applyHubSettings,
+  createUploader,
+  EXPORT_ALARM,
+  HUB_ALARM,
+  hubDestination,
+} from './outbox-upload';
 import { installBundledPacks } from './packs';
 import {
   injectIntoOpenTabs,
@@ -40,6 +47,12 @@ const EXPORT_KEYS: ReadonlySet<string> = new Set([
   'analyticsFormat',
   'actorId',
 ]);
+
+/**
+ * Keys whose change turns sending to the hub on or off, or changes where or with which token
+ * it sends. (actorId, team and role are read at each upload: a change needs nothing now.)
+ */
+const HUB_KEYS: ReadonlySet<string> = new Set(['hubUrl', 'hubToken']);
 
 /** The homepage the manifest states, as the actor's account home page (xapi.ts). */
 function homePage(): string {
@@ -102,31 +115,50 @@ export function startBackground(): void {
     // Open options pages and popups show the new statuses.
     afterRun: () => browser.storage.local.set({ [SYNC_DONE_KEY]: Date.now() }),
   });
-  // Export of events to the organisation's Learning Record Store (outbox-upload.ts).
-  const uploader = createUploader({
-    db,
-    fetch: (input, init) => globalThis.fetch(input, init),
-    settings: async () => (await withReopen(db, settings)).values,
-    homePage: homePage(),
-    schedule: async (at) => {
-      if (at === null) await browser.alarms.clear(EXPORT_ALARM);
-      else await browser.alarms.create(EXPORT_ALARM, { when: Math.max(at, Date.now() + 1_000) });
-    },
-  });
-  const upload = (reason: string, force = false) =>
-    withReopen(db, () => uploader.run(reason, { force })).catch((e) => {
-      console.error(`[inflow] export (${reason}) failed`, e);
+  // Export of events to the organisation's Learning Record Store, and to its hub: two
+  // uploaders, each with its own queue, back-off and alarm (outbox-upload.ts).
+  const alarmAt = (name: string) => async (at: number | null) => {
+    if (at === null) await browser.alarms.clear(name);
+    else await browser.alarms.create(name, { when: Math.max(at, Date.now() + 1_000) });
+  };
+  const uploaders = {
+    export: createUploader({
+      db,
+      fetch: (input, init) => globalThis.fetch(input, init),
+      settings: async () => (await withReopen(db, settings)).values,
+      homePage: homePage(),
+      schedule: alarmAt(EXPORT_ALARM),
+    }),
+    hub: createUploader({
+      db,
+      destination: hubDestination,
+      fetch: (input, init) => globalThis.fetch(input, init),
+      settings: async () => (await withReopen(db, settings)).values,
+      homePage: homePage(),
+      schedule: alarmAt(HUB_ALARM),
+    }),
+  };
+  type Destination = keyof typeof uploaders;
+  const uploadTo = (to: Destination, reason: string, force = false) =>
+    withReopen(db, () => uploaders[to].run(reason, { force })).catch((e) => {
+      console.error(`[inflow] ${to} (${reason}) failed`, e);
       return null;
     });
+  /** Both destinations, side by side: neither waits for the other. */
+  const upload = (reason: string) =>
+    Promise.all([uploadTo('export', reason), uploadTo('hub', reason)]);
   let uploadTimer: ReturnType<typeof setTimeout> | undefined;
-  /** An upload soon; if the worker stops first, the queue is sent when it next starts. */
+  /** An upload soon; if the worker stops first, the queues are sent when it next starts. */
   const uploadSoon = () => {
     clearTimeout(uploadTimer);
     uploadTimer = setTimeout(() => void upload('after recording'), UPLOAD_DEBOUNCE_MS);
   };
   const exportSettings = async () => {
-    const on = await applyExportSettings(db, (await withReopen(db, settings)).values);
+    const values = (await withReopen(db, settings)).values;
+    const on = await applyExportSettings(db, values);
     log('export to the LRS', on ? 'on' : 'off');
+    const hub = await applyHubSettings(db, values);
+    log('sending to the hub', hub ? 'on' : 'off');
   };
 
   const sync = (reason: string, fresh = false) =>
@@ -147,10 +179,14 @@ export function startBackground(): void {
       await schedule().catch((e) => console.error('[inflow] scheduling sync failed', e));
     }
     if (changed.some((key) => AUDIENCE_KEYS.has(key))) await refreshOverlays(tabs);
-    if (changed.some((key) => EXPORT_KEYS.has(key))) {
+    const toLrs = changed.some((key) => EXPORT_KEYS.has(key));
+    const toHub = changed.some((key) => HUB_KEYS.has(key));
+    if (toLrs || toHub) {
       await exportSettings().catch((e) => console.error('[inflow] export settings failed', e));
-      void upload('settings changed', true);
     }
+    // A new address or token deserves a try now, whatever the back-off of the old one.
+    if (toLrs) void uploadTo('export', 'settings changed', true);
+    if (toHub) void uploadTo('hub', 'settings changed', true);
   };
 
   const deps: RouterDeps = {
@@ -200,7 +236,8 @@ export function startBackground(): void {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_ALARM) void sync('alarm');
     // Set for the end of a back-off.
-    if (alarm.name === EXPORT_ALARM) void upload('alarm', true);
+    if (alarm.name === EXPORT_ALARM) void uploadTo('export', 'alarm', true);
+    if (alarm.name === HUB_ALARM) void uploadTo('hub', 'alarm', true);
   });
 
   // Policy changes apply without a restart.

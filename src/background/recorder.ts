@@ -4,7 +4,8 @@
  * The page reports an event; the pack, its version and the aid id come from the store, the
  * URL is cut to the page path (redactUrl), and the event and the progress it implies are
  * written in one transaction, and, when export to the organisation's Learning Record Store is
- * on, queued for it in that same transaction.
+ * on, queued for it in that same transaction; and so for the organisation's hub, which has a
+ * queue of its own and gets every type of event.
  *
  * Runs (docs/authoring.md, "Runs"): when the person leaves a checklist's pages with the run
  * unfinished, the overlay says so (`progress.leave`) and the progress row keeps `leftAt`. The
@@ -18,12 +19,14 @@
  * knows where it is going, so it decides whether the checklist still applies there; this side
  * decides, when the checklist's pages open again, whether that is a reload.
  */
+
+import type { Table } from 'dexie';
 import { redactUrl } from '../aids/url-match';
 import type { ActiveAid, EventInput, Progress, StoredEvent } from '../protocol/messages';
-import { type AidRow, getSetting, type InflowDb } from './db';
+import { type AidRow, getSetting, type InflowDb, type OutboxRow } from './db';
 import { isExported } from './xapi';
 
-/** Most events the outbox keeps; when full, the oldest are dropped and counted. */
+/** Most events each queue (LRS, hub) keeps; when full, the oldest are dropped and counted. */
 export const OUTBOX_LIMIT = 10_000;
 
 /** A request that names something the store does not have. */
@@ -91,7 +94,14 @@ function applyEvent(
 }
 
 /** The tables an event is written to, in one transaction. */
-const EVENT_TABLES = (db: InflowDb) => [db.aids, db.events, db.progress, db.settings, db.outbox];
+const EVENT_TABLES = (db: InflowDb) => [
+  db.aids,
+  db.events,
+  db.progress,
+  db.settings,
+  db.outbox,
+  db.hubOutbox,
+];
 
 /**
  * Stores one event and updates progress in the same transaction. Throws RecordError for an
@@ -152,25 +162,32 @@ async function storeEvent(
   const comment = input.type === 'aid_feedback' ? input.comment?.trim() : undefined;
   if (comment) event.comment = comment;
   const seq = await db.events.add(event);
+  const queued: OutboxRow = { id: event.id, seq, event: { ...event, seq } };
   if (isExported(event.type) && (await getSetting(db, 'exportOn', false))) {
-    await enqueue(db, { id: event.id, seq, event: { ...event, seq } }, outboxLimit);
+    await enqueue(db, db.outbox, 'exportDropped', queued, outboxLimit);
+  }
+  // The hub gets every type, the diagnostics about the web app's pages included.
+  if (await getSetting(db, 'hubOn', false)) {
+    await enqueue(db, db.hubOutbox, 'hubDropped', queued, outboxLimit);
   }
   return event;
 }
 
-/** Adds a row to the outbox; drops (and counts) the oldest rows past `limit`. */
+/** Adds a row to a queue; drops (and counts) the oldest rows past `limit`. */
 async function enqueue(
   db: InflowDb,
-  row: { id: string; seq: number; event: StoredEvent },
+  queue: Table<OutboxRow, string>,
+  droppedKey: 'exportDropped' | 'hubDropped',
+  row: OutboxRow,
   limit: number,
 ) {
-  await db.outbox.put(row);
-  const over = (await db.outbox.count()) - limit;
+  await queue.put(row);
+  const over = (await queue.count()) - limit;
   if (over <= 0) return;
-  const oldest = await db.outbox.orderBy('seq').limit(over).primaryKeys();
-  await db.outbox.bulkDelete(oldest);
-  const dropped = await getSetting(db, 'exportDropped', 0);
-  await db.settings.put({ key: 'exportDropped', value: dropped + oldest.length });
+  const oldest = await queue.orderBy('seq').limit(over).primaryKeys();
+  await queue.bulkDelete(oldest);
+  const dropped = await getSetting(db, droppedKey, 0);
+  await db.settings.put({ key: droppedKey, value: dropped + oldest.length });
 }
 
 /** Forgets a person's progress in one aid. Throws RecordError for an unknown aid. */

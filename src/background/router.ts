@@ -22,7 +22,7 @@ import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
 import { answerInsights, type InsightsRequest } from './insights';
 import { framedSteps, lookup, panelCompact, setPanelCompact, type Viewer } from './lookup';
-import { exportStatus } from './outbox-upload';
+import { exportStatus, hubStatus } from './outbox-upload';
 import { leaveRun, RecordError, recordEvent, resetProgress, startRuns } from './recorder';
 import { refreshOverlays, type ScriptingApi } from './registration';
 import {
@@ -332,8 +332,15 @@ async function answer(
       await setLocalSetting(request.key, request.value, { db, managed: deps.managed });
       await deps.settingsChanged?.([request.key]);
       return settingsOf(deps);
-    case 'export.status':
-      return exportStatus(db, await settingsOf(deps));
+    case 'export.status': {
+      // The analytics endpoint and the hub, each with its own queue and problems.
+      const resolved = await settingsOf(deps);
+      const [status, hub] = await Promise.all([
+        exportStatus(db, resolved),
+        hubStatus(db, resolved),
+      ]);
+      return { ...status, hub };
+    }
     default:
       return { error: `${request.type}: unknown request` };
   }

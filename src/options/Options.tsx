@@ -10,7 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { askBackground } from '../protocol/client';
 import type { SettingsView, SourceStatus } from '../protocol/messages';
-import type { ExportStatus, SettingKey, Settings } from '../protocol/settings';
+import type { ExportStatus, HubExportStatus, SettingKey, Settings } from '../protocol/settings';
 import { SYNC_DONE_KEY } from '../protocol/signals';
 import { ask } from './ask';
 import { AidsView } from './authoring/AidsView';
@@ -264,6 +264,7 @@ function SourcesAndSettings({ deps }: { deps: OptionsDeps }) {
       </section>
 
       {exporting !== null && <ExportStatusView status={exporting} />}
+      {typeof exporting === 'object' && exporting?.hub && <HubStatusView status={exporting.hub} />}
 
       <SettingsForm
         key={loads}
@@ -323,12 +324,12 @@ export function exportSummary(status: ExportStatus): string {
 }
 
 /** The events dropped because the queue was full, in words; never left out. */
-export function droppedText(status: ExportStatus): string {
+export function droppedText(status: Pick<ExportStatus, 'dropped' | 'limit'>): string {
   if (!status.dropped) return 'None';
   return `${count(status.dropped, 'event was', 'events were')} dropped because the queue was full (${status.limit.toLocaleString('en-GB')}).`;
 }
 
-function nextAttempt(status: ExportStatus): ComponentChildren {
+function nextAttempt(status: Pick<ExportStatus, 'queued' | 'nextAttemptAt'>): ComponentChildren {
   if (!status.queued) return 'Nothing is waiting';
   if (status.nextAttemptAt === undefined) return 'In a few seconds';
   return formatTime(status.nextAttemptAt);
@@ -365,6 +366,55 @@ function ExportStatusView({ status }: { status: ExportStatus | string }) {
           )}
           <dt>Dropped</dt>
           <dd class={status.dropped ? 'message' : undefined}>{droppedText(status)}</dd>
+        </dl>
+      </div>
+    </section>
+  );
+}
+
+/** Whether events are sent to the hub and why not, in words. */
+export function hubSummary(status: HubExportStatus): string {
+  switch (status.off) {
+    case 'no-hub':
+      return 'Off: no hub address is set.';
+    case 'no-token':
+      return 'Off: the hub address is set, but no device token: nothing is sent to the hub.';
+    default:
+      return 'On: every event is sent to your organisation’s hub as well.';
+  }
+}
+
+/** The events the hub refused one by one, in words; never left out. */
+export function refusedText(status: HubExportStatus): string {
+  if (!status.refused) return 'None';
+  return `${count(status.refused, 'event was', 'events were')} refused by the hub and dropped.`;
+}
+
+function HubStatusView({ status }: { status: HubExportStatus }) {
+  const on = status.off === null;
+  const problem = (on && status.lastError !== null) || status.dropped > 0 || status.refused > 0;
+  return (
+    <section aria-labelledby="hub-heading">
+      <h2 id="hub-heading">Sending to the hub</h2>
+      <div class={problem ? 'source problem' : 'source'}>
+        <p>{hubSummary(status)}</p>
+        <dl>
+          {on && (
+            <>
+              <dt>Waiting to be sent</dt>
+              <dd>{count(status.queued, 'event', 'events')}</dd>
+              <dt>Last success</dt>
+              <dd>{formatTime(status.lastSuccessAt)}</dd>
+              <dt>Last problem</dt>
+              <dd class={status.lastError ? 'message' : undefined}>{status.lastError ?? 'None'}</dd>
+              <dt>Next attempt</dt>
+              <dd>{nextAttempt(status)}</dd>
+            </>
+          )}
+          <dt>Dropped</dt>
+          <dd class={status.dropped ? 'message' : undefined}>{droppedText(status)}</dd>
+          <dt>Refused</dt>
+          <dd class={status.refused ? 'message' : undefined}>{refusedText(status)}</dd>
         </dl>
       </div>
     </section>

@@ -115,6 +115,18 @@ export const FIELDS: Record<SettingKey, FieldSpec> = {
     kind: 'text',
     group: 'analytics',
   },
+  hubUrl: {
+    label: 'Hub address',
+    help: 'Your organisation’s hub, which gets every event as well (https:// or http://). Leave empty for no hub.',
+    kind: 'url',
+    group: 'analytics',
+  },
+  hubToken: {
+    label: 'Hub device token',
+    help: 'This browser’s token for the hub, from your organisation.',
+    kind: 'secret',
+    group: 'analytics',
+  },
   allowLocalAuthoring: {
     label: 'Allow writing aids in this browser',
     help: 'Create and edit aids, import pack files and preview drafts on the page. When off, the Aids tab is read-only.',

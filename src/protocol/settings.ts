@@ -43,6 +43,19 @@ export const Settings = z
     analyticsFormat: z.enum(['xapi', 'json']).default('xapi'),
     /** A pseudonymous id for the person, for analytics (never an e-mail unless set so). */
     actorId: z.string().max(200).default(''),
+    /**
+     * The organisation's hub (https:// or http://), which receives every event as well as
+     * the analytics endpoint does; empty: no hub. See ./hub.ts for what is sent.
+     */
+    hubUrl: z
+      .string()
+      .max(2000)
+      .url()
+      .regex(/^https?:\/\//i, 'must start with https:// or http://')
+      .or(z.literal(''))
+      .default(''),
+    /** This browser's device token for the hub, sent as `Authorization: Bearer <token>`. */
+    hubToken: z.string().max(200).default(''),
     allowLocalAuthoring: z.boolean().default(true),
     authorsMayEditAdminPacks: z.boolean().default(false),
   })
@@ -82,5 +95,29 @@ export interface ExportStatus {
   /** The last failure in words; null when the last attempt succeeded (or none was made). */
   lastError: string | null;
   /** The next upload: after the back-off of a failure; absent when none is planned yet. */
+  nextAttemptAt?: number;
+  /** Sending to the organisation's hub, which has a queue and a back-off of its own. */
+  hub?: HubExportStatus;
+}
+
+/** Why nothing is sent to the hub: no hubUrl, or no hubToken. Null when events are sent. */
+export type HubOff = 'no-hub' | 'no-token';
+
+/** The state of sending events to the hub (message `export.status`, its `hub`). */
+export interface HubExportStatus {
+  off: HubOff | null;
+  /** Events waiting to be sent. */
+  queued: number;
+  /** Events dropped, oldest first, because the queue was full; and the queue's bound. */
+  dropped: number;
+  limit: number;
+  /** Events the hub refused one by one (400, 413), or that broke the contract: dropped. */
+  refused: number;
+  lastSuccessAt?: number;
+  lastAttemptAt?: number;
+  /** The last failure in words (a revoked token, the hub down…); null after a success. */
+  lastError: string | null;
+  /** The HTTP status of that failure (0: no answer). */
+  lastStatus?: number;
   nextAttemptAt?: number;
 }

@@ -29,10 +29,43 @@ describe('db', () => {
       packHistory: ['[id+version]', 'id'],
       syncStatus: ['url'],
       outbox: ['id', 'seq'],
+      hubOutbox: ['id', 'seq'],
       drafts: ['key', 'packId'],
       aidVersions: ['[key+rev]', 'key'],
       previews: ['tabId'],
     });
+  });
+
+  it('version 5 adds the hub queue and keeps the rows queued for the LRS', async () => {
+    const name = `inflow-upgrade-${Math.random().toString(36).slice(2)}`;
+    // The database as version 4 left it, with an event waiting for the LRS.
+    const old = new Dexie(name);
+    old.version(4).stores({
+      packs: 'id',
+      aids: 'key, *hostKeys, packId',
+      progress: 'aidKey',
+      events: '++seq, &id, type, aidKey, recordedAt',
+      settings: 'key',
+      packHistory: '[id+version], id',
+      syncStatus: 'url',
+      outbox: 'id, seq',
+      drafts: 'key, packId',
+      aidVersions: '[key+rev], key',
+      previews: 'tabId',
+    });
+    const row = { id: 'e-0000001', seq: 7, event: { id: 'e-0000001', seq: 7 } };
+    await old.table('outbox').put(row);
+    await old.table('settings').put({ key: 'exportOn', value: true });
+    old.close();
+    const db = openDb(name);
+    try {
+      expect(await db.outbox.toArray()).toEqual([row]);
+      expect(await db.hubOutbox.count()).toBe(0);
+      expect(await getSetting(db, 'exportOn', false)).toBe(true);
+      expect(db.verno).toBe(5);
+    } finally {
+      await db.delete();
+    }
   });
 
   it('names the shared database "inflow" and creates it lazily', () => {

@@ -147,6 +147,7 @@ describe('handleMessage: senders', () => {
       queued: 0,
       dropped: 0,
       lastError: null,
+      hub: { off: 'no-hub', queued: 0, dropped: 0, refused: 0, lastError: null },
     });
   });
 });

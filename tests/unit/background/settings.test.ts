@@ -191,6 +191,21 @@ describe('resolveSettings', () => {
     });
   });
 
+  it('hubUrl: an http(s) address or empty; hubToken: up to 200 characters', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ hubUrl: '', hubToken: '' });
+    const ok = { hubUrl: 'https://hub.example.com', hubToken: 'dev-0123' };
+    expect(policyValues(ok).values).toEqual(ok);
+    expect(policyValues({ hubUrl: 'http://127.0.0.1:8080/' }).values).toEqual({
+      hubUrl: 'http://127.0.0.1:8080/',
+    });
+    for (const hubUrl of ['javascript:alert(1)', 'ftp://hub.example.com', 'hub.example.com']) {
+      expect(policyValues({ hubUrl }).ignored, hubUrl).toEqual([
+        { key: 'hubUrl', reason: expect.stringMatching(/^hubUrl/) },
+      ]);
+    }
+    expect(policyValues({ hubToken: 'x'.repeat(201) }).ignored).toHaveLength(1);
+  });
+
   it('policyValues keeps valid values', () => {
     expect(policyValues({ trustedKeys: [KEY_A, 'short'] })).toEqual({
       values: { trustedKeys: [KEY_A] },

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { getDb, getSetting } from '../../../src/background/db';
 import { startBackground } from '../../../src/background/index';
-import { EXPORT_ALARM } from '../../../src/background/outbox-upload';
+import { EXPORT_ALARM, HUB_ALARM } from '../../../src/background/outbox-upload';
 import { installPack } from '../../../src/background/packs';
 import { recordEvent } from '../../../src/background/recorder';
 import { forgetPolicy } from '../../../src/background/settings';
@@ -100,5 +100,46 @@ describe('background export wiring', () => {
     expect(
       await getSetting(getDb(), 'exportState', { nextAttemptAt: 1, failures: 1, lastError: '' }),
     ).toMatchObject({ failures: 0, nextAttemptAt: 0, lastError: null });
+  });
+
+  it("the hub follows policy too, and its alarm sends its own queue, not the LRS's", async () => {
+    const HUB = 'https://hub.example';
+    await fakeBrowser.storage.managed.set({
+      analyticsEndpoint: ENDPOINT,
+      hubUrl: HUB,
+      hubToken: 'tok',
+    });
+    startBackground();
+    await settle();
+    expect(await getSetting(getDb(), 'hubOn', false)).toBe(true);
+    // The LRS is down and backing off; the hub is not held up by it.
+    await getDb().settings.put({
+      key: 'exportState',
+      value: { nextAttemptAt: Date.now() + 3_600_000, failures: 5, lastError: 'x' },
+    });
+    fetch.mockImplementation(async (url: string) =>
+      url.startsWith(HUB)
+        ? new Response('{"accepted":1,"duplicates":0}', { status: 200 })
+        : new Response('down', { status: 503 }),
+    );
+    const event = await recordOne();
+    expect(await getDb().hubOutbox.count()).toBe(1);
+    expect(await getDb().outbox.count()).toBe(1);
+
+    await fakeBrowser.alarms.onAlarm.trigger({ name: HUB_ALARM, scheduledTime: Date.now() });
+    await settle();
+    const call = fetch.mock.calls.find(([url]) => url === `${HUB}/api/events`)!;
+    expect(call[1]).toMatchObject({ method: 'POST' });
+    expect(call[1].headers.Authorization).toBe('Bearer tok');
+    expect(JSON.parse(call[1].body).events.map((e: { id: string }) => e.id)).toEqual([event.id]);
+    expect(await getDb().hubOutbox.count()).toBe(0);
+    expect(await getDb().outbox.count()).toBe(1);
+
+    // Clearing the token by policy turns the hub off and forgets what waited for it.
+    await recordOne();
+    await fakeBrowser.storage.managed.remove('hubToken');
+    await settle();
+    expect(await getSetting(getDb(), 'hubOn', true)).toBe(false);
+    expect(await getDb().hubOutbox.count()).toBe(0);
   });
 });

@@ -9,11 +9,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   droppedText,
   exportSummary,
+  hubSummary,
   Options,
   type OptionsDeps,
 } from '../../../src/options/Options';
 import type { SettingsView } from '../../../src/protocol/messages';
-import { DEFAULT_SETTINGS, type ExportStatus } from '../../../src/protocol/settings';
+import {
+  DEFAULT_SETTINGS,
+  type ExportStatus,
+  type HubExportStatus,
+} from '../../../src/protocol/settings';
 
 const base: ExportStatus = {
   off: null,
@@ -52,14 +57,12 @@ afterEach(() => {
   root.remove();
 });
 
-/** The "Sending events" section once it shows, as text. */
-async function sending(deps: OptionsDeps): Promise<HTMLElement> {
+/** The "Sending events" section (or another, by its heading) once it shows. */
+async function sending(deps: OptionsDeps, title = 'Sending events'): Promise<HTMLElement> {
   render(<Options deps={deps} />, root);
   let section: HTMLElement | null = null;
   await vi.waitFor(() => {
-    const heading = [...root.querySelectorAll('h2')].find(
-      (h) => h.textContent === 'Sending events',
-    );
+    const heading = [...root.querySelectorAll('h2')].find((h) => h.textContent === title);
     section = heading?.closest('section') ?? null;
     expect(section).not.toBeNull();
   });
@@ -127,6 +130,56 @@ describe('Sending events', () => {
   it('an error reading the state is shown, not swallowed', async () => {
     const section = await sending(fakeDeps(() => Promise.reject(new Error('no answer'))));
     expect(section.textContent).toContain('Could not read the state of sending: no answer');
+  });
+});
+
+describe('Sending to the hub', () => {
+  const hub: HubExportStatus = {
+    off: null,
+    queued: 0,
+    dropped: 0,
+    refused: 0,
+    limit: 10_000,
+    lastError: null,
+  };
+
+  it('is not shown when the background tells nothing of a hub', async () => {
+    await sending(fakeDeps(base));
+    expect(root.textContent).not.toContain('Sending to the hub');
+  });
+
+  it('a revoked token: the rows wait, and the page says why; refused events are counted', async () => {
+    const section = await sending(
+      fakeDeps({
+        ...base,
+        hub: {
+          ...hub,
+          queued: 4,
+          refused: 1,
+          lastStatus: 401,
+          lastError:
+            'The hub answered 401 Unauthorized: the device token (hubToken) is missing, wrong or revoked',
+          nextAttemptAt: Date.UTC(2026, 10, 22, 10, 0, 0),
+        },
+      }),
+      'Sending to the hub',
+    );
+    expect(section.textContent).toContain('On: every event is sent to your organisation’s hub');
+    const f = facts(section);
+    expect(f['Waiting to be sent']).toBe('4 events');
+    expect(f['Last problem']).toMatch(/401.*revoked/);
+    expect(f.Refused).toBe('1 event was refused by the hub and dropped.');
+    expect(section.querySelector('.source')?.classList.contains('problem')).toBe(true);
+  });
+
+  it('says why it is off', async () => {
+    const section = await sending(
+      fakeDeps({ ...base, hub: { ...hub, off: 'no-token' } }),
+      'Sending to the hub',
+    );
+    expect(section.textContent).toContain('no device token');
+    expect(hubSummary({ ...hub, off: 'no-hub' })).toBe('Off: no hub address is set.');
+    expect(facts(section)).toEqual({ Dropped: 'None', Refused: 'None' });
   });
 });
 
