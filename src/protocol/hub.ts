@@ -16,6 +16,9 @@ export const HUB_MAX_BATCH = 500;
 /** Bytes of one request body at most; the hub answers 413 to more, unread. */
 export const HUB_MAX_BODY_BYTES = 1024 * 1024;
 
+/** ms since the epoch, as the extension records it; within what a Date can hold. */
+const Time = z.number().nonnegative().max(8.64e15);
+
 export const HubEvent = z
   .object({
     /** Fixed when recorded: the hub keeps each id once. */
@@ -32,11 +35,11 @@ export const HubEvent = z
     foundBy: z.string().max(20).optional(),
     problem: z.enum(['no_value', 'no_checked_state']).optional(),
     comment: z.string().max(1000).optional(),
-    /** Origin and path only (redactUrl). */
-    url: z.string().max(2000),
+    /** Origin and path only (redactUrl); as long as a recorded event's URL may be. */
+    url: z.string().max(4000),
     /** When the person acted and when the browser stored it, ms since epoch. */
-    at: z.number().int().nonnegative(),
-    recordedAt: z.number().int().nonnegative(),
+    at: Time,
+    recordedAt: Time,
     /** The pseudonymous actor: a salted hash, the same as in xAPI statements. */
     actor: z.string().min(1).max(200),
     team: z.string().max(100).optional(),

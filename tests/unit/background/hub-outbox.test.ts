@@ -454,7 +454,7 @@ describe('sending to the hub', () => {
 
   it('an event that breaks the contract is dropped before sending, and counted', async () => {
     const db = await setup();
-    const [bad] = await record(db, 1, { at: 1.5 });
+    const [bad] = await record(db, 1, { at: -1 });
     const good = await record(db, 2);
     expect(await uploader(db).up.run('test')).toMatchObject({
       outcome: 'delivered',
