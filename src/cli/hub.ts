@@ -131,7 +131,9 @@ export async function hubCommand(
     const { device, token } = await withDb(target, (db) => createDevice(db, name));
     io.out(`device ${device.id} (${device.name})`);
     io.out(`token: ${token}`);
-    io.out('The token is shown only now: give it to the browsers that send to this hub.');
+    io.out(
+      'The token is shown only now: set it as hubToken (with hubUrl) in the policy of the browsers that send to this hub.',
+    );
     return EXIT_OK;
   }
   if (group === 'token' && action === 'list') {
