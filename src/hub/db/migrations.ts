@@ -111,6 +111,24 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+
+  // Sign-in sessions. Only the SHA-256 of the cookie's token is kept, like device tokens, so
+  // a copy of the database cannot be used to sign in. A user's sessions go with the user.
+  '0002_sessions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('csrf', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+      await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */

@@ -73,6 +73,18 @@ export interface UsersTable {
   created_at: Timestamp;
 }
 
+/** A signed-in browser. `id` is the SHA-256 of the cookie's token, never the token. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** Sent back in X-CSRF-Token by the hub's pages on every unsafe request. */
+  csrf: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  /** The earlier of last_seen_at + the idle limit and created_at + the longest life. */
+  expires_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -84,9 +96,11 @@ export interface HubDatabase {
   daily_actors: DailyActorsTable;
   devices: DevicesTable;
   users: UsersTable;
+  sessions: SessionsTable;
   settings: SettingsTable;
 }
 
 export type NewEvent = Insertable<EventsTable>;
 export type Device = Selectable<DevicesTable>;
 export type User = Selectable<UsersTable>;
+export type Session = Selectable<SessionsTable>;

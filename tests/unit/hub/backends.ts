@@ -74,7 +74,14 @@ export const backends: Backend[] = [pglite, postgres];
 
 /** Empties every table but the schema's own, between tests sharing one database. */
 export async function emptyTables(db: HubDb): Promise<void> {
-  for (const table of ['events', 'daily_rollups', 'daily_actors', 'devices', 'users'] as const) {
+  for (const table of [
+    'sessions',
+    'events',
+    'daily_rollups',
+    'daily_actors',
+    'devices',
+    'users',
+  ] as const) {
     await db.deleteFrom(table).execute();
   }
   await db
