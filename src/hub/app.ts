@@ -9,11 +9,13 @@ import { z } from 'zod';
 import { escapeControls, problemsOf } from '../aids/validate';
 import { HUB_MAX_BODY_BYTES, HubBatch, type HubBatchAnswer } from '../protocol/hub';
 import type { HubDb } from './db/open';
-import type { Device } from './db/schema';
 import { deviceForToken } from './devices';
 import { ingestBatch } from './ingest';
 import { formatRequest, type LogLine } from './log';
 import { tokenBuckets } from './rate-limit';
+import { mountAdminRoutes } from './routes/admin';
+import { mountAuth } from './routes/auth';
+import { errorBody as error, type HubEnv } from './routes/context';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -21,12 +23,20 @@ export interface HubLimits {
   requestsPerMinute: number;
   /** Bytes of one request body (default HUB_MAX_BODY_BYTES). */
   maxBodyBytes: number;
+  /** Failed sign-ins one name may have in 15 minutes before 429 (default 10). */
+  signInFailuresPerName: number;
+  /** Failed sign-ins one client address may have in 15 minutes before 429 (default 50). */
+  signInFailuresPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: HubLimits = {
   requestsPerMinute: 120,
   maxBodyBytes: HUB_MAX_BODY_BYTES,
+  signInFailuresPerName: 10,
+  signInFailuresPerAddress: 50,
 };
+
+const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
 export interface HubAppOptions {
   db: HubDb;
@@ -35,24 +45,24 @@ export interface HubAppOptions {
   limits?: Partial<HubLimits>;
   /** Where request lines go (default: nowhere). */
   log?: LogLine;
+  /** When the session cookie is marked Secure (default 'auto': when the request is HTTPS). */
+  secureCookie?: 'auto' | 'always' | 'never';
+  /**
+   * Believe X-Forwarded-Proto, -Host and -For (default false): set it only when a reverse
+   * proxy in front of the hub sets them and clients cannot reach the hub directly.
+   */
+  trustProxy?: boolean;
 }
-
-type Env = { Variables: { device?: Device } };
 
 /** A bearer token as the hub issues them: base64url, no spaces. */
 const Authorization = z.string().regex(/^Bearer [A-Za-z0-9_-]{16,200}$/);
 
-const error = (message: string, extra: Record<string, unknown> = {}) => ({
-  error: escapeControls(message),
-  ...extra,
-});
-
-export function createHubApp(options: HubAppOptions): Hono<Env> {
+export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   const { db } = options;
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const buckets = tokenBuckets(limits.requestsPerMinute);
-  const app = new Hono<Env>();
+  const app = new Hono<HubEnv>();
 
   app.use(async (c, next) => {
     const started = performance.now();
@@ -69,6 +79,19 @@ export function createHubApp(options: HubAppOptions): Hono<Env> {
   });
 
   app.get('/api/health', (c) => c.json({ ok: true, version: hubVersion() }));
+
+  const { requireRole } = mountAuth(app, {
+    db,
+    now,
+    secureCookie: options.secureCookie ?? 'auto',
+    trustProxy: options.trustProxy ?? false,
+    signInFailuresPerName: limits.signInFailuresPerName,
+    signInFailuresPerAddress: limits.signInFailuresPerAddress,
+    signInWindowMs: SIGN_IN_WINDOW_MS,
+  });
+  mountAdminRoutes(app, db, requireRole);
+
+  // Bearer token only: no cookie is read here, so no CSRF can reach it.
 
   app.post(
     '/api/events',

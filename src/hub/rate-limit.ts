@@ -25,3 +25,50 @@ export function tokenBuckets(perMinute: number): RateLimiter {
     },
   };
 }
+
+/**
+ * Counts failures per key in a fixed window: after `max` failures within `windowMs` the key
+ * is blocked until the window that began with its first failure is over. For sign-in: a
+ * success does not consume anything, and `clear` forgets a key's failures.
+ */
+export interface FailureLimiter {
+  /** 0 if the key may try, else the seconds until it may. */
+  blocked(key: string, nowMs: number): number;
+  fail(key: string, nowMs: number): void;
+  clear(key: string): void;
+}
+
+/** Above this many keys, ended windows are dropped so the map cannot grow without bound. */
+const PRUNE_ABOVE = 10_000;
+
+export function failureWindows(max: number, windowMs: number): FailureLimiter {
+  const windows = new Map<string, { count: number; since: number }>();
+  const live = (key: string, nowMs: number) => {
+    const w = windows.get(key);
+    if (w && nowMs - w.since >= windowMs) {
+      windows.delete(key);
+      return undefined;
+    }
+    return w;
+  };
+  return {
+    blocked(key, nowMs) {
+      const w = live(key, nowMs);
+      if (!w || w.count < max) return 0;
+      return Math.max(1, Math.ceil((w.since + windowMs - nowMs) / 1000));
+    },
+    fail(key, nowMs) {
+      const w = live(key, nowMs);
+      if (w) w.count++;
+      else {
+        if (windows.size >= PRUNE_ABOVE) {
+          for (const k of [...windows.keys()]) live(k, nowMs);
+        }
+        windows.set(key, { count: 1, since: nowMs });
+      }
+    },
+    clear(key) {
+      windows.delete(key);
+    },
+  };
+}
