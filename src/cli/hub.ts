@@ -14,7 +14,7 @@ import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io
 
 const DEFAULT_DATA = './inflow-hub-data';
 
-export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--data ${DEFAULT_DATA}]
+export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--data ${DEFAULT_DATA}] [--trust-proxy]
        inflow hub token create --name <device or fleet name>
        inflow hub token list
        inflow hub token revoke <id>
@@ -31,13 +31,16 @@ Subcommands:
   token create   Make a device token; it is printed once, only its hash is stored.
   token list     List device tokens (id, name, created, revoked).
   token revoke   Revoke a device token: its browsers get 401 from then on.
-  user add       Add a person who may sign in (sign-in is not built yet). The password
+  user add       Add a person who may sign in (POST /api/session). The password
                  is read from stdin with --password-stdin, else made up and printed once.
 
 Options:
   --port <n>         Port (default 8788; 0 picks a free one).
   --host <addr>      Address to listen on (default 127.0.0.1, this machine only).
   --data <dir>       PGlite data directory (default ${DEFAULT_DATA}).
+  --trust-proxy      Believe X-Forwarded-Proto/-Host/-For from the reverse proxy in front
+                     of the hub (HTTPS cookies, sign-in limits per client). Only when
+                     clients cannot reach the hub without going through that proxy.
   --name <name>      For token create.
   --role <role>      For user add: admin, author or viewer.
   --password-stdin   For user add.
@@ -82,10 +85,16 @@ function portOf(value: string | undefined): number {
   return port;
 }
 
-async function runHub(target: DatabaseTarget, port: number, host: string | undefined, io: Io) {
+async function runHub(
+  target: DatabaseTarget,
+  port: number,
+  host: string | undefined,
+  trustProxy: boolean,
+  io: Io,
+) {
   let hub: Awaited<ReturnType<typeof startHub>>;
   try {
-    hub = await startHub({ ...target, port, host, log: io.out });
+    hub = await startHub({ ...target, port, host, trustProxy, log: io.out });
   } catch (e) {
     throw new CliError(`cannot start the hub: ${(e as Error).message}`);
   }
@@ -115,6 +124,7 @@ export async function hubCommand(
     name: { type: 'string' },
     role: { type: 'string' },
     'password-stdin': { type: 'boolean' },
+    'trust-proxy': { type: 'boolean' },
   });
   if (values.help) {
     io.out(hubHelp);
@@ -123,7 +133,9 @@ export async function hubCommand(
   const [group, action, ...rest] = positionals;
   const target = targetOf(values.data, env);
 
-  if (group === undefined) return runHub(target, portOf(values.port), values.host, io);
+  if (group === undefined) {
+    return runHub(target, portOf(values.port), values.host, values['trust-proxy'] === true, io);
+  }
 
   if (group === 'token' && action === 'create') {
     const name = values.name?.trim();

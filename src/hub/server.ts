@@ -5,10 +5,11 @@
 
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createHubApp, type HubLimits } from './app';
+import { createHubApp, type HubAppOptions, type HubLimits } from './app';
 import { type DatabaseTarget, type HubDb, openDatabase } from './db/open';
 import type { LogLine } from './log';
 import { pruneEvents } from './retention';
+import { pruneSessions } from './sessions';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -19,7 +20,7 @@ export type HubOptions = DatabaseTarget & {
   host?: string;
   limits?: Partial<HubLimits>;
   log?: LogLine;
-};
+} & Pick<HubAppOptions, 'secureCookie' | 'trustProxy'>;
 
 export interface Hub {
   port: number;
@@ -31,15 +32,25 @@ export interface Hub {
 export async function startHub(options: HubOptions): Promise<Hub> {
   const db = await openDatabase(options);
   const prune = () =>
-    pruneEvents(db).then(
-      (n) => n > 0 && options.log?.(`pruned ${n} events older than the retention`),
-      (e: Error) => options.log?.(`pruning failed: ${e.message}`),
-    );
+    Promise.all([
+      pruneEvents(db).then(
+        (n) => n > 0 && options.log?.(`pruned ${n} events older than the retention`),
+      ),
+      pruneSessions(db, new Date()).then(
+        (n) => n > 0 && options.log?.(`pruned ${n} expired sessions`),
+      ),
+    ]).catch((e: Error) => options.log?.(`pruning failed: ${e.message}`));
   await prune();
   const timer = setInterval(prune, DAY_MS);
   timer.unref();
 
-  const app = createHubApp({ db, limits: options.limits, log: options.log });
+  const app = createHubApp({
+    db,
+    limits: options.limits,
+    log: options.log,
+    secureCookie: options.secureCookie,
+    trustProxy: options.trustProxy,
+  });
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;
   try {

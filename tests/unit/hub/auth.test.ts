@@ -5,7 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHubApp, type HubAppOptions } from '../../../src/hub/app';
 import type { HubDb } from '../../../src/hub/db/open';
 import { createDevice } from '../../../src/hub/devices';
-import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../../src/hub/sessions';
+import {
+  deleteUserSessions,
+  pruneSessions,
+  SESSION_IDLE_MS,
+  SESSION_MAX_MS,
+} from '../../../src/hub/sessions';
 import { addUser } from '../../../src/hub/users';
 import { backends, emptyTables, type Opened } from './backends';
 import { NOON } from './fixtures';
@@ -261,6 +266,27 @@ for (const backend of backends) {
         body: JSON.stringify({ events: [] }),
       });
       expect(res.status).toBe(401);
+    });
+
+    it('signs a user out everywhere, and prunes expired sessions', async () => {
+      const hub = app();
+      const one = await signIn(hub, 'vic');
+      const two = await signIn(hub, 'vic');
+      const ann = await signIn(hub, 'ann');
+      const vic = await db
+        .selectFrom('users')
+        .select('id')
+        .where('name', '=', 'vic')
+        .executeTakeFirstOrThrow();
+      expect(await deleteUserSessions(db, vic.id)).toBe(2);
+      for (const { cookie } of [one, two]) {
+        expect((await hub.request('/api/session', { headers: { cookie } })).status).toBe(401);
+      }
+      expect((await hub.request('/api/session', { headers: { cookie: ann.cookie } })).status).toBe(
+        200,
+      );
+      expect(await pruneSessions(db, new Date(clock))).toBe(0);
+      expect(await pruneSessions(db, new Date(clock + SESSION_IDLE_MS))).toBe(1);
     });
   });
 }
