@@ -1,7 +1,8 @@
 /**
  * The hub's HTTP API as a Hono app, without a socket: tests call `app.request(...)`, and
  * ./server.ts puts it on one. Every request is checked with zod before it touches the
- * database; every answer is JSON; every request is logged as one escaped line.
+ * database; every answer is JSON; every request is logged as one escaped line. Browsers send
+ * events with a device token (here); people sign in with a session cookie (./routes/auth.ts).
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';

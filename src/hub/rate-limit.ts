@@ -28,13 +28,16 @@ export function tokenBuckets(perMinute: number): RateLimiter {
 
 /**
  * Counts failures per key in a fixed window: after `max` failures within `windowMs` the key
- * is blocked until the window that began with its first failure is over. For sign-in: a
- * success does not consume anything, and `clear` forgets a key's failures.
+ * is blocked until the window that began with its first failure is over. For sign-in, an
+ * attempt is counted as a failure before it is checked and `forgive`n if it succeeds, so
+ * many attempts at once cannot all slip in before the first is counted.
  */
 export interface FailureLimiter {
   /** 0 if the key may try, else the seconds until it may. */
   blocked(key: string, nowMs: number): number;
   fail(key: string, nowMs: number): void;
+  /** Takes back one failure (an attempt counted beforehand that succeeded). */
+  forgive(key: string): void;
   clear(key: string): void;
 }
 
@@ -66,6 +69,10 @@ export function failureWindows(max: number, windowMs: number): FailureLimiter {
         }
         windows.set(key, { count: 1, since: nowMs });
       }
+    },
+    forgive(key) {
+      const w = windows.get(key);
+      if (w && --w.count <= 0) windows.delete(key);
     },
     clear(key) {
       windows.delete(key);

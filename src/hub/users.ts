@@ -1,5 +1,5 @@
 /**
- * The hub's people: who may sign in to its views (not built yet) and with which role.
+ * The hub's people: who may sign in (./routes/auth.ts) and with which role.
  * Passwords are stored as scrypt hashes with a per-user salt, in a self-describing string
  * (`scrypt$N$r$p$salt$hash`) so the cost can be raised later without breaking old hashes.
  */

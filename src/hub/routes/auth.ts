@@ -182,18 +182,18 @@ export function mountAuth(app: Hono<HubEnv>, options: AuthOptions): { requireRol
         c.header('Retry-After', String(wait));
         return c.json(errorBody('too many failed sign-ins: try again later'), 429);
       }
+      // Counted before the (slow) check, so a burst of attempts cannot all pass the limit.
+      byName.fail(name, nowMs);
+      byAddress.fail(address, nowMs);
       const user = await db
         .selectFrom('users')
         .select(['id', 'name', 'role', 'password_hash'])
         .where('name', '=', name)
         .executeTakeFirst();
       const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash));
-      if (!user || !good) {
-        byName.fail(name, nowMs);
-        byAddress.fail(address, nowMs);
-        return c.json(errorBody('wrong name or password'), 401);
-      }
+      if (!user || !good) return c.json(errorBody('wrong name or password'), 401);
       byName.clear(name);
+      byAddress.forgive(address);
       // A session the browser had before is ended, so a planted cookie cannot outlive sign-in.
       const previous = getCookie(c, SESSION_COOKIE);
       if (previous && TOKEN_SHAPE.test(previous)) await deleteSession(db, hashToken(previous));

@@ -130,6 +130,26 @@ for (const backend of backends) {
       expect((await hub.request('/api/session', signInRequest('ann', PASSWORD))).status).toBe(200);
     });
 
+    it('counts attempts made all at once before any of them is checked', async () => {
+      const hub = app({ limits: { signInFailuresPerName: 3 } });
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => hub.request('/api/session', signInRequest('ann', 'wrong'))),
+      );
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
+    });
+
+    it('does not count successful sign-ins against the client address', async () => {
+      const hub = app({ trustProxy: true, limits: { signInFailuresPerAddress: 2 } });
+      for (let i = 0; i < 4; i++) {
+        const res = await hub.request(
+          '/api/session',
+          signInRequest('ann', PASSWORD, { 'x-forwarded-for': '10.0.0.9' }),
+        );
+        expect(res.status).toBe(200);
+      }
+    });
+
     it('answers 429 after repeated failures from one client address', async () => {
       const hub = app({ trustProxy: true, limits: { signInFailuresPerAddress: 2 } });
       const from = (ip: string, name: string) =>
