@@ -1,6 +1,6 @@
 /**
  * POST /api/events and GET /api/health through the Hono app (no socket), on both backends;
- * one test over real HTTP with startHub.
+ * one test over real HTTP with startHub (events, and signing in).
  */
 
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +9,7 @@ import { createHubApp, type HubAppOptions } from '../../../src/hub/app';
 import type { HubDb } from '../../../src/hub/db/open';
 import { createDevice, revokeDevice } from '../../../src/hub/devices';
 import { startHub } from '../../../src/hub/server';
+import { addUser } from '../../../src/hub/users';
 import { HUB_MAX_BODY_BYTES } from '../../../src/protocol/hub';
 import { backends, emptyTables, type Opened } from './backends';
 import { event, NOON } from './fixtures';
@@ -163,7 +164,11 @@ for (const backend of backends) {
 
 describe('the hub over HTTP', () => {
   it('takes a batch from fetch on a real socket', async () => {
-    const hub = await startHub({ pglite: new PGlite(), port: 0 });
+    const hub = await startHub({
+      pglite: new PGlite(),
+      port: 0,
+      limits: { signInFailuresPerAddress: 1 },
+    });
     try {
       const { token } = await createDevice(hub.db, 'Front desk');
       const events = [event({ at: Date.now(), recordedAt: Date.now() })];
@@ -172,6 +177,18 @@ describe('the hub over HTTP', () => {
       expect(await res.json()).toEqual({ accepted: 1, duplicates: 0 });
       const health = await fetch(hub.url('api/health'));
       expect(await health.json()).toMatchObject({ ok: true });
+
+      // Sign-in over the socket: the cookie works, and failures count per socket address.
+      await addUser(hub.db, 'ann', 'admin', 'a good password');
+      const signIn = (name: string, password: string) =>
+        fetch(hub.url('api/session'), json(null, { name, password }));
+      const ok = await signIn('ann', 'a good password');
+      expect(ok.status).toBe(200);
+      const cookie = ok.headers.get('set-cookie')!.split(';')[0]!;
+      const me = await fetch(hub.url('api/session'), { headers: { cookie } });
+      expect(await me.json()).toMatchObject({ name: 'ann', role: 'admin' });
+      expect((await signIn('x', 'wrong')).status).toBe(401);
+      expect((await signIn('y', 'wrong')).status).toBe(429);
     } finally {
       await hub.close();
     }
