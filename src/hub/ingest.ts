@@ -1,13 +1,20 @@
 /**
  * Stores a validated batch of events exactly once. In one transaction: the events are
  * inserted with `on conflict (id) do nothing`, and only the rows that insert reports back
- * (RETURNING id) are added to the daily rollups and the distinct-people table. Sending the
- * same batch again therefore inserts nothing and counts nothing.
+ * (RETURNING id) are added to the daily rollups, the distinct-people table and the skip
+ * reasons. Sending the same batch again therefore inserts nothing and counts nothing.
  */
+import { createHash } from 'node:crypto';
 import { redactUrl } from '../aids/url-match';
 import type { HubBatchAnswer, HubEvent } from '../protocol/hub';
 import type { HubDb } from './db/open';
-import type { DailyActorsTable, DailyRollupsTable, NewEvent, RollupKey } from './db/schema';
+import type {
+  DailyActorsTable,
+  DailyReasonsTable,
+  DailyRollupsTable,
+  NewEvent,
+  RollupKey,
+} from './db/schema';
 import { retentionCutoff, retentionDays } from './retention';
 
 /** The UTC calendar day of an instant, 'YYYY-MM-DD'. */
@@ -64,22 +71,49 @@ function keyOf(e: HubEvent): RollupKey {
   };
 }
 
-/** The new events summed per rollup key, and their distinct (key, person) pairs. */
+/** A skip reason worth keeping: one with some text in it. */
+function reasonOf(e: HubEvent): string | undefined {
+  return e.type === 'step_skipped' && e.reason && e.reason.trim() !== '' ? e.reason : undefined;
+}
+
+/**
+ * The new events summed per rollup key (and `how`), their distinct (key, person) pairs, and
+ * their skip reasons summed per key, reason and person.
+ */
 export function rollupsOf(events: HubEvent[]): {
   rollups: DailyRollupsTable[];
   actors: DailyActorsTable[];
+  reasons: DailyReasonsTable[];
 } {
   const rollups = new Map<string, DailyRollupsTable>();
   const actors = new Map<string, DailyActorsTable>();
+  const reasons = new Map<string, DailyReasonsTable>();
   for (const e of events) {
     const key = keyOf(e);
+    const how = e.how ?? '';
     const id = JSON.stringify(Object.values(key));
-    const rollup = rollups.get(id);
+    const rollupId = JSON.stringify([id, how]);
+    const rollup = rollups.get(rollupId);
     if (rollup) rollup.events++;
-    else rollups.set(id, { ...key, events: 1 });
+    else rollups.set(rollupId, { ...key, how, events: 1 });
     actors.set(JSON.stringify([id, e.actor]), { ...key, actor: e.actor });
+    const reason = reasonOf(e);
+    if (reason !== undefined) {
+      const reason_hash = createHash('sha256').update(reason).digest('hex');
+      const reasonId = JSON.stringify([id, reason_hash, e.actor]);
+      const counted = reasons.get(reasonId);
+      if (counted) counted.count++;
+      else {
+        const { event_type: _, ...rest } = key;
+        reasons.set(reasonId, { ...rest, reason_hash, reason, actor: e.actor, count: 1 });
+      }
+    }
   }
-  return { rollups: [...rollups.values()], actors: [...actors.values()] };
+  return {
+    rollups: [...rollups.values()],
+    actors: [...actors.values()],
+    reasons: [...reasons.values()],
+  };
 }
 
 export interface IngestOptions {
@@ -110,7 +144,7 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
     // An id twice in one batch is inserted once: count its first occurrence only.
     const added = fresh.filter((e) => ids.delete(e.id));
     if (added.length === 0) return 0;
-    const { rollups, actors } = rollupsOf(added);
+    const { rollups, actors, reasons } = rollupsOf(added);
     await trx
       .insertInto('daily_rollups')
       .values(rollups)
@@ -125,6 +159,7 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
             'event_type',
             'team',
             'role',
+            'how',
           ])
           .doUpdateSet((eb) => ({
             events: eb('daily_rollups.events', '+', eb.ref('excluded.events')),
@@ -136,6 +171,29 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
       .values(actors)
       .onConflict((c) => c.doNothing())
       .execute();
+    if (reasons.length > 0) {
+      await trx
+        .insertInto('daily_reasons')
+        .values(reasons)
+        .onConflict((c) =>
+          c
+            .columns([
+              'day',
+              'pack_id',
+              'aid_key',
+              'pack_version',
+              'step_id',
+              'team',
+              'role',
+              'reason_hash',
+              'actor',
+            ])
+            .doUpdateSet((eb) => ({
+              count: eb('daily_reasons.count', '+', eb.ref('excluded.count')),
+            })),
+        )
+        .execute();
+    }
     return added.length;
   });
   return { accepted: inserted, duplicates: options.events.length - inserted };

@@ -129,6 +129,52 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
     },
   },
+
+  // Fleet insights. Rollups gain `how` (auto / manual for step_done, '' otherwise) in their
+  // key, so "done by hand" and "done automatically" can be told apart without raw events.
+  // Rows rolled up before this migration keep how = '': done, but not known how.
+  // Skip reasons get a table of their own, one row per person, so a reason can be shown
+  // only when enough different people gave it. The key holds the reason's SHA-256, not the
+  // text (up to 500 characters), to keep the primary key's index entries small.
+  '0003_fleet_insights': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('daily_rollups')
+        .addColumn('how', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.alterTable('daily_rollups').dropConstraint('daily_rollups_pk').execute();
+      await db.schema
+        .alterTable('daily_rollups')
+        .addPrimaryKeyConstraint('daily_rollups_pk', [...rollupKey, 'team', 'role', 'how'])
+        .execute();
+
+      await db.schema
+        .createTable('daily_reasons')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('team', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('reason_hash', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('count', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('daily_reasons_pk', [
+          'day',
+          'pack_id',
+          'aid_key',
+          'pack_version',
+          'step_id',
+          'team',
+          'role',
+          'reason_hash',
+          'actor',
+        ] as never)
+        .execute();
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */

@@ -47,12 +47,33 @@ export interface RollupKey {
 }
 
 export interface DailyRollupsTable extends RollupKey {
+  /** 'auto' or 'manual' for step_done; '' otherwise, and for rows from before it was kept. */
+  how: string;
   events: number;
 }
 
 /** One row per person per rollup key: counting rows counts distinct people. */
 export interface DailyActorsTable extends RollupKey {
   actor: string;
+}
+
+/**
+ * Skip reasons, one row per person, reason and key (without event_type: always step_skipped):
+ * counting rows counts the people who gave a reason. `reason` is stored as typed.
+ */
+export interface DailyReasonsTable {
+  day: string;
+  pack_id: string;
+  aid_key: string;
+  pack_version: string;
+  step_id: string;
+  team: string;
+  role: string;
+  /** SHA-256 (hex) of `reason`: the key holds this, not the text. */
+  reason_hash: string;
+  reason: string;
+  actor: string;
+  count: number;
 }
 
 export interface DevicesTable {
@@ -94,6 +115,7 @@ export interface HubDatabase {
   events: EventsTable;
   daily_rollups: DailyRollupsTable;
   daily_actors: DailyActorsTable;
+  daily_reasons: DailyReasonsTable;
   devices: DevicesTable;
   users: UsersTable;
   sessions: SessionsTable;

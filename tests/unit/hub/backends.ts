@@ -79,6 +79,7 @@ export async function emptyTables(db: HubDb): Promise<void> {
     'events',
     'daily_rollups',
     'daily_actors',
+    'daily_reasons',
     'devices',
     'users',
   ] as const) {

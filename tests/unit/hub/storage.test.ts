@@ -54,7 +54,7 @@ for (const backend of backends) {
       const applied = await sql<{
         n: number;
       }>`select count(*)::int as n from kysely_migration`.execute(db);
-      expect(applied.rows[0]!.n).toBe(2);
+      expect(applied.rows[0]!.n).toBe(3);
       const tables = await db.introspection.getTables();
       expect(tables.map((t) => t.name).sort()).toEqual(
         expect.arrayContaining([
