@@ -12,11 +12,13 @@ import { HUB_MAX_BODY_BYTES, HubBatch, type HubBatchAnswer } from '../protocol/h
 import type { HubDb } from './db/open';
 import { deviceForToken } from './devices';
 import { ingestBatch } from './ingest';
+import { DEFAULT_MIN_GROUP } from './insights';
 import { formatRequest, type LogLine } from './log';
 import { tokenBuckets } from './rate-limit';
 import { mountAdminRoutes } from './routes/admin';
 import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
+import { mountInsightsRoutes } from './routes/insights';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -53,6 +55,11 @@ export interface HubAppOptions {
    * proxy in front of the hub sets them and clients cannot reach the hub directly.
    */
   trustProxy?: boolean;
+  /**
+   * Fleet insights hide any aid, step or skip reason counted from fewer people than this
+   * (default 5): a small group's counts could point at a person.
+   */
+  minGroup?: number;
 }
 
 /** A bearer token as the hub issues them: base64url, no spaces. */
@@ -91,6 +98,11 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     signInWindowMs: SIGN_IN_WINDOW_MS,
   });
   mountAdminRoutes(app, db, requireRole);
+  const minGroup = options.minGroup ?? DEFAULT_MIN_GROUP;
+  if (!Number.isInteger(minGroup) || minGroup < 1) {
+    throw new Error('minGroup must be a whole number, at least 1');
+  }
+  mountInsightsRoutes(app, db, requireRole, minGroup);
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 

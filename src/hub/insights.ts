@@ -1,0 +1,213 @@
+/**
+ * The fleet summary (src/protocol/fleet.ts) read from the daily rollups, the distinct-people
+ * table and the skip reasons: never from raw events, which retention deletes. Counts come
+ * from daily_rollups, people from daily_actors (each person once however often they acted),
+ * reasons from daily_reasons. A row counted from fewer than `minGroup` people is hidden.
+ */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type {
+  FleetAidInsight,
+  FleetGroup,
+  FleetQuery,
+  FleetStepInsight,
+  FleetSummary,
+} from '../protocol/fleet';
+import type { ReasonCount } from '../protocol/insights';
+import type { HubDb } from './db/open';
+import type { HubDatabase } from './db/schema';
+
+/** The smallest group of people whose counts are shown apart, unless the hub is set otherwise. */
+export const DEFAULT_MIN_GROUP = 5;
+
+const TOP_REASONS = 3;
+
+/**
+ * The query's filters as a condition. The three tables share these columns, so one
+ * condition (written against daily_actors) serves all of them.
+ */
+function matching(query: FleetQuery) {
+  return (from: ExpressionBuilder<HubDatabase, 'daily_actors'>): Expression<SqlBool> => {
+    const parts: Expression<SqlBool>[] = [];
+    if (query.from) parts.push(from('day', '>=', query.from));
+    if (query.to) parts.push(from('day', '<=', query.to));
+    if (query.team !== undefined) parts.push(from('team', '=', query.team));
+    if (query.role !== undefined) parts.push(from('role', '=', query.role));
+    if (query.pack !== undefined) parts.push(from('pack_id', '=', query.pack));
+    if (query.version !== undefined) parts.push(from('pack_version', '=', query.version));
+    if (query.aid !== undefined) parts.push(from('aid_key', '=', query.aid));
+    return from.and(parts);
+  };
+}
+
+type Where = ReturnType<typeof matching>;
+/** The same condition for another of the three tables (same column names and types). */
+const on = <T extends keyof HubDatabase>(where: Where) =>
+  where as unknown as (eb: ExpressionBuilder<HubDatabase, T>) => Expression<SqlBool>;
+
+const idOf = (...parts: string[]) => JSON.stringify(parts);
+
+function group(people: number, minGroup: number): FleetGroup {
+  return people < minGroup ? { people: null, fewerThan: minGroup } : { people, fewerThan: null };
+}
+
+/** Counts of one aid or step: event type (with `how` for step_done) → events. */
+class Tally {
+  private counts = new Map<string, number>();
+  add(type: string, events: number) {
+    this.counts.set(type, (this.counts.get(type) ?? 0) + events);
+  }
+  get(type: string): number {
+    return this.counts.get(type) ?? 0;
+  }
+}
+
+interface AidWork {
+  aidKey: string;
+  packId: string;
+  versions: Set<string>;
+  tally: Tally;
+  steps: Map<string, Tally>;
+}
+
+export async function fleetSummary(
+  db: HubDb,
+  query: FleetQuery,
+  minGroup = DEFAULT_MIN_GROUP,
+): Promise<FleetSummary> {
+  const where = matching(query);
+
+  const counted = await db
+    .selectFrom('daily_rollups')
+    .where(on<'daily_rollups'>(where))
+    .select((eb) => [
+      'aid_key',
+      'pack_id',
+      'pack_version',
+      'step_id',
+      'event_type',
+      'how',
+      eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
+    ])
+    .groupBy(['aid_key', 'pack_id', 'pack_version', 'step_id', 'event_type', 'how'])
+    .execute();
+
+  const aidPeople = await db
+    .selectFrom('daily_actors')
+    .where(where)
+    .select((eb) => ['aid_key', 'pack_id', eb.fn.count<number>('actor').distinct().as('people')])
+    .groupBy(['aid_key', 'pack_id'])
+    .execute();
+
+  const stepPeople = await db
+    .selectFrom('daily_actors')
+    .where(where)
+    .where('step_id', '!=', '')
+    .select((eb) => [
+      'aid_key',
+      'pack_id',
+      'step_id',
+      eb.fn.count<number>('actor').distinct().as('people'),
+    ])
+    .groupBy(['aid_key', 'pack_id', 'step_id'])
+    .execute();
+
+  // Only reasons enough different people gave: free text could name or identify someone.
+  const reasons = await db
+    .selectFrom('daily_reasons')
+    .where(on<'daily_reasons'>(where))
+    .where('step_id', '!=', '')
+    .select((eb) => [
+      'aid_key',
+      'pack_id',
+      'step_id',
+      eb.fn.max('reason').as('reason'),
+      eb.cast<number>(eb.fn.sum('count'), 'bigint').as('count'),
+    ])
+    .groupBy(['aid_key', 'pack_id', 'step_id', 'reason_hash'])
+    .having((eb) => eb(eb.fn.count('actor').distinct(), '>=', sql.lit(minGroup)))
+    .execute();
+
+  const aids = new Map<string, AidWork>();
+  for (const r of counted) {
+    const id = idOf(r.aid_key, r.pack_id);
+    let aid = aids.get(id);
+    if (!aid) {
+      aid = {
+        aidKey: r.aid_key,
+        packId: r.pack_id,
+        versions: new Set(),
+        tally: new Tally(),
+        steps: new Map(),
+      };
+      aids.set(id, aid);
+    }
+    aid.versions.add(r.pack_version);
+    const type = r.event_type === 'step_done' && r.how ? `step_done:${r.how}` : r.event_type;
+    aid.tally.add(r.event_type, r.events);
+    if (r.step_id !== '') {
+      let step = aid.steps.get(r.step_id);
+      if (!step) {
+        step = new Tally();
+        aid.steps.set(r.step_id, step);
+      }
+      step.add(r.event_type, r.events);
+      if (type !== r.event_type) step.add(type, r.events);
+    }
+  }
+
+  const peopleOfAid = new Map(aidPeople.map((p) => [idOf(p.aid_key, p.pack_id), p.people]));
+  const peopleOfStep = new Map(
+    stepPeople.map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), p.people]),
+  );
+  const reasonsOfStep = new Map<string, ReasonCount[]>();
+  for (const r of reasons) {
+    const id = idOf(r.aid_key, r.pack_id, r.step_id);
+    const list = reasonsOfStep.get(id) ?? [];
+    list.push({ reason: r.reason, count: r.count });
+    reasonsOfStep.set(id, list);
+  }
+
+  const out: FleetAidInsight[] = [];
+  for (const [id, aid] of aids) {
+    const aidGroup = group(peopleOfAid.get(id) ?? 0, minGroup);
+    const shown = aidGroup.fewerThan === null;
+    const n = (t: Tally, type: string) => (shown ? t.get(type) : null);
+    const steps: FleetStepInsight[] = [...aid.steps.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([stepId, t]) => {
+        const stepKey = idOf(aid.aidKey, aid.packId, stepId);
+        const g = group(peopleOfStep.get(stepKey) ?? 0, minGroup);
+        const m = (type: string) => (g.fewerThan === null ? t.get(type) : null);
+        const top = (reasonsOfStep.get(stepKey) ?? [])
+          .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1))
+          .slice(0, TOP_REASONS);
+        return {
+          stepId,
+          ...g,
+          doneAuto: m('step_done:auto'),
+          doneManual: m('step_done:manual'),
+          done: m('step_done'),
+          undone: m('step_undone'),
+          skipped: m('step_skipped'),
+          topReasons: g.fewerThan === null ? top : [],
+          targetMissing: m('target_missing'),
+          targetHealed: m('target_healed'),
+        };
+      });
+    out.push({
+      aidKey: aid.aidKey,
+      packId: aid.packId,
+      versions: [...aid.versions].sort(),
+      ...aidGroup,
+      shown: n(aid.tally, 'aid_shown'),
+      completed: n(aid.tally, 'checklist_completed'),
+      abandoned: n(aid.tally, 'run_abandoned'),
+      opened: n(aid.tally, 'tip_opened'),
+      targetMissing: n(aid.tally, 'target_missing'),
+      targetHealed: n(aid.tally, 'target_healed'),
+      steps,
+    });
+  }
+  out.sort((a, b) => (a.aidKey < b.aidKey ? -1 : a.aidKey > b.aidKey ? 1 : 0));
+  return { query, minGroup, aids: out };
+}

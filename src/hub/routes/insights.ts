@@ -1,0 +1,29 @@
+/** The fleet Insights API for signed-in people (any role): counts, never raw events. */
+import type { Hono } from 'hono';
+import { escapeControls, problemsOf } from '../../aids/validate';
+import { FleetQuery } from '../../protocol/fleet';
+import type { HubDb } from '../db/open';
+import { fleetSummary } from '../insights';
+import type { RequireRole } from './auth';
+import { errorBody as error, type HubEnv } from './context';
+
+export function mountInsightsRoutes(
+  app: Hono<HubEnv>,
+  db: HubDb,
+  requireRole: RequireRole,
+  minGroup: number,
+): void {
+  app.get('/api/insights/summary', requireRole('viewer'), async (c) => {
+    // `team=` with nothing after it means no filter, as a form with an empty field sends it.
+    const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
+    const query = FleetQuery.safeParse(given);
+    if (!query.success) {
+      const problems = problemsOf(query.error).map((p) => ({
+        path: escapeControls(p.path),
+        message: escapeControls(p.message),
+      }));
+      return c.json(error('invalid query', { problems }), 400);
+    }
+    return c.json(await fleetSummary(db, query.data, minGroup), 200);
+  });
+}
