@@ -4,11 +4,13 @@
  * migrations run before the database is handed out, and values come back in the same
  * shapes (bigint as number, date as 'YYYY-MM-DD').
  */
+
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { escapeControls } from '../../aids/validate';
 import { lockDataDir } from './lock';
 import { hubMigrations } from './migrations';
 import { pgliteDialect } from './pglite-dialect';
@@ -36,7 +38,7 @@ export type DatabaseTarget =
 export type HubDb = Kysely<HubDatabase>;
 
 function pgPool(connectionString: string): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -45,6 +47,13 @@ function pgPool(connectionString: string): pg.Pool {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server ends (a restart, an admin's terminate, a failover) is
+  // reported on the pool: without a listener that would end the hub. The pool opens a new
+  // connection for the next query.
+  pool.on('error', (e) => {
+    console.warn(`[inflow hub] a database connection was lost: ${escapeControls(e.message)}`);
+  });
+  return pool;
 }
 
 /** Runs every migration not yet applied; throws with the failing migration's error. */

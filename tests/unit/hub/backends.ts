@@ -27,7 +27,7 @@ export interface Backend {
 
 const serverUrl = process.env.INFLOW_TEST_DATABASE_URL;
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
