@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { EVENT_COLUMNS } from '../../src/options/insights/csv';
+import { EVENT_COLUMNS } from '../../src/insights-ui/csv';
 import { seriousViolations } from './axe';
 import { checklist, events, expect, step, stepBox, test, waitForStore } from './fixtures';
 import { EMAIL_TIP, NEW_CONTACT } from './packs';

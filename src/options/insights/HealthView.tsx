@@ -1,11 +1,18 @@
 /** The "Health" view of the options page: aids whose targets broke, and staff feedback. */
-import './insights.css';
+import '../../insights-ui/insights.css';
 import { useEffect, useId, useState } from 'preact/hooks';
 import { describeRuleProblem } from '../../aids/explain-target';
+import {
+  countsText,
+  type Dates,
+  plural,
+  presetDates,
+  rangeOf,
+  timeText,
+} from '../../insights-ui/format';
+import { PeriodFilter } from '../../insights-ui/PeriodFilter';
 import type { AidHealth, TargetHealth } from '../../protocol/insights';
 import { browserInsightsDeps, type InsightsDeps } from './deps';
-import { countsText, type Dates, plural, presetDates, rangeOf, timeText } from './format';
-import { PeriodFilter } from './PeriodFilter';
 
 export const EMPTY_HEALTH =
   'Nothing broken. Aids whose targets go missing on staff pages, or that staff flag as wrong, will show here.';

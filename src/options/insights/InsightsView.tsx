@@ -1,13 +1,21 @@
 /** The "Insights" view of the options page: what was used, skipped and completed. */
-import './insights.css';
+import '../../insights-ui/insights.css';
 import { Fragment } from 'preact';
 import { useEffect, useId, useState } from 'preact/hooks';
+import { eventsCsv, summaryCsv } from '../../insights-ui/csv';
+import { DropOffChart } from '../../insights-ui/DropOffChart';
+import {
+  type Dates,
+  duration,
+  percent,
+  periodSlug,
+  plural,
+  presetDates,
+  rangeOf,
+} from '../../insights-ui/format';
+import { PeriodFilter } from '../../insights-ui/PeriodFilter';
 import type { AidInsight, InsightsSummary, StepInsight } from '../../protocol/insights';
-import { eventsCsv, summaryCsv } from './csv';
-import { DropOffChart } from './DropOffChart';
 import { browserInsightsDeps, type InsightsDeps } from './deps';
-import { type Dates, duration, percent, periodSlug, plural, presetDates, rangeOf } from './format';
-import { PeriodFilter } from './PeriodFilter';
 
 export const EMPTY_INSIGHTS =
   'No activity recorded in this period. Aids record when staff use them on the apps.';

@@ -4,14 +4,12 @@
  * tests pass fakes.
  */
 
+import type { Range } from '../../insights-ui/format';
 import { askBackground } from '../../protocol/client';
 import type { InsightsResponses } from '../../protocol/insights';
 import { ask, downloadText } from '../ask';
 
-export interface Range {
-  from?: number;
-  to?: number;
-}
+export type { Range } from '../../insights-ui/format';
 
 type R<K extends keyof InsightsResponses> = Promise<InsightsResponses[K]>;
 

@@ -1,5 +1,10 @@
 /** Periods, dates and numbers as the Insights and Health views show them. */
-import type { Range } from './deps';
+
+/** A period in ms since the epoch, inclusive; a missing bound is open. */
+export interface Range {
+  from?: number;
+  to?: number;
+}
 
 const DAY = 24 * 60 * 60 * 1000;
 

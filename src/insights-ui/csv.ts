@@ -4,7 +4,7 @@
  * export never carries more than they name.
  */
 import Papa from 'papaparse';
-import type { AidInsight, ExportedEvent } from '../../protocol/insights';
+import type { AidInsight, ExportedEvent } from '../protocol/insights';
 
 /**
  * A cell that starts with = + - @ (or a tab or carriage return) is read as a formula by
