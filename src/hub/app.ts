@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { escapeControls, problemsOf } from '../aids/validate';
 import { HUB_MAX_BODY_BYTES, HubBatch, type HubBatchAnswer } from '../protocol/hub';
+import { type Alerter, type AlerterOptions, createAlerter } from './alerts';
 import type { HubDb } from './db/open';
 import { deviceForToken } from './devices';
 import { ingestBatch } from './ingest';
@@ -18,6 +19,7 @@ import { tokenBuckets } from './rate-limit';
 import { mountAdminRoutes } from './routes/admin';
 import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
+import { mountHealthRoutes } from './routes/health';
 import { mountInsightsRoutes } from './routes/insights';
 import { hubVersion } from './version';
 
@@ -60,12 +62,20 @@ export interface HubAppOptions {
    * (default 5): a small group's counts could point at a person.
    */
   minGroup?: number;
+  /**
+   * Alerts (./alerts.ts): the hub's address for the link in a webhook message when the `url`
+   * setting is not set, and the webhook's timeout and retries (tests shorten them).
+   */
+  alerts?: Pick<AlerterOptions, 'hubUrl' | 'delivery'>;
 }
+
+/** The Hono app, and its alerts' queue (`alerter.idle()` waits for evaluations and posts). */
+export type HubApp = Hono<HubEnv> & { alerter: Alerter };
 
 /** A bearer token as the hub issues them: base64url, no spaces. */
 const Authorization = z.string().regex(/^Bearer [A-Za-z0-9_-]{16,200}$/);
 
-export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
+export function createHubApp(options: HubAppOptions): HubApp {
   const { db } = options;
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -103,6 +113,8 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
+  mountHealthRoutes(app, db, requireRole, minGroup);
+  const alerter = createAlerter({ db, minGroup, now, log: options.log, ...options.alerts });
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 
@@ -153,6 +165,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
         deviceId: c.get('device')!.id,
         events: batch.data.events,
         now: new Date(now()),
+        afterCommit: (added) => alerter.afterIngest(added),
       });
       return c.json(answer, 200);
     },
@@ -163,5 +176,5 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     options.log?.(escapeControls(`error ${c.req.method} ${c.req.path}: ${e.message}`));
     return c.json(error('internal error'), 500);
   });
-  return app;
+  return Object.assign(app, { alerter });
 }

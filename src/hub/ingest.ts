@@ -2,7 +2,9 @@
  * Stores a validated batch of events exactly once. In one transaction: the events are
  * inserted with `on conflict (id) do nothing`, and only the rows that insert reports back
  * (RETURNING id) are added to the daily rollups, the distinct-people table and the skip
- * reasons. Sending the same batch again therefore inserts nothing and counts nothing.
+ * reasons and the signals of target reports. Sending the same batch again therefore inserts
+ * nothing and counts nothing. What was new is handed to `afterCommit` once the transaction
+ * has committed (the hub evaluates alerts with it, off the request path).
  */
 import { createHash } from 'node:crypto';
 import { redactUrl } from '../aids/url-match';
@@ -12,6 +14,7 @@ import type {
   DailyActorsTable,
   DailyReasonsTable,
   DailyRollupsTable,
+  DailySignalsTable,
   NewEvent,
   RollupKey,
 } from './db/schema';
@@ -76,18 +79,32 @@ function reasonOf(e: HubEvent): string | undefined {
   return e.type === 'step_skipped' && e.reason && e.reason.trim() !== '' ? e.reason : undefined;
 }
 
+/** The signals a target report names: each failed one, and the one that found it instead. */
+function signalsOf(e: HubEvent): { kind: DailySignalsTable['kind']; signal: string }[] {
+  if (e.type !== 'target_missing' && e.type !== 'target_healed') return [];
+  // A signal named twice in one report counts once.
+  const out = [...new Set(e.failedSignals ?? [])].map(
+    (signal): { kind: DailySignalsTable['kind']; signal: string } => ({ kind: 'failed', signal }),
+  );
+  if (e.type === 'target_healed' && e.foundBy) out.push({ kind: 'found_by', signal: e.foundBy });
+  return out;
+}
+
 /**
- * The new events summed per rollup key (and `how`), their distinct (key, person) pairs, and
- * their skip reasons summed per key, reason and person.
+ * The new events summed per rollup key (and `how`), their distinct (key, person) pairs,
+ * their skip reasons summed per key, reason and person, and the signals of target reports
+ * summed per key, kind and signal.
  */
 export function rollupsOf(events: HubEvent[]): {
   rollups: DailyRollupsTable[];
   actors: DailyActorsTable[];
   reasons: DailyReasonsTable[];
+  signals: DailySignalsTable[];
 } {
   const rollups = new Map<string, DailyRollupsTable>();
   const actors = new Map<string, DailyActorsTable>();
   const reasons = new Map<string, DailyReasonsTable>();
+  const signals = new Map<string, DailySignalsTable>();
   for (const e of events) {
     const key = keyOf(e);
     const how = e.how ?? '';
@@ -97,6 +114,12 @@ export function rollupsOf(events: HubEvent[]): {
     if (rollup) rollup.events++;
     else rollups.set(rollupId, { ...key, how, events: 1 });
     actors.set(JSON.stringify([id, e.actor]), { ...key, actor: e.actor });
+    for (const { kind, signal } of signalsOf(e)) {
+      const signalId = JSON.stringify([id, kind, signal]);
+      const counted = signals.get(signalId);
+      if (counted) counted.events++;
+      else signals.set(signalId, { ...key, kind, signal, events: 1 });
+    }
     const reason = reasonOf(e);
     if (reason !== undefined) {
       const reason_hash = createHash('sha256').update(reason).digest('hex');
@@ -113,6 +136,7 @@ export function rollupsOf(events: HubEvent[]): {
     rollups: [...rollups.values()],
     actors: [...actors.values()],
     reasons: [...reasons.values()],
+    signals: [...signals.values()],
   };
 }
 
@@ -120,6 +144,11 @@ export interface IngestOptions {
   deviceId: string;
   events: HubEvent[];
   now?: Date;
+  /**
+   * Called with the events that were new, after their transaction committed (not called
+   * when nothing was new). It must not throw; what it starts is its own business.
+   */
+  afterCommit?(added: HubEvent[]): void;
 }
 
 /**
@@ -133,6 +162,7 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
   const fresh = options.events.filter((e) => e.at >= cutoff);
   if (fresh.length === 0) return { accepted: 0, duplicates: options.events.length };
 
+  let added: HubEvent[] = [];
   const inserted = await db.transaction().execute(async (trx) => {
     const returned = await trx
       .insertInto('events')
@@ -142,9 +172,9 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
       .execute();
     const ids = new Set(returned.map((r) => r.id));
     // An id twice in one batch is inserted once: count its first occurrence only.
-    const added = fresh.filter((e) => ids.delete(e.id));
+    added = fresh.filter((e) => ids.delete(e.id));
     if (added.length === 0) return 0;
-    const { rollups, actors, reasons } = rollupsOf(added);
+    const { rollups, actors, reasons, signals } = rollupsOf(added);
     await trx
       .insertInto('daily_rollups')
       .values(rollups)
@@ -194,7 +224,32 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
         )
         .execute();
     }
+    if (signals.length > 0) {
+      await trx
+        .insertInto('daily_signals')
+        .values(signals)
+        .onConflict((c) =>
+          c
+            .columns([
+              'day',
+              'pack_id',
+              'aid_key',
+              'pack_version',
+              'step_id',
+              'event_type',
+              'team',
+              'role',
+              'kind',
+              'signal',
+            ])
+            .doUpdateSet((eb) => ({
+              events: eb('daily_signals.events', '+', eb.ref('excluded.events')),
+            })),
+        )
+        .execute();
+    }
     return added.length;
   });
+  if (inserted > 0) options.afterCommit?.(added);
   return { accepted: inserted, duplicates: options.events.length - inserted };
 }

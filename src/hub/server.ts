@@ -44,8 +44,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const timer = setInterval(prune, DAY_MS);
   timer.unref();
 
+  // The address it listens on, for alert links when the `url` setting is not set.
+  let listening: string | undefined;
   const app = createHubApp({
     db,
+    alerts: { hubUrl: () => listening },
     limits: options.limits,
     log: options.log,
     secureCookie: options.secureCookie,
@@ -67,10 +70,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   }
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = (path = '') => `http://${urlHost}:${port}/${path.replace(/^\/+/, '')}`;
+  listening = url().replace(/\/$/, '');
   return {
     port,
     db,
-    url: (path = '') => `http://${urlHost}:${port}/${path.replace(/^\/+/, '')}`,
+    url,
     async close() {
       clearInterval(timer);
       await new Promise<void>((done) => {

@@ -175,6 +175,51 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+
+  // Fleet health. daily_signals keeps, per rollup key, how often each signal failed
+  // (kind 'failed') or found the target instead (kind 'found_by') in target_missing and
+  // target_healed reports, so the Health view needs no raw events. alerts holds each alert
+  // once per day, aid and target ('' for a tip's own target): the primary key is what makes
+  // "raised once" hold when two ingests race.
+  '0004_health': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('daily_signals')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('failed', 'found_by')`))
+        .addColumn('signal', 'text', (c) => c.notNull())
+        .addColumn('events', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('daily_signals_pk', [
+          ...rollupKey,
+          'team',
+          'role',
+          'kind',
+          'signal',
+        ] as never)
+        .execute();
+
+      await db.schema
+        .createTable('alerts')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('people', 'integer', (c) => c.notNull())
+        .addColumn('missing', 'bigint', (c) => c.notNull())
+        .addColumn('views', 'bigint', (c) => c.notNull())
+        .addColumn('raised_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('delivered_at', 'timestamptz')
+        .addPrimaryKeyConstraint('alerts_pk', ['day', 'aid_key', 'step_id'] as never)
+        .execute();
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */

@@ -76,6 +76,29 @@ export interface DailyReasonsTable {
   count: number;
 }
 
+/**
+ * Signals named in target reports (target_missing / target_healed), per rollup key: kind
+ * 'failed' for each signal that failed, 'found_by' for the one that found the target instead.
+ */
+export interface DailySignalsTable extends RollupKey {
+  kind: 'failed' | 'found_by';
+  signal: string;
+  events: number;
+}
+
+/** An alert, once per day, aid and target ('' for a tip's own); counts as when raised. */
+export interface AlertsTable {
+  day: string;
+  aid_key: string;
+  step_id: string;
+  pack_id: string;
+  people: number;
+  missing: number;
+  views: number;
+  raised_at: Timestamp;
+  delivered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface DevicesTable {
   id: string;
   name: string;
@@ -116,6 +139,8 @@ export interface HubDatabase {
   daily_rollups: DailyRollupsTable;
   daily_actors: DailyActorsTable;
   daily_reasons: DailyReasonsTable;
+  daily_signals: DailySignalsTable;
+  alerts: AlertsTable;
   devices: DevicesTable;
   users: UsersTable;
   sessions: SessionsTable;
