@@ -9,6 +9,15 @@ import { openDatabase } from '../hub/db/open';
 import type { UserRole } from '../hub/db/schema';
 import { createDevice, listDevices, revokeDevice } from '../hub/devices';
 import { startHub } from '../hub/server';
+import {
+  checkSettingUrl,
+  readSettings,
+  SETTING_KEYS,
+  type SettingKey,
+  setSetting,
+  shownUrl,
+  unsetSetting,
+} from '../hub/settings';
 import { addUser, generatePassword, USER_ROLES, UserExistsError } from '../hub/users';
 import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io';
 
@@ -19,6 +28,7 @@ export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--da
        inflow hub token list
        inflow hub token revoke <id>
        inflow hub user add <name> --role admin|author|viewer [--password-stdin]
+       inflow hub settings [set webhook|url <URL> | unset webhook|url]
 
 Runs the hub: the organisation's own server that collects events from the browsers it
 gave a device token (POST /api/events). Stop with Ctrl+C. See docs/hub.md.
@@ -33,6 +43,10 @@ Subcommands:
   token revoke   Revoke a device token: its browsers get 401 from then on.
   user add       Add a person who may sign in (POST /api/session). The password
                  is read from stdin with --password-stdin, else made up and printed once.
+  settings       Show the hub's settings. "set webhook <URL>" posts alerts (a target
+                 missing across the fleet) there as {"text": "..."}; "set url <URL>" is
+                 the hub's address as people reach it, for the link in an alert. http(s)
+                 only; a webhook URL is shown as its origin only. "unset" removes one.
 
 Options:
   --port <n>         Port (default 8788; 0 picks a free one).
@@ -190,5 +204,53 @@ export async function hubCommand(
     if (typed === undefined) io.out(`password: ${password}  (shown only now)`);
     return EXIT_OK;
   }
+  if (group === 'settings') return settingsCommand(target, action, rest, io);
   throw new UsageError(`unknown subcommand "${positionals.join(' ')}"`);
+}
+
+function settingKey(key: string | undefined): SettingKey {
+  if (!key || !SETTING_KEYS.includes(key as SettingKey)) {
+    throw new UsageError(`settings: the setting is one of ${SETTING_KEYS.join(', ')}`);
+  }
+  return key as SettingKey;
+}
+
+/** A setting as printed: a webhook's path and query may hold its secret. */
+const shown = (key: string, value: string) => (key === 'webhook' ? shownUrl(value) : value);
+
+async function settingsCommand(
+  target: DatabaseTarget,
+  action: string | undefined,
+  rest: string[],
+  io: Io,
+): Promise<number> {
+  if (action === undefined) {
+    const settings = await withDb(target, readSettings);
+    for (const key of ['retention_days', ...SETTING_KEYS]) {
+      const value = settings.get(key);
+      io.out(`${key}  ${value === undefined ? '(not set)' : shown(key, value)}`);
+    }
+    return EXIT_OK;
+  }
+  if (action === 'set') {
+    if (rest.length !== 2) throw new UsageError('settings set needs a setting and a URL');
+    const key = settingKey(rest[0]);
+    // Checked before the database is opened: a wrong URL needs no stopped hub to be told.
+    try {
+      checkSettingUrl(key, rest[1]!);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const kept = await withDb(target, (db) => setSetting(db, key, rest[1]!));
+    io.out(`${key} set to ${shown(key, kept)}`);
+    return EXIT_OK;
+  }
+  if (action === 'unset') {
+    if (rest.length !== 1) throw new UsageError('settings unset needs one setting');
+    const key = settingKey(rest[0]);
+    const was = await withDb(target, (db) => unsetSetting(db, key));
+    io.out(was ? `${key} unset` : `${key} was not set`);
+    return EXIT_OK;
+  }
+  throw new UsageError(`unknown subcommand "settings ${action}"`);
 }
