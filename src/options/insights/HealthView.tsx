@@ -1,6 +1,10 @@
-/** The "Health" view of the options page: aids whose targets broke, and staff feedback. */
+/**
+ * The "Health" view of the options page: aids whose targets broke, and staff feedback. Its
+ * parts (card, figures, targets table, feedback) are in src/insights-ui/health-*.tsx, shared
+ * with the hub's fleet Health page.
+ */
 import '../../insights-ui/insights.css';
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { describeRuleProblem } from '../../aids/explain-target';
 import {
   countsText,
@@ -10,6 +14,10 @@ import {
   rangeOf,
   timeText,
 } from '../../insights-ui/format';
+import { HealthCard, HealthList } from '../../insights-ui/health-card';
+import { FeedbackList } from '../../insights-ui/health-feedback';
+import { Facts, Figures, When } from '../../insights-ui/health-figures';
+import { TargetsTable } from '../../insights-ui/health-targets';
 import { PeriodFilter } from '../../insights-ui/PeriodFilter';
 import type { AidHealth, TargetHealth } from '../../protocol/insights';
 import { browserInsightsDeps, type InsightsDeps } from './deps';
@@ -68,16 +76,13 @@ export function HealthView({
         (load.aids.length === 0 ? (
           <p class="empty">{EMPTY_HEALTH}</p>
         ) : (
-          <>
-            <p class="muted">
-              {plural(load.aids.length, 'aid needs', 'aids need')} attention in this period.
-            </p>
-            <ol class="health-list">
-              {load.aids.map((aid) => (
-                <HealthItem key={aid.aidKey} aid={aid} />
-              ))}
-            </ol>
-          </>
+          <HealthList
+            summary={`${plural(load.aids.length, 'aid needs', 'aids need')} attention in this period.`}
+          >
+            {load.aids.map((aid) => (
+              <HealthItem key={aid.aidKey} aid={aid} />
+            ))}
+          </HealthList>
         ))}
     </div>
   );
@@ -92,57 +97,39 @@ function ruleSentences(t: TargetHealth): string[] {
 }
 
 function HealthItem({ aid }: { aid: AidHealth }) {
-  const id = useId();
-  const lastSeen = new Date(aid.lastSeen);
   const broken = aid.targets.filter((t) => t.missing || t.healed);
   const unworkable = aid.targets.filter((t) => t.unworkable);
+  const when = (ms: number) => ({ dateTime: new Date(ms).toISOString(), text: timeText(ms) });
   return (
-    <li class="health-item">
-      <section aria-labelledby={`${id}-h`}>
-        <div class="health-head">
-          <h2 id={`${id}-h`}>{aid.title}</h2>
-          {aid.installed ? (
-            <a class="fix" href={editorHref(aid.aidKey)} aria-describedby={`${id}-h`}>
-              Fix in the editor
-            </a>
-          ) : (
-            <span class="muted">No longer installed</span>
-          )}
-        </div>
-        <dl class="figures">
-          <div>
-            <dt>Page views affected</dt>
-            <dd>{aid.pageViews}</dd>
-          </div>
-          <div>
-            <dt>Target missing</dt>
-            <dd>{aid.missing}</dd>
-          </div>
-          <div>
-            <dt>Found by weaker signals</dt>
-            <dd>{aid.healed}</dd>
-          </div>
-          {aid.unworkable ? (
-            <div>
-              <dt>Rules that can never hold</dt>
-              <dd>{aid.unworkable}</dd>
-            </div>
-          ) : null}
-          <div>
-            <dt>Staff feedback</dt>
-            <dd>{aid.feedbackCount}</dd>
-          </div>
-          <div>
-            <dt>Last seen</dt>
-            <dd>
-              <time dateTime={lastSeen.toISOString()}>{timeText(aid.lastSeen)}</time>
-            </dd>
-          </div>
-        </dl>
-        <dl class="facts">
-          <dt>Pages it applies to</dt>
-          <dd>
-            {aid.urls.length ? (
+    <HealthCard
+      title={aid.title}
+      action={(headingId) =>
+        aid.installed ? (
+          <a class="fix" href={editorHref(aid.aidKey)} aria-describedby={headingId}>
+            Fix in the editor
+          </a>
+        ) : (
+          <span class="muted">No longer installed</span>
+        )
+      }
+    >
+      <Figures
+        items={[
+          { label: 'Page views affected', value: aid.pageViews },
+          { label: 'Target missing', value: aid.missing },
+          { label: 'Found by weaker signals', value: aid.healed },
+          ...(aid.unworkable
+            ? [{ label: 'Rules that can never hold', value: aid.unworkable }]
+            : []),
+          { label: 'Staff feedback', value: aid.feedbackCount },
+          { label: 'Last seen', value: <When {...when(aid.lastSeen)} /> },
+        ]}
+      />
+      <Facts
+        items={[
+          {
+            label: 'Pages it applies to',
+            value: aid.urls.length ? (
               <ul class="urls">
                 {aid.urls.map((u) => (
                   <li key={u} class="url">
@@ -152,82 +139,53 @@ function HealthItem({ aid }: { aid: AidHealth }) {
               </ul>
             ) : (
               '—'
-            )}
-          </dd>
-          <dt>Signals that failed</dt>
-          <dd>{countsText(aid.failedSignals)}</dd>
-          <dt>Found instead by</dt>
-          <dd>{countsText(aid.foundBy)}</dd>
-        </dl>
-        {broken.length > 0 && (
-          <div class="table-wrap">
-            <table class="targets">
-              <caption>Targets of “{aid.title}” that staff pages reported</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Target</th>
-                  <th scope="col">Missing</th>
-                  <th scope="col">Found by weaker signals</th>
-                  <th scope="col">Signals that failed</th>
-                  <th scope="col">Found by</th>
-                  <th scope="col">Last seen</th>
-                </tr>
-              </thead>
-              <tbody>
-                {broken.map((t) => (
-                  <tr key={t.stepId ?? ''}>
-                    <th scope="row">{t.text}</th>
-                    <td>{t.missing}</td>
-                    <td>{t.healed}</td>
-                    <td>{countsText(t.failedSignals)}</td>
-                    <td>{countsText(t.foundBy)}</td>
-                    <td>
-                      <time dateTime={new Date(t.lastSeen).toISOString()}>
-                        {timeText(t.lastSeen)}
-                      </time>
-                    </td>
-                  </tr>
+            ),
+          },
+          { label: 'Signals that failed', value: countsText(aid.failedSignals) },
+          { label: 'Found instead by', value: countsText(aid.foundBy) },
+        ]}
+      />
+      {broken.length > 0 && (
+        <TargetsTable
+          caption={<>Targets of “{aid.title}” that staff pages reported</>}
+          rows={broken.map((t) => ({
+            key: t.stepId ?? '',
+            name: t.text,
+            missing: t.missing,
+            healed: t.healed,
+            failedSignals: countsText(t.failedSignals),
+            foundBy: countsText(t.foundBy),
+            lastSeen: when(t.lastSeen),
+          }))}
+        />
+      )}
+      {unworkable.length > 0 && (
+        <>
+          <h3>Steps that cannot tick themselves off</h3>
+          <ul class="unworkable">
+            {unworkable.map((t) => (
+              <li key={t.stepId ?? ''}>
+                <p>
+                  <strong>{t.text}</strong>
+                </p>
+                {ruleSentences(t).map((sentence) => (
+                  <p key={sentence}>{sentence}</p>
                 ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {unworkable.length > 0 && (
-          <>
-            <h3>Steps that cannot tick themselves off</h3>
-            <ul class="unworkable">
-              {unworkable.map((t) => (
-                <li key={t.stepId ?? ''}>
-                  <p>
-                    <strong>{t.text}</strong>
-                  </p>
-                  {ruleSentences(t).map((sentence) => (
-                    <p key={sentence}>{sentence}</p>
-                  ))}
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        {aid.feedback.length > 0 && (
-          <>
-            <h3>Feedback from staff</h3>
-            <ul class="feedback">
-              {aid.feedback.map((f) => (
-                <li key={`${f.at}-${f.url}`}>
-                  <p class="comment">
-                    {f.comment ?? 'Flagged as wrong or out of date, no comment.'}
-                  </p>
-                  <p class="muted">
-                    <time dateTime={new Date(f.at).toISOString()}>{timeText(f.at)}</time> on{' '}
-                    <span class="url">{f.url}</span>
-                  </p>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </section>
-    </li>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {aid.feedback.length > 0 && (
+        <FeedbackList
+          items={aid.feedback.map((f) => ({
+            key: `${f.at}-${f.url}`,
+            comment: f.comment,
+            when: when(f.at),
+            url: f.url,
+          }))}
+        />
+      )}
+    </HealthCard>
   );
 }
