@@ -6,11 +6,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertText } from '../../../src/hub/alerts';
 import { createHubApp, type HubApp, type HubAppOptions } from '../../../src/hub/app';
 import type { HubDb } from '../../../src/hub/db/open';
 import { createDevice } from '../../../src/hub/devices';
+import { startHub } from '../../../src/hub/server';
 import { setSetting } from '../../../src/hub/settings';
 import { addUser } from '../../../src/hub/users';
 import type { FleetHealth } from '../../../src/protocol/fleet-health';
@@ -298,6 +300,40 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('alerts from a hub on a socket', () => {
+  it('posts the alert with a link to the address the hub listens on', async () => {
+    const hook = await receiver();
+    const hub = await startHub({ pglite: new PGlite(), port: 0 });
+    try {
+      const { token } = await createDevice(hub.db, 'Front desk');
+      await setSetting(hub.db, 'webhook', hook.url);
+      const now = Date.now();
+      const events = day(2, ['a1', 'a2']).map((e) => ({ ...e, at: now, recordedAt: now }));
+      const res = await fetch(hub.url('api/events'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ events }),
+      });
+      expect(await res.json()).toEqual({ accepted: 4, duplicates: 0 });
+      for (let i = 0; i < 100 && hook.bodies.length === 0; i++) {
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      expect(hook.bodies).toEqual([
+        {
+          text: expect.stringMatching(
+            new RegExp(
+              `^Inflow alert: The target of step \`email\` of \`crm/new-contact\` was missing on ${new Date(now).toISOString().slice(0, 10)} for fewer than 5 people, .* Health view: http://127\\.0\\.0\\.1:${hub.port}/#/health$`,
+            ),
+          ),
+        },
+      ]);
+    } finally {
+      await hub.close();
+      await close(hook.server);
+    }
+  }, 30_000);
+});
 
 describe('the alert text', () => {
   it('puts ids in code spans and escapes what chat tools would read as markup', () => {
