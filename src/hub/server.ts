@@ -12,6 +12,7 @@ import { pruneEvents } from './retention';
 import { pruneSessions } from './sessions';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const ALERTS_GRACE_MS = 2000;
 
 export type HubOptions = DatabaseTarget & {
   /** 0 picks a free port. Default 8788. */
@@ -82,6 +83,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         server.close(() => done());
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
+      // Alerts being evaluated or posted get a moment to finish; a webhook still retrying
+      // after that is abandoned (its alert stays in the Health view, not delivered).
+      await Promise.race([
+        app.alerter.idle(),
+        new Promise((done) => setTimeout(done, ALERTS_GRACE_MS).unref()),
+      ]);
       await db.destroy();
     },
   };
