@@ -169,7 +169,7 @@ describe('FleetHealth page', () => {
       view.querySelector(`#${CSS.escape(shown!.getAttribute('aria-labelledby')!)}`)?.textContent,
     ).toBe('crm/new-contact');
     expect(figure(shown!, 'People affected')).toBe('7');
-    expect(figure(shown!, 'Page views with a target missing')).toBe('12');
+    expect(figure(shown!, 'Target missing')).toBe('12');
     expect(figure(shown!, 'Found by weaker signals')).toBe('3');
     expect(figure(shown!, 'Signals that failed')).toBe('css 12, label 4');
     expect(figure(shown!, 'Found instead by')).toBe('label 3');
@@ -195,7 +195,7 @@ describe('FleetHealth page', () => {
 
     // Fewer than 5 people: said in words, and no count anywhere in the card.
     expect(figure(hidden!, 'People affected')).toBe('fewer than 5 people');
-    expect(figure(hidden!, 'Page views with a target missing')).toBe('—');
+    expect(figure(hidden!, 'Target missing')).toBe('—');
     const row = [...hidden!.querySelectorAll('tbody td')].map(textOf);
     expect(row.slice(0, 5)).toEqual(['fewer than 5 people', '—', '—', '—', '—']);
     expect(textOf(hidden!.querySelector('tbody th'))).toBe('The aid’s own target');

@@ -74,10 +74,11 @@ export function FleetHealth({ get }: { get: HubGet }) {
   return (
     <div class="insights health">
       <p class="help">
-        Targets that browsers across the organisation did not find on staff pages (each page view
-        reports a target once), or found only by weaker signals because their selector no longer
-        matched, and what staff wrote with “Report a problem”. The aids that affected the most
-        people come first. Counts from fewer than 5 people are not shown.
+        Targets that browsers across the organisation did not find on staff pages, or found only by
+        weaker signals because their selector no longer matched, and what staff wrote with “Report a
+        problem”. Each page view reports a target at most once, so “Missing” counts page views. The
+        aids that affected the most people come first. Counts from fewer than 5 people are not
+        shown.
       </p>
       <PeriodFilter dates={dates} now={Date.now()} onChange={setDates} />
       {load.phase === 'loading' && <p aria-busy="true">Loading…</p>}
@@ -153,7 +154,7 @@ function AidItem({ aid, retentionDays }: { aid: FleetAidHealth; retentionDays: n
       <Figures
         items={[
           { label: 'People affected', value: hidden ? fewer(aid) : n(aid.missingPeople) },
-          { label: 'Page views with a target missing', value: n(aid.missing) },
+          { label: 'Target missing', value: n(aid.missing) },
           { label: 'Found by weaker signals', value: n(aid.healed) },
           { label: 'Staff reports', value: n(aid.feedback) },
           { label: 'Last seen', value: <When {...day(aid.lastSeen)} /> },
