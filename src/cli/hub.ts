@@ -15,6 +15,7 @@ import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io
 const DEFAULT_DATA = './inflow-hub-data';
 
 export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--data ${DEFAULT_DATA}] [--trust-proxy]
+                  [--min-group 5]
        inflow hub token create --name <device or fleet name>
        inflow hub token list
        inflow hub token revoke <id>
@@ -41,6 +42,8 @@ Options:
   --trust-proxy      Believe X-Forwarded-Proto/-Host/-For from the reverse proxy in front
                      of the hub (HTTPS cookies, sign-in limits per client). Only when
                      clients cannot reach the hub without going through that proxy.
+  --min-group <n>    The smallest group of people whose counts the fleet views show
+                     apart (default 5): a smaller group's counts could point at a person.
   --name <name>      For token create.
   --role <role>      For user add: admin, author or viewer.
   --password-stdin   For user add.
@@ -77,6 +80,15 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+function minGroupOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new UsageError(`--min-group ${value}: not a whole number from 1 to 1000`);
+  }
+  return n;
+}
+
 function portOf(value: string | undefined): number {
   const port = value === undefined ? 8788 : Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -90,11 +102,12 @@ async function runHub(
   port: number,
   host: string | undefined,
   trustProxy: boolean,
+  minGroup: number | undefined,
   io: Io,
 ) {
   let hub: Awaited<ReturnType<typeof startHub>>;
   try {
-    hub = await startHub({ ...target, port, host, trustProxy, log: io.out });
+    hub = await startHub({ ...target, port, host, trustProxy, minGroup, log: io.out });
   } catch (e) {
     throw new CliError(`cannot start the hub: ${(e as Error).message}`);
   }
@@ -125,6 +138,7 @@ export async function hubCommand(
     role: { type: 'string' },
     'password-stdin': { type: 'boolean' },
     'trust-proxy': { type: 'boolean' },
+    'min-group': { type: 'string' },
   });
   if (values.help) {
     io.out(hubHelp);
@@ -134,7 +148,14 @@ export async function hubCommand(
   const target = targetOf(values.data, env);
 
   if (group === undefined) {
-    return runHub(target, portOf(values.port), values.host, values['trust-proxy'] === true, io);
+    return runHub(
+      target,
+      portOf(values.port),
+      values.host,
+      values['trust-proxy'] === true,
+      minGroupOf(values['min-group']),
+      io,
+    );
   }
 
   if (group === 'token' && action === 'create') {
