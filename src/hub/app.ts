@@ -11,6 +11,7 @@ import { escapeControls, problemsOf } from '../aids/validate';
 import { HUB_MAX_BODY_BYTES, HubBatch, type HubBatchAnswer } from '../protocol/hub';
 import { type Alerter, type AlerterOptions, createAlerter } from './alerts';
 import type { HubDb } from './db/open';
+import { demoDataNote } from './demo';
 import { deviceForToken } from './devices';
 import { ingestBatch } from './ingest';
 import { DEFAULT_MIN_GROUP } from './insights';
@@ -96,7 +97,10 @@ export function createHubApp(options: HubAppOptions): HubApp {
     );
   });
 
-  app.get('/api/health', (c) => c.json({ ok: true, version: hubVersion() }));
+  // `demoData`: what the hub says when it holds `npm start`'s simulated colleagues (./demo.ts).
+  app.get('/api/health', async (c) =>
+    c.json({ ok: true, version: hubVersion(), demoData: await demoDataNote(db) }),
+  );
 
   const { requireRole } = mountAuth(app, {
     db,
