@@ -52,13 +52,7 @@ export function wilson(successes: number, trials: number, z = Z95): Interval | n
  * Newcombe's hybrid score interval for p1 − p2 (x1/n1 − x2/n2, two independent samples);
  * null when either sample has no trials.
  */
-export function newcombe(
-  x1: number,
-  n1: number,
-  x2: number,
-  n2: number,
-  z = Z95,
-): Interval | null {
+export function newcombe(x1: number, n1: number, x2: number, n2: number, z = Z95): Interval | null {
   const a = wilson(x1, n1, z);
   const b = wilson(x2, n2, z);
   if (!a || !b) return null;
