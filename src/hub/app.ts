@@ -20,6 +20,7 @@ import { mountAdminRoutes } from './routes/admin';
 import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
 import { mountInsightsRoutes } from './routes/insights';
+import { mountVersionsRoutes } from './routes/versions';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -107,6 +108,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
+  mountVersionsRoutes(app, db, requireRole, minGroup);
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 
