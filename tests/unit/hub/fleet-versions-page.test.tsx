@@ -237,6 +237,26 @@ describe('the Versions page', () => {
   });
 });
 
+describe('the period', () => {
+  it('asks for the UTC days chosen', async () => {
+    const from = `${VERSIONS}&from=2026-03-04`;
+    const { root, asked } = await show({
+      '/api/insights/summary': summary('crm/new-contact'),
+      [VERSIONS]: answer(v190, v1100),
+      [from]: answer({ ...v1100, change: null }),
+    });
+    const input = [...root.querySelectorAll('label')].find((l) => l.textContent === 'From')!;
+    const field = root.querySelector<HTMLInputElement>(`#${CSS.escape(input.htmlFor)}`)!;
+    await act(async () => {
+      field.value = '2026-03-04';
+      field.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await settle();
+    expect(asked.at(-1)).toBe(from);
+    expect([...root.querySelectorAll('tbody th')].map(text)).toEqual(['1.10.0']);
+  });
+});
+
 describe('rateText', () => {
   it('writes a rate with its interval, and a dash for none', () => {
     expect(rateText({ rate: 0.62, low: 0.55, high: 0.69 })).toBe('62% (55–69%)');

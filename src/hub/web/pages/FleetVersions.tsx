@@ -9,7 +9,8 @@
  */
 import '../../../insights-ui/insights.css';
 import { useEffect, useId, useState } from 'preact/hooks';
-import { duration, percent, plural } from '../../../insights-ui/format';
+import { type Dates, duration, percent, plural } from '../../../insights-ui/format';
+import { PeriodFilter } from '../../../insights-ui/PeriodFilter';
 import type { FleetSummary } from '../../../protocol/fleet';
 import type {
   ChangeEstimate,
@@ -117,6 +118,14 @@ function Changes({ versions }: { versions: FleetVersion[] }) {
   );
 }
 
+/** The versions' query path for an aid and a period (UTC days, either end open). */
+export function versionsPath(aid: string, dates: Dates): string {
+  const q = new URLSearchParams({ aid });
+  if (dates.from) q.set('from', dates.from);
+  if (dates.to) q.set('to', dates.to);
+  return `/api/insights/versions?${q}`;
+}
+
 /** A sentence for when there is too little to compare, or null. */
 function tooLittle(answer: FleetVersionsAnswer): string | null {
   const shown = answer.versions.filter((v) => v.fewerThan === null);
@@ -134,6 +143,7 @@ export function FleetVersions({ get }: { get: HubGet }) {
   const id = useId();
   const [aids, setAids] = useState<Load<string[]>>({ phase: 'loading' });
   const [aid, setAid] = useState('');
+  const [dates, setDates] = useState<Dates>({ from: '', to: '' });
   const [load, setLoad] = useState<Load<FleetVersionsAnswer> | null>(null);
 
   useEffect(() => {
@@ -147,11 +157,12 @@ export function FleetVersions({ get }: { get: HubGet }) {
     );
   }, [get]);
 
+  const path = aid ? versionsPath(aid, dates) : '';
   useEffect(() => {
-    if (!aid) return;
+    if (!path) return;
     let current = true;
     setLoad({ phase: 'loading' });
-    get<FleetVersionsAnswer>(`/api/insights/versions?aid=${encodeURIComponent(aid)}`).then(
+    get<FleetVersionsAnswer>(path).then(
       (data) => current && setLoad({ phase: 'ready', data }),
       (e: Error) => current && setLoad({ phase: 'error', message: e.message }),
     );
@@ -159,7 +170,7 @@ export function FleetVersions({ get }: { get: HubGet }) {
     return () => {
       current = false;
     };
-  }, [get, aid]);
+  }, [get, path]);
 
   if (aids.phase === 'loading') return <p role="status">Loading the aids…</p>;
   if (aids.phase === 'error') {
@@ -196,6 +207,7 @@ export function FleetVersions({ get }: { get: HubGet }) {
           ))}
         </select>
       </div>
+      <PeriodFilter dates={dates} now={Date.now()} onChange={setDates} />
       {load?.phase === 'loading' && <p role="status">Loading the versions…</p>}
       {load?.phase === 'error' && (
         <p class="error" role="alert">
