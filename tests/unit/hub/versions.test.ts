@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHubApp, type HubAppOptions } from '../../../src/hub/app';
 import type { HubDb } from '../../../src/hub/db/open';
+import { createDevice } from '../../../src/hub/devices';
 import { ingestBatch } from '../../../src/hub/ingest';
 import { pruneEvents } from '../../../src/hub/retention';
 import { addUser } from '../../../src/hub/users';
@@ -294,6 +295,45 @@ for (const backend of backends) {
         .where('id', '=', timed.id)
         .executeTakeFirstOrThrow();
       expect(row.ms).toBe(36_000);
+    });
+
+    it('takes a duration on checklist_completed only, over the events endpoint', async () => {
+      const { token } = await createDevice(db, 'Front desk');
+      const post = (events: HubEvent[]) =>
+        app().request('/api/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ events }),
+        });
+      const res = await post([event({ type: 'step_done', ms: 1000 })]);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        problems: [{ path: 'events[0].ms', message: 'only checklist_completed carries ms' }],
+      });
+      const completed = event({
+        type: 'checklist_completed',
+        stepId: undefined,
+        how: undefined,
+        packVersion: '1.10.0',
+        at: daysAfter(NOON, 2),
+        ms: 2_000,
+      });
+      expect((await post([completed])).status).toBe(200);
+      expect(
+        await db
+          .selectFrom('run_durations')
+          .select(['day', 'pack_version', 'team', 'actor', 'ms'])
+          .where('event_id', '=', completed.id)
+          .execute(),
+      ).toEqual([
+        {
+          day: '2026-03-04',
+          pack_version: '1.10.0',
+          team: 'front-desk',
+          actor: 'actor-a',
+          ms: 2_000,
+        },
+      ]);
     });
 
     it('answers an aid nobody used with no versions', async () => {
