@@ -11,12 +11,16 @@ import { FleetVersions, NO_AIDS, rateText } from '../../../src/hub/web/pages/Fle
 import type { FleetSummary } from '../../../src/protocol/fleet';
 import type { FleetVersions as Answer, FleetVersion } from '../../../src/protocol/fleet-versions';
 
+/** A summary of checklists (with a step) with these keys, and a tip (no steps). */
 const summary = (...keys: string[]): FleetSummary =>
   ({
     query: {},
     minGroup: 5,
-    aids: keys.map((aidKey) => ({ aidKey, packId: aidKey.split('/')[0] })),
-  }) as FleetSummary;
+    aids: [
+      ...keys.map((aidKey) => ({ aidKey, packId: 'crm', steps: [{ stepId: 'name' }] })),
+      { aidKey: 'crm/save-tip', packId: 'crm', steps: [] },
+    ],
+  }) as unknown as FleetSummary;
 
 const hidden = (version: string, day: string): FleetVersion => ({
   version,
@@ -142,7 +146,8 @@ describe('the Versions page', () => {
     });
     expect(asked).toEqual(['/api/insights/summary', VERSIONS]);
     const select = root.querySelector('select')!;
-    expect(root.querySelector(`label[for="${select.id}"]`)?.textContent).toBe('Aid');
+    expect(root.querySelector(`label[for="${select.id}"]`)?.textContent).toBe('Checklist');
+    // Checklists only: the tip has no runs.
     expect([...select.options].map((o) => o.value)).toEqual(['crm/new-contact', 'crm/other']);
 
     const table = root.querySelector('table')!;

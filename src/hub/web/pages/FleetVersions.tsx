@@ -1,6 +1,6 @@
 /**
- * Versions: did a new version of a pack help with an aid? The person chooses an aid (from
- * `GET /api/insights/summary`), and sees per pack version, from
+ * Versions: did a new version of a pack help with an aid? The person chooses a checklist
+ * (from `GET /api/insights/summary`), and sees per pack version, from
  * `GET /api/insights/versions` (src/protocol/fleet-versions.ts defines every measure):
  * completion, abandon and step skip rates with their 95% intervals ("62% (55–69%)"), the
  * time to complete, the counts, and the change from the version before with its verdict.
@@ -27,7 +27,7 @@ type Load<T> =
   | { phase: 'error'; message: string };
 
 export const NO_AIDS =
-  'Nothing was recorded yet. Versions can be compared once browsers send what staff do with the aids.';
+  'No checklist was used yet. Versions can be compared once browsers send what staff do with the checklists.';
 
 /** "62% (55–69%)": the rate and its 95% interval; "—" when there is no rate. */
 export function rateText(r: RateEstimate | null): string {
@@ -149,7 +149,8 @@ export function FleetVersions({ get }: { get: HubGet }) {
   useEffect(() => {
     get<FleetSummary>('/api/insights/summary').then(
       (summary) => {
-        const keys = summary.aids.map((a) => a.aidKey);
+        // Checklists only: a tip has no steps and no runs to compare.
+        const keys = summary.aids.filter((a) => a.steps.length > 0).map((a) => a.aidKey);
         setAids({ phase: 'ready', data: keys });
         setAid((current) => current || keys[0] || '');
       },
@@ -194,7 +195,7 @@ export function FleetVersions({ get }: { get: HubGet }) {
         change”. Days are UTC days.
       </p>
       <div class="field">
-        <label for={`${id}-aid`}>Aid</label>
+        <label for={`${id}-aid`}>Checklist</label>
         <select
           id={`${id}-aid`}
           value={aid}
