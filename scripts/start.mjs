@@ -116,7 +116,10 @@ async function hubTour(context, worker, demoHub) {
   await page.getByRole('textbox', { name: 'Name' }).fill(demoHub.user.name);
   await page.getByLabel('Password').fill(demoHub.user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /new contact/i }).first().waitFor({ timeout: 10_000 });
+  await page
+    .getByRole('heading', { name: /new contact/i })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await page.waitForTimeout(500);
   const file = join(ARTIFACTS, '7-hub-insights.png');
   await page.screenshot({ path: file, fullPage: true });

@@ -22,6 +22,7 @@ import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
 import { mountHealthRoutes } from './routes/health';
 import { mountInsightsRoutes } from './routes/insights';
+import { mountVersionsRoutes } from './routes/versions';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -117,6 +118,7 @@ export function createHubApp(options: HubAppOptions): HubApp {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
+  mountVersionsRoutes(app, db, requireRole, minGroup);
   mountHealthRoutes(app, db, requireRole, minGroup);
   const alerter = createAlerter({ db, minGroup, now, log: options.log, ...options.alerts });
 

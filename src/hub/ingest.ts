@@ -1,10 +1,10 @@
 /**
  * Stores a validated batch of events exactly once. In one transaction: the events are
  * inserted with `on conflict (id) do nothing`, and only the rows that insert reports back
- * (RETURNING id) are added to the daily rollups, the distinct-people table and the skip
- * reasons and the signals of target reports. Sending the same batch again therefore inserts
- * nothing and counts nothing. What was new is handed to `afterCommit` once the transaction
- * has committed (the hub evaluates alerts with it, off the request path).
+ * (RETURNING id) are added to the daily rollups, the distinct-people table, the skip
+ * reasons, the signals of target reports and the run durations. Sending the same batch again
+ * therefore inserts nothing and counts nothing. What was new is handed to `afterCommit` once
+ * the transaction has committed (the hub evaluates alerts with it, off the request path).
  */
 import { createHash } from 'node:crypto';
 import { redactUrl } from '../aids/url-match';
@@ -17,6 +17,7 @@ import type {
   DailySignalsTable,
   NewEvent,
   RollupKey,
+  RunDurationsTable,
 } from './db/schema';
 import { retentionCutoff, retentionDays } from './retention';
 
@@ -58,6 +59,7 @@ function row(e: HubEvent, deviceId: string, receivedAt: Date): NewEvent {
     team: e.team ?? null,
     role: e.role ?? null,
     device_id: deviceId,
+    ms: e.ms ?? null,
   };
 }
 
@@ -138,6 +140,23 @@ export function rollupsOf(events: HubEvent[]): {
     reasons: [...reasons.values()],
     signals: [...signals.values()],
   };
+}
+
+/** The durations of the new completions that have one: one row per event. */
+export function durationsOf(events: HubEvent[]): RunDurationsTable[] {
+  return events
+    .filter((e) => e.type === 'checklist_completed' && e.ms !== undefined)
+    .map((e) => ({
+      event_id: e.id,
+      day: utcDay(e.at),
+      pack_id: e.packId,
+      aid_key: e.aidKey,
+      pack_version: e.packVersion,
+      team: e.team ?? '',
+      role: e.role ?? '',
+      actor: e.actor,
+      ms: e.ms!,
+    }));
 }
 
 export interface IngestOptions {
@@ -246,6 +265,14 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
               events: eb('daily_signals.events', '+', eb.ref('excluded.events')),
             })),
         )
+        .execute();
+    }
+    const durations = durationsOf(added);
+    if (durations.length > 0) {
+      await trx
+        .insertInto('run_durations')
+        .values(durations)
+        .onConflict((c) => c.column('event_id').doNothing())
         .execute();
     }
     return added.length;
