@@ -76,7 +76,7 @@ describe('inflow hub user', () => {
     const missing = await cli('hub', 'user', 'remove', 'bo', '--data', data);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no user "bo"/);
-  });
+  }, 60_000);
 });
 
 describe('the hub request log', () => {
