@@ -19,6 +19,7 @@ import { mountAdminRoutes } from './routes/admin';
 import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
 import { mountInsightsRoutes } from './routes/insights';
+import { mountTouchpointRoutes } from './routes/touchpoints';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -103,6 +104,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
+  mountTouchpointRoutes(app, { db, requireRole, minGroup, now, ...limits });
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 

@@ -23,7 +23,12 @@ export const TOUCHPOINT_MAX_VIEWS = 100_000;
 export const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');
+  .refine((d) => {
+    // Checked on its own: zod runs this even when the pattern failed, and an invalid Date
+    // throws from toISOString.
+    const at = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(d);
+  }, 'not a calendar day');
 
 /** A route template: folding it again changes nothing (no query, no value, ids as `:id`). */
 export const RouteTemplate = z

@@ -80,6 +80,9 @@ export async function emptyTables(db: HubDb): Promise<void> {
     'daily_rollups',
     'daily_actors',
     'daily_reasons',
+    'touchpoint_daily',
+    'touchpoint_actors',
+    'touchpoint_ids',
     'devices',
     'users',
   ] as const) {
