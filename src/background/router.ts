@@ -33,6 +33,7 @@ import {
   viewerOf,
 } from './settings';
 import { sourceStatuses, syncAll } from './sync';
+import { addTouchpointTime, measuresUrl } from './touchpoints';
 
 /** What the router needs to know about a message's sender (a subset of MessageSender). */
 export interface Sender {
@@ -267,14 +268,18 @@ async function answer(
     case 'page.lookup': {
       if (!isHttp(request.url)) return { paused: false, aids: [] };
       if (await isPaused(db, hostOf(request.url))) return { paused: true, aids: [] };
-      const [aids, compact] = await Promise.all([
+      const [aids, compact, settings] = await Promise.all([
         pageAids(deps, request.url, sender.tab?.id),
         panelCompact(db),
+        settingsOf(deps),
       ]);
+      // Touchpoints are measured in the top frame only, on the hosts policy names.
+      const measure = sender.frameId === 0 && measuresUrl(settings.values, request.url);
       return {
         paused: false,
         aids: await startRuns(db, aids, request.url, !!request.reload, now()),
         compact,
+        ...(measure ? { touchpoints: true } : {}),
       };
     }
     case 'page.loadRegex':
@@ -314,6 +319,17 @@ async function answer(
     case 'panel.setCompact':
       await setPanelCompact(db, request.compact);
       return { ok: true };
+    case 'touchpoint.time': {
+      const page = sender.url ?? sender.tab?.url ?? '';
+      const { values } = await settingsOf(deps);
+      if (!measuresUrl(values, page)) return { ok: true, counted: false };
+      // The template must be of the sender's own page: same origin (a route change keeps it).
+      if (new URL(request.template).origin !== new URL(page).origin) {
+        return { error: 'touchpoint.time: refused, the template is not of the sender’s page' };
+      }
+      const counted = await addTouchpointTime(db, request, now());
+      return { ok: true, counted };
+    }
     case 'site.status':
       return { paused: await isPaused(db, normalizeHost(request.host)) };
     case 'site.setPaused': {
@@ -366,7 +382,9 @@ function senderRule(
 ): [(s: Sender, d: RouterDeps) => boolean, string] {
   if (FROM_CONTENT.has(type)) return [isContentScript, 'a content script'];
   if (FROM_SUB_FRAME.has(type)) return [isSubFrame, 'the content script of a sub-frame'];
-  if (type === 'frame.resync') return [isTopFrame, 'the content script of a top frame'];
+  if (type === 'frame.resync' || type === 'touchpoint.time') {
+    return [isTopFrame, 'the content script of a top frame'];
+  }
   return [isExtensionPage, 'an extension page'];
 }
 
