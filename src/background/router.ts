@@ -320,13 +320,11 @@ async function answer(
       await setPanelCompact(db, request.compact);
       return { ok: true };
     case 'touchpoint.time': {
-      const page = sender.url ?? sender.tab?.url ?? '';
+      // The template's own host must be one the policy names. Not compared with the sender's
+      // URL: a page tells its last time on pagehide, when the browser may already report
+      // the next page as the sender's.
       const { values } = await settingsOf(deps);
-      if (!measuresUrl(values, page)) return { ok: true, counted: false };
-      // The template must be of the sender's own page: same origin (a route change keeps it).
-      if (new URL(request.template).origin !== new URL(page).origin) {
-        return { error: 'touchpoint.time: refused, the template is not of the sender’s page' };
-      }
+      if (!measuresUrl(values, request.template)) return { ok: true, counted: false };
       const counted = await addTouchpointTime(db, request, now());
       return { ok: true, counted };
     }
