@@ -321,8 +321,7 @@ async function answer(
       return { ok: true };
     case 'touchpoint.time': {
       // The template's own host must be one the policy names. Not compared with the sender's
-      // URL: a page tells its last time on pagehide, when the browser may already report
-      // the next page as the sender's.
+      // tab: a page tells its last time on pagehide, when the tab is already on the next page.
       const { values } = await settingsOf(deps);
       if (!measuresUrl(values, request.template)) return { ok: true, counted: false };
       const counted = await addTouchpointTime(db, request, now());
@@ -380,9 +379,11 @@ function senderRule(
 ): [(s: Sender, d: RouterDeps) => boolean, string] {
   if (FROM_CONTENT.has(type)) return [isContentScript, 'a content script'];
   if (FROM_SUB_FRAME.has(type)) return [isSubFrame, 'the content script of a sub-frame'];
-  if (type === 'frame.resync' || type === 'touchpoint.time') {
-    return [isTopFrame, 'the content script of a top frame'];
-  }
+  if (type === 'frame.resync') return [isTopFrame, 'the content script of a top frame'];
+  // Only the top frame measures touchpoints (page.lookup says so to frame 0 only), but the
+  // last time of a page, told on pagehide, reaches the background from a document pending
+  // deletion, which the browser reports under another frame id.
+  if (type === 'touchpoint.time') return [isContentScript, 'a content script'];
   return [isExtensionPage, 'an extension page'];
 }
 

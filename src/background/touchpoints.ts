@@ -168,14 +168,3 @@ export const touchpointDestination: Destination = {
   post: (fetch, settings, items) =>
     postJsonToHub(fetch, settings, HUB_TOUCHPOINTS_PATH, { touchpoints: items }),
 };
-
-/** What the options page may show of it later: how many sums wait, and were dropped. */
-export async function touchpointQueue(
-  db: InflowDb,
-): Promise<Pick<ExportStatus, 'queued' | 'dropped'>> {
-  const [queued, dropped] = await Promise.all([
-    db.touchpointOutbox.count(),
-    getSetting(db, 'touchpointDropped', 0),
-  ]);
-  return { queued, dropped };
-}

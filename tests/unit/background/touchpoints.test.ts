@@ -105,7 +105,7 @@ describe('touchpoint messages', () => {
     ]);
   });
 
-  it('refuses what is not a folded template, or not from a top frame of this extension', async () => {
+  it('refuses what is not a folded template, or not from a content script of this extension', async () => {
     const { db, deps } = await setup();
     const cases: [unknown, Sender, RegExp][] = [
       [
@@ -116,7 +116,6 @@ describe('touchpoint messages', () => {
       [time({ template: `${TEMPLATE}?tab=notes` }), top, /template: not a route template/],
       [time({ url: PAGE }), top, /url: unknown field/],
       [time({ ms: -5 }), top, /ms:/],
-      [time(), { ...top, frameId: 2 }, /refused, only the content script of a top frame/],
       [time(), { ...top, id: 'another-extension' }, /refused/],
       [time(), { id: EXT_ID, url: `chrome-extension://${EXT_ID}/options.html` }, /refused/],
     ];
@@ -126,6 +125,16 @@ describe('touchpoint messages', () => {
       });
     }
     expect(await db.touchpoints.count()).toBe(0);
+  });
+
+  it('counts the last time of a page told on pagehide, from a document being replaced', async () => {
+    const { db, deps } = await setup();
+    // As Chromium reports it: the old document under another frame id, the tab already on
+    // the next page.
+    const next = 'https://portal.localhost:3000/billing/';
+    const leaving: Sender = { ...top, frameId: 5, tab: { id: 7, url: next } };
+    expect(await handleMessage(time(), leaving, deps)).toEqual({ ok: true, counted: true });
+    expect(await db.touchpoints.count()).toBe(1);
   });
 
   it('counts nothing on a host the policy does not name, whatever the sender', async () => {
