@@ -12,7 +12,7 @@
  */
 import type { Table } from 'dexie';
 import { urlOnHosts } from '../aids/route-template';
-import type { ExportStatus, Settings } from '../protocol/settings';
+import type { Settings } from '../protocol/settings';
 import {
   TOUCHPOINT_MAX_MS,
   TOUCHPOINT_MAX_VIEWS,
