@@ -77,7 +77,7 @@ export function routeTemplate(url: string): string {
   // Too long: drop trailing segments (of the hash route first, then of the path).
   while (template.length > MAX_TEMPLATE_LENGTH) {
     const cut = template.lastIndexOf('/');
-    if (cut <= u.origin.length) return u.origin + '/';
+    if (cut <= u.origin.length) return `${u.origin}/`;
     template = template.slice(0, cut);
   }
   return template;
