@@ -12,6 +12,7 @@ import { createUploader } from '../../../src/background/outbox-upload';
 import { installPack } from '../../../src/background/packs';
 import { installedHostKeys, matchPatternsOf } from '../../../src/background/registration';
 import { handleMessage, type RouterDeps, type Sender } from '../../../src/background/router';
+import { policyValues, resolveSettings } from '../../../src/background/settings';
 import {
   addTouchpointTime,
   applyTouchpointSettings,
@@ -166,6 +167,22 @@ describe('touchpoint messages', () => {
     expect(set).toEqual({
       error: "settings.set: touchpointHosts can only be set by your organisation's policy",
     });
+  });
+
+  it('takes host names from policy, drops anything else, and ignores a value stored locally', async () => {
+    const checked = policyValues({
+      touchpointHosts: ['crm.example.com', 'https://crm.example.com/', '*.example.com', 'a b', '*'],
+    });
+    expect(checked.values).toEqual({ touchpointHosts: ['crm.example.com', '*.example.com'] });
+    expect(checked.ignored.map((p) => p.reason)).toEqual([
+      expect.stringMatching(/^touchpointHosts\[1\]: must be a host name/),
+      expect.stringMatching(/^touchpointHosts\[3\]: must be a host name/),
+      expect.stringMatching(/^touchpointHosts\[4\]: must be a host name/),
+    ]);
+    // Written past the options page (an older version, a script): never in force.
+    const { db } = await setup({});
+    await db.settings.put({ key: 'touchpointHosts', value: ['crm.localhost'] });
+    expect((await resolveSettings({ db, managed: null })).values.touchpointHosts).toEqual([]);
   });
 
   it('bounds the store: a page past the limit is dropped and counted', async () => {
