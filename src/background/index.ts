@@ -233,7 +233,8 @@ export function startBackground(): void {
     if (toLrs) void uploadTo('export', 'settings changed', true);
     if (toHub) void uploadTo('hub', 'settings changed', true);
     if (changed.some((key) => TOUCHPOINT_KEYS.has(key))) {
-      // Sent first with what was measured until now (before an address or token change).
+      // A new hub address or token deserves a try now; with the hosts or the hub removed,
+      // this forgets the sums instead (nothing more is sent).
       await uploadTo('touchpoints', 'settings changed', true);
       await touchpointSettings().catch((e) =>
         console.error('[inflow] touchpoint settings failed', e),

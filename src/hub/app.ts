@@ -104,7 +104,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
-  mountTouchpointRoutes(app, { db, requireRole, minGroup, now, ...limits });
+  mountTouchpointRoutes(app, { db, requireRole, minGroup, now, limits });
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 

@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { escapeControls, problemsOf } from '../../aids/validate';
 import { TouchpointBatch, TouchpointQuery } from '../../protocol/touchpoints';
+import type { HubLimits } from '../app';
 import type { HubDb } from '../db/open';
 import { deviceForToken } from '../devices';
 import { tokenBuckets } from '../rate-limit';
@@ -23,9 +24,11 @@ export interface TouchpointRouteOptions {
   requireRole: RequireRole;
   minGroup: number;
   now: () => number;
-  /** Requests a minute one device may send here (its own bucket, apart from events'). */
-  requestsPerMinute: number;
-  maxBodyBytes: number;
+  /**
+   * `requestsPerMinute`: what one device may send here (its own bucket, apart from events');
+   * `maxBodyBytes`: of one request.
+   */
+  limits: Pick<HubLimits, 'requestsPerMinute' | 'maxBodyBytes'>;
 }
 
 /** A bearer token as the hub issues them: base64url, no spaces. */
@@ -39,7 +42,8 @@ const problemsIn = (e: z.ZodError) =>
 
 export function mountTouchpointRoutes(app: Hono<HubEnv>, options: TouchpointRouteOptions): void {
   const { db, now } = options;
-  const buckets = tokenBuckets(options.requestsPerMinute);
+  const { maxBodyBytes } = options.limits;
+  const buckets = tokenBuckets(options.limits.requestsPerMinute);
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
   app.post(
@@ -67,8 +71,8 @@ export function mountTouchpointRoutes(app: Hono<HubEnv>, options: TouchpointRout
       await next();
     },
     bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: (c) => c.json(error(`the body is larger than ${options.maxBodyBytes} bytes`), 413),
+      maxSize: maxBodyBytes,
+      onError: (c) => c.json(error(`the body is larger than ${maxBodyBytes} bytes`), 413),
     }),
     async (c) => {
       let body: unknown;
