@@ -75,10 +75,34 @@ export interface AidRow {
  * keyed by the event's id. `seq` is the event's order of arrival: the oldest go first, and
  * are the ones dropped when the queue is full.
  */
-export interface OutboxRow {
+export interface OutboxRow<T = StoredEvent> {
   id: string;
   seq: number;
-  event: StoredEvent;
+  /** What is sent: an event, or a sealed touchpoint aggregate (touchpoints.ts). */
+  event: T;
+}
+
+/**
+ * Visible time and views summed in this browser for one UTC day, route template and whether
+ * an aid applied (touchpoints.ts), until the next upload seals it into `touchpointOutbox`.
+ */
+export interface TouchpointRow {
+  day: string;
+  template: string;
+  /** 1 when some aid applied on the page, 0 otherwise (booleans cannot be keys). */
+  aided: 0 | 1;
+  ms: number;
+  views: number;
+}
+
+/** A touchpoint aggregate sealed for the hub, without the actor, team and role (added when sent). */
+export interface SealedTouchpoint {
+  id: string;
+  day: string;
+  template: string;
+  aided: boolean;
+  ms: number;
+  views: number;
 }
 
 /** The state of sending to one destination (the LRS, the hub), kept between runs of the service worker. */
@@ -165,6 +189,16 @@ export interface Settings {
   /** Events the hub refused one by one (400, 413) or that broke the contract: dropped. */
   hubRefused: number;
   hubState: ExportState;
+  /**
+   * Index keys of the hosts where touchpoints are measured (`touchpointHosts`), or none when
+   * measuring is off: derived by touchpoints.ts, read by registration.ts.
+   */
+  touchpointHostKeys: string[];
+  /** Aggregates dropped because the store or the queue was full. */
+  touchpointDropped: number;
+  /** Aggregates the hub refused one by one: dropped. */
+  touchpointRefused: number;
+  touchpointState: ExportState;
 }
 
 export class InflowDb extends Dexie {
@@ -179,6 +213,9 @@ export class InflowDb extends Dexie {
   /** Events waiting to be sent to the organisation's hub: a queue of its own (outbox-upload.ts). */
   declare hubOutbox: Table<OutboxRow, string>;
   declare drafts: Table<DraftRow, string>;
+  /** Touchpoint time being summed (touchpoints.ts), and the sealed sums waiting for the hub. */
+  declare touchpoints: Table<TouchpointRow, [string, string, number]>;
+  declare touchpointOutbox: Table<OutboxRow<SealedTouchpoint>, string>;
   declare aidVersions: Table<AidVersionRow, [string, number]>;
   declare previews: Table<PreviewRow, number>;
 
@@ -223,6 +260,12 @@ export class InflowDb extends Dexie {
     // the rows of every other table, the LRS's queue included, are kept as they are.
     this.version(5).stores({
       hubOutbox: 'id, seq',
+    });
+    // Touchpoint coverage (touchpoints.ts): sums per day, route template and aided, and the
+    // sealed sums waiting for the hub. New tables: every other table is kept as it is.
+    this.version(6).stores({
+      touchpoints: '[day+template+aided]',
+      touchpointOutbox: 'id, seq',
     });
     this.use({
       stack: 'dbcore',

@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { SYNC_DONE_KEY } from '../protocol/signals';
 import { clearPreviews, dropPreview } from './authoring';
 import { bundledPacks } from './bundled';
-import { getDb, type InflowDb, withReopen } from './db';
+import { getDb, getSetting, type InflowDb, withReopen } from './db';
 import {
   applyExportSettings,
   applyHubSettings,
@@ -34,6 +34,12 @@ import {
   SYNC_KEYS,
 } from './settings';
 import { type AlarmsApi, createSyncRunner, SYNC_ALARM, scheduleSync } from './sync-runner';
+import {
+  applyTouchpointSettings,
+  TOUCHPOINT_ALARM,
+  TOUCHPOINT_UPLOAD_MINUTES,
+  touchpointDestination,
+} from './touchpoints';
 import { DEFAULT_HOME_PAGE } from './xapi';
 
 /** Delay between an event being recorded and its upload: events come in bursts. */
@@ -53,6 +59,9 @@ const EXPORT_KEYS: ReadonlySet<string> = new Set([
  * it sends. (actorId, team and role are read at each upload: a change needs nothing now.)
  */
 const HUB_KEYS: ReadonlySet<string> = new Set(['hubUrl', 'hubToken']);
+
+/** Keys whose change turns touchpoint measuring on or off, or moves it to other hosts. */
+const TOUCHPOINT_KEYS: ReadonlySet<string> = new Set(['touchpointHosts', 'hubUrl', 'hubToken']);
 
 /** The homepage the manifest states, as the actor's account home page (xapi.ts). */
 function homePage(): string {
@@ -137,6 +146,15 @@ export function startBackground(): void {
       homePage: homePage(),
       schedule: alarmAt(HUB_ALARM),
     }),
+    // Touchpoint sums: sealed and sent every TOUCHPOINT_UPLOAD_MINUTES (its alarm is
+    // periodic while measuring is on), with a back-off of their own.
+    touchpoints: createUploader({
+      db,
+      destination: touchpointDestination,
+      fetch: (input, init) => globalThis.fetch(input, init),
+      settings: async () => (await withReopen(db, settings)).values,
+      homePage: homePage(),
+    }),
   };
   type Destination = keyof typeof uploaders;
   const uploadTo = (to: Destination, reason: string, force = false) =>
@@ -159,6 +177,33 @@ export function startBackground(): void {
     log('export to the LRS', on ? 'on' : 'off');
     const hub = await applyHubSettings(db, values);
     log('sending to the hub', hub ? 'on' : 'off');
+  };
+
+  /**
+   * Touchpoint measuring follows the policy: where the overlay is registered, the periodic
+   * upload, and open pages on those hosts start or stop measuring.
+   */
+  const touchpointSettings = async () => {
+    const values = (await withReopen(db, settings)).values;
+    const hostKeys = () => withReopen(db, () => getSetting(db, 'touchpointHostKeys', []));
+    const before = (await hostKeys()).join(' ');
+    const on = await withReopen(db, () => applyTouchpointSettings(db, values));
+    if (on) {
+      const existing = await browser.alarms.get(TOUCHPOINT_ALARM);
+      if (!existing) {
+        await browser.alarms.create(TOUCHPOINT_ALARM, {
+          periodInMinutes: TOUCHPOINT_UPLOAD_MINUTES,
+        });
+      }
+    } else await browser.alarms.clear(TOUCHPOINT_ALARM);
+    // Every start of the worker comes here: open pages are asked again only on a change.
+    if ((await hostKeys()).join(' ') === before) return;
+    log('touchpoints', on ? `on for ${values.touchpointHosts.join(', ')}` : 'off');
+    await serially('registration for touchpoints', async () => {
+      log('overlay registration', await syncRegistration(db, scripting));
+      await injectIntoOpenTabs(db, tabs, scripting);
+      await refreshOverlays(tabs);
+    });
   };
 
   const sync = (reason: string, fresh = false) =>
@@ -187,6 +232,14 @@ export function startBackground(): void {
     // A new address or token deserves a try now, whatever the back-off of the old one.
     if (toLrs) void uploadTo('export', 'settings changed', true);
     if (toHub) void uploadTo('hub', 'settings changed', true);
+    if (changed.some((key) => TOUCHPOINT_KEYS.has(key))) {
+      // A new hub address or token deserves a try now; with the hosts or the hub removed,
+      // this forgets the sums instead (nothing more is sent).
+      await uploadTo('touchpoints', 'settings changed', true);
+      await touchpointSettings().catch((e) =>
+        console.error('[inflow] touchpoint settings failed', e),
+      );
+    }
   };
 
   const deps: RouterDeps = {
@@ -238,6 +291,8 @@ export function startBackground(): void {
     // Set for the end of a back-off.
     if (alarm.name === EXPORT_ALARM) void uploadTo('export', 'alarm', true);
     if (alarm.name === HUB_ALARM) void uploadTo('hub', 'alarm', true);
+    // Periodic: sends the sums so far (unless a back-off is running).
+    if (alarm.name === TOUCHPOINT_ALARM) void uploadTo('touchpoints', 'alarm');
   });
 
   // Policy changes apply without a restart.
@@ -258,6 +313,7 @@ export function startBackground(): void {
   void exportSettings()
     .catch((e) => console.error('[inflow] export settings failed', e))
     .then(() => upload('start'));
+  void touchpointSettings().catch((e) => console.error('[inflow] touchpoint settings failed', e));
 
   // A preview lives as long as its tab.
   browser.tabs.onRemoved.addListener((tabId) => {

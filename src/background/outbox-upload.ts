@@ -150,17 +150,26 @@ export interface Attempt {
   retryAfterMs?: number;
 }
 
+/** A row of any destination's queue: what its encoder turns into an item to send. */
+// biome-ignore lint/suspicious/noExplicitAny: each destination knows the rows of its own queue.
+type AnyRow = OutboxRow<any>;
+
 /** Where events go: its queue, its state in the settings table, how it is asked. */
 export interface Destination {
-  /** For logs: "export", "hub". */
+  /** For logs: "export", "hub", "touchpoints". */
   name: string;
-  queue(db: InflowDb): Table<OutboxRow, string>;
-  keys: { state: 'exportState' | 'hubState'; refused?: 'hubRefused' };
+  queue(db: InflowDb): Table<AnyRow, string>;
+  keys: {
+    state: 'exportState' | 'hubState' | 'touchpointState';
+    refused?: 'hubRefused' | 'touchpointRefused';
+  };
   batchSize: number;
   /** Notes whether this destination is on (and forgets its queue when it is off). */
   apply(db: InflowDb, settings: Settings): Promise<boolean>;
+  /** Fills the queue before a run that is on (touchpoints: seals the sums so far). */
+  prepare?(db: InflowDb, now: number): Promise<void>;
   /** The items to send for rows; the format is read at each run. */
-  encoder(settings: Settings, ctx: StatementContext): (row: OutboxRow) => unknown;
+  encoder(settings: Settings, ctx: StatementContext): (row: AnyRow) => unknown;
   /** Why an item cannot be sent at all (it breaks the contract), or null. */
   invalid?(item: unknown): string | null;
   /** Rows that fit one request, from the first: at least one. */
@@ -271,15 +280,28 @@ export function toHubEvent(event: StoredEvent, actor: string, settings: Settings
 const bytes = (text: string) => new TextEncoder().encode(text).length;
 
 async function postToHub(fetch: FetchLike, settings: Settings, items: unknown[]): Promise<Attempt> {
+  return postJsonToHub(fetch, settings, HUB_EVENTS_PATH, { events: items });
+}
+
+/**
+ * POSTs a JSON body to a path of the hub with the device token, and says what came of it in
+ * the uploader's terms: 200 confirms, 413 and 400 split the batch, anything else waits.
+ */
+export async function postJsonToHub(
+  fetch: FetchLike,
+  settings: Settings,
+  path: string,
+  body: unknown,
+): Promise<Attempt> {
   let response: Response;
   try {
-    response = await fetch(hubEventsUrl(settings.hubUrl), {
+    response = await fetch(settings.hubUrl.replace(/\/+$/, '') + path, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
         Authorization: `Bearer ${settings.hubToken}`,
       },
-      body: JSON.stringify({ events: items }),
+      body: JSON.stringify(body),
       credentials: 'omit',
       // The device token goes to hubUrl only, never to wherever a redirect points.
       redirect: 'manual',
@@ -288,7 +310,7 @@ async function postToHub(fetch: FetchLike, settings: Settings, items: unknown[])
   } catch (e) {
     return { ok: false, status: 0, error: `No answer from the hub (${e})` };
   }
-  const body = await response.text().catch(() => '');
+  const text = await response.text().catch(() => '');
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
     return {
       ok: false,
@@ -307,7 +329,7 @@ async function postToHub(fetch: FetchLike, settings: Settings, items: unknown[])
   if (response.status === 413) attempt.split = 'halves';
   if (response.status === 400) {
     attempt.split = 'halves';
-    const problems = body.trim().slice(0, 300);
+    const problems = text.trim().slice(0, 300);
     if (problems) attempt.error += ` (${problems})`;
   }
   return attempt;
@@ -360,7 +382,7 @@ export function createUploader(options: UploaderOptions): Uploader {
   const saveState = (state: ExportState) => db.settings.put({ key: dest.keys.state, value: state });
 
   /** Drops rows that can never be sent, and counts them: the queue must not stop on them. */
-  const refuse = async (rows: OutboxRow[], why: string) => {
+  const refuse = async (rows: AnyRow[], why: string) => {
     const key = dest.keys.refused;
     await db.transaction('rw', db.settings, queue, async () => {
       await queue.bulkDelete(rows.map((r) => r.id));
@@ -368,7 +390,7 @@ export function createUploader(options: UploaderOptions): Uploader {
       const before = await getSetting(db, key, 0 as StoredSettings[typeof key]);
       await db.settings.put({ key, value: before + rows.length });
     });
-    console.warn(`[inflow] ${dest.name}: dropped ${rows.length} event(s): ${why}`);
+    console.warn(`[inflow] ${dest.name}: dropped ${rows.length} item(s): ${why}`);
   };
 
   interface Delivery {
@@ -383,7 +405,7 @@ export function createUploader(options: UploaderOptions): Uploader {
    */
   const deliver = async (
     settings: Settings,
-    rows: OutboxRow[],
+    rows: AnyRow[],
     items: unknown[],
   ): Promise<Delivery> => {
     const attempt = await dest.post(options.fetch, settings, items);
@@ -420,6 +442,7 @@ export function createUploader(options: UploaderOptions): Uploader {
       await options.schedule?.(null);
       return { outcome: 'off', sent: 0, state };
     }
+    await dest.prepare?.(db, now());
     if ((await queue.count()) === 0) {
       await options.schedule?.(null);
       return { outcome: 'empty', sent: 0, state };

@@ -2,14 +2,15 @@
  * Where the overlay content script runs. It is declared with `registration: 'runtime'`, so
  * the manifest loads it nowhere; the background registers it only on the hosts that some
  * installed aid can match, and on the hosts of the frames that aids' targets name
- * (`frame.url`). Pages without aids never load it and cost nothing.
+ * (`frame.url`), and on the hosts where touchpoints are measured (`touchpointHosts`, set by
+ * policy; touchpoints.ts), only while that is on. Other pages never load it and cost nothing.
  *
  * It runs in every frame of those hosts (`allFrames`), and in about:blank and srcdoc frames
  * of their pages, which have no URL of their own but their parent's origin
  * (`matchOriginAsFallback`).
  */
 import { hostKeysOfUrl } from '../aids/url-match';
-import type { InflowDb } from './db';
+import { getSetting, type InflowDb } from './db';
 import { frameHostKeys, keysInUse } from './lookup';
 
 export const OVERLAY_SCRIPT_ID = 'inflow-overlay';
@@ -39,12 +40,14 @@ export function matchPatternsOf(hostKeys: Iterable<string>): string[] {
 }
 
 /**
- * Every distinct index key of the installed aids, as the lookup keeps them, and the keys of
- * the hosts their targets' `frame.url` patterns name.
+ * Every distinct index key of the installed aids, as the lookup keeps them, the keys of the
+ * hosts their targets' `frame.url` patterns name, and the touchpoint hosts while measuring
+ * is on.
  */
 export async function installedHostKeys(db: InflowDb): Promise<string[]> {
   const keys = await keysInUse(db);
   for (const key of await frameHostKeys(db)) keys.add(key);
+  for (const key of await getSetting(db, 'touchpointHostKeys', [])) keys.add(key);
   return [...keys].sort();
 }
 

@@ -33,6 +33,7 @@ import {
   viewerOf,
 } from './settings';
 import { sourceStatuses, syncAll } from './sync';
+import { addTouchpointTime, measuresUrl } from './touchpoints';
 
 /** What the router needs to know about a message's sender (a subset of MessageSender). */
 export interface Sender {
@@ -267,14 +268,18 @@ async function answer(
     case 'page.lookup': {
       if (!isHttp(request.url)) return { paused: false, aids: [] };
       if (await isPaused(db, hostOf(request.url))) return { paused: true, aids: [] };
-      const [aids, compact] = await Promise.all([
+      const [aids, compact, settings] = await Promise.all([
         pageAids(deps, request.url, sender.tab?.id),
         panelCompact(db),
+        settingsOf(deps),
       ]);
+      // Touchpoints are measured in the top frame only, on the hosts policy names.
+      const measure = sender.frameId === 0 && measuresUrl(settings.values, request.url);
       return {
         paused: false,
         aids: await startRuns(db, aids, request.url, !!request.reload, now()),
         compact,
+        ...(measure ? { touchpoints: true } : {}),
       };
     }
     case 'page.loadRegex':
@@ -314,6 +319,14 @@ async function answer(
     case 'panel.setCompact':
       await setPanelCompact(db, request.compact);
       return { ok: true };
+    case 'touchpoint.time': {
+      // The template's own host must be one the policy names. Not compared with the sender's
+      // tab: a page tells its last time on pagehide, when the tab is already on the next page.
+      const { values } = await settingsOf(deps);
+      if (!measuresUrl(values, request.template)) return { ok: true, counted: false };
+      const counted = await addTouchpointTime(db, request, now());
+      return { ok: true, counted };
+    }
     case 'site.status':
       return { paused: await isPaused(db, normalizeHost(request.host)) };
     case 'site.setPaused': {
@@ -367,6 +380,10 @@ function senderRule(
   if (FROM_CONTENT.has(type)) return [isContentScript, 'a content script'];
   if (FROM_SUB_FRAME.has(type)) return [isSubFrame, 'the content script of a sub-frame'];
   if (type === 'frame.resync') return [isTopFrame, 'the content script of a top frame'];
+  // Only the top frame measures touchpoints (page.lookup says so to frame 0 only), but the
+  // last time of a page, told on pagehide, reaches the background from a document pending
+  // deletion, which the browser reports under another frame id.
+  if (type === 'touchpoint.time') return [isContentScript, 'a content script'];
   return [isExtensionPage, 'an extension page'];
 }
 

@@ -29,6 +29,12 @@ export const SYNC_KEYS: ReadonlySet<SettingKey> = new Set([
 /** Keys that decide which aids a person sees. */
 export const AUDIENCE_KEYS: ReadonlySet<SettingKey> = new Set(['role', 'team', 'locale']);
 
+/**
+ * Keys only the organisation's policy may set: what staff's browsers measure is the
+ * organisation's decision, not one person's (touchpoint coverage, docs/privacy.md).
+ */
+export const POLICY_ONLY_KEYS: ReadonlySet<SettingKey> = new Set(['touchpointHosts']);
+
 /** The part of storage.managed that settings use (a fake in unit tests). */
 export interface ManagedArea {
   get(): Promise<Record<string, unknown>>;
@@ -161,7 +167,7 @@ export async function resolveSettings(sources: SettingsSources = {}): Promise<Se
       return;
     }
     const row = rows[i];
-    if (row === undefined) return;
+    if (row === undefined || POLICY_ONLY_KEYS.has(key)) return;
     const checked = checkValue(key, row.value);
     if (checked.ok) values[key] = checked.value;
     else console.warn(`[inflow] stored setting ignored: ${checked.reason}`);
@@ -190,6 +196,9 @@ export async function setLocalSetting<K extends SettingKey>(
   const fromPolicy = await readPolicy(managed);
   if (key in fromPolicy.values) {
     throw new SettingRefused(`${key} is set by your organisation and cannot be changed here`);
+  }
+  if (POLICY_ONLY_KEYS.has(key)) {
+    throw new SettingRefused(`${key} can only be set by your organisation's policy`);
   }
   const checked = checkValue(key, value);
   if (!checked.ok) throw new SettingRefused(checked.reason);

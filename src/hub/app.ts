@@ -22,6 +22,7 @@ import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
 import { mountHealthRoutes } from './routes/health';
 import { mountInsightsRoutes } from './routes/insights';
+import { mountTouchpointRoutes } from './routes/touchpoints';
 import { mountVersionsRoutes } from './routes/versions';
 import { hubVersion } from './version';
 
@@ -120,6 +121,7 @@ export function createHubApp(options: HubAppOptions): HubApp {
   mountInsightsRoutes(app, db, requireRole, minGroup);
   mountVersionsRoutes(app, db, requireRole, minGroup);
   mountHealthRoutes(app, db, requireRole, minGroup);
+  mountTouchpointRoutes(app, { db, requireRole, minGroup, now, limits });
   const alerter = createAlerter({ db, minGroup, now, log: options.log, ...options.alerts });
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.

@@ -10,6 +10,7 @@ import { type DatabaseTarget, type HubDb, openDatabase } from './db/open';
 import type { LogLine } from './log';
 import { pruneEvents } from './retention';
 import { pruneSessions } from './sessions';
+import { pruneTouchpointIds } from './touchpoints';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ALERTS_GRACE_MS = 2000;
@@ -39,6 +40,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ),
       pruneSessions(db, new Date()).then(
         (n) => n > 0 && options.log?.(`pruned ${n} expired sessions`),
+      ),
+      pruneTouchpointIds(db).then(
+        (n) => n > 0 && options.log?.(`pruned ${n} touchpoint ids older than the retention`),
       ),
     ]).catch((e: Error) => options.log?.(`pruning failed: ${e.message}`));
   await prune();

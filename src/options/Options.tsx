@@ -445,13 +445,14 @@ function SettingsForm({
   const [saving, setSaving] = useState(false);
   const [note, setNote] = useState<{ text: string; error: boolean } | null>(null);
   const managed = new Set(settings.managed);
+  const readOnly = (key: SettingKey) => managed.has(key) || !!FIELDS[key].policyOnly;
 
   const update = (key: SettingKey, draft: Draft) => setDrafts((d) => ({ ...d, [key]: draft }));
 
   const save = async (event: Event) => {
     event.preventDefault();
     const keys = (Object.keys(FIELDS) as SettingKey[]).filter(
-      (key) => !managed.has(key) && !same(fromDraft(key, drafts[key]), settings.values[key]),
+      (key) => !readOnly(key) && !same(fromDraft(key, drafts[key]), settings.values[key]),
     );
     if (!keys.length) {
       setNote({ text: 'Nothing to save: no setting was changed.', error: false });
@@ -523,6 +524,7 @@ function SettingsForm({
                   spec={FIELDS[key]}
                   draft={drafts[key]}
                   managed={managed.has(key)}
+                  readOnly={readOnly(key)}
                   error={errors[key]}
                   onChange={(d) => update(key, d)}
                 />
@@ -547,16 +549,19 @@ interface FieldProps {
   spec: FieldSpec;
   draft: Draft;
   managed: boolean;
+  /** Disabled: set by policy, or a key only policy may set. */
+  readOnly: boolean;
   error?: string;
   onChange(draft: Draft): void;
 }
 
 const MANAGED_TEXT = 'Set by your organisation';
 
-function Field({ name, spec, draft, managed, error, onChange }: FieldProps) {
+function Field({ name, spec, draft, managed, readOnly, error, onChange }: FieldProps) {
   const id = `setting-${name}`;
   const helpId = spec.help ? `${id}-help` : undefined;
-  const managedId = managed ? `${id}-managed` : undefined;
+  const policyOnly = readOnly && !managed;
+  const managedId = managed || policyOnly ? `${id}-managed` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [managedId, errorId, helpId].filter(Boolean).join(' ') || undefined;
   const extras = (
@@ -565,6 +570,11 @@ function Field({ name, spec, draft, managed, error, onChange }: FieldProps) {
         <p id={managedId} class="managed">
           {MANAGED_TEXT}: this value comes from your organisation’s policy and cannot be changed
           here.
+        </p>
+      )}
+      {policyOnly && (
+        <p id={managedId} class="managed">
+          Only your organisation’s policy can set this: off unless it names hosts.
         </p>
       )}
       {error && (
@@ -614,7 +624,7 @@ function Field({ name, spec, draft, managed, error, onChange }: FieldProps) {
 
   const common = {
     id,
-    disabled: managed,
+    disabled: readOnly,
     'aria-describedby': describedBy,
     'aria-invalid': error ? true : undefined,
   };
@@ -667,7 +677,7 @@ function Field({ name, spec, draft, managed, error, onChange }: FieldProps) {
     );
   }
   return (
-    <div class={managed ? 'field managed-field' : 'field'}>
+    <div class={readOnly ? 'field managed-field' : 'field'}>
       <label for={id}>{spec.label}</label>
       {control}
       {extras}

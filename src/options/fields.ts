@@ -20,6 +20,8 @@ export interface FieldSpec {
   help?: string;
   kind: FieldKind;
   group: GroupId;
+  /** Only the organisation's policy sets it: always shown read-only. */
+  policyOnly?: true;
   /** For a 'choice': the values the contract allows, each with its words. */
   choices?: { value: string; label: string }[];
 }
@@ -126,6 +128,13 @@ export const FIELDS: Record<SettingKey, FieldSpec> = {
     help: 'This browser’s token for the hub, from your organisation.',
     kind: 'secret',
     group: 'analytics',
+  },
+  touchpointHosts: {
+    label: 'Touchpoint hosts',
+    help: 'On these sites, how long each screen is open and whether an aid was there is sent to your organisation’s hub, with ids removed from the address: never what you type or the rest of the address.',
+    kind: 'keys',
+    group: 'analytics',
+    policyOnly: true,
   },
   allowLocalAuthoring: {
     label: 'Allow writing aids in this browser',

@@ -8,6 +8,9 @@
  * page, the tips addressed to this frame, and an agent for the checklist steps addressed to
  * it, whose states reach the top frame's checklist (./frame-agent.ts). A frame of a page
  * without aids gets nothing and does nothing more.
+ *
+ * Where the background's lookup says so (touchpoint coverage, set by policy), the top frame
+ * also measures how long each route is visible (./touchpoints.ts).
  */
 import { browser } from 'wxt/browser';
 import { hasRegexEngine } from '../aids/regex-slot';
@@ -20,6 +23,7 @@ import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
 import { loadRegexEngine, usesRegex } from './regex-loader';
 import { PageSession, type SessionDeps } from './session';
+import { createTouchpointMeter } from './touchpoints';
 import { createUi } from './ui';
 
 const LOOKUP_RETRY_MS = [100, 400, 1500];
@@ -61,6 +65,9 @@ export function startOverlay(ctx: OverlayContext): void {
   const outbox = createOutbox();
   const ui = createUi();
   const frames = createFrameStates();
+  const meter = inFrame
+    ? null
+    : createTouchpointMeter((time) => tell({ type: 'touchpoint.time', ...time }), ctx.signal);
   let session: PageSession | null = null;
   let generation = 0;
   const navEntry = performance.getEntriesByType('navigation')[0] as
@@ -122,6 +129,7 @@ export function startOverlay(ctx: OverlayContext): void {
 
   const open = async (url: string) => {
     const gen = ++generation;
+    const startedAt = performance.now();
     session?.dispose();
     session = null;
     let plan: Plan | null;
@@ -139,6 +147,16 @@ export function startOverlay(ctx: OverlayContext): void {
       const found = await answer;
       reloaded = false;
       if (gen !== generation || ctx.signal.aborted) return;
+      if (meter) {
+        const top = found as LookupResponse;
+        if (top.touchpoints)
+          meter.begin(
+            url,
+            top.aids.some((a) => !a.preview),
+            startedAt,
+          );
+        else meter.end();
+      }
       plan = inFrame ? framePlan(found as FrameLookupResponse) : topPlan(found as LookupResponse);
     } catch (e) {
       console.warn('[inflow] no answer from the extension', e);
@@ -167,6 +185,8 @@ export function startOverlay(ctx: OverlayContext): void {
   };
 
   const urls = watchUrl(ctx.signal, (url) => {
+    // A new route is a new view, even under the same template.
+    meter?.end();
     const notes = session?.leave(url) ?? [];
     if (notes.length) ui.notice(notes.join('. '));
     void open(url);

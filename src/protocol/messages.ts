@@ -5,6 +5,7 @@
  * Directions, named by prefix:
  *   page.*, event.*, progress.*  content script -> background
  *   panel.*                      content script -> background
+ *   touchpoint.*                 content script in a top frame -> background
  *   frame.*                      content script in a sub-frame -> background (frame.resync:
  *                                top frame); the background forwards frame states to the
  *                                top frame of the same tab as overlay.frame*
@@ -19,6 +20,7 @@ import { Aid } from '../aids/schema';
 import { AuthoringRequest, type AuthoringResponses } from './authoring';
 import { InsightsRequest, type InsightsResponses } from './insights';
 import { type ExportStatus, type ResolvedSettings, Settings } from './settings';
+import { RouteTemplate, TOUCHPOINT_MAX_MS } from './touchpoints';
 
 /** Key of an aid in the store: "<packId>/<aidId>". */
 export const AidKey = z.string().min(3).max(200);
@@ -206,6 +208,19 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress.leave'), aidKey: AidKey, at: z.number() }).strict(),
   /** The person chose the compact checklist panel (or the full one): kept for every page. */
   z.object({ type: z.literal('panel.setCompact'), compact: z.boolean() }).strict(),
+  /**
+   * Touchpoint coverage (./touchpoints.ts): the top frame's page was visible `ms` under its
+   * route template since it last told; `view` on the first message of a view of the page.
+   */
+  z
+    .object({
+      type: z.literal('touchpoint.time'),
+      template: RouteTemplate,
+      aided: z.boolean(),
+      ms: z.number().nonnegative().max(TOUCHPOINT_MAX_MS),
+      view: z.boolean(),
+    })
+    .strict(),
   z.object({ type: z.literal('site.status'), host: z.string().max(255) }).strict(),
   z
     .object({ type: z.literal('site.setPaused'), host: z.string().max(255), paused: z.boolean() })
@@ -245,6 +260,8 @@ export const LookupResponse = z
     aids: z.array(ActiveAid),
     /** The person's choice of the compact panel (panel.setCompact), so it renders so at once. */
     compact: z.boolean().optional(),
+    /** Measure this page's visible time for touchpoint coverage (touchpoint.time). */
+    touchpoints: z.boolean().optional(),
   })
   .strict();
 
@@ -316,6 +333,8 @@ export interface BackgroundResponses extends AuthoringResponses, InsightsRespons
   'progress.reset': { ok: true };
   'progress.leave': { ok: true };
   'panel.setCompact': { ok: true };
+  /** `counted`: false when touchpoints are not measured (off, or not one of its hosts). */
+  'touchpoint.time': { ok: true; counted: boolean };
   'site.status': { paused: boolean };
   'site.setPaused': { ok: true };
   'sync.now': { sources: SourceStatus[] };

@@ -4,6 +4,7 @@
  * this schema for the browser; a unit test keeps the two in step.
  */
 import { z } from 'zod';
+import { HOST_PATTERN } from '../aids/route-template';
 
 export const PackSource = z
   .object({
@@ -56,6 +57,20 @@ export const Settings = z
       .default(''),
     /** This browser's device token for the hub, sent as `Authorization: Bearer <token>`. */
     hubToken: z.string().max(200).default(''),
+    /**
+     * Touchpoint coverage (./touchpoints.ts): on these hosts (`crm.example.com`,
+     * `*.example.com`), the time pages are visible is summed per route template, with
+     * whether an aid applied, and sent to the hub. Empty: off. Only policy sets it.
+     */
+    touchpointHosts: z
+      .array(
+        z
+          .string()
+          .max(253)
+          .regex(HOST_PATTERN, 'must be a host name such as crm.example.com or *.example.com'),
+      )
+      .max(100)
+      .default([]),
     allowLocalAuthoring: z.boolean().default(true),
     authorsMayEditAdminPacks: z.boolean().default(false),
   })

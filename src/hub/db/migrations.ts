@@ -246,6 +246,51 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+
+  // Touchpoint coverage (src/hub/touchpoints.ts): visible time and views per day, host,
+  // route template, aided or not, team and role; the people per such key, one row each
+  // (as daily_actors for events); and the ids of the aggregates already counted, so that a
+  // browser's resend counts nothing. `template` is at most 1024 ASCII characters (folded and
+  // percent-encoded), which keeps the primary keys' index entries within PostgreSQL's limit.
+  '0006_touchpoints': {
+    async up(db: Kysely<unknown>) {
+      const key = ['day', 'host', 'template', 'aided', 'team', 'role'];
+      await db.schema
+        .createTable('touchpoint_daily')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('aided', 'boolean', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('ms', 'bigint', (c) => c.notNull())
+        .addColumn('views', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('touchpoint_daily_pk', key as never)
+        .execute();
+      await db.schema
+        .createTable('touchpoint_actors')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('aided', 'boolean', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('touchpoint_actors_pk', [...key, 'actor'] as never)
+        .execute();
+      await db.schema
+        .createTable('touchpoint_ids')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('touchpoint_ids_day')
+        .on('touchpoint_ids')
+        .column('day')
+        .execute();
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */

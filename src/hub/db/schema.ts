@@ -155,6 +155,36 @@ export interface SettingsTable {
   value: string;
 }
 
+/** The key of touchpoint rollups (src/hub/touchpoints.ts); '' for no team or role. */
+export interface TouchpointKey {
+  /** UTC day the time was spent, 'YYYY-MM-DD'. */
+  day: string;
+  /** The template's host (with its port, if any). */
+  host: string;
+  /** The route template: origin and path, ids folded (src/aids/route-template.ts). */
+  template: string;
+  aided: boolean;
+  team: string;
+  role: string;
+}
+
+export interface TouchpointDailyTable extends TouchpointKey {
+  ms: number;
+  views: number;
+}
+
+/** One row per person per touchpoint key: counting rows counts distinct people. */
+export interface TouchpointActorsTable extends TouchpointKey {
+  actor: string;
+}
+
+/** The aggregates already counted, by the id the browser gave them. */
+export interface TouchpointIdsTable {
+  id: string;
+  day: string;
+  received_at: Timestamp;
+}
+
 export interface HubDatabase {
   events: EventsTable;
   daily_rollups: DailyRollupsTable;
@@ -167,6 +197,9 @@ export interface HubDatabase {
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
+  touchpoint_daily: TouchpointDailyTable;
+  touchpoint_actors: TouchpointActorsTable;
+  touchpoint_ids: TouchpointIdsTable;
 }
 
 export type NewEvent = Insertable<EventsTable>;

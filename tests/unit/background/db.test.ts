@@ -33,6 +33,8 @@ describe('db', () => {
       drafts: ['key', 'packId'],
       aidVersions: ['[key+rev]', 'key'],
       previews: ['tabId'],
+      touchpoints: ['[day+template+aided]'],
+      touchpointOutbox: ['id', 'seq'],
     });
   });
 
@@ -62,7 +64,10 @@ describe('db', () => {
       expect(await db.outbox.toArray()).toEqual([row]);
       expect(await db.hubOutbox.count()).toBe(0);
       expect(await getSetting(db, 'exportOn', false)).toBe(true);
-      expect(db.verno).toBe(5);
+      // Opened at the latest version (6 adds the touchpoint tables, empty).
+      expect(db.verno).toBe(6);
+      expect(await db.touchpoints.count()).toBe(0);
+      expect(await db.touchpointOutbox.count()).toBe(0);
     } finally {
       await db.delete();
     }

@@ -81,6 +81,9 @@ export async function emptyTables(db: HubDb): Promise<void> {
     'daily_actors',
     'daily_reasons',
     'run_durations',
+    'touchpoint_daily',
+    'touchpoint_actors',
+    'touchpoint_ids',
     'devices',
     'users',
   ] as const) {

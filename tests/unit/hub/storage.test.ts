@@ -68,6 +68,9 @@ for (const backend of backends) {
           'run_durations',
           'sessions',
           'settings',
+          'touchpoint_actors',
+          'touchpoint_daily',
+          'touchpoint_ids',
           'users',
         ]),
       );
