@@ -20,6 +20,8 @@ import { mountAdminRoutes } from './routes/admin';
 import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
 import { mountInsightsRoutes } from './routes/insights';
+import { mountPackRoutes } from './routes/packs';
+import { mountPages } from './routes/pages';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -107,6 +109,8 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
+  mountPackRoutes(app, db, requireRole, now);
+  mountPages(app);
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 

@@ -14,6 +14,7 @@ import canonicalize from 'canonicalize';
 import { plainText } from '../aids/markdown';
 import type { Pack } from '../aids/schema';
 import { compareVersions, type Problem, parsePackText } from '../aids/validate';
+import type { PackNames } from '../protocol/packs';
 import type { HubDb } from './db/open';
 
 export type AddPackResult =
@@ -55,22 +56,6 @@ export async function addPack(db: HubDb, text: string, now: Date): Promise<AddPa
     error: `version ${pack.version} of pack "${pack.id}" is already stored with other content: give the changed pack a new version`,
     problems: [{ path: 'version', message: 'already stored with other content' }],
   };
-}
-
-/** What fleet views show for ids: titles of packs and aids, and texts of steps. */
-export interface PackNames {
-  id: string;
-  /** The newest stored version, whose words these are. */
-  version: string;
-  title: string;
-  aids: {
-    id: string;
-    /** 'pack/aid', as events name it. */
-    key: string;
-    title: string;
-    kind: string;
-    steps: { id: string; text: string }[];
-  }[];
 }
 
 function namesOf(pack: Pack): PackNames {

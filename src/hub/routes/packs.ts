@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { LIMITS } from '../../aids/schema';
 import { escapeControls } from '../../aids/validate';
+import type { PackAdded, PackNamesAnswer } from '../../protocol/packs';
 import type { HubDb } from '../db/open';
 import { addPack, packNames } from '../packs';
 import type { RequireRole } from './auth';
@@ -18,9 +19,10 @@ export function mountPackRoutes(
   requireRole: RequireRole,
   now: () => number,
 ): void {
-  app.get('/api/packs', requireRole('viewer'), async (c) =>
-    c.json({ packs: await packNames(db) }, 200),
-  );
+  app.get('/api/packs', requireRole('viewer'), async (c) => {
+    const answer: PackNamesAnswer = { packs: await packNames(db) };
+    return c.json(answer, 200);
+  });
 
   app.put(
     '/api/packs',
@@ -45,7 +47,8 @@ export function mountPackRoutes(
         return c.json(error(result.error, { problems }), result.status);
       }
       const { id, version, added } = result;
-      return c.json({ id, version, added }, added ? 201 : 200);
+      const answer: PackAdded = { id, version, added };
+      return c.json(answer, added ? 201 : 200);
     },
   );
 }
