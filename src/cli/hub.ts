@@ -4,13 +4,16 @@
  * set.
  */
 import { resolve } from 'node:path';
+import { formatProblems } from '../aids/validate';
 import type { DatabaseTarget, HubDb } from '../hub/db/open';
 import { openDatabase } from '../hub/db/open';
 import type { UserRole } from '../hub/db/schema';
 import { createDevice, listDevices, revokeDevice } from '../hub/devices';
+import { addPack } from '../hub/packs';
 import { startHub } from '../hub/server';
 import { addUser, generatePassword, USER_ROLES, UserExistsError } from '../hub/users';
 import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io';
+import { findPackFiles, loadPacks, plural } from './packs';
 
 const DEFAULT_DATA = './inflow-hub-data';
 
@@ -20,6 +23,7 @@ export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--da
        inflow hub token list
        inflow hub token revoke <id>
        inflow hub user add <name> --role admin|author|viewer [--password-stdin]
+       inflow hub pack add <file|dir>...
 
 Runs the hub: the organisation's own server that collects events from the browsers it
 gave a device token (POST /api/events). Stop with Ctrl+C. See docs/hub.md.
@@ -34,6 +38,9 @@ Subcommands:
   token revoke   Revoke a device token: its browsers get 401 from then on.
   user add       Add a person who may sign in (POST /api/session). The password
                  is read from stdin with --password-stdin, else made up and printed once.
+  pack add       Keep published packs so the hub's pages name aids and steps. Each is
+                 validated as inflow validate does; if any has a problem, the problems
+                 are printed and no pack is added. A directory means its packs.
 
 Options:
   --port <n>         Port (default 8788; 0 picks a free one).
@@ -211,5 +218,41 @@ export async function hubCommand(
     if (typed === undefined) io.out(`password: ${password}  (shown only now)`);
     return EXIT_OK;
   }
+  if (group === 'pack' && action === 'add') {
+    if (!rest.length) throw new UsageError('pack add needs at least one pack file or directory');
+    return addPacks(target, rest, io);
+  }
   throw new UsageError(`unknown subcommand "${positionals.join(' ')}"`);
+}
+
+/**
+ * `hub pack add`: every file is validated first; one broken pack means none is added, so a
+ * good stored pack is never replaced by a broken one and a partial set never goes in.
+ */
+async function addPacks(target: DatabaseTarget, paths: string[], io: Io): Promise<number> {
+  const files = await findPackFiles(paths);
+  const loaded = await loadPacks(files);
+  const broken = loaded.filter((p) => !p.ok);
+  for (const p of broken) io.err(formatProblems(p.problems, p.file));
+  if (broken.length) {
+    io.err(`inflow hub: no pack added: ${plural(broken.length, 'pack')} with problems`);
+    return EXIT_FAILED;
+  }
+  let failed = 0;
+  await withDb(target, async (db) => {
+    for (const p of loaded) {
+      if (!p.ok) continue;
+      const result = await addPack(db, JSON.stringify(p.data), new Date());
+      if (result.ok) {
+        io.out(
+          `${result.added ? 'added' : 'already there'}: ${result.id} ${result.version} (${p.file})`,
+        );
+      } else {
+        failed++;
+        io.err(formatProblems(result.problems, p.file));
+        io.err(`inflow hub: ${p.file}: ${result.error}`);
+      }
+    }
+  });
+  return failed ? EXIT_FAILED : EXIT_OK;
 }
