@@ -82,6 +82,7 @@ export async function emptyTables(db: HubDb): Promise<void> {
     'daily_reasons',
     'devices',
     'users',
+    'packs',
   ] as const) {
     await db.deleteFrom(table).execute();
   }
