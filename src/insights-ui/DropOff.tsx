@@ -8,6 +8,7 @@ import { useId } from 'preact/hooks';
 import { type Cell, cellText, isHidden } from './cells';
 import { DropOffChart } from './DropOffChart';
 import { percent } from './format';
+import { TableWrap } from './TableWrap';
 
 export interface DropOffRow {
   label: string;
@@ -45,7 +46,7 @@ export function DropOff({
     <figure class="dropoff" aria-labelledby={`${id}-cap`}>
       <figcaption id={`${id}-cap`}>{caption}</figcaption>
       <DropOffChart points={chartPoints} runs={total} unit={unit} />
-      <div class="table-wrap">
+      <TableWrap label={tableCaption}>
         <table class="dropoff-table">
           <caption>{tableCaption}</caption>
           <thead>
@@ -67,7 +68,7 @@ export function DropOff({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </figure>
   );
 }

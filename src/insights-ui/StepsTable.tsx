@@ -8,6 +8,7 @@ import { Fragment } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import type { ReasonCount } from '../protocol/insights';
 import { type Cell, cellText, type FewerThan, isHidden } from './cells';
+import { TableWrap } from './TableWrap';
 
 export interface StepsTableRow {
   stepId: string;
@@ -44,7 +45,7 @@ export function StepsTable({
       return next;
     });
   return (
-    <div class="table-wrap">
+    <TableWrap label={caption}>
       <table class="steps">
         <caption>{caption}</caption>
         <thead>
@@ -108,7 +109,7 @@ export function StepsTable({
           })}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
