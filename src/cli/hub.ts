@@ -4,14 +4,21 @@
  * set.
  */
 import { resolve } from 'node:path';
-import { formatProblems } from '../aids/validate';
+import { escapeControls, formatProblems } from '../aids/validate';
 import type { DatabaseTarget, HubDb } from '../hub/db/open';
 import { openDatabase } from '../hub/db/open';
 import type { UserRole } from '../hub/db/schema';
 import { createDevice, listDevices, revokeDevice } from '../hub/devices';
 import { addPack } from '../hub/packs';
 import { startHub } from '../hub/server';
-import { addUser, generatePassword, USER_ROLES, UserExistsError } from '../hub/users';
+import {
+  addUser,
+  changeUser,
+  generatePassword,
+  listUsers,
+  USER_ROLES,
+  UserExistsError,
+} from '../hub/users';
 import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io';
 import { findPackFiles, loadPacks, plural } from './packs';
 
@@ -23,6 +30,10 @@ export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--da
        inflow hub token list
        inflow hub token revoke <id>
        inflow hub user add <name> --role admin|author|viewer [--password-stdin]
+       inflow hub user list
+       inflow hub user role <name> --role admin|author|viewer
+       inflow hub user password <name> [--password-stdin]
+       inflow hub user remove <name>
        inflow hub pack add <file|dir>...
 
 Runs the hub: the organisation's own server that collects events from the browsers it
@@ -38,6 +49,12 @@ Subcommands:
   token revoke   Revoke a device token: its browsers get 401 from then on.
   user add       Add a person who may sign in (POST /api/session). The password
                  is read from stdin with --password-stdin, else made up and printed once.
+  user list      List the people who may sign in (name, role, created).
+  user role      Give a person another role.
+  user password  Set a new password (from stdin with --password-stdin, else made up
+                 and printed once).
+  user remove    Remove a person.
+                 Role, password and remove sign the person out everywhere.
   pack add       Keep published packs so the hub's pages name aids and steps. Each is
                  validated as inflow validate does; if any has a problem, the problems
                  are printed and no pack is added. A directory means its packs.
@@ -196,18 +213,66 @@ export async function hubCommand(
     io.out(`revoked ${id}`);
     return EXIT_OK;
   }
-  if (group === 'user' && action === 'add') {
-    if (rest.length !== 1) throw new UsageError('user add needs one name');
+  const roleOption = (what: string): UserRole => {
     const role = values.role as UserRole | undefined;
     if (!role || !USER_ROLES.includes(role)) {
-      throw new UsageError(`user add needs --role ${USER_ROLES.join('|')}`);
+      throw new UsageError(`${what} needs --role ${USER_ROLES.join('|')}`);
     }
-    const name = rest[0]!;
-    const typed = values['password-stdin'] ? await readStdin() : undefined;
-    if (typed !== undefined && typed.length < 8) {
-      throw new CliError('the password must have at least 8 characters');
+    return role;
+  };
+  const newPassword = async (): Promise<{ password: string; typed: boolean }> => {
+    if (!values['password-stdin']) return { password: generatePassword(), typed: false };
+    const typed = await readStdin();
+    if (typed.length < 8) throw new CliError('the password must have at least 8 characters');
+    return { password: typed, typed: true };
+  };
+  const oneName = (what: string): string => {
+    if (rest.length !== 1) throw new UsageError(`${what} needs one name`);
+    return rest[0]!;
+  };
+  const noSuchUser = (name: string) => {
+    io.err(`inflow hub: no user "${escapeControls(name)}"`);
+    return EXIT_FAILED;
+  };
+
+  if (group === 'user' && action === 'list') {
+    if (rest.length) throw new UsageError('user list takes no arguments');
+    const users = await withDb(target, listUsers);
+    if (users.length === 0) io.out('no users');
+    for (const u of users) {
+      io.out(`${escapeControls(u.name)}  ${u.role}  created ${u.created_at.toISOString()}`);
     }
-    const password = typed ?? generatePassword();
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'role') {
+    const name = oneName('user role');
+    const role = roleOption('user role');
+    if (!(await withDb(target, (db) => changeUser(db, name, { role })))) return noSuchUser(name);
+    io.out(`${escapeControls(name)} is now ${role}`);
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'password') {
+    const name = oneName('user password');
+    const { password, typed } = await newPassword();
+    if (!(await withDb(target, (db) => changeUser(db, name, { password })))) {
+      return noSuchUser(name);
+    }
+    io.out(`new password set for ${escapeControls(name)}`);
+    if (!typed) io.out(`password: ${password}  (shown only now)`);
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'remove') {
+    const name = oneName('user remove');
+    if (!(await withDb(target, (db) => changeUser(db, name, { remove: true })))) {
+      return noSuchUser(name);
+    }
+    io.out(`removed ${escapeControls(name)}`);
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'add') {
+    const name = oneName('user add');
+    const role = roleOption('user add');
+    const { password, typed } = await newPassword();
     try {
       const user = await withDb(target, (db) => addUser(db, name, role, password));
       io.out(`user ${user.id} ${user.name} (${user.role})`);
@@ -215,7 +280,7 @@ export async function hubCommand(
       if (e instanceof UserExistsError) throw new CliError(e.message);
       throw e;
     }
-    if (typed === undefined) io.out(`password: ${password}  (shown only now)`);
+    if (!typed) io.out(`password: ${password}  (shown only now)`);
     return EXIT_OK;
   }
   if (group === 'pack' && action === 'add') {

@@ -22,6 +22,7 @@ import { errorBody as error, type HubEnv } from './routes/context';
 import { mountInsightsRoutes } from './routes/insights';
 import { mountPackRoutes } from './routes/packs';
 import { mountPages } from './routes/pages';
+import { mountVersionsRoutes } from './routes/versions';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -109,6 +110,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
+  mountVersionsRoutes(app, db, requireRole, minGroup);
   mountPackRoutes(app, db, requireRole, now);
   mountPages(app);
 

@@ -233,6 +233,7 @@ test('an author signs in with the keyboard and reads the fleet Insights', async 
   await expect(page.getByText('Signed in as ann (author)')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Views' }).getByRole('link')).toHaveText([
     'Insights',
+    'Versions',
   ]);
 
   // Names from the stored pack, numbers from the six people's events.

@@ -9,6 +9,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fetchGet, type HubGet, HubRequestError, hubRequest } from './get';
 import { FleetInsights } from './pages/FleetInsights';
+import { FleetVersions } from './pages/FleetVersions';
 
 export interface HubView {
   /** The hash route: `#/<id>`. */
@@ -18,7 +19,10 @@ export interface HubView {
 }
 
 /** The views, in the order of the nav. Add a view with one line here. */
-export const VIEWS: HubView[] = [{ id: 'insights', label: 'Insights', Component: FleetInsights }];
+export const VIEWS: HubView[] = [
+  { id: 'insights', label: 'Insights', Component: FleetInsights },
+  { id: 'versions', label: 'Versions', Component: FleetVersions },
+];
 
 /** The signed-in user, as `GET/POST /api/session` answer. */
 export interface SignedIn {

@@ -62,6 +62,19 @@ for (const backend of backends) {
       expect(consent).toMatchObject({ people: 2, skipped: 6 });
       const channel = aid.steps.find((s) => s.stepId === 'channel')!;
       expect(channel.targetMissing).toBe(1);
+
+      // The version comparison has their runs' times: five completions, 100 s each.
+      const versions = await app.request('/api/insights/versions?aid=northwind-crm/new-contact', {
+        headers: { cookie },
+      });
+      expect((await versions.json()).versions).toEqual([
+        expect.objectContaining({
+          version: '1.0.0',
+          people: 2,
+          completed: 5,
+          timeToComplete: expect.objectContaining({ runs: 5, medianMs: 100_000 }),
+        }),
+      ]);
     });
   });
 }
