@@ -346,8 +346,19 @@ test('an author signs in with the keyboard and reads the fleet Insights', async 
   await contact.getByRole('heading', { level: 2 }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/hub-insights-320.png' });
 
-  // Sign out with the keyboard: back to the form; the API answers 401 again.
+  // Another view by its link: its heading takes the focus, the address says where.
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('link', { name: 'Versions' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Versions' })).toBeFocused();
+  expect(new URL(page.url()).hash).toBe('#/versions');
+  await expect(page.getByRole('link', { name: 'Versions' })).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
+  expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+
+  // Sign out with the keyboard: back to the form; the API answers 401 again.
   const signOut = page.getByRole('button', { name: 'Sign out' });
   await signOut.focus();
   await page.keyboard.press('Enter');
