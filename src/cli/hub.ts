@@ -4,11 +4,12 @@
  * set.
  */
 import { resolve } from 'node:path';
-import { escapeControls } from '../aids/validate';
+import { escapeControls, formatProblems } from '../aids/validate';
 import type { DatabaseTarget, HubDb } from '../hub/db/open';
 import { openDatabase } from '../hub/db/open';
 import type { UserRole } from '../hub/db/schema';
 import { createDevice, listDevices, revokeDevice } from '../hub/devices';
+import { addPack } from '../hub/packs';
 import { startHub } from '../hub/server';
 import {
   checkSettingUrl,
@@ -28,6 +29,7 @@ import {
   UserExistsError,
 } from '../hub/users';
 import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io';
+import { findPackFiles, loadPacks, plural } from './packs';
 
 const DEFAULT_DATA = './inflow-hub-data';
 
@@ -42,6 +44,7 @@ export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--da
        inflow hub user password <name> [--password-stdin]
        inflow hub user remove <name>
        inflow hub settings [set webhook|url <URL> | unset webhook|url]
+       inflow hub pack add <file|dir>...
 
 Runs the hub: the organisation's own server that collects events from the browsers it
 gave a device token (POST /api/events). Stop with Ctrl+C. See docs/hub.md.
@@ -66,6 +69,9 @@ Subcommands:
                  missing across the fleet) there as {"text": "..."}; "set url <URL>" is
                  the hub's address as people reach it, for the link in an alert. http(s)
                  only; a webhook URL is shown as its origin only. "unset" removes one.
+  pack add       Keep published packs so the hub's pages name aids and steps. Each is
+                 validated as inflow validate does; if any has a problem, the problems
+                 are printed and no pack is added. A directory means its packs.
 
 Options:
   --port <n>         Port (default 8788; 0 picks a free one).
@@ -291,6 +297,10 @@ export async function hubCommand(
     if (!typed) io.out(`password: ${password}  (shown only now)`);
     return EXIT_OK;
   }
+  if (group === 'pack' && action === 'add') {
+    if (!rest.length) throw new UsageError('pack add needs at least one pack file or directory');
+    return addPacks(target, rest, io);
+  }
   if (group === 'settings') return settingsCommand(target, action, rest, io);
   throw new UsageError(`unknown subcommand "${positionals.join(' ')}"`);
 }
@@ -340,4 +350,36 @@ async function settingsCommand(
     return EXIT_OK;
   }
   throw new UsageError(`unknown subcommand "settings ${action}"`);
+}
+
+/**
+ * `hub pack add`: every file is validated first; one broken pack means none is added, so a
+ * good stored pack is never replaced by a broken one and a partial set never goes in.
+ */
+async function addPacks(target: DatabaseTarget, paths: string[], io: Io): Promise<number> {
+  const files = await findPackFiles(paths);
+  const loaded = await loadPacks(files);
+  const broken = loaded.filter((p) => !p.ok);
+  for (const p of broken) io.err(formatProblems(p.problems, p.file));
+  if (broken.length) {
+    io.err(`inflow hub: no pack added: ${plural(broken.length, 'pack')} with problems`);
+    return EXIT_FAILED;
+  }
+  let failed = 0;
+  await withDb(target, async (db) => {
+    for (const p of loaded) {
+      if (!p.ok) continue;
+      const result = await addPack(db, JSON.stringify(p.data), new Date());
+      if (result.ok) {
+        io.out(
+          `${result.added ? 'added' : 'already there'}: ${result.id} ${result.version} (${p.file})`,
+        );
+      } else {
+        failed++;
+        io.err(formatProblems(result.problems, p.file));
+        io.err(`inflow hub: ${p.file}: ${result.error}`);
+      }
+    }
+  });
+  return failed ? EXIT_FAILED : EXIT_OK;
 }

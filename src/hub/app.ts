@@ -22,6 +22,8 @@ import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
 import { mountHealthRoutes } from './routes/health';
 import { mountInsightsRoutes } from './routes/insights';
+import { mountPackRoutes } from './routes/packs';
+import { mountPages } from './routes/pages';
 import { mountTouchpointRoutes } from './routes/touchpoints';
 import { mountVersionsRoutes } from './routes/versions';
 import { hubVersion } from './version';
@@ -123,6 +125,8 @@ export function createHubApp(options: HubAppOptions): HubApp {
   mountHealthRoutes(app, db, requireRole, minGroup);
   mountTouchpointRoutes(app, { db, requireRole, minGroup, now, limits });
   const alerter = createAlerter({ db, minGroup, now, log: options.log, ...options.alerts });
+  mountPackRoutes(app, db, requireRole, now);
+  mountPages(app);
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 

@@ -5,8 +5,10 @@
  * reasons from daily_reasons. A row counted from fewer than `minGroup` people is hidden.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { compareVersions } from '../aids/validate';
 import type {
   FleetAidInsight,
+  FleetFilters,
   FleetGroup,
   FleetQuery,
   FleetStepInsight,
@@ -20,6 +22,9 @@ import type { HubDatabase } from './db/schema';
 export const DEFAULT_MIN_GROUP = 5;
 
 const TOP_REASONS = 3;
+
+/** The events by which a person reached a step, for the drop-off. */
+const REACHED = ['step_done', 'step_skipped'];
 
 /**
  * The query's filters as a condition. The three tables share these columns, so one
@@ -111,6 +116,27 @@ export async function fleetSummary(
     .groupBy(['aid_key', 'pack_id', 'step_id'])
     .execute();
 
+  // Drop-off by people: who did or skipped each step, and who did or skipped any step.
+  const reachedWhere = (eb: ExpressionBuilder<HubDatabase, 'daily_actors'>) =>
+    eb.and([where(eb), eb('step_id', '!=', ''), eb('event_type', 'in', REACHED)]);
+  const stepReached = await db
+    .selectFrom('daily_actors')
+    .where(reachedWhere)
+    .select((eb) => [
+      'aid_key',
+      'pack_id',
+      'step_id',
+      eb.fn.count<number>('actor').distinct().as('people'),
+    ])
+    .groupBy(['aid_key', 'pack_id', 'step_id'])
+    .execute();
+  const aidStarted = await db
+    .selectFrom('daily_actors')
+    .where(reachedWhere)
+    .select((eb) => ['aid_key', 'pack_id', eb.fn.count<number>('actor').distinct().as('people')])
+    .groupBy(['aid_key', 'pack_id'])
+    .execute();
+
   // Only reasons enough different people gave: free text could name or identify someone.
   const reasons = await db
     .selectFrom('daily_reasons')
@@ -159,6 +185,15 @@ export async function fleetSummary(
   const peopleOfStep = new Map(
     stepPeople.map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), p.people]),
   );
+  const reachedOfStep = new Map(
+    stepReached.map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), Number(p.people)]),
+  );
+  const startedOfAid = new Map(
+    aidStarted.map((p) => [idOf(p.aid_key, p.pack_id), Number(p.people)]),
+  );
+  /** A count of people, or null when it is of fewer than minGroup (or its row is hidden). */
+  const peopleCount = (n: number | undefined, rowShown: boolean) =>
+    rowShown && (n ?? 0) >= minGroup ? (n ?? 0) : null;
   const reasonsOfStep = new Map<string, ReasonCount[]>();
   for (const r of reasons) {
     const id = idOf(r.aid_key, r.pack_id, r.step_id);
@@ -192,6 +227,7 @@ export async function fleetSummary(
           topReasons: g.fewerThan === null ? top : [],
           targetMissing: m('target_missing'),
           targetHealed: m('target_healed'),
+          reached: peopleCount(reachedOfStep.get(stepKey), g.fewerThan === null),
         };
       });
     out.push({
@@ -199,6 +235,7 @@ export async function fleetSummary(
       packId: aid.packId,
       versions: [...aid.versions].sort(),
       ...aidGroup,
+      started: peopleCount(startedOfAid.get(id), shown),
       shown: n(aid.tally, 'aid_shown'),
       completed: n(aid.tally, 'checklist_completed'),
       abandoned: n(aid.tally, 'run_abandoned'),
@@ -210,4 +247,45 @@ export async function fleetSummary(
   }
   out.sort((a, b) => (a.aidKey < b.aidKey ? -1 : a.aidKey > b.aidKey ? 1 : 0));
   return { query, minGroup, aids: out };
+}
+
+/**
+ * The choices of the fleet views' filters: every team, role, pack and pack version the
+ * rollups hold (teams and roles without the '' of "none"; versions newest first).
+ */
+export async function fleetFilters(db: HubDb): Promise<FleetFilters> {
+  const teams = await db
+    .selectFrom('daily_rollups')
+    .select('team')
+    .distinct()
+    .where('team', '!=', '')
+    .orderBy('team')
+    .execute();
+  const roles = await db
+    .selectFrom('daily_rollups')
+    .select('role')
+    .distinct()
+    .where('role', '!=', '')
+    .orderBy('role')
+    .execute();
+  const versions = await db
+    .selectFrom('daily_rollups')
+    .select(['pack_id', 'pack_version'])
+    .distinct()
+    .orderBy('pack_id')
+    .execute();
+  const packs = new Map<string, string[]>();
+  for (const v of versions) {
+    const list = packs.get(v.pack_id) ?? [];
+    list.push(v.pack_version);
+    packs.set(v.pack_id, list);
+  }
+  return {
+    teams: teams.map((t) => t.team),
+    roles: roles.map((r) => r.role),
+    packs: [...packs].map(([id, list]) => ({
+      id,
+      versions: list.sort((a, b) => compareVersions(b, a)),
+    })),
+  };
 }

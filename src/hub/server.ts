@@ -1,6 +1,7 @@
 /**
- * `startHub`: opens the database (migrating it), prunes old events, and serves the hub's
- * app over HTTP with @hono/node-server. Pruning runs again once a day while it runs.
+ * `startHub`: opens the database (migrating it), prunes old events, bundles the hub's page
+ * (./web-assets.ts), and serves the hub's app over HTTP with @hono/node-server. Pruning runs
+ * again once a day while it runs.
  */
 
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,7 @@ import type { LogLine } from './log';
 import { pruneEvents } from './retention';
 import { pruneSessions } from './sessions';
 import { pruneTouchpointIds } from './touchpoints';
+import { webAssets } from './web-assets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ALERTS_GRACE_MS = 2000;
@@ -63,6 +65,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;
   try {
+    // The page is bundled now: a bundle that cannot be built stops the start, not a page view.
+    await webAssets();
     server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
       const s = serve({ fetch: app.fetch, port: options.port ?? 8788, hostname: host }, () =>
         done(s),

@@ -1,6 +1,7 @@
 /**
- * Drop-off of one checklist: how many runs reached each step, as bars drawn by uPlot. The
- * chart is hidden from assistive technology: the table next to it holds the same numbers.
+ * Drop-off of one checklist: how many runs (or people) reached each step, as bars drawn by
+ * uPlot. The chart is hidden from assistive technology: the table next to it holds the same
+ * numbers. A step whose count is hidden (null) has no bar.
  */
 import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef } from 'preact/hooks';
@@ -8,14 +9,23 @@ import uPlot from 'uplot';
 
 export interface DropOffPoint {
   label: string;
-  reached: number;
+  reached: number | null;
 }
 
 function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 }
 
-export function DropOffChart({ points, runs }: { points: DropOffPoint[]; runs: number }) {
+export function DropOffChart({
+  points,
+  runs,
+  unit = 'Runs',
+}: {
+  points: DropOffPoint[];
+  runs: number;
+  /** What is counted, for the axis: "Runs" (default) or "People". */
+  unit?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -25,7 +35,7 @@ export function DropOffChart({ points, runs }: { points: DropOffPoint[]; runs: n
     const fg = cssVar(el, '--fg', '#1f2328');
     const line = cssVar(el, '--line', '#d1d9e0');
     const xs = points.map((_, i) => i + 1);
-    const top = Math.max(runs, ...points.map((p) => p.reached), 1);
+    const top = Math.max(runs, ...points.map((p) => p.reached ?? 0), 1);
     const axis = { stroke: fg, grid: { stroke: line, width: 1 }, ticks: { stroke: line } };
     let plot: uPlot | undefined;
     try {
@@ -48,14 +58,14 @@ export function DropOffChart({ points, runs }: { points: DropOffPoint[]; runs: n
             },
             {
               ...axis,
-              label: 'Runs',
+              label: unit,
               values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')),
             },
           ],
           series: [
             {},
             {
-              label: 'Runs that reached the step',
+              label: `${unit} that reached the step`,
               stroke: accent,
               fill: accent,
               width: 1,
@@ -84,7 +94,7 @@ export function DropOffChart({ points, runs }: { points: DropOffPoint[]; runs: n
       resize?.disconnect();
       plot?.destroy();
     };
-  }, [points, runs]);
+  }, [points, runs, unit]);
 
   return <div ref={box} class="chart" aria-hidden="true" />;
 }

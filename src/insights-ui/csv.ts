@@ -18,7 +18,8 @@ export function guardCell(value: unknown): string | number {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-function csv(fields: string[], rows: unknown[][]): string {
+/** CSV text with a header row, every cell guarded (see guardCell). */
+export function csv(fields: string[], rows: unknown[][]): string {
   return Papa.unparse(
     { fields, data: rows.map((row) => row.map(guardCell)) },
     { newline: '\r\n', quotes: false },

@@ -67,6 +67,11 @@ export interface FleetStepInsight extends FleetGroup {
   topReasons: ReasonCount[];
   targetMissing: number | null;
   targetHealed: number | null;
+  /**
+   * Distinct people who did or skipped the step (the drop-off); null when they are fewer
+   * than `fewerThan`, or the row is hidden.
+   */
+  reached: number | null;
 }
 
 export interface FleetAidInsight extends FleetGroup {
@@ -74,6 +79,11 @@ export interface FleetAidInsight extends FleetGroup {
   packId: string;
   /** The pack versions the counted events were recorded with, sorted. */
   versions: string[];
+  /**
+   * Distinct people who did or skipped any of its steps (the drop-off's whole); null when
+   * they are fewer than `fewerThan`, or the row is hidden.
+   */
+  started: number | null;
   /** Page views that showed the aid (aid_shown). */
   shown: number | null;
   /** checklist_completed. */
@@ -94,4 +104,14 @@ export interface FleetSummary {
   /** The smallest group shown apart (5 unless the hub is set otherwise). */
   minGroup: number;
   aids: FleetAidInsight[];
+}
+
+/**
+ * `GET /api/insights/filters`: the values the summary's filters can take, as the rollups
+ * hold them. Teams and roles as the browsers sent them; versions newest first.
+ */
+export interface FleetFilters {
+  teams: string[];
+  roles: string[];
+  packs: { id: string; versions: string[] }[];
 }

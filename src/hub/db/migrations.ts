@@ -291,6 +291,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Published packs, so fleet views can name aids and steps (the rollups hold ids only).
+  // One row per pack id and version; the JSON is kept as published, validated before.
+  '0007_packs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('packs')
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('pack', 'jsonb', (c) => c.notNull())
+        .addColumn('added_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('packs_pk', ['id', 'version'] as never)
+        .execute();
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */

@@ -185,6 +185,18 @@ export interface TouchpointIdsTable {
   received_at: Timestamp;
 }
 
+/**
+ * A published pack (`inflow hub pack add`, `PUT /api/packs`), validated before it is kept:
+ * fleet views take aid titles and step texts from the newest version of each pack.
+ */
+export interface PacksTable {
+  id: string;
+  version: string;
+  /** The pack's JSON as published: written as its JSON text, read as the value. */
+  pack: ColumnType<unknown, string, string>;
+  added_at: Timestamp;
+}
+
 export interface HubDatabase {
   events: EventsTable;
   daily_rollups: DailyRollupsTable;
@@ -200,6 +212,7 @@ export interface HubDatabase {
   touchpoint_daily: TouchpointDailyTable;
   touchpoint_actors: TouchpointActorsTable;
   touchpoint_ids: TouchpointIdsTable;
+  packs: PacksTable;
 }
 
 export type NewEvent = Insertable<EventsTable>;

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { escapeControls, problemsOf } from '../../aids/validate';
 import { FleetQuery } from '../../protocol/fleet';
 import type { HubDb } from '../db/open';
-import { fleetSummary } from '../insights';
+import { fleetFilters, fleetSummary } from '../insights';
 import type { RequireRole } from './auth';
 import { errorBody as error, type HubEnv } from './context';
 
@@ -25,5 +25,11 @@ export function mountInsightsRoutes(
       return c.json(error('invalid query', { problems }), 400);
     }
     return c.json(await fleetSummary(db, query.data, minGroup), 200);
+  });
+
+  // The choices for the filters above. No query: the same lists whatever the period.
+  app.get('/api/insights/filters', requireRole('viewer'), async (c) => {
+    if (Object.keys(c.req.query()).length) return c.json(error('this takes no query'), 400);
+    return c.json(await fleetFilters(db), 200);
   });
 }

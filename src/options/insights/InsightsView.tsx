@@ -1,9 +1,9 @@
 /** The "Insights" view of the options page: what was used, skipped and completed. */
 import '../../insights-ui/insights.css';
-import { Fragment } from 'preact';
 import { useEffect, useId, useState } from 'preact/hooks';
 import { eventsCsv, summaryCsv } from '../../insights-ui/csv';
-import { DropOffChart } from '../../insights-ui/DropOffChart';
+import { DropOff } from '../../insights-ui/DropOff';
+import { type FigureItem, Figures } from '../../insights-ui/Figures';
 import {
   type Dates,
   duration,
@@ -14,6 +14,7 @@ import {
   rangeOf,
 } from '../../insights-ui/format';
 import { PeriodFilter } from '../../insights-ui/PeriodFilter';
+import { StepsTable, type StepsTableRow } from '../../insights-ui/StepsTable';
 import type { AidInsight, InsightsSummary, StepInsight } from '../../protocol/insights';
 import { browserInsightsDeps, type InsightsDeps } from './deps';
 
@@ -129,18 +130,30 @@ export function InsightsView({
   );
 }
 
-function Figure({ label, value }: { label: string; value: string | number }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
-
 function AidSection({ aid }: { aid: AidInsight }) {
   const id = useId();
   const checklist = aid.kind === 'checklist';
+  const figures: FigureItem[] = [{ label: 'Shown', value: aid.shown }];
+  if (checklist) {
+    figures.push(
+      { label: 'Started', value: aid.started },
+      { label: 'Completed', value: aid.completed },
+      { label: 'Left unfinished', value: aid.abandoned },
+      { label: 'Completion rate', value: percent(aid.completionRate) },
+      {
+        label: 'Median time to complete',
+        value: aid.medianMsToComplete === null ? '—' : duration(aid.medianMsToComplete),
+      },
+    );
+  }
+  if (aid.kind === 'tip') {
+    figures.push(
+      { label: 'Opened', value: aid.opened },
+      { label: 'Dismissed', value: aid.dismissed },
+      { label: 'Target missing', value: aid.targetMissing },
+      { label: 'Target found by weaker signals', value: aid.targetHealed },
+    );
+  }
   return (
     <section class="aid-insight" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{aid.title}</h2>
@@ -149,160 +162,47 @@ function AidSection({ aid }: { aid: AidInsight }) {
         {aid.packId}
         {aid.installed ? '' : ' (no longer installed)'}
       </p>
-      <dl class="figures">
-        <Figure label="Shown" value={aid.shown} />
-        {checklist && (
-          <>
-            <Figure label="Started" value={aid.started} />
-            <Figure label="Completed" value={aid.completed} />
-            <Figure label="Left unfinished" value={aid.abandoned} />
-            <Figure label="Completion rate" value={percent(aid.completionRate)} />
-            <Figure
-              label="Median time to complete"
-              value={aid.medianMsToComplete === null ? '—' : duration(aid.medianMsToComplete)}
-            />
-          </>
-        )}
-        {aid.kind === 'tip' && (
-          <>
-            <Figure label="Opened" value={aid.opened} />
-            <Figure label="Dismissed" value={aid.dismissed} />
-            <Figure label="Target missing" value={aid.targetMissing} />
-            <Figure label="Target found by weaker signals" value={aid.targetHealed} />
-          </>
-        )}
-      </dl>
-      {aid.steps.length > 0 && <StepsTable aid={aid} />}
-      {checklist && aid.steps.length > 0 && <DropOff aid={aid} />}
+      <Figures items={figures} />
+      {aid.steps.length > 0 && (
+        <StepsTable
+          caption={`Steps of “${aid.title}”: what staff did. Expand a step for its skip reasons.`}
+          columns={STEP_COLUMNS}
+          rows={aid.steps.map(stepRow)}
+          noReasons="No reasons given for skipping."
+        />
+      )}
+      {checklist && aid.steps.length > 0 && (
+        <DropOff
+          caption={`Drop-off: of ${plural(aid.runs, 'run', 'runs')} of “${aid.title}”, how many reached each step (done or skipped). A run is one pass through the checklist, from its first use to its completion, even over several pages.`}
+          tableCaption={`Drop-off of “${aid.title}”, as numbers`}
+          unit="Runs"
+          reachedHeader="Runs that reached it"
+          shareHeader="Share of runs"
+          total={aid.runs}
+          points={aid.steps.map((s, i) => ({ label: `${i + 1}. ${s.text}`, reached: s.reached }))}
+        />
+      )}
     </section>
   );
 }
 
-function StepsTable({ aid }: { aid: AidInsight }) {
-  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
-  const id = useId();
-  const toggle = (stepId: string) =>
-    setOpen((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(stepId)) next.add(stepId);
-      return next;
-    });
-  return (
-    <div class="table-wrap">
-      <table class="steps">
-        <caption>
-          Steps of “{aid.title}”: what staff did. Expand a step for its skip reasons.
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col">Done automatically</th>
-            <th scope="col">Done by hand</th>
-            <th scope="col">Undone</th>
-            <th scope="col">Skipped</th>
-            <th scope="col">Target missing</th>
-            <th scope="col">Target found by weaker signals</th>
-          </tr>
-        </thead>
-        <tbody>
-          {aid.steps.map((s, i) => {
-            const expanded = open.has(s.stepId);
-            const detailsId = `${id}-d${i}`;
-            return (
-              <Fragment key={s.stepId}>
-                <tr>
-                  <th scope="row">
-                    <button
-                      type="button"
-                      class="expander"
-                      aria-expanded={expanded}
-                      aria-controls={detailsId}
-                      onClick={() => toggle(s.stepId)}
-                    >
-                      <span class="chevron" aria-hidden="true">
-                        {expanded ? '▾' : '▸'}
-                      </span>
-                      {i + 1}. {s.text}
-                    </button>
-                  </th>
-                  <td>{s.doneAuto}</td>
-                  <td>{s.doneManual}</td>
-                  <td>{s.undone}</td>
-                  <td>{s.skipped}</td>
-                  <td>{s.targetMissing}</td>
-                  <td>{s.targetHealed}</td>
-                </tr>
-                <tr id={detailsId} class="details" hidden={!expanded}>
-                  <td colSpan={7}>
-                    <StepDetails step={s} />
-                  </td>
-                </tr>
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+const STEP_COLUMNS = [
+  'Done automatically',
+  'Done by hand',
+  'Undone',
+  'Skipped',
+  'Target missing',
+  'Target found by weaker signals',
+];
 
-function StepDetails({ step }: { step: StepInsight }) {
-  return (
-    <div>
-      <p>
-        Reached in {plural(step.reached, 'run', 'runs')}. Skipped{' '}
-        {step.skipped === 1 ? 'once' : `${step.skipped} times`}.
-      </p>
-      {step.topReasons.length ? (
-        <>
-          <p>Most common reasons for skipping:</p>
-          <ol class="reasons">
-            {step.topReasons.map((r) => (
-              <li key={r.reason}>
-                “{r.reason}”: {r.count}
-              </li>
-            ))}
-          </ol>
-        </>
-      ) : (
-        <p class="muted">No reasons given for skipping.</p>
-      )}
-    </div>
-  );
-}
-
-function DropOff({ aid }: { aid: AidInsight }) {
-  const id = useId();
-  const points = aid.steps.map((s, i) => ({ label: `${i + 1}. ${s.text}`, reached: s.reached }));
-  return (
-    <figure class="dropoff" aria-labelledby={`${id}-cap`}>
-      <figcaption id={`${id}-cap`}>
-        Drop-off: of {plural(aid.runs, 'run', 'runs')} of “{aid.title}”, how many reached each step
-        (done or skipped). A run is one pass through the checklist, from its first use to its
-        completion, even over several pages.
-      </figcaption>
-      <DropOffChart points={points} runs={aid.runs} />
-      <div class="table-wrap">
-        <table class="dropoff-table">
-          <caption>Drop-off of “{aid.title}”, as numbers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col">Runs that reached it</th>
-              <th scope="col">Share of runs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => (
-              <tr key={p.label}>
-                <th scope="row">{p.label}</th>
-                <td>{p.reached}</td>
-                <td>{percent(aid.runs ? p.reached / aid.runs : null)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </figure>
-  );
+function stepRow(s: StepInsight): StepsTableRow {
+  return {
+    stepId: s.stepId,
+    text: s.text,
+    cells: [s.doneAuto, s.doneManual, s.undone, s.skipped, s.targetMissing, s.targetHealed],
+    reach: `Reached in ${plural(s.reached, 'run', 'runs')}. Skipped ${
+      s.skipped === 1 ? 'once' : `${s.skipped} times`
+    }.`,
+    topReasons: s.topReasons,
+  };
 }

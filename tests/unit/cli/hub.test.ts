@@ -1,7 +1,11 @@
 /** `inflow hub` token and user commands, in-process, on one PGlite data directory. */
+
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/hub/db/open';
 import { formatRequest } from '../../../src/hub/log';
-import { cli, tempDir } from './helpers';
+import { packNames } from '../../../src/hub/packs';
+import { brokenPack, cli, tempDir, validPack, writeJson } from './helpers';
 
 describe('inflow hub', () => {
   it('prints its help', async () => {
@@ -76,6 +80,48 @@ describe('inflow hub user', () => {
     const missing = await cli('hub', 'user', 'remove', 'bo', '--data', data);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no user "bo"/);
+  }, 60_000);
+});
+
+describe('inflow hub pack add', () => {
+  it('keeps valid packs, and refuses a broken one with escaped problems, keeping the good one', async () => {
+    const data = await tempDir();
+    const files = await tempDir();
+    const good = await writeJson(join(files, 'good.json'), validPack('crm', '1.0.0'));
+    const added = await cli('hub', 'pack', 'add', good, '--data', data);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toBe(`added: crm 1.0.0 (${good})`);
+    expect((await cli('hub', 'pack', 'add', good, '--data', data)).stdout).toMatch(
+      /^already there: crm 1\.0\.0/,
+    );
+
+    // A newer version of the same pack, broken, with a control character in its title.
+    const bad = brokenPack() as Record<string, unknown>;
+    bad.id = 'crm';
+    (bad.aids as { title: string }[])[0]!.title = 'x'.repeat(200);
+    bad.title = 'Evil\u001b[31m';
+    bad['\u001b[2Jkey'] = 'x';
+    const badFile = await writeJson(join(files, 'bad.json'), bad);
+    const next = await writeJson(join(files, 'next.json'), validPack('other', '2.0.0'));
+    const refused = await cli('hub', 'pack', 'add', next, badFile, '--data', data);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${badFile}:version: must be a version like "1.4.0"`);
+    expect(refused.stderr).toContain(`${badFile}:aids[0].title:`);
+    expect(refused.stderr).toContain(`${badFile}:\\u001b[2Jkey: unknown field`);
+    expect(refused.stderr).not.toContain('\u001b');
+    expect(refused.stderr).toMatch(/no pack added: 1 pack with problems$/);
+
+    // Neither the broken pack nor the good one given with it went in; the first is kept.
+    const db = await openDatabase({ dataDir: data });
+    try {
+      const names = await packNames(db);
+      expect(names.map((p) => [p.id, p.version, p.title])).toEqual([
+        ['crm', '1.0.0', 'Sample crm'],
+      ]);
+      expect(names[0]!.aids[0]).toMatchObject({ key: 'crm/email-tip', title: 'Customer email' });
+    } finally {
+      await db.destroy();
+    }
   }, 60_000);
 });
 

@@ -86,6 +86,7 @@ export async function emptyTables(db: HubDb): Promise<void> {
     'touchpoint_ids',
     'devices',
     'users',
+    'packs',
   ] as const) {
     await db.deleteFrom(table).execute();
   }
