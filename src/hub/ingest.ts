@@ -109,11 +109,11 @@ export function rollupsOf(events: HubEvent[]): {
       }
     }
   }
-  return {
-    rollups: [...rollups.values()],
-    actors: [...actors.values()],
-    reasons: [...reasons.values()],
-  };
+  // In key order: concurrent batches then lock the rows they share in the same order, so
+  // two of them cannot each wait for a row the other holds (a deadlock, one batch failed).
+  const sorted = <T>(m: Map<string, T>) =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return { rollups: sorted(rollups), actors: sorted(actors), reasons: sorted(reasons) };
 }
 
 export interface IngestOptions {
