@@ -73,9 +73,17 @@ function typeOf(p: number): string {
   return 'aid_shown';
 }
 
-/** The i-th event of the made-up organisation, `nowMs` being the bench's "now". */
-export function fleetEvent(i: number, nowMs: number, idPrefix = 'bench'): HubEvent {
-  const actor = pick(i, 1, FLEET.actors);
+/**
+ * The i-th event of the made-up organisation, `nowMs` being the bench's "now": by `actor`
+ * (0..FLEET.actors-1) when given, else by a person drawn from i; `withinMs` (default the
+ * whole 179 days) is how long before now it may have happened.
+ */
+export function fleetEvent(
+  i: number,
+  nowMs: number,
+  options: { idPrefix?: string; actor?: number; withinMs?: number } = {},
+): HubEvent {
+  const actor = options.actor ?? pick(i, 1, FLEET.actors);
   const team = actor % FLEET.teams;
   const role = FLEET.roles[Math.floor(actor / FLEET.teams) % FLEET.roles.length]!;
   const pack =
@@ -83,11 +91,14 @@ export function fleetEvent(i: number, nowMs: number, idPrefix = 'bench'): HubEve
   const aid = `aid-${pick(i, 4, FLEET.aidsPerPack)}`;
   const type = typeOf(pick(i, 5, 100));
   const onStep = (FLEET.stepTypes as readonly string[]).includes(type);
-  const ago = pick(i, 6, FLEET.days * 24) * 3_600_000 + pick(i, 7, 3_600_000);
+  const ago =
+    options.withinMs === undefined
+      ? pick(i, 6, FLEET.days * 24) * 3_600_000 + pick(i, 7, 3_600_000)
+      : pick(i, 6, options.withinMs);
   const reason = FLEET.reasons[pick(i, 8, FLEET.reasons.length)]!;
   const at = nowMs - ago;
   return {
-    id: `${idPrefix}-${String(i).padStart(10, '0')}`,
+    id: `${options.idPrefix ?? 'bench'}-${String(i).padStart(10, '0')}`,
     type: type as HubEvent['type'],
     aidKey: `${pack}/${aid}`,
     aidId: aid,
