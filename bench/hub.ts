@@ -17,7 +17,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,8 @@ function postgresBackend(serverUrl: string): Backend {
 async function postgresServer(): Promise<{ url?: string; why?: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
   const state = await mkdtemp(join(tmpdir(), 'inflow-hub-bench-pg-'));
+  // The server runs as the postgres user, which must reach its directory inside this one.
+  await chmod(state, 0o755);
   const env = { ...process.env, TMPDIR: state };
   const script = join(ROOT, 'scripts/ci-postgres.sh');
   log('no DATABASE_URL: starting a PostgreSQL server with scripts/ci-postgres.sh');
