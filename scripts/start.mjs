@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds the extension, serves the sample apps (port 4100 or the next free one)
- * and opens the sample CRM's "New contact" form in Chromium with the extension loaded.
+ * `npm start`: builds the extension, serves the sample apps (port 4100 or the next free one),
+ * starts the organisation's hub beside them (port 8788 or a free one, its database in memory,
+ * with two simulated colleagues' events marked as demo data) and opens the sample CRM's
+ * "New contact" form in Chromium with the extension loaded and sending to that hub.
  *
  * With a display (DISPLAY or WAYLAND_DISPLAY) the browser is headed and stays open until it
  * is closed or Ctrl-C. Without one it runs headless, fills in the form like a person would,
  * saves screenshots into artifacts/ and prints what the extension recorded. Either way the
- * options page follows: Insights (what was just done) and the aid list, where authors work.
+ * options page follows: Insights (what was just done) and the aid list, where authors work;
+ * the headless walk-through ends on the hub's fleet Insights, where this browser's work shows
+ * beside the colleagues'.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -49,6 +53,77 @@ async function startServer() {
     }
   }
   throw new Error(`No free port in ${FIRST_PORT}-${FIRST_PORT + 49}`);
+}
+
+const HUB_PORT = 8788;
+/** The demo hub shows groups from this many people (a real hub's default is 5). */
+const DEMO_MIN_GROUP = 2;
+
+/**
+ * The hub, in this process: TypeScript through tsx, as `npx inflow hub` runs it. Its
+ * database is PGlite in memory, gone when the demo stops.
+ */
+async function startDemoHub(crmOrigin) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const src = (path) => pathToFileURL(resolve(ROOT, 'src/hub', path)).href;
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { startHub } = await import(src('server.ts'));
+  const { seedDemoColleagues } = await import(src('demo.ts'));
+  const { createDevice } = await import(src('devices.ts'));
+  const { addUser, generatePassword } = await import(src('users.ts'));
+  const options = { minGroup: DEMO_MIN_GROUP, pglite: new PGlite() };
+  let hub;
+  try {
+    hub = await startHub({ ...options, port: HUB_PORT });
+  } catch (e) {
+    if (e?.code !== 'EADDRINUSE') throw e;
+    options.pglite = new PGlite();
+    hub = await startHub({ ...options, port: 0 });
+  }
+  const seeded = await seedDemoColleagues(hub.db, crmOrigin);
+  const { token } = await createDevice(hub.db, 'This demo browser');
+  const password = generatePassword();
+  await addUser(hub.db, 'demo-admin', 'admin', password);
+  return { hub, token, seeded, user: { name: 'demo-admin', password } };
+}
+
+/** Points the extension at the hub in its options page, as an admin would by hand. */
+async function connectToHub(context, extensionId, demoHub) {
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html#sources`);
+  await options.getByRole('textbox', { name: 'Team' }).fill('care');
+  await options.getByRole('textbox', { name: 'Role' }).fill('agent');
+  await options.getByRole('textbox', { name: 'Hub address' }).fill(demoHub.hub.url());
+  await options.getByRole('textbox', { name: 'Hub device token' }).fill(demoHub.token);
+  await options.getByRole('button', { name: 'Save settings' }).click();
+  await options
+    .getByRole('region', { name: 'Sending to the hub' })
+    .getByText('On: every event is sent')
+    .waitFor({ timeout: 10_000 });
+  await options.close();
+}
+
+/** The hub's fleet Insights once this browser's events are there; returns the screenshot. */
+async function hubTour(context, worker, demoHub) {
+  await waitUntil(
+    "this browser's events to reach the hub",
+    async () => (await readStore(worker, 'hubOutbox')).length === 0,
+    30_000,
+  );
+  const page = await context.newPage();
+  await page.goto(demoHub.hub.url('#/insights'));
+  await page.getByRole('textbox', { name: 'Name' }).fill(demoHub.user.name);
+  await page.getByLabel('Password').fill(demoHub.user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page
+    .getByRole('heading', { name: /new contact/i })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(500);
+  const file = join(ARTIFACTS, '7-hub-insights.png');
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
 }
 
 async function waitUntil(what, check, timeout = 15_000) {
@@ -176,6 +251,13 @@ async function main() {
   const crm = server.origin('crm');
   const start = `${crm}/contacts/new`;
 
+  const demoHub = await startDemoHub(crm);
+  console.log(`\nHub:        ${demoHub.hub.url()}`);
+  console.log(`  sign in as ${demoHub.user.name}, password ${demoHub.user.password}`);
+  console.log(
+    `  ${demoHub.seeded} events from two simulated colleagues (demo data); groups of ${DEMO_MIN_GROUP} people or more are shown (a real hub: 5)`,
+  );
+
   const profile = await mkdtemp(join(tmpdir(), 'inflow-start-'));
   const context = await launchWithExtension(profile, {
     headless: !headed,
@@ -187,6 +269,7 @@ async function main() {
     stopping = true;
     await context.close().catch(() => {});
     await server.close().catch(() => {});
+    await demoHub.hub.close().catch(() => {});
     await rm(profile, { recursive: true, force: true });
   };
 
@@ -203,13 +286,16 @@ async function main() {
     const page = context.pages()[0] ?? (await context.newPage());
 
     const extensionId = extensionIdOf(worker);
+    await connectToHub(context, extensionId, demoHub);
     if (headed) {
       await page.goto(start);
+      const fleet = await context.newPage();
+      await fleet.goto(demoHub.hub.url('#/insights'));
       const options = await context.newPage();
       await options.goto(`chrome-extension://${extensionId}/options.html#aids`);
       await page.bringToFront();
       console.log(
-        `\nOpened ${start}, and the options page (where authors write aids) in a second tab.`,
+        `\nOpened ${start}, the options page (where authors write aids) and the hub in other tabs.`,
       );
       console.log('Close the browser or press Ctrl-C to stop.');
       await new Promise((done) => {
@@ -225,6 +311,7 @@ async function main() {
     try {
       shots = await walkThrough(page, crm);
       shots.push(...(await optionsTour(context, extensionId)));
+      shots.push(await hubTour(context, worker, demoHub));
     } catch (e) {
       const file = join(ARTIFACTS, 'failed.png');
       await page.screenshot({ path: file }).catch(() => {});

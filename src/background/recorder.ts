@@ -22,7 +22,13 @@
 
 import type { Table } from 'dexie';
 import { redactUrl } from '../aids/url-match';
-import type { ActiveAid, EventInput, Progress, StoredEvent } from '../protocol/messages';
+import {
+  type ActiveAid,
+  type EventInput,
+  type Progress,
+  RunMs,
+  type StoredEvent,
+} from '../protocol/messages';
 import { type AidRow, getSetting, type InflowDb, type OutboxRow } from './db';
 import { isExported } from './xapi';
 
@@ -63,16 +69,22 @@ function applyEvent(
 ): Progress | null {
   const base = (): Progress =>
     current ?? { aidKey: event.aidKey, steps: {}, startedAt: event.at, updatedAt: now };
+  // A step event may arrive after a progress that a leave made (leaveRun): the run began with
+  // the step, not with the leave.
+  const started = (): Progress => {
+    const p = base();
+    return event.at < p.startedAt ? { ...p, startedAt: event.at } : p;
+  };
   const stepId = event.stepId ?? '';
   switch (event.type) {
     case 'step_done': {
-      const p = base();
+      const p = started();
       const state: Progress['steps'][string] = { state: 'done', at: event.at };
       if (event.how) state.how = event.how;
       return { ...p, steps: { ...p.steps, [stepId]: state }, updatedAt: now };
     }
     case 'step_skipped': {
-      const p = base();
+      const p = started();
       const state: Progress['steps'][string] = { state: 'skipped', at: event.at };
       if (event.reason) state.reason = event.reason;
       return { ...p, steps: { ...p.steps, [stepId]: state }, updatedAt: now };
@@ -125,11 +137,27 @@ export async function recordEvent(
         throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
       }
     }
-    const event = await storeEvent(db, row, input, now, outboxLimit);
-    const progress = nextProgress(await db.progress.get(row.key), input, now);
+    const current = await db.progress.get(row.key);
+    const ms = input.type === 'checklist_completed' ? runMs(current, input.at) : undefined;
+    const event = await storeEvent(db, row, input, now, outboxLimit, ms);
+    const progress = nextProgress(current, input, now);
     if (progress) await db.progress.put(progress);
     return event;
   });
+}
+
+/**
+ * The duration of the run that a checklist_completed at `at` ends, from the background's own
+ * progress (the page is not trusted with it): `at` minus the run's start (`startedAt`, its
+ * first step done or skipped), rounded to whole ms. Undefined when there is no run in
+ * progress (a checklist complete before any step event, as one whose steps are all optional)
+ * or when the result is not between 0 and MAX_RUN_MS (a clock that stepped back, a run kept
+ * open for over a month): no duration rather than a wrong one.
+ */
+export function runMs(progress: Progress | undefined, at: number): number | undefined {
+  if (!progress) return undefined;
+  const ms = Math.round(at - progress.startedAt);
+  return RunMs.safeParse(ms).success ? ms : undefined;
 }
 
 /** Writes one event of `row` (and queues it for export). Call inside a transaction. */
@@ -139,6 +167,7 @@ async function storeEvent(
   input: EventInput,
   now: number,
   outboxLimit: number,
+  ms?: number,
 ): Promise<StoredEvent> {
   const event: StoredEvent = {
     id: crypto.randomUUID(),
@@ -157,6 +186,7 @@ async function storeEvent(
   if (input.failedSignals !== undefined) event.failedSignals = input.failedSignals;
   if (input.foundBy !== undefined) event.foundBy = input.foundBy;
   if (input.problem !== undefined) event.problem = input.problem;
+  if (ms !== undefined) event.ms = ms;
   // Feedback keeps the person's words, minus surrounding blanks (an empty comment is
   // none); no other event carries free text of this kind.
   const comment = input.type === 'aid_feedback' ? input.comment?.trim() : undefined;

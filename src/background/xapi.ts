@@ -78,10 +78,33 @@ export interface Statement {
     contextActivities?: { parent: Activity[] };
     extensions: Record<string, string>;
   };
-  result?: { completion?: boolean; response?: string; extensions?: Record<string, string> };
+  result?: {
+    completion?: boolean;
+    response?: string;
+    /** ISO 8601 duration (xAPI: precision 0.01 s), e.g. "PT3M20.5S". */
+    duration?: string;
+    extensions?: Record<string, string>;
+  };
 }
 
 const part = (s: string) => encodeURIComponent(s);
+
+/**
+ * A duration in ms as ISO 8601 for xAPI's `result.duration`: hours, minutes and seconds to
+ * 0.01 s ("PT0S", "PT45.2S", "PT3M20S", "PT50H1M"). Hours are not carried into days, whose
+ * length ISO 8601 leaves to the calendar.
+ */
+export function isoDuration(ms: number): string {
+  const centis = Math.round(Math.max(0, ms) / 10);
+  const h = Math.floor(centis / 360_000);
+  const min = Math.floor((centis % 360_000) / 6000);
+  const sec = (centis % 6000) / 100;
+  let out = 'PT';
+  if (h) out += `${h}H`;
+  if (min) out += `${min}M`;
+  if (sec || out === 'PT') out += `${sec}S`;
+  return out;
+}
 
 /** `urn:inflow:aid:<packId>/<aidId>`, with `#<stepId>` for a step. */
 export function activityId(packId: string, aidId: string, stepId?: string): string {
@@ -135,6 +158,7 @@ export function toStatement(event: StoredEvent, ctx: StatementContext): Statemen
       break;
     case 'checklist_completed':
       statement.result = { completion: true };
+      if (event.ms !== undefined) statement.result.duration = isoDuration(event.ms);
       break;
     case 'step_skipped':
       statement.result = { completion: false };

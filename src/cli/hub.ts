@@ -5,22 +5,35 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { escapeControls } from '../aids/validate';
 import { CopyMismatch, CopyRefused, copyDatabase } from '../hub/copy';
 import type { DatabaseTarget, HubDb } from '../hub/db/open';
 import { openDatabase } from '../hub/db/open';
 import type { UserRole } from '../hub/db/schema';
 import { createDevice, listDevices, revokeDevice } from '../hub/devices';
 import { startHub } from '../hub/server';
-import { addUser, generatePassword, USER_ROLES, UserExistsError } from '../hub/users';
+import {
+  addUser,
+  changeUser,
+  generatePassword,
+  listUsers,
+  USER_ROLES,
+  UserExistsError,
+} from '../hub/users';
 import { CliError, EXIT_FAILED, EXIT_OK, type Io, parse, UsageError } from './io';
 
 const DEFAULT_DATA = './inflow-hub-data';
 
 export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--data ${DEFAULT_DATA}] [--trust-proxy]
+                  [--min-group 5]
        inflow hub token create --name <device or fleet name>
        inflow hub token list
        inflow hub token revoke <id>
        inflow hub user add <name> --role admin|author|viewer [--password-stdin]
+       inflow hub user list
+       inflow hub user role <name> --role admin|author|viewer
+       inflow hub user password <name> [--password-stdin]
+       inflow hub user remove <name>
        inflow hub copy --to postgres://user:password@host/database [--data ${DEFAULT_DATA}]
 
 Runs the hub: the organisation's own server that collects events from the browsers it
@@ -36,6 +49,12 @@ Subcommands:
   token revoke   Revoke a device token: its browsers get 401 from then on.
   user add       Add a person who may sign in (POST /api/session). The password
                  is read from stdin with --password-stdin, else made up and printed once.
+  user list      List the people who may sign in (name, role, created).
+  user role      Give a person another role.
+  user password  Set a new password (from stdin with --password-stdin, else made up
+                 and printed once).
+  user remove    Remove a person.
+                 Role, password and remove sign the person out everywhere.
   copy           Move to PostgreSQL: copy every table of the --data directory into the
                  empty database --to names (its migrations run first), then compare the
                  row counts. Stop the hub first; start it again with DATABASE_URL.
@@ -47,6 +66,8 @@ Options:
   --trust-proxy      Believe X-Forwarded-Proto/-Host/-For from the reverse proxy in front
                      of the hub (HTTPS cookies, sign-in limits per client). Only when
                      clients cannot reach the hub without going through that proxy.
+  --min-group <n>    The smallest group of people whose counts the fleet views show
+                     apart (default 5): a smaller group's counts could point at a person.
   --name <name>      For token create.
   --role <role>      For user add: admin, author or viewer.
   --password-stdin   For user add.
@@ -84,6 +105,15 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+function minGroupOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new UsageError(`--min-group ${value}: not a whole number from 1 to 1000`);
+  }
+  return n;
+}
+
 function portOf(value: string | undefined): number {
   const port = value === undefined ? 8788 : Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -97,11 +127,12 @@ async function runHub(
   port: number,
   host: string | undefined,
   trustProxy: boolean,
+  minGroup: number | undefined,
   io: Io,
 ) {
   let hub: Awaited<ReturnType<typeof startHub>>;
   try {
-    hub = await startHub({ ...target, port, host, trustProxy, log: io.out });
+    hub = await startHub({ ...target, port, host, trustProxy, minGroup, log: io.out });
   } catch (e) {
     throw new CliError(`cannot start the hub: ${(e as Error).message}`);
   }
@@ -186,6 +217,7 @@ export async function hubCommand(
     role: { type: 'string' },
     'password-stdin': { type: 'boolean' },
     'trust-proxy': { type: 'boolean' },
+    'min-group': { type: 'string' },
     to: { type: 'string' },
   });
   if (values.help) {
@@ -200,7 +232,14 @@ export async function hubCommand(
   const target = targetOf(values.data, env);
 
   if (group === undefined) {
-    return runHub(target, portOf(values.port), values.host, values['trust-proxy'] === true, io);
+    return runHub(
+      target,
+      portOf(values.port),
+      values.host,
+      values['trust-proxy'] === true,
+      minGroupOf(values['min-group']),
+      io,
+    );
   }
 
   if (group === 'token' && action === 'create') {
@@ -234,18 +273,66 @@ export async function hubCommand(
     io.out(`revoked ${id}`);
     return EXIT_OK;
   }
-  if (group === 'user' && action === 'add') {
-    if (rest.length !== 1) throw new UsageError('user add needs one name');
+  const roleOption = (what: string): UserRole => {
     const role = values.role as UserRole | undefined;
     if (!role || !USER_ROLES.includes(role)) {
-      throw new UsageError(`user add needs --role ${USER_ROLES.join('|')}`);
+      throw new UsageError(`${what} needs --role ${USER_ROLES.join('|')}`);
     }
-    const name = rest[0]!;
-    const typed = values['password-stdin'] ? await readStdin() : undefined;
-    if (typed !== undefined && typed.length < 8) {
-      throw new CliError('the password must have at least 8 characters');
+    return role;
+  };
+  const newPassword = async (): Promise<{ password: string; typed: boolean }> => {
+    if (!values['password-stdin']) return { password: generatePassword(), typed: false };
+    const typed = await readStdin();
+    if (typed.length < 8) throw new CliError('the password must have at least 8 characters');
+    return { password: typed, typed: true };
+  };
+  const oneName = (what: string): string => {
+    if (rest.length !== 1) throw new UsageError(`${what} needs one name`);
+    return rest[0]!;
+  };
+  const noSuchUser = (name: string) => {
+    io.err(`inflow hub: no user "${escapeControls(name)}"`);
+    return EXIT_FAILED;
+  };
+
+  if (group === 'user' && action === 'list') {
+    if (rest.length) throw new UsageError('user list takes no arguments');
+    const users = await withDb(target, listUsers);
+    if (users.length === 0) io.out('no users');
+    for (const u of users) {
+      io.out(`${escapeControls(u.name)}  ${u.role}  created ${u.created_at.toISOString()}`);
     }
-    const password = typed ?? generatePassword();
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'role') {
+    const name = oneName('user role');
+    const role = roleOption('user role');
+    if (!(await withDb(target, (db) => changeUser(db, name, { role })))) return noSuchUser(name);
+    io.out(`${escapeControls(name)} is now ${role}`);
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'password') {
+    const name = oneName('user password');
+    const { password, typed } = await newPassword();
+    if (!(await withDb(target, (db) => changeUser(db, name, { password })))) {
+      return noSuchUser(name);
+    }
+    io.out(`new password set for ${escapeControls(name)}`);
+    if (!typed) io.out(`password: ${password}  (shown only now)`);
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'remove') {
+    const name = oneName('user remove');
+    if (!(await withDb(target, (db) => changeUser(db, name, { remove: true })))) {
+      return noSuchUser(name);
+    }
+    io.out(`removed ${escapeControls(name)}`);
+    return EXIT_OK;
+  }
+  if (group === 'user' && action === 'add') {
+    const name = oneName('user add');
+    const role = roleOption('user add');
+    const { password, typed } = await newPassword();
     try {
       const user = await withDb(target, (db) => addUser(db, name, role, password));
       io.out(`user ${user.id} ${user.name} (${user.role})`);
@@ -253,7 +340,7 @@ export async function hubCommand(
       if (e instanceof UserExistsError) throw new CliError(e.message);
       throw e;
     }
-    if (typed === undefined) io.out(`password: ${password}  (shown only now)`);
+    if (!typed) io.out(`password: ${password}  (shown only now)`);
     return EXIT_OK;
   }
   throw new UsageError(`unknown subcommand "${positionals.join(' ')}"`);

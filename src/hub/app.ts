@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { escapeControls, problemsOf } from '../aids/validate';
 import { HUB_MAX_BODY_BYTES, HubBatch, type HubBatchAnswer } from '../protocol/hub';
 import type { HubDb } from './db/open';
+import { demoDataNote } from './demo';
 import { deviceForToken } from './devices';
 import { ingestBatch } from './ingest';
 import { DEFAULT_MIN_GROUP } from './insights';
@@ -19,6 +20,7 @@ import { mountAdminRoutes } from './routes/admin';
 import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
 import { mountInsightsRoutes } from './routes/insights';
+import { mountVersionsRoutes } from './routes/versions';
 import { hubVersion } from './version';
 
 export interface HubLimits {
@@ -86,7 +88,10 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     );
   });
 
-  app.get('/api/health', (c) => c.json({ ok: true, version: hubVersion() }));
+  // `demoData`: what the hub says when it holds `npm start`'s simulated colleagues (./demo.ts).
+  app.get('/api/health', async (c) =>
+    c.json({ ok: true, version: hubVersion(), demoData: await demoDataNote(db) }),
+  );
 
   const { requireRole } = mountAuth(app, {
     db,
@@ -103,6 +108,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     throw new Error('minGroup must be a whole number, at least 1');
   }
   mountInsightsRoutes(app, db, requireRole, minGroup);
+  mountVersionsRoutes(app, db, requireRole, minGroup);
 
   // Bearer token only: no cookie is read here, so no CSRF can reach it.
 

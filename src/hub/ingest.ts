@@ -1,8 +1,9 @@
 /**
  * Stores a validated batch of events exactly once. In one transaction: the events are
  * inserted with `on conflict (id) do nothing`, and only the rows that insert reports back
- * (RETURNING id) are added to the daily rollups, the distinct-people table and the skip
- * reasons. Sending the same batch again therefore inserts nothing and counts nothing.
+ * (RETURNING id) are added to the daily rollups, the distinct-people table, the skip
+ * reasons and the run durations. Sending the same batch again therefore inserts nothing and
+ * counts nothing.
  */
 import { createHash } from 'node:crypto';
 import { redactUrl } from '../aids/url-match';
@@ -14,6 +15,7 @@ import type {
   DailyRollupsTable,
   NewEvent,
   RollupKey,
+  RunDurationsTable,
 } from './db/schema';
 import { retentionCutoff, retentionDays } from './retention';
 
@@ -55,6 +57,7 @@ function row(e: HubEvent, deviceId: string, receivedAt: Date): NewEvent {
     team: e.team ?? null,
     role: e.role ?? null,
     device_id: deviceId,
+    ms: e.ms ?? null,
   };
 }
 
@@ -114,6 +117,23 @@ export function rollupsOf(events: HubEvent[]): {
   const sorted = <T>(m: Map<string, T>) =>
     [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   return { rollups: sorted(rollups), actors: sorted(actors), reasons: sorted(reasons) };
+}
+
+/** The durations of the new completions that have one: one row per event. */
+export function durationsOf(events: HubEvent[]): RunDurationsTable[] {
+  return events
+    .filter((e) => e.type === 'checklist_completed' && e.ms !== undefined)
+    .map((e) => ({
+      event_id: e.id,
+      day: utcDay(e.at),
+      pack_id: e.packId,
+      aid_key: e.aidKey,
+      pack_version: e.packVersion,
+      team: e.team ?? '',
+      role: e.role ?? '',
+      actor: e.actor,
+      ms: e.ms!,
+    }));
 }
 
 export interface IngestOptions {
@@ -192,6 +212,14 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
               count: eb('daily_reasons.count', '+', eb.ref('excluded.count')),
             })),
         )
+        .execute();
+    }
+    const durations = durationsOf(added);
+    if (durations.length > 0) {
+      await trx
+        .insertInto('run_durations')
+        .values(durations)
+        .onConflict((c) => c.column('event_id').doNothing())
         .execute();
     }
     return added.length;

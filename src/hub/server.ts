@@ -20,7 +20,7 @@ export type HubOptions = DatabaseTarget & {
   host?: string;
   limits?: Partial<HubLimits>;
   log?: LogLine;
-} & Pick<HubAppOptions, 'secureCookie' | 'trustProxy'>;
+} & Pick<HubAppOptions, 'secureCookie' | 'trustProxy' | 'minGroup'>;
 
 export interface Hub {
   port: number;
@@ -50,6 +50,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     log: options.log,
     secureCookie: options.secureCookie,
     trustProxy: options.trustProxy,
+    minGroup: options.minGroup,
   });
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;

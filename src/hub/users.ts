@@ -76,3 +76,40 @@ export async function addUser(
   if (!result.numInsertedOrUpdatedRows) throw new UserExistsError(`user "${name}" already exists`);
   return user;
 }
+
+export function listUsers(db: HubDb): Promise<Pick<User, 'id' | 'name' | 'role' | 'created_at'>[]> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'role', 'created_at'])
+    .orderBy('name')
+    .execute();
+}
+
+/**
+ * Changes a person's role or password, or removes them; each signs out every session they
+ * have, so the change holds from the next request. Returns false when no such user exists.
+ */
+export async function changeUser(
+  db: HubDb,
+  name: string,
+  change: { role: UserRole } | { password: string } | { remove: true },
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const user = await tx
+      .selectFrom('users')
+      .select('id')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (!user) return false;
+    await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    if ('remove' in change) {
+      await tx.deleteFrom('users').where('id', '=', user.id).execute();
+    } else if ('role' in change) {
+      await tx.updateTable('users').set({ role: change.role }).where('id', '=', user.id).execute();
+    } else {
+      const password_hash = await hashPassword(change.password);
+      await tx.updateTable('users').set({ password_hash }).where('id', '=', user.id).execute();
+    }
+    return true;
+  });
+}

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { ReasonCount } from './insights';
 
 /** A calendar day, 'YYYY-MM-DD', that exists. */
-const Day = z
+export const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');

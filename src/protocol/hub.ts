@@ -9,7 +9,7 @@
  * never a query string (the URL is already redacted to origin and path when recorded).
  */
 import { z } from 'zod';
-import { AidKey, EventType } from './messages';
+import { AidKey, EventType, RunMs } from './messages';
 
 /** Events per request at most; the hub answers 413 to more. */
 export const HUB_MAX_BATCH = 500;
@@ -44,8 +44,17 @@ export const HubEvent = z
     actor: z.string().min(1).max(200),
     team: z.string().max(100).optional(),
     role: z.string().max(100).optional(),
+    /**
+     * checklist_completed only: the run's duration in ms, first step done or skipped to the
+     * completion, at most 30 days (messages.ts RunMs). Absent when the browser did not know it.
+     */
+    ms: RunMs.optional(),
   })
-  .strict();
+  .strict()
+  .refine((e) => e.ms === undefined || e.type === 'checklist_completed', {
+    message: 'only checklist_completed carries ms',
+    path: ['ms'],
+  });
 
 export const HubBatch = z
   .object({

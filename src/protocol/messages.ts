@@ -37,6 +37,10 @@ export const Progress = z
   .object({
     aidKey: AidKey,
     steps: z.record(z.string(), StepState),
+    /**
+     * When the run began: its earliest step done or skipped (the page's time), or the event
+     * that created the progress when that came first. checklist_completed's `ms` counts from it.
+     */
     startedAt: z.number(),
     updatedAt: z.number(),
     completedAt: z.number().optional(),
@@ -112,6 +116,16 @@ export const EventInput = z
   })
   .strict();
 
+/** The longest run whose duration is kept: 30 days. A longer one gets no `ms`. */
+export const MAX_RUN_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * A checklist run's duration in ms, on checklist_completed: from the run's first step done
+ * or skipped to the completion, a whole number from 0 to MAX_RUN_MS. The background sets it
+ * from its own progress store; the page cannot send it (EventInput has no such field).
+ */
+export const RunMs = z.number().int().nonnegative().max(MAX_RUN_MS);
+
 /** An event as stored in the background's database. */
 export interface StoredEvent extends Omit<z.infer<typeof EventInput>, 'url'> {
   /** Auto-increment key; order of arrival. */
@@ -123,6 +137,8 @@ export interface StoredEvent extends Omit<z.infer<typeof EventInput>, 'url'> {
   packVersion: string;
   url: string;
   recordedAt: number;
+  /** checklist_completed only: the run's duration (RunMs), when known and at most 30 days. */
+  ms?: number;
 }
 
 /** One of the keys of the settings contract (src/protocol/settings.ts). */

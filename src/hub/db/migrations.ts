@@ -176,6 +176,33 @@ const migrations: Record<string, Migration> = {
     },
   },
 
+  // Version comparison. checklist_completed may carry the run's duration (`ms`): the events
+  // table keeps it, and run_durations keeps it past retention, one row per completion
+  // (keyed by the event's id, so a completion is counted once), with the person, so that a
+  // median is shown only when enough different people's runs make it.
+  '0005_versions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('events').addColumn('ms', 'bigint').execute();
+      await db.schema
+        .createTable('run_durations')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('ms', 'bigint', (c) => c.notNull().check(sql`ms >= 0`))
+        .execute();
+      await db.schema
+        .createIndex('run_durations_aid')
+        .on('run_durations')
+        .columns(['aid_key', 'pack_version', 'day'])
+        .execute();
+    },
+  },
+
   // What the fleet views need at millions of events (see "Running it in production" in
   // docs/hub.md and `npm run bench -- --only hub`). The planner guesses the groups of the
   // views' GROUP BY from each column alone and, thinking them many, sorts on disk: the

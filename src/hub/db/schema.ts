@@ -31,6 +31,8 @@ export interface EventsTable {
   team: string | null;
   role: string | null;
   device_id: string;
+  /** checklist_completed: the run's duration in ms, when the browser sent it. */
+  ms: number | null;
 }
 
 /** The key every rollup shares; '' stands for "none" so it can be part of a primary key. */
@@ -76,6 +78,25 @@ export interface DailyReasonsTable {
   count: number;
 }
 
+/**
+ * One row per checklist_completed that carried a duration, kept past retention (like the
+ * daily rollups) for the version comparison's time to complete. `event_id` is the event's
+ * id: the same completion can never be counted twice.
+ */
+export interface RunDurationsTable {
+  event_id: string;
+  /** UTC day of the completion, 'YYYY-MM-DD'. */
+  day: string;
+  pack_id: string;
+  aid_key: string;
+  pack_version: string;
+  team: string;
+  role: string;
+  actor: string;
+  /** From the run's first step done or skipped to the completion, 0 to 30 days. */
+  ms: number;
+}
+
 export interface DevicesTable {
   id: string;
   name: string;
@@ -116,6 +137,7 @@ export interface HubDatabase {
   daily_rollups: DailyRollupsTable;
   daily_actors: DailyActorsTable;
   daily_reasons: DailyReasonsTable;
+  run_durations: RunDurationsTable;
   devices: DevicesTable;
   users: UsersTable;
   sessions: SessionsTable;

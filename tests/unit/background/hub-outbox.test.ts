@@ -273,6 +273,27 @@ describe('sending to the hub', () => {
     expect(await status(db)).toMatchObject({ off: null, queued: 0, refused: 0, lastError: null });
   });
 
+  it("a completed checklist reaches the hub with its run's duration, set by the background", async () => {
+    const db = await setup();
+    await recordEvent(db, input({ at: 5_000 }));
+    const done = await recordEvent(
+      db,
+      input({ type: 'checklist_completed', stepId: undefined, how: undefined, at: 65_000 }),
+    );
+    expect(done.ms).toBe(60_000);
+    await uploader(db).up.run('test');
+    expect(hub.events.map((e) => [e.type, e.ms])).toEqual([
+      ['step_done', undefined],
+      ['checklist_completed', 60_000],
+    ]);
+    // The contract itself refuses a duration on any other event, or one past 30 days.
+    const [step, completed] = hub.events;
+    expect(HubBatch.safeParse({ events: [{ ...step, ms: 1 }] }).success).toBe(false);
+    const tooLong = { ...completed, ms: 30 * 86_400_000 + 1 };
+    expect(HubBatch.safeParse({ events: [tooLong] }).success).toBe(false);
+    expect(HubBatch.safeParse({ events: [{ ...completed, ms: 1.5 }] }).success).toBe(false);
+  });
+
   it('no team or role is sent when the settings have none', async () => {
     settings = { ...settings, team: '', role: '' };
     const db = await setup();

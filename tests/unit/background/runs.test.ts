@@ -164,6 +164,76 @@ describe('a run left unfinished', () => {
   });
 });
 
+describe("a completed run's duration (ms)", () => {
+  const completed = async (db: Awaited<ReturnType<typeof setup>>['db']) =>
+    (await db.events.where('type').equals('checklist_completed').toArray()).map((e) => e.ms);
+
+  it('counts from the first step done or skipped to the completion, sent by the page', async () => {
+    const { db, ask } = await setup();
+    const send = (event: Partial<EventInput>) =>
+      ask({ type: 'event.record', event: { type: 'step_done', aidKey: CL, url: FORM, ...event } });
+    await send({ type: 'aid_shown', at: 500 });
+    await send({ stepId: 'name', how: 'manual', at: 1000 });
+    await send({ type: 'step_skipped', stepId: 'email', at: 40_000 });
+    expect(await send({ type: 'checklist_completed', at: 91_000 })).toMatchObject({ ok: true });
+    expect(await completed(db)).toEqual([90_000]);
+    // The other events carry none.
+    expect((await db.events.toArray()).filter((e) => e.ms !== undefined)).toHaveLength(1);
+  });
+
+  it('cannot be set by the page', async () => {
+    const { db, ask } = await setup();
+    await ask({
+      type: 'event.record',
+      event: { type: 'step_done', aidKey: CL, stepId: 'name', url: FORM, at: 1000 },
+    });
+    const forged = { type: 'checklist_completed', aidKey: CL, url: FORM, at: 2000, ms: 5 };
+    expect(await ask({ type: 'event.record', event: forged })).toEqual({
+      error: expect.stringContaining('invalid message'),
+    });
+    expect(await completed(db)).toEqual([]);
+  });
+
+  it('starts again with the next run, after undoing a step goes on with the same run', async () => {
+    const { db, ask, record } = await setup();
+    await record({ stepId: 'name', at: 1000 });
+    await record({ type: 'checklist_completed', at: 3000 });
+    await record({ type: 'step_undone', stepId: 'name', at: 4000 });
+    await record({ stepId: 'name', at: 5000 });
+    await record({ type: 'checklist_completed', at: 6000 });
+    // The overlay starts a finished checklist over on the next visit.
+    await ask({ type: 'progress.reset', aidKey: CL });
+    await record({ stepId: 'name', at: 100_000 });
+    await record({ type: 'checklist_completed', at: 100_250 });
+    expect(await completed(db)).toEqual([2000, 5000, 250]);
+  });
+
+  it('counts from the step when the leave that made the progress came first', async () => {
+    const { db, ask, record } = await setup();
+    await ask({ type: 'progress.leave', aidKey: CL, at: 1200 });
+    await record({ stepId: 'name', at: 1150 });
+    // Back on the page as it was: the run goes on and completes.
+    await record({ type: 'checklist_completed', at: 2150 });
+    expect(await completed(db)).toEqual([1000]);
+  });
+
+  it('is left out without a step before the completion, or past 30 days', async () => {
+    const { db, ask, record } = await setup();
+    await record({ type: 'checklist_completed', at: 1000 });
+    await ask({ type: 'progress.reset', aidKey: CL });
+    const DAY = 86_400_000;
+    await record({ stepId: 'name', at: 2000 });
+    await record({ type: 'checklist_completed', at: 2000 + 30 * DAY + 1 });
+    await ask({ type: 'progress.reset', aidKey: CL });
+    await record({ stepId: 'name', at: 5000 });
+    await record({ type: 'checklist_completed', at: 4000 });
+    await ask({ type: 'progress.reset', aidKey: CL });
+    await record({ stepId: 'name', at: 6000 });
+    await record({ type: 'checklist_completed', at: 6000 + 30 * DAY });
+    expect(await completed(db)).toEqual([undefined, undefined, undefined, 30 * DAY]);
+  });
+});
+
 describe('progress.leave', () => {
   it('comes only from a content script, for an aid that exists', async () => {
     const { ask } = await setup();

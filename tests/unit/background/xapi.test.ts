@@ -6,6 +6,7 @@ import {
   DEFAULT_HOME_PAGE,
   EXT_PACK_VERSION,
   isExported,
+  isoDuration,
   type StatementContext,
   statementsUrl,
   toStatement,
@@ -107,6 +108,25 @@ describe('toStatement', () => {
     expect(withReason.result).toEqual({ completion: false, response: 'n/a' });
     const without = toStatement(event({ type: 'step_skipped', stepId: 'email' }), ctx);
     expect(without.result).toEqual({ completion: false });
+  });
+
+  it('a completed checklist: its run time as result.duration, valid xAPI', () => {
+    const timed = toStatement(event({ type: 'checklist_completed', ms: 200_500 }), ctx);
+    expect(timed.result).toEqual({ completion: true, duration: 'PT3M20.5S' });
+    expect(validateStatement(JSON.parse(JSON.stringify(timed)))).toEqual([]);
+    // Without a known duration, no duration rather than a made-up one.
+    expect(toStatement(event({ type: 'checklist_completed' }), ctx).result).toEqual({
+      completion: true,
+    });
+  });
+
+  it('writes durations as ISO 8601 to 0.01 s, hours not carried into days', () => {
+    expect(isoDuration(0)).toBe('PT0S');
+    expect(isoDuration(45_204)).toBe('PT45.2S');
+    expect(isoDuration(200_000)).toBe('PT3M20S');
+    expect(isoDuration(7)).toBe('PT0.01S');
+    expect(isoDuration(3_600_000)).toBe('PT1H');
+    expect(isoDuration(50 * 3_600_000 + 60_000)).toBe('PT50H1M');
   });
 
   it('has a verb for every exported type; page diagnostics stay local', () => {

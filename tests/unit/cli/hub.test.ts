@@ -44,6 +44,41 @@ describe('inflow hub', () => {
   }, 60_000);
 });
 
+describe('inflow hub user', () => {
+  it('lists, changes the role and password of, and removes people; each change signs them out', async () => {
+    const data = await tempDir();
+    expect((await cli('hub', 'user', 'add', 'ann', '--role', 'viewer', '--data', data)).code).toBe(
+      0,
+    );
+    expect((await cli('hub', 'user', 'add', 'bo', '--role', 'author', '--data', data)).code).toBe(
+      0,
+    );
+    const listed = await cli('hub', 'user', 'list', '--data', data);
+    expect(listed.stdout.split('\n').map((l) => l.split('  ').slice(0, 2))).toEqual([
+      ['ann', 'viewer'],
+      ['bo', 'author'],
+    ]);
+    expect(listed.stdout).not.toMatch(/scrypt/);
+
+    const role = await cli('hub', 'user', 'role', 'ann', '--role', 'admin', '--data', data);
+    expect(role.stdout).toBe('ann is now admin');
+    expect((await cli('hub', 'user', 'role', 'ann', '--role', 'owner', '--data', data)).code).toBe(
+      2,
+    );
+
+    const password = await cli('hub', 'user', 'password', 'bo', '--data', data);
+    expect(password.code).toBe(0);
+    expect(password.stdout).toMatch(/^new password set for bo\npassword: \S{24} /);
+
+    expect((await cli('hub', 'user', 'remove', 'bo', '--data', data)).stdout).toBe('removed bo');
+    const after = await cli('hub', 'user', 'list', '--data', data);
+    expect(after.stdout).toMatch(/^ann {2}admin {2}created \S+$/);
+    const missing = await cli('hub', 'user', 'remove', 'bo', '--data', data);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no user "bo"/);
+  });
+});
+
 describe('the hub request log', () => {
   it('escapes control characters so a request cannot forge a line', () => {
     const line = formatRequest({ method: 'GET', path: '/x\n200 GET /admin', status: 404, ms: 1 });

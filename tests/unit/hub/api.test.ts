@@ -50,7 +50,7 @@ for (const backend of backends) {
     it('answers health with its version', async () => {
       const res = await app().request('/api/health');
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ ok: true, version: expect.any(String) });
+      expect(await res.json()).toEqual({ ok: true, version: expect.any(String), demoData: null });
     });
 
     it('accepts a batch once: the same batch again is all duplicates', async () => {

@@ -80,6 +80,7 @@ export async function emptyTables(db: HubDb): Promise<void> {
     'daily_rollups',
     'daily_actors',
     'daily_reasons',
+    'run_durations',
     'devices',
     'users',
   ] as const) {

@@ -65,6 +65,7 @@ for (const backend of backends) {
           'daily_rollups',
           'devices',
           'events',
+          'run_durations',
           'sessions',
           'settings',
           'users',
