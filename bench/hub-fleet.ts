@@ -107,6 +107,8 @@ export function fleetEvent(
     ...(onStep ? { stepId: `step-${pick(i, 9, FLEET.stepsPerAid)}` } : {}),
     ...(type === 'step_done' ? { how: pick(i, 10, 3) === 0 ? 'auto' : 'manual' } : {}),
     ...(type === 'step_skipped' && reason !== '' ? { reason } : {}),
+    // A run's duration: 20 s to about 15 min.
+    ...(type === 'checklist_completed' ? { ms: 20_000 + pick(i, 11, 900_000) } : {}),
     url: `https://${pack}.example.com/${aid}`,
     at,
     recordedAt: at + 2_000,
@@ -145,7 +147,8 @@ function eventsSelect(first: number, last: number, nowMs: number): string {
       ${pickSql(6, FLEET.days * 24)} * 3600000 + ${pickSql(7, 3_600_000)} as ago,
       (${list(FLEET.reasons)})[${pickSql(8, FLEET.reasons.length)} + 1] as reason,
       'step-' || ${pickSql(9, FLEET.stepsPerAid)} as step,
-      case when ${pickSql(10, 3)} = 0 then 'auto' else 'manual' end as how
+      case when ${pickSql(10, 3)} = 0 then 'auto' else 'manual' end as how,
+      20000 + ${pickSql(11, 900_000)} as run_ms
     from generate_series(${first}::bigint, ${last}::bigint) as i`;
   const typed = `
     select d.*, ${type} as type, (${list(FLEET.packs)})[p_pack + 1] as pack
@@ -165,7 +168,8 @@ function eventsSelect(first: number, last: number, nowMs: number): string {
       'actor-' || lpad(a::text, 5, '0') as actor,
       'team-' || (a % ${FLEET.teams}) as team,
       (${list(FLEET.roles)})[(a / ${FLEET.teams}) % ${FLEET.roles.length} + 1] as role,
-      'dev_seed_' || (a % 1000) as device_id
+      'dev_seed_' || (a % 1000) as device_id,
+      case when type = 'checklist_completed' then run_ms end as ms
     from (${typed}) t`;
 }
 
@@ -182,7 +186,7 @@ export interface SeedOptions {
 
 /**
  * Adds `count` events straight into `events` with generate_series, and into the rollups
- * (daily_rollups, daily_actors, daily_reasons) what ingest (src/hub/ingest.ts) would have
+ * (daily_rollups, daily_actors, daily_reasons, run_durations) what ingest (src/hub/ingest.ts) would have
  * added for them: the rollups are summed from the rows just inserted, chunk by chunk, with
  * the same keys and the same ON CONFLICT rules. The events have the shape `fleetEvent`
  * gives (drawn with PostgreSQL's hash of i instead), ids `seed-<i, 10 digits>`, device
@@ -192,7 +196,7 @@ export async function seedEvents(db: HubDb, options: SeedOptions): Promise<void>
   const first = options.first ?? 0;
   const chunk = options.chunk ?? 250_000;
   const columns = `id, type, aid_key, aid_id, pack_id, pack_version, step_id, how, reason,
-    url, at, recorded_at, received_at, actor, team, role, device_id`;
+    url, at, recorded_at, received_at, actor, team, role, device_id, ms`;
   const key = `(at at time zone 'UTC')::date, pack_id, aid_key, pack_version,
     coalesce(step_id, ''), type, coalesce(team, ''), coalesce(role, '')`;
   const reasonKey = `(at at time zone 'UTC')::date, pack_id, aid_key, pack_version,
@@ -230,6 +234,14 @@ export async function seedEvents(db: HubDb, options: SeedOptions): Promise<void>
           on conflict (day, pack_id, aid_key, pack_version, step_id, team, role, reason_hash,
             actor)
           do update set count = daily_reasons.count + excluded.count`)
+        .execute(trx);
+      await sql
+        .raw(`insert into run_durations (event_id, day, pack_id, aid_key, pack_version, team,
+            role, actor, ms)
+          select id, (at at time zone 'UTC')::date, pack_id, aid_key, pack_version,
+            coalesce(team, ''), coalesce(role, ''), actor, ms from ${rows} e
+          where type = 'checklist_completed' and ms is not null
+          on conflict (event_id) do nothing`)
         .execute(trx);
     });
     options.progress?.(to - first + 1);

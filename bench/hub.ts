@@ -88,6 +88,13 @@ export const VIEWS: View[] = [
       `/api/insights/summary?from=${day(now - (30 + k) * DAY_MS)}&to=${day(now - k * DAY_MS)}`,
   },
   {
+    name: 'versions, one aid',
+    path: (k) => {
+      const pack = FLEET.packs[(k + 3) % FLEET.packs.length]!;
+      return `/api/insights/versions?aid=${pack}/aid-${(k * 7) % FLEET.aidsPerPack}`;
+    },
+  },
+  {
     name: 'summary, one aid',
     path: (k) => {
       const pack = FLEET.packs[k % FLEET.packs.length]!;

@@ -2,7 +2,7 @@
  * The view bench seeds events and rollups in bulk with SQL (bench/hub-fleet.ts). Its rollups
  * must be what ingest would have written for the same events, or the bench would time views
  * over data the hub cannot hold: seed N events, send the very same events through
- * ingestBatch into a second database, and compare the three rollup tables row for row.
+ * ingestBatch into a second database, and compare the rollup tables row for row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET, seedEvents } from '../../../bench/hub-fleet';
@@ -54,7 +54,8 @@ async function tables(db: HubDb) {
     .orderBy('reason_hash')
     .orderBy('actor')
     .execute();
-  return { rollups, actors, reasons };
+  const durations = await db.selectFrom('run_durations').selectAll().orderBy('event_id').execute();
+  return { rollups, actors, reasons, durations };
 }
 
 /** The stored events back as a browser would have sent them. */
@@ -76,6 +77,7 @@ async function sentEvents(db: HubDb): Promise<HubEvent[]> {
     actor: r.actor,
     ...(r.team !== null ? { team: r.team } : {}),
     ...(r.role !== null ? { role: r.role } : {}),
+    ...(r.ms !== null ? { ms: r.ms } : {}),
   }));
 }
 
@@ -113,6 +115,8 @@ for (const backend of backends) {
       expect(got.rollups).toEqual(want.rollups);
       expect(got.actors).toEqual(want.actors);
       expect(got.reasons).toEqual(want.reasons);
+      expect(got.durations).toEqual(want.durations);
+      expect(want.durations.length).toBeGreaterThan(0);
 
       // The data has the shape the bench promises: every kind of row is there.
       expect(want.reasons.length).toBeGreaterThan(0);
