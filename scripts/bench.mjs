@@ -18,6 +18,8 @@
  *
  *   npm run bench [-- --quick] [-- --no-build | --ext DIR] [-- --fetch-peer] [-- --n 15]
  *   npm run bench -- --only lookup [--quick]    (only part 4: no build, no extension)
+ *   npm run bench -- --only hub [--quick]       (the hub alone: bench/hub.ts; PostgreSQL from
+ *                                                DATABASE_URL, else a throwaway server)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -66,14 +68,18 @@ function parseArgs(argv) {
           `  --fetch-peer  install ${DEFAULT_PEER} into artifacts/bench/peer as the size peer\n` +
           '  --quick       fewer samples (a smoke run, not figures to quote)\n' +
           '  --n N         page loads per measured series (default 15)\n' +
-          '  --only lookup only the lookup() part: no build, no extension; writes artifacts/bench-lookup.json',
+          '  --only lookup only the lookup() part: no build, no extension; writes artifacts/bench-lookup.json\n' +
+          '  --only hub    only the hub: ingest from 1,000 browsers and the fleet views at 1 and 10 million\n' +
+          '                events, on PGlite and PostgreSQL (DATABASE_URL, else a throwaway server);\n' +
+          '                writes artifacts/bench-hub.json',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (o.n !== null && !(Number.isInteger(o.n) && o.n >= 3))
     throw new Error('--n must be an integer >= 3');
-  if (o.only !== null && o.only !== 'lookup') throw new Error('--only takes: lookup');
+  if (o.only !== null && !['lookup', 'hub'].includes(o.only))
+    throw new Error('--only takes: lookup, hub');
   return o;
 }
 
@@ -264,8 +270,23 @@ function table(rows) {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
+/** The hub's bench is TypeScript over the hub's own modules: run it with tsx, as it prints. */
+function benchHub(quick) {
+  const out = resolve(ROOT, 'artifacts/bench-hub.json');
+  const args = ['--import', 'tsx', resolve(ROOT, 'bench/hub.ts'), '--json', relative(ROOT, out)];
+  const r = spawnSync(process.execPath, quick ? [...args, '--quick'] : args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  return r.status ?? 1;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.only === 'hub') {
+    await mkdir(resolve(ROOT, 'artifacts'), { recursive: true });
+    return benchHub(opts.quick);
+  }
   const n = opts.n ?? (opts.quick ? 5 : 15);
   const cfg = {
     mainThread: { n, warmup: opts.quick ? 1 : 2, settleMs: 2000 },

@@ -3,8 +3,10 @@
  * subcommand opens the same database: PGlite in --data, or PostgreSQL when DATABASE_URL is
  * set.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { escapeControls, formatProblems } from '../aids/validate';
+import { CopyMismatch, CopyRefused, copyDatabase } from '../hub/copy';
 import type { DatabaseTarget, HubDb } from '../hub/db/open';
 import { openDatabase } from '../hub/db/open';
 import type { UserRole } from '../hub/db/schema';
@@ -45,6 +47,7 @@ export const hubHelp = `Usage: inflow hub [--port 8788] [--host 127.0.0.1] [--da
        inflow hub user remove <name>
        inflow hub settings [set webhook|url <URL> | unset webhook|url]
        inflow hub pack add <file|dir>...
+       inflow hub copy --to postgres://user:password@host/database [--data ${DEFAULT_DATA}]
 
 Runs the hub: the organisation's own server that collects events from the browsers it
 gave a device token (POST /api/events). Stop with Ctrl+C. See docs/hub.md.
@@ -72,6 +75,9 @@ Subcommands:
   pack add       Keep published packs so the hub's pages name aids and steps. Each is
                  validated as inflow validate does; if any has a problem, the problems
                  are printed and no pack is added. A directory means its packs.
+  copy           Move to PostgreSQL: copy every table of the --data directory into the
+                 empty database --to names (its migrations run first), then compare the
+                 row counts. Stop the hub first; start it again with DATABASE_URL.
 
 Options:
   --port <n>         Port (default 8788; 0 picks a free one).
@@ -85,6 +91,7 @@ Options:
   --name <name>      For token create.
   --role <role>      For user add: admin, author or viewer.
   --password-stdin   For user add.
+  --to <url>         For copy: the PostgreSQL database to copy into.
   -h, --help         This help.`;
 
 function targetOf(data: string | undefined, env: NodeJS.ProcessEnv): DatabaseTarget {
@@ -163,6 +170,60 @@ async function runHub(
   return EXIT_OK;
 }
 
+/** The database a URL names, without its password: what may be printed. */
+function shown(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+}
+
+async function copyToPostgres(dataDir: string, to: string | undefined, io: Io): Promise<number> {
+  if (!to || !/^postgres(ql)?:\/\/./.test(to)) {
+    throw new UsageError('copy needs --to postgres://user:password@host/database');
+  }
+  try {
+    new URL(to);
+  } catch {
+    throw new UsageError('--to: not a URL (postgres://user:password@host/database)');
+  }
+  if (!existsSync(join(dataDir, 'pgdata'))) {
+    throw new CliError(`no hub data in ${dataDir} (no pgdata directory there): give --data`);
+  }
+  return withDb({ dataDir }, async (source) => {
+    let target: HubDb;
+    try {
+      target = await openDatabase({ databaseUrl: to });
+    } catch (e) {
+      throw new CliError(`cannot open ${shown(to)}: ${(e as Error).message}`);
+    }
+    try {
+      io.out(`copying ${dataDir} into ${shown(to)}`);
+      let shownAt = 0;
+      const copied = await copyDatabase(source, target, {
+        progress: ({ table, copied, total }) => {
+          // A line at the start and end of each table, and every 100,000 rows between.
+          if (copied === 0 || copied === total || copied - shownAt >= 100_000) {
+            shownAt = copied;
+            io.out(`  ${table}: ${copied} of ${total} rows`);
+          }
+        },
+      });
+      io.out(`done; row counts match: ${copied.map((t) => `${t.table} ${t.rows}`).join(', ')}`);
+      io.out(
+        'Start the hub with DATABASE_URL set to that database (and without --data); keep the data directory until it runs.',
+      );
+      return EXIT_OK;
+    } catch (e) {
+      if (e instanceof CopyRefused) throw new CliError(`nothing copied: ${e.message}`);
+      if (e instanceof CopyMismatch) throw new CliError(e.message);
+      throw new CliError(
+        `the copy failed, nothing was kept in ${shown(to)}: ${(e as Error).message}`,
+      );
+    } finally {
+      await target.destroy();
+    }
+  });
+}
+
 export async function hubCommand(
   args: string[],
   io: Io,
@@ -177,12 +238,17 @@ export async function hubCommand(
     'password-stdin': { type: 'boolean' },
     'trust-proxy': { type: 'boolean' },
     'min-group': { type: 'string' },
+    to: { type: 'string' },
   });
   if (values.help) {
     io.out(hubHelp);
     return EXIT_OK;
   }
   const [group, action, ...rest] = positionals;
+  if (group === 'copy') {
+    if (action !== undefined) throw new UsageError('copy takes no arguments, only --to and --data');
+    return copyToPostgres(resolve(values.data ?? DEFAULT_DATA), values.to, io);
+  }
   const target = targetOf(values.data, env);
 
   if (group === undefined) {
@@ -313,7 +379,7 @@ function settingKey(key: string | undefined): SettingKey {
 }
 
 /** A setting as printed: a webhook's path and query may hold its secret. */
-const shown = (key: string, value: string) => (key === 'webhook' ? shownUrl(value) : value);
+const shownSetting = (key: string, value: string) => (key === 'webhook' ? shownUrl(value) : value);
 
 async function settingsCommand(
   target: DatabaseTarget,
@@ -325,7 +391,7 @@ async function settingsCommand(
     const settings = await withDb(target, readSettings);
     for (const key of ['retention_days', ...SETTING_KEYS]) {
       const value = settings.get(key);
-      io.out(`${key}  ${value === undefined ? '(not set)' : shown(key, value)}`);
+      io.out(`${key}  ${value === undefined ? '(not set)' : shownSetting(key, value)}`);
     }
     return EXIT_OK;
   }
@@ -339,7 +405,7 @@ async function settingsCommand(
       throw new CliError((e as Error).message);
     }
     const kept = await withDb(target, (db) => setSetting(db, key, rest[1]!));
-    io.out(`${key} set to ${shown(key, kept)}`);
+    io.out(`${key} set to ${shownSetting(key, kept)}`);
     return EXIT_OK;
   }
   if (action === 'unset') {

@@ -134,11 +134,15 @@ export function rollupsOf(events: HubEvent[]): {
       }
     }
   }
+  // In key order: concurrent batches then lock the rows they share in the same order, so
+  // two of them cannot each wait for a row the other holds (a deadlock, one batch failed).
+  const sorted = <T>(m: Map<string, T>) =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   return {
-    rollups: [...rollups.values()],
-    actors: [...actors.values()],
-    reasons: [...reasons.values()],
-    signals: [...signals.values()],
+    rollups: sorted(rollups),
+    actors: sorted(actors),
+    reasons: sorted(reasons),
+    signals: sorted(signals),
   };
 }
 

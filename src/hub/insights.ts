@@ -81,7 +81,9 @@ export async function fleetSummary(
 ): Promise<FleetSummary> {
   const where = matching(query);
 
-  const counted = await db
+  // The four queries are independent: on PostgreSQL they run at once on the pool's
+  // connections (PGlite, one connection, takes them in turn).
+  const countedQuery = db
     .selectFrom('daily_rollups')
     .where(on<'daily_rollups'>(where))
     .select((eb) => [
@@ -96,14 +98,14 @@ export async function fleetSummary(
     .groupBy(['aid_key', 'pack_id', 'pack_version', 'step_id', 'event_type', 'how'])
     .execute();
 
-  const aidPeople = await db
+  const aidPeopleQuery = db
     .selectFrom('daily_actors')
     .where(where)
     .select((eb) => ['aid_key', 'pack_id', eb.fn.count<number>('actor').distinct().as('people')])
     .groupBy(['aid_key', 'pack_id'])
     .execute();
 
-  const stepPeople = await db
+  const stepPeopleQuery = db
     .selectFrom('daily_actors')
     .where(where)
     .where('step_id', '!=', '')
@@ -138,7 +140,7 @@ export async function fleetSummary(
     .execute();
 
   // Only reasons enough different people gave: free text could name or identify someone.
-  const reasons = await db
+  const reasonsQuery = db
     .selectFrom('daily_reasons')
     .where(on<'daily_reasons'>(where))
     .where('step_id', '!=', '')
@@ -152,6 +154,12 @@ export async function fleetSummary(
     .groupBy(['aid_key', 'pack_id', 'step_id', 'reason_hash'])
     .having((eb) => eb(eb.fn.count('actor').distinct(), '>=', sql.lit(minGroup)))
     .execute();
+  const [counted, aidPeople, stepPeople, reasons] = await Promise.all([
+    countedQuery,
+    aidPeopleQuery,
+    stepPeopleQuery,
+    reasonsQuery,
+  ]);
 
   const aids = new Map<string, AidWork>();
   for (const r of counted) {

@@ -1,0 +1,588 @@
+/**
+ * The hub at scale, on PGlite and on PostgreSQL in the same run (`npm run bench -- --only
+ * hub`, which runs this file with tsx):
+ *
+ *   1. ingest: 1,000 device tokens, each a simulated browser posting batches of 20–100
+ *      events of the made-up organisation (./hub-fleet.ts) over HTTP, all at once, to a hub
+ *      app on a real socket (per-device rate limit raised); events/s and request latency;
+ *   2. views: events and rollups seeded in bulk (seedEvents) to 1 million, then 10 million,
+ *      and each fleet view of VIEWS asked for 20+ times with varied filters; p50 and p95.
+ *
+ * PostgreSQL: DATABASE_URL names a server this bench may create databases on; without it,
+ * scripts/ci-postgres.sh starts a throwaway one (and stops it), or PostgreSQL is skipped with
+ * the reason. Prints a table of goals and verdicts; writes the figures as JSON to --json.
+ *
+ *   npx tsx bench/hub.ts [--quick] [--json FILE] [--max 10000000] [--pglite-max N]
+ *     [--only ingest|views] [--backend pglite|postgresql]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { createHubApp } from '../src/hub/app';
+import { type DatabaseTarget, type HubDb, openDatabase } from '../src/hub/db/open';
+import { createDevice } from '../src/hub/devices';
+import { addUser } from '../src/hub/users';
+import { FLEET, seedEvents } from './hub-fleet';
+import { summarize } from './stats.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DAY_MS = 86_400_000;
+
+const GOALS = { ingestPerSecond: 5_000, viewP95Ms: 200 };
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    max: { type: 'string', default: '10000000' },
+    'pglite-max': { type: 'string' },
+    only: { type: 'string' },
+    backend: { type: 'string' },
+  },
+});
+const quick = args.quick === true;
+const MAX = Number(args.max);
+/** Seeding PGlite past this many events is skipped when it would take over 10 minutes. */
+const PGLITE_MAX = Number(args['pglite-max'] ?? args.max);
+const SEED_BUDGET_MS = 10 * 60_000;
+
+const log = (s: string) => process.stderr.write(`[bench hub] ${s}\n`);
+
+// ----------------------------------------------------------------------------------------
+// The fleet views: one row each, with the query of its k-th request. Add a view here.
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export interface View {
+  name: string;
+  /** The path and query of the k-th request (k = 0, 1, …): vary the filters with k. */
+  path(k: number, nowMs: number): string;
+}
+
+export const VIEWS: View[] = [
+  {
+    name: 'summary, all',
+    // The whole retention, or all but the last k days: the same size, never one cached answer.
+    path: (k, now) =>
+      k === 0 ? '/api/insights/summary' : `/api/insights/summary?to=${day(now - (k % 7) * DAY_MS)}`,
+  },
+  {
+    name: 'summary, one team',
+    path: (k) => `/api/insights/summary?team=team-${k % FLEET.teams}`,
+  },
+  {
+    name: 'summary, one pack',
+    path: (k) => `/api/insights/summary?pack=${FLEET.packs[k % FLEET.packs.length]}`,
+  },
+  {
+    name: 'summary, 30 days',
+    path: (k, now) =>
+      `/api/insights/summary?from=${day(now - (30 + k) * DAY_MS)}&to=${day(now - k * DAY_MS)}`,
+  },
+  {
+    name: 'versions, one aid',
+    path: (k) => {
+      const pack = FLEET.packs[(k + 3) % FLEET.packs.length]!;
+      return `/api/insights/versions?aid=${pack}/aid-${(k * 7) % FLEET.aidsPerPack}`;
+    },
+  },
+  {
+    name: 'summary, one aid',
+    path: (k) => {
+      const pack = FLEET.packs[k % FLEET.packs.length]!;
+      return `/api/insights/summary?aid=${pack}/aid-${(k * 5) % FLEET.aidsPerPack}`;
+    },
+  },
+];
+
+// ----------------------------------------------------------------------------------------
+// Databases: a data directory for PGlite, a database of its own on the server for PostgreSQL.
+
+interface Backend {
+  name: 'PGlite' | 'PostgreSQL';
+  /** A new, empty database; `drop` removes it. */
+  create(): Promise<{ target: DatabaseTarget; drop(): Promise<void> }>;
+}
+
+const pgliteBackend: Backend = {
+  name: 'PGlite',
+  async create() {
+    const dir = await mkdtemp(join(tmpdir(), 'inflow-hub-bench-'));
+    return { target: { dataDir: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+  },
+};
+
+function postgresBackend(serverUrl: string): Backend {
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      return await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: 'PostgreSQL',
+    async create() {
+      const name = `inflow_bench_${randomBytes(4).toString('hex')}`;
+      await admin(`create database ${name}`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      return {
+        target: { databaseUrl: url.toString() },
+        drop: async () => {
+          await admin(`drop database if exists ${name} with (force)`);
+        },
+      };
+    },
+  };
+}
+
+/** DATABASE_URL, or a throwaway server from scripts/ci-postgres.sh, or why there is none. */
+async function postgresServer(): Promise<{ url?: string; why?: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  const state = await mkdtemp(join(tmpdir(), 'inflow-hub-bench-pg-'));
+  // The server runs as the postgres user, which must reach its directory inside this one.
+  await chmod(state, 0o755);
+  const env = { ...process.env, TMPDIR: state };
+  const script = join(ROOT, 'scripts/ci-postgres.sh');
+  log('no DATABASE_URL: starting a PostgreSQL server with scripts/ci-postgres.sh');
+  const started = spawnSync('bash', [script, 'start', '56100'], { env, encoding: 'utf8' });
+  const stop = async () => {
+    spawnSync('bash', [script, 'stop'], { env, stdio: 'ignore' });
+    await rm(state, { recursive: true, force: true });
+  };
+  const url = started.stdout.trim().split('\n').pop();
+  if (started.status !== 0 || !url?.startsWith('postgres://')) {
+    await stop();
+    const said = `${started.stderr ?? ''}`.trim().split('\n').slice(-3).join(' / ');
+    return {
+      why: `scripts/ci-postgres.sh could not start one (${said || started.error?.message})`,
+      stop: async () => {},
+    };
+  }
+  return { url, stop };
+}
+
+// ----------------------------------------------------------------------------------------
+// A hub app on a socket, over an open database.
+
+async function serveHub(db: HubDb) {
+  const errors: string[] = [];
+  const app = createHubApp({
+    db,
+    limits: { requestsPerMinute: 1_000_000_000 },
+    log: (line) => {
+      if (line.startsWith('error ')) errors.push(line);
+    },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((done) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    errors,
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
+
+/** Runs ./hub-browsers.ts in a process of its own and returns what it measured. */
+function browsers(plan: { url: string; tokens: string[]; batches: number; nowMs: number }) {
+  return new Promise<{
+    accepted: number;
+    events: number;
+    seconds: number;
+    latencies: number[];
+    failures: string[];
+  }>((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./hub-browsers.ts', import.meta.url))],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code === 0) done(JSON.parse(out));
+      else fail(new Error(`the simulated browsers ended with exit ${code}`));
+    });
+    child.stdin.end(JSON.stringify(plan));
+  });
+}
+
+// ----------------------------------------------------------------------------------------
+// 1. Ingest.
+
+const BROWSERS = 1_000;
+
+interface IngestResult {
+  browsers: number;
+  batches: number;
+  events: number;
+  accepted: number;
+  failed: number;
+  failures: string[];
+  seconds: number;
+  eventsPerSecond: number;
+  latencyMs: ReturnType<typeof summarize>;
+}
+
+async function measureIngest(backend: Backend, batchesPerBrowser: number): Promise<IngestResult> {
+  const made = await backend.create();
+  const db = await openDatabase(made.target);
+  try {
+    const tokens: string[] = [];
+    for (let b = 0; b < BROWSERS; b++) tokens.push((await createDevice(db, `browser ${b}`)).token);
+    const hub = await serveHub(db);
+    log(`${backend.name}: ${BROWSERS} browsers send ${batchesPerBrowser} batches each`);
+    const run = await browsers({
+      url: hub.url('/api/events'),
+      tokens,
+      batches: batchesPerBrowser,
+      nowMs: Date.now(),
+    });
+    const { accepted, events, seconds, latencies } = run;
+    const failures = run.failures;
+    await hub.close();
+    failures.push(...hub.errors);
+    const stored = await db
+      .selectFrom('daily_rollups')
+      .select((eb) => eb.fn.sum<number>('events').as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(stored.n) !== accepted) {
+      failures.push(`the rollups count ${stored.n} events, the answers ${accepted}`);
+    }
+    return {
+      browsers: BROWSERS,
+      batches: BROWSERS * batchesPerBrowser,
+      events,
+      accepted,
+      failed: failures.length,
+      failures: [...new Set(failures)].slice(0, 5),
+      seconds,
+      eventsPerSecond: accepted / seconds,
+      latencyMs: summarize(latencies),
+    };
+  } finally {
+    await db.destroy();
+    await made.drop();
+  }
+}
+
+// ----------------------------------------------------------------------------------------
+// 2. Views over a seeded store.
+
+interface ViewsAt {
+  events: number;
+  seedSeconds: number;
+  rows: Record<string, number>;
+  views: Record<string, { p50: number; p95: number; n: number; bytes: number }>;
+}
+
+interface ViewsResult {
+  at: ViewsAt[];
+  skipped?: string;
+}
+
+async function signIn(url: (p: string) => string, db: HubDb): Promise<string> {
+  await addUser(db, 'bench-viewer', 'viewer', 'bench password 1234');
+  const res = await fetch(url('/api/session'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench-viewer', password: 'bench password 1234' }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in: ${res.status} ${await res.text()}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** A view slower than this in all is stopped early: its p95 is then over fewer requests. */
+const VIEW_BUDGET_MS = 60_000;
+
+async function timeViews(
+  url: (p: string) => string,
+  cookie: string,
+  nowMs: number,
+  requests: number,
+): Promise<ViewsAt['views']> {
+  const out: ViewsAt['views'] = {};
+  for (const view of VIEWS) {
+    const times: number[] = [];
+    let bytes = 0;
+    const began = performance.now();
+    for (let k = -1; k < requests; k++) {
+      if (k >= 3 && performance.now() - began > VIEW_BUDGET_MS) break;
+      const t = performance.now();
+      const res = await fetch(url(view.path(Math.max(k, 0), nowMs)), { headers: { cookie } });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`${view.name}: ${res.status} ${body.slice(0, 300)}`);
+      // The first is a warm-up (plans, caches), not counted.
+      if (k >= 0) {
+        times.push(performance.now() - t);
+        bytes = Math.max(bytes, body.length);
+      }
+    }
+    const s = summarize(times);
+    out[view.name] = { p50: s.median, p95: s.p95, n: s.n, bytes };
+    log(`  ${view.name}: p50 ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (${s.n})`);
+  }
+  return out;
+}
+
+async function rowCounts(db: HubDb): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of ['events', 'daily_rollups', 'daily_actors', 'daily_reasons'] as const) {
+    const r = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(r.n);
+  }
+  return counts;
+}
+
+async function measureViews(backend: Backend, sizes: number[], max: number): Promise<ViewsResult> {
+  const made = await backend.create();
+  const db = await openDatabase(made.target);
+  const result: ViewsResult = { at: [] };
+  try {
+    const now = Date.now();
+    const hub = await serveHub(db);
+    const cookie = await signIn(hub.url, db);
+    let seeded = 0;
+    let perEventMs = 0;
+    for (const size of sizes) {
+      if (size > max) {
+        result.skipped = `${size.toLocaleString('en')} events not run on ${backend.name}: over --max`;
+        break;
+      }
+      const more = size - seeded;
+      // PGlite only: seeding it is slow, and 10 minutes is enough to say so. PostgreSQL goes on.
+      if (backend.name === 'PGlite' && perEventMs > 0 && perEventMs * more > SEED_BUDGET_MS) {
+        result.skipped =
+          `${size.toLocaleString('en')} events not run on ${backend.name}: seeding ${more.toLocaleString('en')} more would take about ` +
+          `${Math.round((perEventMs * more) / 60_000)} min at the rate measured (${Math.round(1000 / perEventMs).toLocaleString('en')} events/s), over the 10-minute budget`;
+        log(result.skipped);
+        break;
+      }
+      log(
+        `${backend.name}: seeding ${more.toLocaleString('en')} events (to ${size.toLocaleString('en')})`,
+      );
+      const t = performance.now();
+      let last = t;
+      await seedEvents(db, {
+        count: more,
+        first: seeded,
+        nowMs: now,
+        progress: (done) => {
+          if (performance.now() - last > 30_000) {
+            last = performance.now();
+            log(`  ${done.toLocaleString('en')} of ${more.toLocaleString('en')}`);
+          }
+        },
+      });
+      // What autovacuum would do soon after a load this size: statistics and visibility map.
+      for (const table of ['events', 'daily_rollups', 'daily_actors', 'daily_reasons']) {
+        await sql.raw(`vacuum analyze ${table}`).execute(db);
+      }
+      const seedMs = performance.now() - t;
+      perEventMs = seedMs / more;
+      seeded = size;
+      const rows = await rowCounts(db);
+      log(`  seeded in ${(seedMs / 1000).toFixed(0)} s; rows ${JSON.stringify(rows)}`);
+      const views = await timeViews(hub.url, cookie, now, quick ? 20 : 25);
+      result.at.push({ events: size, seedSeconds: seedMs / 1000, rows, views });
+    }
+    await hub.close();
+    return result;
+  } finally {
+    await db.destroy();
+    await made.drop();
+  }
+}
+
+// ----------------------------------------------------------------------------------------
+// The report.
+
+const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 0 });
+const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`);
+
+function table(head: string[], rows: string[][]): string {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join(' | ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+interface BackendResult {
+  name: string;
+  version?: string;
+  skipped?: string;
+  ingest?: IngestResult | { error: string };
+  views?: ViewsResult | { error: string };
+}
+
+function report(results: BackendResult[], machine: Record<string, unknown>): string {
+  const rows: string[][] = [];
+  const peer = (name: string) => results.find((r) => r.name !== name);
+  for (const r of results) {
+    if (r.skipped) {
+      rows.push([`${r.name}`, 'not run', '', '', `SKIPPED: ${r.skipped}`]);
+      continue;
+    }
+    const other = peer(r.name);
+    if (r.ingest && 'error' in r.ingest) {
+      rows.push([`${r.name}: ingest`, 'failed', '', '', `FAILED: ${r.ingest.error}`]);
+    } else if (r.ingest) {
+      const i = r.ingest;
+      const o = other?.ingest && !('error' in other.ingest) ? other.ingest : undefined;
+      const met = i.eventsPerSecond >= GOALS.ingestPerSecond && i.failed === 0;
+      rows.push([
+        `${r.name}: ingest, ${fmt(i.browsers)} browsers, ${fmt(i.events)} events in ${fmt(i.batches)} batches of 20–100`,
+        `${fmt(i.eventsPerSecond)} events/s; request p50 ${ms(i.latencyMs.median)}, p95 ${ms(i.latencyMs.p95)}` +
+          (i.failed ? `; ${i.failed} failed` : ''),
+        `>= ${fmt(GOALS.ingestPerSecond)} events/s`,
+        o ? `${other!.name}: ${fmt(o.eventsPerSecond)} events/s, p95 ${ms(o.latencyMs.p95)}` : '',
+        met
+          ? 'MET'
+          : i.failed
+            ? `MISSED: ${i.failed} requests failed (${i.failures[0]})`
+            : `MISSED: ${fmt(i.eventsPerSecond)} events/s`,
+      ]);
+    }
+    if (r.views && 'error' in r.views) {
+      rows.push([`${r.name}: views`, 'failed', '', '', `FAILED: ${r.views.error}`]);
+    } else if (r.views) {
+      const o = other?.views && !('error' in other.views) ? other.views : undefined;
+      for (const at of r.views.at) {
+        const oAt = o?.at.find((x) => x.events === at.events);
+        for (const [name, v] of Object.entries(at.views)) {
+          const ov = oAt?.views[name];
+          rows.push([
+            `${r.name}: ${name} at ${fmt(at.events)} events`,
+            `p50 ${ms(v.p50)}, p95 ${ms(v.p95)} (${v.n} requests)`,
+            `p95 < ${GOALS.viewP95Ms} ms`,
+            ov ? `${other!.name}: p50 ${ms(ov.p50)}, p95 ${ms(ov.p95)}` : '',
+            v.p95 < GOALS.viewP95Ms
+              ? 'MET'
+              : `MISSED: p95 ${ms(v.p95)}` +
+                (v.n < 20
+                  ? ` (stopped after ${v.n} requests: over ${VIEW_BUDGET_MS / 1000} s)`
+                  : ''),
+          ]);
+        }
+      }
+      if (r.views.skipped) rows.push([`${r.name}: views`, 'not run', '', '', r.views.skipped]);
+    }
+  }
+  const notes: string[] = [];
+  for (const r of results) {
+    if (r.version) notes.push(`${r.name}: ${r.version}`);
+    if (r.views && !('error' in r.views)) {
+      for (const at of r.views.at) {
+        notes.push(
+          `${r.name} seeded to ${fmt(at.events)} events in ${fmt(at.seedSeconds)} s; rows: ` +
+            Object.entries(at.rows)
+              .map(([t, n]) => `${t} ${fmt(n)}`)
+              .join(', '),
+        );
+      }
+    }
+  }
+  notes.push(
+    `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB memory, load average ${machine.loadBefore} before / ${machine.loadAfter} after; ${machine.date}`,
+  );
+  return `${table(['metric', 'value', 'goal', 'same run, other backend', 'verdict'], rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`;
+}
+
+async function main() {
+  const machine: Record<string, unknown> = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
+    freeGiB: (freemem() / 2 ** 30).toFixed(1),
+    loadBefore: loadavg()[0]!.toFixed(1),
+    date: new Date().toISOString(),
+  };
+  const sizes = (quick ? [100_000, 1_000_000] : [1_000_000, 10_000_000]).filter((n) => n <= MAX);
+  const batches = quick ? 1 : 4;
+  const server = await postgresServer();
+  const results: BackendResult[] = [];
+  const parts = args.only ? args.only.split(',') : ['ingest', 'views'];
+  try {
+    const list: Array<{ backend?: Backend; name: string; why?: string }> = [
+      { backend: pgliteBackend, name: 'PGlite' },
+      server.url
+        ? { backend: postgresBackend(server.url), name: 'PostgreSQL' }
+        : { name: 'PostgreSQL', why: server.why },
+    ];
+    const wanted = args.backend?.toLowerCase().split(',');
+    for (const { backend, name, why } of list) {
+      if (wanted && !wanted.includes(name.toLowerCase())) continue;
+      const r: BackendResult = { name };
+      results.push(r);
+      if (!backend) {
+        r.skipped = why;
+        log(`PostgreSQL skipped: ${why}`);
+        continue;
+      }
+      if (backend.name === 'PostgreSQL') {
+        const c = new pg.Client({ connectionString: server.url });
+        await c.connect();
+        r.version = (await c.query('select version() as v')).rows[0].v.split(' on ')[0];
+        await c.end();
+      }
+      if (parts.includes('ingest')) {
+        try {
+          r.ingest = await measureIngest(backend, batches);
+          log(`${name} ingest: ${fmt(r.ingest.eventsPerSecond)} events/s`);
+        } catch (e) {
+          r.ingest = { error: (e as Error).message };
+        }
+      }
+      if (parts.includes('views')) {
+        try {
+          r.views = await measureViews(backend, sizes, name === 'PGlite' ? PGLITE_MAX : MAX);
+        } catch (e) {
+          r.views = { error: (e as Error).stack ?? String(e) };
+        }
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  machine.loadAfter = loadavg()[0]!.toFixed(1);
+  console.log(report(results, machine));
+  if (args.json) {
+    await writeFile(args.json, `${JSON.stringify({ machine, goals: GOALS, results }, null, 2)}\n`);
+    console.log(`\nraw figures: ${args.json}`);
+  }
+  const failed = results.some(
+    (r) => (r.ingest && 'error' in r.ingest) || (r.views && 'error' in r.views),
+  );
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,130 @@
+/**
+ * The view bench seeds events and rollups in bulk with SQL (bench/hub-fleet.ts). Its rollups
+ * must be what ingest would have written for the same events, or the bench would time views
+ * over data the hub cannot hold: seed N events, send the very same events through
+ * ingestBatch into a second database, and compare the rollup tables row for row.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLEET, seedEvents } from '../../../bench/hub-fleet';
+import type { HubDb } from '../../../src/hub/db/open';
+import { ingestBatch } from '../../../src/hub/ingest';
+import type { HubEvent } from '../../../src/protocol/hub';
+import { backends, type Opened } from './backends';
+
+const NOW = Date.UTC(2026, 5, 15, 10, 30);
+const N = 3_000;
+
+async function tables(db: HubDb) {
+  const rollups = await db
+    .selectFrom('daily_rollups')
+    .selectAll()
+    .orderBy('day')
+    .orderBy('pack_id')
+    .orderBy('aid_key')
+    .orderBy('pack_version')
+    .orderBy('step_id')
+    .orderBy('event_type')
+    .orderBy('team')
+    .orderBy('role')
+    .orderBy('how')
+    .execute();
+  const actors = await db
+    .selectFrom('daily_actors')
+    .selectAll()
+    .orderBy('day')
+    .orderBy('pack_id')
+    .orderBy('aid_key')
+    .orderBy('pack_version')
+    .orderBy('step_id')
+    .orderBy('event_type')
+    .orderBy('team')
+    .orderBy('role')
+    .orderBy('actor')
+    .execute();
+  const reasons = await db
+    .selectFrom('daily_reasons')
+    .selectAll()
+    .orderBy('day')
+    .orderBy('pack_id')
+    .orderBy('aid_key')
+    .orderBy('pack_version')
+    .orderBy('step_id')
+    .orderBy('team')
+    .orderBy('role')
+    .orderBy('reason_hash')
+    .orderBy('actor')
+    .execute();
+  const durations = await db.selectFrom('run_durations').selectAll().orderBy('event_id').execute();
+  return { rollups, actors, reasons, durations };
+}
+
+/** The stored events back as a browser would have sent them. */
+async function sentEvents(db: HubDb): Promise<HubEvent[]> {
+  const rows = await db.selectFrom('events').selectAll().orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    type: r.type as HubEvent['type'],
+    aidKey: r.aid_key,
+    aidId: r.aid_id,
+    packId: r.pack_id,
+    packVersion: r.pack_version,
+    ...(r.step_id !== null ? { stepId: r.step_id } : {}),
+    ...(r.how !== null ? { how: r.how as 'auto' | 'manual' } : {}),
+    ...(r.reason !== null ? { reason: r.reason } : {}),
+    url: r.url,
+    at: r.at.getTime(),
+    recordedAt: r.recorded_at.getTime(),
+    actor: r.actor,
+    ...(r.team !== null ? { team: r.team } : {}),
+    ...(r.role !== null ? { role: r.role } : {}),
+    ...(r.ms !== null ? { ms: r.ms } : {}),
+  }));
+}
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`bench seeding on ${backend.name}`, () => {
+    let seeded: Opened;
+    let ingested: Opened;
+    beforeAll(async () => {
+      seeded = await backend.open();
+      ingested = await backend.open();
+    }, 60_000);
+    afterAll(async () => {
+      await seeded?.drop();
+      await ingested?.drop();
+    });
+
+    it('writes the rollups ingest writes for the same events', async () => {
+      // Two statements' worth, the second going on where the first stopped.
+      await seedEvents(seeded.db, { count: N, nowMs: NOW, chunk: 1_000 });
+      await seedEvents(seeded.db, { count: N, first: N, nowMs: NOW, chunk: 2_000 });
+      const events = await sentEvents(seeded.db);
+      expect(events).toHaveLength(2 * N);
+      for (let i = 0; i < events.length; i += 500) {
+        const batch = events.slice(i, i + 500);
+        const answer = await ingestBatch(ingested.db, {
+          deviceId: 'dev_1',
+          events: batch,
+          now: new Date(NOW),
+        });
+        expect(answer).toEqual({ accepted: batch.length, duplicates: 0 });
+      }
+
+      const want = await tables(ingested.db);
+      const got = await tables(seeded.db);
+      expect(got.rollups).toEqual(want.rollups);
+      expect(got.actors).toEqual(want.actors);
+      expect(got.reasons).toEqual(want.reasons);
+      expect(got.durations).toEqual(want.durations);
+      expect(want.durations.length).toBeGreaterThan(0);
+
+      // The data has the shape the bench promises: every kind of row is there.
+      expect(want.reasons.length).toBeGreaterThan(0);
+      expect(new Set(events.map((e) => e.type)).size).toBe(FLEET.types.length);
+      expect(new Set(events.map((e) => e.packVersion))).toEqual(new Set(['1.0.0', '1.1.0']));
+      expect(new Set(events.map((e) => e.how))).toEqual(new Set([undefined, 'auto', 'manual']));
+      const total = want.rollups.reduce((n, r) => n + r.events, 0);
+      expect(total).toBe(2 * N);
+    }, 120_000);
+  });
+}
