@@ -6,20 +6,23 @@
  * then stopped and started again, ends with every event once. A revoked token is refused and
  * its events wait in the browser.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { serve } from '@hono/node-server';
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { BrowserContext, Locator, Page, Worker } from '@playwright/test';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
-import { extensionWorker, launchWithExtension } from '../../scripts/lib/extension.mjs';
+import { extensionWorker, launchWithExtension, ROOT } from '../../scripts/lib/extension.mjs';
 import { createHubApp } from '../../src/hub/app';
 import { type HubDb, openDatabase } from '../../src/hub/db/open';
 import { createDevice, revokeDevice } from '../../src/hub/devices';
+import { addPack } from '../../src/hub/packs';
 import { addUser } from '../../src/hub/users';
 import type { FleetSummary } from '../../src/protocol/fleet';
+import { seriousViolations } from './axe';
 import {
   checklist,
   expect,
@@ -78,6 +81,7 @@ async function startTestHub(dataDir: string, port = 0, cutAnswers = 0): Promise<
       return state.cut;
     },
     async close() {
+      await hubApp.alerter.idle();
       await new Promise<void>((done) => {
         server.close(() => done());
         if ('closeAllConnections' in server) server.closeAllConnections();
@@ -125,6 +129,12 @@ async function workOnCrm(page: Page, worker: Worker, crm: string) {
     timeout: 15_000,
   });
   await waitForStore(worker, 'events', { type: 'target_missing', stepId: S.channel.id }, 10_000);
+}
+
+/** The cells of the table row that starts with `text`. */
+async function cells(table: Locator, text: string): Promise<string[]> {
+  const row = table.getByRole('row').filter({ hasText: text }).first();
+  return (await row.getByRole('cell').allInnerTexts()).map((t) => t.trim());
 }
 
 async function outboxEmpty(worker: Worker, timeout = 30_000) {
@@ -228,6 +238,52 @@ test('two people on the CRM: the hub counts both, keeps the reason, sees the mis
     });
     expect(stepOf(S.channel.id)).toMatchObject({ people: 2 });
     expect(stepOf(S.channel.id).targetMissing).toBeGreaterThanOrEqual(2);
+
+    // The hub's page, in Chromium: names from the published pack, the two people's numbers,
+    // their reason, and the missing target in Health.
+    const packFile = join(ROOT, 'aids/crm/pack.json');
+    expect(await addPack(hub.db, await readFile(packFile, 'utf8'), new Date())).toMatchObject({
+      ok: true,
+    });
+    const fleet = await context.newPage();
+    await fleet.goto(`${hub.url}/#/insights`);
+    await fleet.getByLabel('Name').fill(ADMIN.name);
+    await fleet.getByLabel('Password').fill(ADMIN.password);
+    await fleet.getByRole('button', { name: 'Sign in' }).click();
+    const contact = fleet.getByRole('region', { name: NEW_CONTACT.title, exact: true });
+    const steps = contact.getByRole('table', { name: /^Steps of “New contact”/ });
+    await expect(steps).toBeVisible({ timeout: 10_000 });
+    // People, done automatically, by hand, undone, skipped, target missing, weaker signals.
+    expect(await cells(steps, 'Confirm the caller’s identity')).toEqual([
+      '2',
+      '0',
+      '2',
+      '0',
+      '0',
+      '0',
+      '0',
+    ]);
+    expect((await cells(steps, 'Record consent')).slice(0, 5)).toEqual([
+      '2',
+      '0',
+      '0',
+      '0',
+      '2',
+    ]);
+    await steps.getByRole('button', { name: /Record consent/ }).click();
+    await expect(steps).toContainText(`“${REASON}”: 2`);
+    expect(seriousViolations(await new AxeBuilder({ page: fleet }).analyze())).toEqual([]);
+
+    await fleet.getByRole('link', { name: 'Health' }).click();
+    await expect(fleet.getByRole('heading', { level: 1, name: 'Health' })).toBeVisible();
+    const alerts = fleet.getByRole('region', { name: 'Alerts' });
+    await expect(alerts).toContainText(
+      `step ${S.channel.id} of ${NEW_CONTACT.key} missing for 2 people`,
+    );
+    const targets = fleet.getByRole('table', { name: /^Targets of northwind-crm\/new-contact/ });
+    await expect(targets).toContainText(S.channel.id);
+    expect(seriousViolations(await new AxeBuilder({ page: fleet }).analyze())).toEqual([]);
+    await fleet.close();
 
     // A revoked token: the hub refuses B's next events, and they wait in B's browser.
     await revokeDevice(hub.db, deviceB.device.id);

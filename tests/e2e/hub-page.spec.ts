@@ -233,7 +233,9 @@ test('an author signs in with the keyboard and reads the fleet Insights', async 
   await expect(page.getByText('Signed in as ann (author)')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Views' }).getByRole('link')).toHaveText([
     'Insights',
+    'Health',
     'Versions',
+    'Touchpoints',
   ]);
 
   // Names from the stored pack, numbers from the six people's events.
@@ -357,6 +359,15 @@ test('an author signs in with the keyboard and reads the fleet Insights', async 
     'page',
   );
   expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+
+  // The other views: each opens on its heading and passes axe.
+  for (const view of ['Health', 'Touchpoints']) {
+    await page.getByRole('link', { name: view }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: view })).toBeFocused();
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+    expect(seriousViolations(await new AxeBuilder({ page }).analyze()), view).toEqual([]);
+  }
 
   // Sign out with the keyboard: back to the form; the API answers 401 again.
   const signOut = page.getByRole('button', { name: 'Sign out' });
