@@ -13,7 +13,7 @@
  * beside the colleagues'.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,6 +72,7 @@ async function startDemoHub(crmOrigin) {
   const { seedDemoColleagues } = await import(src('demo.ts'));
   const { createDevice } = await import(src('devices.ts'));
   const { addUser, generatePassword } = await import(src('users.ts'));
+  const { addPack } = await import(src('packs.ts'));
   const options = { minGroup: DEMO_MIN_GROUP, pglite: new PGlite() };
   let hub;
   try {
@@ -80,6 +81,13 @@ async function startDemoHub(crmOrigin) {
     if (e?.code !== 'EADDRINUSE') throw e;
     options.pglite = new PGlite();
     hub = await startHub({ ...options, port: 0 });
+  }
+  // The bundled packs, published to the hub so its pages name aids and steps.
+  for (const dir of await readdir(resolve(ROOT, 'aids'))) {
+    const text = await readFile(resolve(ROOT, 'aids', dir, 'pack.json'), 'utf8').catch(() => null);
+    if (text === null) continue;
+    const added = await addPack(hub.db, text, new Date());
+    if (!added.ok) throw new Error(`aids/${dir}/pack.json was not published to the hub`);
   }
   const seeded = await seedDemoColleagues(hub.db, crmOrigin);
   const { token } = await createDevice(hub.db, 'This demo browser');
