@@ -18,7 +18,11 @@ import type { ReasonCount } from './insights';
 export const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');
+  // zod runs the refinement even when the pattern failed: an invalid Date must not throw.
+  .refine((d) => {
+    const at = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(d);
+  }, 'not a calendar day');
 
 /** The query string of `GET /api/insights/summary`; every filter is optional. */
 export const FleetQuery = z
