@@ -5,21 +5,18 @@
  * events with a device token (here); people sign in with a session cookie (./routes/auth.ts).
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
-import { escapeControls, problemsOf } from '../aids/validate';
+import { escapeControls } from '../aids/validate';
 import { HUB_MAX_BODY_BYTES, HubBatch, type HubBatchAnswer } from '../protocol/hub';
 import { type Alerter, type AlerterOptions, createAlerter } from './alerts';
 import type { HubDb } from './db/open';
 import { demoDataNote } from './demo';
-import { deviceForToken } from './devices';
 import { ingestBatch } from './ingest';
 import { DEFAULT_MIN_GROUP } from './insights';
 import { formatRequest, type LogLine } from './log';
-import { tokenBuckets } from './rate-limit';
 import { mountAdminRoutes } from './routes/admin';
 import { mountAuth } from './routes/auth';
 import { errorBody as error, type HubEnv } from './routes/context';
+import { devicePost } from './routes/device-post';
 import { mountHealthRoutes } from './routes/health';
 import { mountInsightsRoutes } from './routes/insights';
 import { mountPackRoutes } from './routes/packs';
@@ -77,14 +74,10 @@ export interface HubAppOptions {
 /** The Hono app, and its alerts' queue (`alerter.idle()` waits for evaluations and posts). */
 export type HubApp = Hono<HubEnv> & { alerter: Alerter };
 
-/** A bearer token as the hub issues them: base64url, no spaces. */
-const Authorization = z.string().regex(/^Bearer [A-Za-z0-9_-]{16,200}$/);
-
 export function createHubApp(options: HubAppOptions): HubApp {
   const { db } = options;
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const buckets = tokenBuckets(limits.requestsPerMinute);
   const app = new Hono<HubEnv>();
 
   app.use(async (c, next) => {
@@ -128,54 +121,15 @@ export function createHubApp(options: HubAppOptions): HubApp {
   mountPackRoutes(app, db, requireRole, now);
   mountPages(app);
 
-  // Bearer token only: no cookie is read here, so no CSRF can reach it.
-
-  app.post(
+  devicePost(
+    app,
     '/api/events',
-    async (c, next) => {
-      const header = Authorization.safeParse(c.req.header('authorization'));
-      if (!header.success) {
-        return c.json(error('a device token is needed: Authorization: Bearer <token>'), 401);
-      }
-      const check = await deviceForToken(db, header.data.slice('Bearer '.length));
-      if (!check.ok) return c.json(error(check.reason), 401);
-      c.set('device', check.device);
-      const wait = buckets.take(check.device.id, now());
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        return c.json(error('too many requests from this device'), 429);
-      }
-      await next();
-    },
-    async (c, next) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(type)) {
-        return c.json(error('the body must be application/json'), 415);
-      }
-      await next();
-    },
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: (c) => c.json(error(`the body is larger than ${limits.maxBodyBytes} bytes`), 413),
-    }),
-    async (c) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return c.json(error('the body is not JSON'), 400);
-      }
-      const batch = HubBatch.safeParse(body);
-      if (!batch.success) {
-        const problems = problemsOf(batch.error).map((p) => ({
-          path: escapeControls(p.path),
-          message: escapeControls(p.message),
-        }));
-        return c.json(error('invalid batch', { problems }), 400);
-      }
+    { db, now, requestsPerMinute: limits.requestsPerMinute, maxBodyBytes: limits.maxBodyBytes },
+    HubBatch,
+    async (c, batch) => {
       const answer: HubBatchAnswer = await ingestBatch(db, {
         deviceId: c.get('device')!.id,
-        events: batch.data.events,
+        events: batch.events,
         now: new Date(now()),
         afterCommit: (added) => alerter.afterIngest(added),
       });

@@ -20,6 +20,7 @@ import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
 import { DEFAULT_MIN_GROUP } from './insights';
 import { retentionDays } from './retention';
+import { rollupWhere } from './rollup-filter';
 
 /** Comments returned per aid at most, newest first. */
 export const MAX_COMMENTS = 50;
@@ -28,24 +29,6 @@ const MAX_ALERTS = 500;
 
 const TARGET_TYPES = ['target_missing', 'target_healed'] as const;
 const HEALTH_TYPES = [...TARGET_TYPES, 'aid_feedback'] as const;
-
-type Rolled = 'daily_rollups' | 'daily_actors' | 'daily_signals';
-
-/** The query's filters on a rollup table (they share the key columns). */
-function rolledWhere(query: FleetQuery) {
-  return <T extends Rolled>(eb: ExpressionBuilder<HubDatabase, T>): Expression<SqlBool> => {
-    const from = eb as unknown as ExpressionBuilder<HubDatabase, 'daily_actors'>;
-    const parts: Expression<SqlBool>[] = [];
-    if (query.from) parts.push(from('day', '>=', query.from));
-    if (query.to) parts.push(from('day', '<=', query.to));
-    if (query.team !== undefined) parts.push(from('team', '=', query.team));
-    if (query.role !== undefined) parts.push(from('role', '=', query.role));
-    if (query.pack !== undefined) parts.push(from('pack_id', '=', query.pack));
-    if (query.version !== undefined) parts.push(from('pack_version', '=', query.version));
-    if (query.aid !== undefined) parts.push(from('aid_key', '=', query.aid));
-    return from.and(parts);
-  };
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const startOf = (day: string) => new Date(`${day}T00:00:00Z`);
@@ -99,7 +82,7 @@ export async function fleetHealth(
   query: FleetQuery,
   minGroup = DEFAULT_MIN_GROUP,
 ): Promise<FleetHealth> {
-  const rolled = rolledWhere(query);
+  const rolled = rollupWhere(query);
 
   const counted = await db
     .selectFrom('daily_rollups')

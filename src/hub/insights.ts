@@ -4,7 +4,7 @@
  * from daily_rollups, people from daily_actors (each person once however often they acted),
  * reasons from daily_reasons. A row counted from fewer than `minGroup` people is hidden.
  */
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import { compareVersions } from '../aids/validate';
 import type {
   FleetAidInsight,
@@ -17,6 +17,7 @@ import type {
 import type { ReasonCount } from '../protocol/insights';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
+import { rollupWhere } from './rollup-filter';
 
 /** The smallest group of people whose counts are shown apart, unless the hub is set otherwise. */
 export const DEFAULT_MIN_GROUP = 5;
@@ -25,29 +26,6 @@ const TOP_REASONS = 3;
 
 /** The events by which a person reached a step, for the drop-off. */
 const REACHED = ['step_done', 'step_skipped'];
-
-/**
- * The query's filters as a condition. The three tables share these columns, so one
- * condition (written against daily_actors) serves all of them.
- */
-function matching(query: FleetQuery) {
-  return (from: ExpressionBuilder<HubDatabase, 'daily_actors'>): Expression<SqlBool> => {
-    const parts: Expression<SqlBool>[] = [];
-    if (query.from) parts.push(from('day', '>=', query.from));
-    if (query.to) parts.push(from('day', '<=', query.to));
-    if (query.team !== undefined) parts.push(from('team', '=', query.team));
-    if (query.role !== undefined) parts.push(from('role', '=', query.role));
-    if (query.pack !== undefined) parts.push(from('pack_id', '=', query.pack));
-    if (query.version !== undefined) parts.push(from('pack_version', '=', query.version));
-    if (query.aid !== undefined) parts.push(from('aid_key', '=', query.aid));
-    return from.and(parts);
-  };
-}
-
-type Where = ReturnType<typeof matching>;
-/** The same condition for another of the three tables (same column names and types). */
-const on = <T extends keyof HubDatabase>(where: Where) =>
-  where as unknown as (eb: ExpressionBuilder<HubDatabase, T>) => Expression<SqlBool>;
 
 const idOf = (...parts: string[]) => JSON.stringify(parts);
 
@@ -79,13 +57,13 @@ export async function fleetSummary(
   query: FleetQuery,
   minGroup = DEFAULT_MIN_GROUP,
 ): Promise<FleetSummary> {
-  const where = matching(query);
+  const where = rollupWhere(query);
 
   // The four queries are independent: on PostgreSQL they run at once on the pool's
   // connections (PGlite, one connection, takes them in turn).
   const countedQuery = db
     .selectFrom('daily_rollups')
-    .where(on<'daily_rollups'>(where))
+    .where(where)
     .select((eb) => [
       'aid_key',
       'pack_id',
@@ -142,7 +120,7 @@ export async function fleetSummary(
   // Only reasons enough different people gave: free text could name or identify someone.
   const reasonsQuery = db
     .selectFrom('daily_reasons')
-    .where(on<'daily_reasons'>(where))
+    .where(where)
     .where('step_id', '!=', '')
     .select((eb) => [
       'aid_key',

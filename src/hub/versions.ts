@@ -4,7 +4,7 @@
  * events, which retention deletes. The statistics are in ./stats.ts. A version counted from
  * fewer than `minGroup` people is hidden and is never compared with.
  */
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import { compareVersions } from '../aids/validate';
 import type {
   ChangeEstimate,
@@ -16,25 +16,9 @@ import type {
   VersionsQuery,
 } from '../protocol/fleet-versions';
 import type { HubDb } from './db/open';
-import type { HubDatabase } from './db/schema';
 import { DEFAULT_MIN_GROUP } from './insights';
+import { rollupWhere } from './rollup-filter';
 import { type Interval, newcombe, verdict, wilson } from './stats';
-
-/** The query's aid and filters as a condition; the three tables share these columns. */
-function matching(query: VersionsQuery) {
-  return (from: ExpressionBuilder<HubDatabase, 'daily_actors'>): Expression<SqlBool> => {
-    const parts: Expression<SqlBool>[] = [from('aid_key', '=', query.aid)];
-    if (query.from) parts.push(from('day', '>=', query.from));
-    if (query.to) parts.push(from('day', '<=', query.to));
-    if (query.team !== undefined) parts.push(from('team', '=', query.team));
-    if (query.role !== undefined) parts.push(from('role', '=', query.role));
-    return from.and(parts);
-  };
-}
-
-type Where = ReturnType<typeof matching>;
-const on = <T extends keyof HubDatabase>(where: Where) =>
-  where as unknown as (eb: ExpressionBuilder<HubDatabase, T>) => Expression<SqlBool>;
 
 interface Counts {
   version: string;
@@ -148,11 +132,11 @@ export async function fleetVersions(
   query: VersionsQuery,
   minGroup = DEFAULT_MIN_GROUP,
 ): Promise<FleetVersions> {
-  const where = matching(query);
+  const where = rollupWhere(query);
 
   const counted = await db
     .selectFrom('daily_rollups')
-    .where(on<'daily_rollups'>(where))
+    .where(where)
     .select((eb) => [
       'pack_version',
       'event_type',
@@ -172,7 +156,7 @@ export async function fleetVersions(
 
   const timings = await db
     .selectFrom('run_durations')
-    .where(on<'run_durations'>(where))
+    .where(where)
     .select((eb) => [
       'pack_version',
       eb.fn.countAll<number>().as('runs'),

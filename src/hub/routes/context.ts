@@ -1,5 +1,9 @@
-/** What the hub's routes share: the request context's variables and the error body. */
-import { escapeControls } from '../../aids/validate';
+/**
+ * What the hub's routes share: the request context's variables, the error body and the
+ * problems of a refused request.
+ */
+import type { ZodError } from 'zod';
+import { escapeControls, problemsOf } from '../../aids/validate';
 import type { Device } from '../db/schema';
 import type { SignedIn } from '../sessions';
 
@@ -16,3 +20,7 @@ export const errorBody = (message: string, extra: Record<string, unknown> = {}) 
   error: escapeControls(message),
   ...extra,
 });
+
+/** A zod error's problems as the hub answers them: each path and message escaped. */
+export const problemsIn = (e: ZodError) =>
+  problemsOf(e).map((p) => ({ path: escapeControls(p.path), message: escapeControls(p.message) }));

@@ -1,11 +1,10 @@
 /** The fleet Health API for signed-in people (any role): target problems, alerts, comments. */
 import type { Hono } from 'hono';
-import { escapeControls, problemsOf } from '../../aids/validate';
 import { FleetHealthQuery } from '../../protocol/fleet-health';
 import type { HubDb } from '../db/open';
 import { fleetHealth } from '../health';
 import type { RequireRole } from './auth';
-import { errorBody as error, type HubEnv } from './context';
+import { errorBody as error, type HubEnv, problemsIn } from './context';
 
 export function mountHealthRoutes(
   app: Hono<HubEnv>,
@@ -18,11 +17,7 @@ export function mountHealthRoutes(
     const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
     const query = FleetHealthQuery.safeParse(given);
     if (!query.success) {
-      const problems = problemsOf(query.error).map((p) => ({
-        path: escapeControls(p.path),
-        message: escapeControls(p.message),
-      }));
-      return c.json(error('invalid query', { problems }), 400);
+      return c.json(error('invalid query', { problems: problemsIn(query.error) }), 400);
     }
     return c.json(await fleetHealth(db, query.data, minGroup), 200);
   });

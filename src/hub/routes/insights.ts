@@ -1,11 +1,10 @@
 /** The fleet Insights API for signed-in people (any role): counts, never raw events. */
 import type { Hono } from 'hono';
-import { escapeControls, problemsOf } from '../../aids/validate';
 import { FleetQuery } from '../../protocol/fleet';
 import type { HubDb } from '../db/open';
 import { fleetFilters, fleetSummary } from '../insights';
 import type { RequireRole } from './auth';
-import { errorBody as error, type HubEnv } from './context';
+import { errorBody as error, type HubEnv, problemsIn } from './context';
 
 export function mountInsightsRoutes(
   app: Hono<HubEnv>,
@@ -18,11 +17,7 @@ export function mountInsightsRoutes(
     const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
     const query = FleetQuery.safeParse(given);
     if (!query.success) {
-      const problems = problemsOf(query.error).map((p) => ({
-        path: escapeControls(p.path),
-        message: escapeControls(p.message),
-      }));
-      return c.json(error('invalid query', { problems }), 400);
+      return c.json(error('invalid query', { problems: problemsIn(query.error) }), 400);
     }
     return c.json(await fleetSummary(db, query.data, minGroup), 200);
   });

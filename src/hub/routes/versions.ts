@@ -1,11 +1,10 @@
 /** The version comparison API for signed-in people (any role): rates per pack version of an aid. */
 import type { Hono } from 'hono';
-import { escapeControls, problemsOf } from '../../aids/validate';
 import { VersionsQuery } from '../../protocol/fleet-versions';
 import type { HubDb } from '../db/open';
 import { fleetVersions } from '../versions';
 import type { RequireRole } from './auth';
-import { errorBody as error, type HubEnv } from './context';
+import { errorBody as error, type HubEnv, problemsIn } from './context';
 
 export function mountVersionsRoutes(
   app: Hono<HubEnv>,
@@ -18,11 +17,7 @@ export function mountVersionsRoutes(
     const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
     const query = VersionsQuery.safeParse(given);
     if (!query.success) {
-      const problems = problemsOf(query.error).map((p) => ({
-        path: escapeControls(p.path),
-        message: escapeControls(p.message),
-      }));
-      return c.json(error('invalid query', { problems }), 400);
+      return c.json(error('invalid query', { problems: problemsIn(query.error) }), 400);
     }
     return c.json(await fleetVersions(db, query.data, minGroup), 200);
   });
