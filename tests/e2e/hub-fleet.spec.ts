@@ -278,10 +278,11 @@ test('two people on the CRM: the hub counts both, keeps the reason, sees the mis
     await expect(fleet.getByRole('heading', { level: 1, name: 'Health' })).toBeVisible();
     const alerts = fleet.getByRole('region', { name: 'Alerts' });
     await expect(alerts).toContainText(
-      `step ${S.channel.id} of ${NEW_CONTACT.key} missing for 2 people`,
+      `step “${S.channel.text}” of ${NEW_CONTACT.title} (${NEW_CONTACT.key}) missing for 2 people`,
     );
-    const targets = fleet.getByRole('table', { name: /^Targets of northwind-crm\/new-contact/ });
-    await expect(targets).toContainText(S.channel.id);
+    const targets = fleet.getByRole('table', { name: /^Targets of New contact/ });
+    await expect(targets).toContainText(S.channel.text);
+    await fleet.screenshot({ path: 'test-results/hub-health.png', fullPage: true });
     expect(seriousViolations(await new AxeBuilder({ page: fleet }).analyze())).toEqual([]);
     await fleet.close();
 

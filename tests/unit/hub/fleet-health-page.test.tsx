@@ -15,6 +15,7 @@ import {
 } from '../../../src/hub/web/pages/FleetHealth';
 import { presetDates } from '../../../src/insights-ui/format';
 import type { FleetAidHealth, FleetHealth as Health } from '../../../src/protocol/fleet-health';
+import type { PackNamesAnswer } from '../../../src/protocol/packs';
 import { click, settle, textOf } from '../options/helpers';
 
 let root: HTMLElement | null = null;
@@ -231,5 +232,38 @@ describe('FleetHealth page', () => {
     expect(textOf(view.querySelector('[role="alert"]'))).toBe(
       'Could not read the fleet’s health: signed out',
     );
+  });
+
+  it('names aids and steps from the published packs, keeping the aid key beside the title', async () => {
+    const packs: PackNamesAnswer = {
+      packs: [
+        {
+          id: 'crm',
+          title: 'CRM',
+          version: '1.0.0',
+          aids: [
+            {
+              id: 'new-contact',
+              key: 'crm/new-contact',
+              title: 'New <b>contact</b>',
+              kind: 'checklist',
+              steps: [{ id: 'email', text: 'Enter the email' }],
+            },
+          ],
+        },
+      ],
+    };
+    const get = vi.fn(async (path: string) =>
+      path === '/api/packs' ? packs : HEALTH,
+    ) as unknown as HubGet;
+    const view = await mount(get);
+    await act(async () => {});
+    const headings = [...view.querySelectorAll('h2')].map(textOf);
+    expect(headings).toEqual(['Alerts', 'New <b>contact</b> (crm/new-contact)', 'crm/tip']);
+    expect(view.querySelector('h2 b')).toBeNull();
+    expect(textOf(view.querySelector('.alert-list li')!)).toMatch(
+      /: step “Enter the email” of New <b>contact<\/b> \(crm\/new-contact\) missing for 7 people/,
+    );
+    expect(textOf(view.querySelector('tbody th[scope="row"]')!)).toBe('Step “Enter the email”');
   });
 });

@@ -20,7 +20,9 @@ import type {
   FleetAlert,
   FleetHealth as Health,
 } from '../../../protocol/fleet-health';
+import type { PackNamesAnswer } from '../../../protocol/packs';
 import type { HubGet } from '../get';
+import { type Names, NO_NAMES, namesOf } from '../names';
 
 export const EMPTY_FLEET_HEALTH =
   'Nothing broken in this period. Aids whose targets go missing on staff pages, or that staff report as wrong, will show here.';
@@ -52,12 +54,31 @@ const fewer = (g: FleetGroup) => `fewer than ${g.fewerThan} people`;
 /** A count of a row, or "—" when the row is hidden. */
 const n = (value: number | null) => (value === null ? '—' : value);
 
-const targetName = (stepId: string | null) =>
-  stepId === null ? 'The aid’s own target' : `Step ${stepId}`;
+/** An aid as people know it: its title from the published pack, with its key; else the key. */
+const aidName = (names: Names, aidKey: string) => {
+  const title = names.aid(aidKey)?.title;
+  return title ? `${title} (${aidKey})` : aidKey;
+};
+
+/** A target: the step's text from the published pack, else its id. */
+const targetName = (names: Names, aidKey: string, stepId: string | null) => {
+  if (stepId === null) return 'The aid’s own target';
+  const text = names.aid(aidKey)?.steps.get(stepId);
+  return text ? `Step “${text}”` : `Step ${stepId}`;
+};
 
 export function FleetHealth({ get }: { get: HubGet }) {
   const [dates, setDates] = useState<Dates>(() => presetDates('last7', Date.now()));
   const [load, setLoad] = useState<Load>({ phase: 'loading' });
+  const [names, setNames] = useState<Names>(NO_NAMES);
+
+  // Words for the ids, from the published packs; without them the ids are shown.
+  useEffect(() => {
+    get<PackNamesAnswer>('/api/packs').then(
+      (answer) => Array.isArray(answer?.packs) && setNames(namesOf(answer.packs)),
+      () => {},
+    );
+  }, [get]);
 
   useEffect(() => {
     let current = true;
@@ -87,12 +108,12 @@ export function FleetHealth({ get }: { get: HubGet }) {
           Could not read the fleet’s health: {load.message}
         </p>
       )}
-      {load.phase === 'ready' && <Ready health={load.health} />}
+      {load.phase === 'ready' && <Ready health={load.health} names={names} />}
     </div>
   );
 }
 
-function Ready({ health }: { health: Health }) {
+function Ready({ health, names }: { health: Health; names: Names }) {
   const id = useId();
   return (
     <>
@@ -106,7 +127,7 @@ function Ready({ health }: { health: Health }) {
         ) : (
           <ul class="alert-list">
             {health.alerts.map((a) => (
-              <AlertItem key={`${a.day}-${a.aidKey}-${a.stepId ?? ''}`} alert={a} />
+              <AlertItem key={`${a.day}-${a.aidKey}-${a.stepId ?? ''}`} alert={a} names={names} />
             ))}
           </ul>
         )}
@@ -121,6 +142,7 @@ function Ready({ health }: { health: Health }) {
             <AidItem
               key={`${aid.packId}-${aid.aidKey}`}
               aid={aid}
+              names={names}
               retentionDays={health.retentionDays}
             />
           ))}
@@ -130,7 +152,7 @@ function Ready({ health }: { health: Health }) {
   );
 }
 
-function AlertItem({ alert }: { alert: FleetAlert }) {
+function AlertItem({ alert, names }: { alert: FleetAlert; names: Names }) {
   const counts =
     alert.fewerThan === null
       ? `missing for ${alert.people} people, in ${alert.missing} of ${alert.views} page views`
@@ -138,8 +160,8 @@ function AlertItem({ alert }: { alert: FleetAlert }) {
   return (
     <li>
       <When {...day(alert.day)} />:{' '}
-      {alert.stepId === null ? 'the aid’s own target' : `step ${alert.stepId}`} of{' '}
-      <span class="url">{alert.aidKey}</span> {counts}.{' '}
+      {targetName(names, alert.aidKey, alert.stepId).replace(/^./, (c) => c.toLowerCase())} of{' '}
+      {aidName(names, alert.aidKey)} {counts}.{' '}
       <span class="muted">
         {alert.deliveredAt ? 'Sent to the webhook.' : 'Not sent to a webhook.'}
       </span>
@@ -147,10 +169,19 @@ function AlertItem({ alert }: { alert: FleetAlert }) {
   );
 }
 
-function AidItem({ aid, retentionDays }: { aid: FleetAidHealth; retentionDays: number }) {
+function AidItem({
+  aid,
+  names,
+  retentionDays,
+}: {
+  aid: FleetAidHealth;
+  names: Names;
+  retentionDays: number;
+}) {
   const hidden = aid.fewerThan !== null;
+  const title = aidName(names, aid.aidKey);
   return (
-    <HealthCard title={aid.aidKey}>
+    <HealthCard title={title}>
       <Figures
         items={[
           { label: 'People affected', value: hidden ? fewer(aid) : n(aid.missingPeople) },
@@ -172,11 +203,11 @@ function AidItem({ aid, retentionDays }: { aid: FleetAidHealth; retentionDays: n
       />
       {aid.targets.length > 0 && (
         <TargetsTable
-          caption={<>Targets of {aid.aidKey} that staff pages reported</>}
+          caption={<>Targets of {title} that staff pages reported</>}
           withPeople
           rows={aid.targets.map((t) => ({
             key: t.stepId ?? '',
-            name: targetName(t.stepId),
+            name: targetName(names, aid.aidKey, t.stepId),
             people: t.fewerThan === null ? n(t.missingPeople) : fewer(t),
             missing: n(t.missing),
             healed: n(t.healed),
