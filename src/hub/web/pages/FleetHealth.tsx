@@ -98,8 +98,9 @@ export function FleetHealth({ get }: { get: HubGet }) {
         Targets that browsers across the organisation did not find on staff pages, or found only by
         weaker signals because their selector no longer matched, and what staff wrote with “Report a
         problem”. Each page view reports a target at most once, so “Missing” counts page views. The
-        aids that affected the most people come first. Counts from fewer than 5 people are not
-        shown.
+        aids that affected the most people come first.
+        {load.phase === 'ready' &&
+          ` Counts from fewer than ${load.health.minGroup} people are not shown.`}
       </p>
       <PeriodFilter dates={dates} now={Date.now()} onChange={setDates} />
       {load.phase === 'loading' && <p aria-busy="true">Loading…</p>}
