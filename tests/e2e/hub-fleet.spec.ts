@@ -263,13 +263,7 @@ test('two people on the CRM: the hub counts both, keeps the reason, sees the mis
       '0',
       '0',
     ]);
-    expect((await cells(steps, 'Record consent')).slice(0, 5)).toEqual([
-      '2',
-      '0',
-      '0',
-      '0',
-      '2',
-    ]);
+    expect((await cells(steps, 'Record consent')).slice(0, 5)).toEqual(['2', '0', '0', '0', '2']);
     await steps.getByRole('button', { name: /Record consent/ }).click();
     await expect(steps).toContainText(`“${REASON}”: 2`);
     expect(seriousViolations(await new AxeBuilder({ page: fleet }).analyze())).toEqual([]);
