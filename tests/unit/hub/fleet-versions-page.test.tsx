@@ -144,7 +144,7 @@ describe('the Versions page', () => {
       '/api/insights/summary': summary('crm/new-contact', 'crm/other'),
       [VERSIONS]: answer(v190, hidden('1.9.1', '2026-03-03'), v1100),
     });
-    expect(asked).toEqual(['/api/insights/summary', VERSIONS]);
+    expect(asked).toEqual(['/api/packs', '/api/insights/summary', VERSIONS]);
     const select = root.querySelector('select')!;
     expect(root.querySelector(`label[for="${select.id}"]`)?.textContent).toBe('Checklist');
     // Checklists only: the tip has no runs.
@@ -224,7 +224,7 @@ describe('the Versions page', () => {
     render(null, few.root);
     const none = await show({ '/api/insights/summary': summary() });
     expect(text(none.root)).toBe(NO_AIDS);
-    expect(none.asked).toEqual(['/api/insights/summary']);
+    expect(none.asked).toEqual(['/api/packs', '/api/insights/summary']);
   });
 
   it("shows the hub's error, and a version as text, never markup", async () => {
@@ -266,5 +266,35 @@ describe('rateText', () => {
   it('writes a rate with its interval, and a dash for none', () => {
     expect(rateText({ rate: 0.62, low: 0.55, high: 0.69 })).toBe('62% (55–69%)');
     expect(rateText(null)).toBe('—');
+  });
+
+  it('names the checklists from the published packs, keeping the key beside the title', async () => {
+    const { root } = await show({
+      '/api/packs': {
+        packs: [
+          {
+            id: 'crm',
+            title: 'CRM',
+            version: '1.0.0',
+            aids: [
+              {
+                id: 'new-contact',
+                key: 'crm/new-contact',
+                title: 'New contact',
+                kind: 'checklist',
+                steps: [],
+              },
+            ],
+          },
+        ],
+      },
+      '/api/insights/summary': summary('crm/new-contact', 'crm/other'),
+      [VERSIONS]: answer(v190, v1100),
+    });
+    const options = [...root.querySelectorAll('option')].map((o) => text(o));
+    expect(options).toEqual(['New contact (crm/new-contact)', 'crm/other']);
+    expect(text(root.querySelector('caption'))).toBe(
+      'Versions of New contact (crm/new-contact), in the order they were first used',
+    );
   });
 });

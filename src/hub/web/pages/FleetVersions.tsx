@@ -19,7 +19,9 @@ import type {
   RateEstimate,
   TimeToComplete,
 } from '../../../protocol/fleet-versions';
+import type { PackNamesAnswer } from '../../../protocol/packs';
 import type { HubGet } from '../get';
+import { type Names, NO_NAMES, namesOf } from '../names';
 
 type Load<T> =
   | { phase: 'loading' }
@@ -145,6 +147,19 @@ export function FleetVersions({ get }: { get: HubGet }) {
   const [aid, setAid] = useState('');
   const [dates, setDates] = useState<Dates>({ from: '', to: '' });
   const [load, setLoad] = useState<Load<FleetVersionsAnswer> | null>(null);
+  const [names, setNames] = useState<Names>(NO_NAMES);
+
+  // Titles from the published packs; without them the aid keys are shown.
+  useEffect(() => {
+    get<PackNamesAnswer>('/api/packs').then(
+      (answer) => Array.isArray(answer?.packs) && setNames(namesOf(answer.packs)),
+      () => {},
+    );
+  }, [get]);
+  const nameOf = (key: string) => {
+    const title = names.aid(key)?.title;
+    return title ? `${title} (${key})` : key;
+  };
 
   useEffect(() => {
     get<FleetSummary>('/api/insights/summary').then(
@@ -203,7 +218,7 @@ export function FleetVersions({ get }: { get: HubGet }) {
         >
           {aids.data.map((key) => (
             <option key={key} value={key}>
-              {key}
+              {nameOf(key)}
             </option>
           ))}
         </select>
@@ -219,7 +234,7 @@ export function FleetVersions({ get }: { get: HubGet }) {
       {answer && answer.versions.length > 0 && (
         <div class="table-wrap">
           <table>
-            <caption>Versions of {aid}, in the order they were first used</caption>
+            <caption>Versions of {nameOf(aid)}, in the order they were first used</caption>
             <thead>
               <tr>
                 <th scope="col">Version</th>
