@@ -7,11 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHubApp, type HubAppOptions } from '../../../src/hub/app';
 import type { HubDb } from '../../../src/hub/db/open';
 import { ingestBatch } from '../../../src/hub/ingest';
-import { addUser } from '../../../src/hub/users';
 import type { FleetAidHealth, FleetHealth } from '../../../src/protocol/fleet-health';
 import type { HubEvent } from '../../../src/protocol/hub';
 import { backends, emptyTables, type Opened } from './backends';
 import { daysAfter, event, NOON } from './fixtures';
+import { signedIn } from './session';
 
 const PASSWORD = 'correct horse battery staple';
 const DAY = '2026-03-02';
@@ -100,14 +100,7 @@ for (const backend of backends) {
       for (const t of ['daily_reasons', 'daily_signals', 'alerts'] as const) {
         await db.deleteFrom(t).execute();
       }
-      await addUser(db, 'vic', 'viewer', PASSWORD);
-      const res = await app().request('/api/session', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'vic', password: PASSWORD }),
-      });
-      expect(res.status).toBe(200);
-      cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+      cookie = await signedIn(app(), db, 'vic', 'viewer', PASSWORD);
       await ingestBatch(db, { deviceId: 'dev_1', events: batch, now: new Date(NOON) });
     });
 

@@ -10,11 +10,11 @@ import type { HubDb } from '../../../src/hub/db/open';
 import { createDevice } from '../../../src/hub/devices';
 import { ingestBatch } from '../../../src/hub/ingest';
 import { pruneEvents } from '../../../src/hub/retention';
-import { addUser } from '../../../src/hub/users';
 import type { FleetVersion, FleetVersions } from '../../../src/protocol/fleet-versions';
 import type { HubEvent } from '../../../src/protocol/hub';
 import { backends, emptyTables, type Opened } from './backends';
 import { daysAfter, event, NOON } from './fixtures';
+import { signedIn } from './session';
 
 const PASSWORD = 'correct horse battery staple';
 const AID = 'crm/new-contact';
@@ -139,14 +139,7 @@ for (const backend of backends) {
     afterAll(() => opened?.drop());
     beforeEach(async () => {
       await emptyTables(db);
-      await addUser(db, 'vic', 'viewer', PASSWORD);
-      const res = await app().request('/api/session', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'vic', password: PASSWORD }),
-      });
-      expect(res.status).toBe(200);
-      cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+      cookie = await signedIn(app(), db, 'vic', 'viewer', PASSWORD);
       await ingestBatch(db, { deviceId: 'dev_1', events: batch, now: new Date(NOON) });
     });
 
