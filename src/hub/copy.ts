@@ -10,6 +10,7 @@
  * microseconds and zone, JSON stays JSON.
  */
 import { type Kysely, sql } from 'kysely';
+import { foldPending } from './compact';
 import type { HubDb } from './db/open';
 
 /** The migrator's own tables: the target has them from running the migrations. */
@@ -113,6 +114,9 @@ export async function copyDatabase(
   targetDb: HubDb,
   options: CopyOptions = {},
 ): Promise<CopiedTable[]> {
+  // Pending rows are folded into the period rollups first: the copy then carries none, and
+  // none of their ids, which the target's own sequence could not know.
+  await foldPending(sourceDb);
   const source = sourceDb as unknown as AnyDb;
   const target = targetDb as unknown as AnyDb;
   const tables = await tablesOf(source);
@@ -166,14 +170,20 @@ export async function copyDatabase(
       for (;;) {
         // Keyset pages along the primary key (its index): each page costs the same however
         // far the copy has gone. A table without one is paged by offset over all columns.
+        // Pages are ordered by the table's own columns (a bare name would be the text copy
+        // selected here: as text, 10 sorts before 9), and the key's values are also read as
+        // they are, for the next page's comparison.
+        const keyCols = key.length
+          ? sql`, ${sql.join(key.map((k, i) => sql`${sql.id(k)} as ${sql.id(`__key${i}`)}`))}`
+          : sql``;
         const page = await sql<Record<string, string | null>>`
-          select ${asText} from ${sql.table(table)}
+          select ${asText}${keyCols} from ${sql.table(table)}
           ${
             key.length && after
               ? sql`where (${ids(key)}) > (${sql.join(after.map((v) => sql`${v}`))})`
               : sql``
           }
-          order by ${ids(order)}
+          order by ${sql.join(order.map((c) => sql.ref(`${table}.${c}`)))}
           limit ${batch} ${key.length ? sql`` : sql`offset ${copied}`}`.execute(source);
         if (page.rows.length === 0) break;
         await sql`insert into ${sql.table(table)} (${ids(columns)}) values ${sql.join(
@@ -183,7 +193,7 @@ export async function copyDatabase(
         options.progress?.({ table, copied, total });
         if (page.rows.length < batch) break;
         const last = page.rows[page.rows.length - 1]!;
-        after = key.map((k) => last[k]);
+        after = key.map((_, i) => last[`__key${i}`]);
       }
     }
   });

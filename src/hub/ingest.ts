@@ -19,6 +19,7 @@ import type {
   RollupKey,
   RunDurationsTable,
 } from './db/schema';
+import { pendingOf } from './period-rows';
 import { retentionCutoff, retentionDays } from './retention';
 
 /** The UTC calendar day of an instant, 'YYYY-MM-DD'. */
@@ -269,6 +270,14 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
               events: eb('daily_signals.events', '+', eb.ref('excluded.events')),
             })),
         )
+        .execute();
+    }
+    // The period rollups' share, folded in later by one writer (./compact.ts).
+    const pending = pendingOf(added, utcDay);
+    for (let i = 0; i < pending.length; i += 1_000) {
+      await trx
+        .insertInto('period_pending')
+        .values(pending.slice(i, i + 1_000))
         .execute();
     }
     const durations = durationsOf(added);

@@ -1,10 +1,10 @@
 /**
- * The fleet summary (src/protocol/fleet.ts) read from the daily rollups, the distinct-people
- * table and the skip reasons: never from raw events, which retention deletes. Counts come
- * from daily_rollups, people from daily_actors (each person once however often they acted),
- * reasons from daily_reasons. A row counted from fewer than `minGroup` people is hidden.
+ * The fleet summary (src/protocol/fleet.ts) read from the period rollups (./period-read.ts):
+ * never from raw events, which retention deletes. Counts, skip reasons and durations come
+ * from period_counts, people from the bitmaps of period_people (each person once however
+ * often they acted). A row counted from fewer than `minGroup` people is hidden; a reason is
+ * shown when at least `minGroup` different people have given that same text.
  */
-import { type ExpressionBuilder, sql } from 'kysely';
 import { compareVersions } from '../aids/validate';
 import type {
   FleetAidInsight,
@@ -15,22 +15,44 @@ import type {
   FleetSummary,
 } from '../protocol/fleet';
 import type { ReasonCount } from '../protocol/insights';
+import { foldPending } from './compact';
 import type { HubDb } from './db/open';
-import type { HubDatabase } from './db/schema';
-import { rollupWhere } from './rollup-filter';
+import { countsWhere, peopleOf, periodsFor } from './period-read';
+import { bucketMs } from './period-rows';
 
 /** The smallest group of people whose counts are shown apart, unless the hub is set otherwise. */
 export const DEFAULT_MIN_GROUP = 5;
 
 const TOP_REASONS = 3;
 
-/** The events by which a person reached a step, for the drop-off. */
-const REACHED = ['step_done', 'step_skipped'];
-
 const idOf = (...parts: string[]) => JSON.stringify(parts);
 
 function group(people: number, minGroup: number): FleetGroup {
   return people < minGroup ? { people: null, fewerThan: minGroup } : { people, fewerThan: null };
+}
+
+/** A count of period_counts by event type (and `how`, for step_done), as the summary sums it. */
+interface Counted {
+  aid_key: string;
+  pack_id: string;
+  pack_version: string;
+  step_id: string;
+  event_type: string;
+  how: string;
+  events: number;
+}
+
+/** The median of counts per duration bucket: the middle run's bucket, as a duration. */
+function medianOf(buckets: Map<number, number> | undefined): number | null {
+  if (!buckets) return null;
+  const sorted = [...buckets].sort(([a], [b]) => a - b);
+  const total = sorted.reduce((n, [, c]) => n + c, 0);
+  let seen = 0;
+  for (const [bucket, count] of sorted) {
+    seen += count;
+    if (seen * 2 >= total) return Math.round(bucketMs(bucket));
+  }
+  return null;
 }
 
 /** Counts of one aid or step: event type (with `how` for step_done) → events. */
@@ -57,87 +79,78 @@ export async function fleetSummary(
   query: FleetQuery,
   minGroup = DEFAULT_MIN_GROUP,
 ): Promise<FleetSummary> {
-  const where = rollupWhere(query);
+  await foldPending(db);
+  const periods = await periodsFor(db, query);
+  if (!periods || periods.length === 0) return { query, minGroup, aids: [] };
 
-  // The four queries are independent: on PostgreSQL they run at once on the pool's
+  // Counts and people are independent: on PostgreSQL they run at once on the pool's
   // connections (PGlite, one connection, takes them in turn).
   const countedQuery = db
-    .selectFrom('daily_rollups')
-    .where(where)
+    .selectFrom('period_counts')
+    .where(countsWhere(query, periods))
+    .where('metric', 'not like', 'signal:%')
     .select((eb) => [
       'aid_key',
       'pack_id',
       'pack_version',
       'step_id',
-      'event_type',
-      'how',
+      'metric',
       eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
     ])
-    .groupBy(['aid_key', 'pack_id', 'pack_version', 'step_id', 'event_type', 'how'])
+    .groupBy(['aid_key', 'pack_id', 'pack_version', 'step_id', 'metric'])
     .execute();
-
-  const aidPeopleQuery = db
-    .selectFrom('daily_actors')
-    .where(where)
-    .select((eb) => ['aid_key', 'pack_id', eb.fn.count<number>('actor').distinct().as('people')])
-    .groupBy(['aid_key', 'pack_id'])
-    .execute();
-
-  const stepPeopleQuery = db
-    .selectFrom('daily_actors')
-    .where(where)
-    .where('step_id', '!=', '')
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      'step_id',
-      eb.fn.count<number>('actor').distinct().as('people'),
-    ])
-    .groupBy(['aid_key', 'pack_id', 'step_id'])
-    .execute();
-
-  // Drop-off by people: who did or skipped each step, and who did or skipped any step.
-  const reachedWhere = (eb: ExpressionBuilder<HubDatabase, 'daily_actors'>) =>
-    eb.and([where(eb), eb('step_id', '!=', ''), eb('event_type', 'in', REACHED)]);
-  const stepReached = await db
-    .selectFrom('daily_actors')
-    .where(reachedWhere)
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      'step_id',
-      eb.fn.count<number>('actor').distinct().as('people'),
-    ])
-    .groupBy(['aid_key', 'pack_id', 'step_id'])
-    .execute();
-  const aidStarted = await db
-    .selectFrom('daily_actors')
-    .where(reachedWhere)
-    .select((eb) => ['aid_key', 'pack_id', eb.fn.count<number>('actor').distinct().as('people')])
-    .groupBy(['aid_key', 'pack_id'])
-    .execute();
+  const peopleQuery = peopleOf(db, query, periods, [
+    'aid:any',
+    'aid:reached',
+    'step:any',
+    'step:reached',
+  ]);
+  const [rows, people] = await Promise.all([countedQuery, peopleQuery]);
 
   // Only reasons enough different people gave: free text could name or identify someone.
-  const reasonsQuery = db
-    .selectFrom('daily_reasons')
-    .where(where)
-    .where('step_id', '!=', '')
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      'step_id',
-      eb.fn.max('reason').as('reason'),
-      eb.cast<number>(eb.fn.sum('count'), 'bigint').as('count'),
-    ])
-    .groupBy(['aid_key', 'pack_id', 'step_id', 'reason_hash'])
-    .having((eb) => eb(eb.fn.count('actor').distinct(), '>=', sql.lit(minGroup)))
-    .execute();
-  const [counted, aidPeople, stepPeople, reasons] = await Promise.all([
-    countedQuery,
-    aidPeopleQuery,
-    stepPeopleQuery,
-    reasonsQuery,
-  ]);
+  const reasonHashes = [
+    ...new Set(rows.filter((r) => r.metric.startsWith('reason:')).map((r) => r.metric.slice(7))),
+  ];
+  const texts = new Map<string, string>();
+  for (let i = 0; i < reasonHashes.length; i += 1_000) {
+    const known = await db
+      .selectFrom('reason_texts')
+      .select(['reason_hash', 'reason'])
+      .where('reason_hash', 'in', reasonHashes.slice(i, i + 1_000))
+      .where('givers', '>=', minGroup)
+      .execute();
+    for (const k of known) texts.set(k.reason_hash, k.reason);
+  }
+
+  const counted: Counted[] = [];
+  const reasons: {
+    aid_key: string;
+    pack_id: string;
+    step_id: string;
+    reason: string;
+    count: number;
+  }[] = [];
+  const durations = new Map<string, Map<number, number>>();
+  for (const r of rows) {
+    if (r.metric.startsWith('reason:')) {
+      const reason = texts.get(r.metric.slice(7));
+      if (reason !== undefined) reasons.push({ ...r, reason, count: r.events });
+    } else if (r.metric.startsWith('ms:')) {
+      const id = idOf(r.aid_key, r.pack_id);
+      const buckets = durations.get(id) ?? new Map<number, number>();
+      const b = Number(r.metric.slice(3));
+      buckets.set(b, (buckets.get(b) ?? 0) + r.events);
+      durations.set(id, buckets);
+    } else {
+      const [event_type, how = ''] = r.metric.split(':') as [string, string?];
+      counted.push({ ...r, event_type, how });
+    }
+  }
+  const peopleWith = (subject: string) => people.filter((p) => p.subject === subject);
+  const aidPeople = peopleWith('aid:any');
+  const aidStarted = peopleWith('aid:reached');
+  const stepPeople = peopleWith('step:any');
+  const stepReached = peopleWith('step:reached');
 
   const aids = new Map<string, AidWork>();
   for (const r of counted) {
@@ -154,16 +167,16 @@ export async function fleetSummary(
       aids.set(id, aid);
     }
     aid.versions.add(r.pack_version);
-    const type = r.event_type === 'step_done' && r.how ? `step_done:${r.how}` : r.event_type;
-    aid.tally.add(r.event_type, r.events);
+    // 'step_done' counts every step done; 'step_done:auto' and ':manual' the part of it
+    // whose how is known.
+    if (r.how === '') aid.tally.add(r.event_type, r.events);
     if (r.step_id !== '') {
       let step = aid.steps.get(r.step_id);
       if (!step) {
         step = new Tally();
         aid.steps.set(r.step_id, step);
       }
-      step.add(r.event_type, r.events);
-      if (type !== r.event_type) step.add(type, r.events);
+      step.add(r.how ? `${r.event_type}:${r.how}` : r.event_type, r.events);
     }
   }
 
@@ -228,6 +241,7 @@ export async function fleetSummary(
       opened: n(aid.tally, 'tip_opened'),
       targetMissing: n(aid.tally, 'target_missing'),
       targetHealed: n(aid.tally, 'target_healed'),
+      medianMs: shown ? medianOf(durations.get(id)) : null,
       steps,
     });
   }

@@ -99,6 +99,12 @@ export interface FleetAidInsight extends FleetGroup {
   /** Target reports of the aid's own target and of all its steps. */
   targetMissing: number | null;
   targetHealed: number | null;
+  /**
+   * The median time from a run's first step to its completion, in ms, to within about 9%
+   * (durations are counted in buckets); null when no completion carried one, or the row is
+   * hidden.
+   */
+  medianMs: number | null;
   steps: FleetStepInsight[];
 }
 

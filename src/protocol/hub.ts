@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { AidKey, EventType, RunMs } from './messages';
+import { GroupName } from './settings';
 
 /** Events per request at most; the hub answers 413 to more. */
 export const HUB_MAX_BATCH = 500;
@@ -42,8 +43,9 @@ export const HubEvent = z
     recordedAt: Time,
     /** The pseudonymous actor: a salted hash, the same as in xAPI statements. */
     actor: z.string().min(1).max(200),
-    team: z.string().max(100).optional(),
-    role: z.string().max(100).optional(),
+    /** '*' is refused: the hub's rollups use it for "every team" (and "every role"). */
+    team: GroupName.optional(),
+    role: GroupName.optional(),
     /**
      * checklist_completed only: the run's duration in ms, first step done or skipped to the
      * completion, at most 30 days (messages.ts RunMs). Absent when the browser did not know it.

@@ -15,6 +15,15 @@ export const PackSource = z
   })
   .strict();
 
+/**
+ * A team's or role's name. '*' is refused: the hub's rollups use it for "every team" (and
+ * "every role").
+ */
+export const GroupName = z
+  .string()
+  .max(100)
+  .refine((v) => v !== '*', "'*' cannot name a team or role: it stands for every one");
+
 export const Settings = z
   .object({
     /** Where aid packs come from, besides the packs bundled with the extension. */
@@ -23,8 +32,8 @@ export const Settings = z
     requireSignatures: z.boolean().default(true),
     /** Public keys (base64) trusted for every source, besides each source's own key. */
     trustedKeys: z.array(z.string().min(40).max(64)).max(20).default([]),
-    role: z.string().max(100).default(''),
-    team: z.string().max(100).default(''),
+    role: GroupName.default(''),
+    team: GroupName.default(''),
     locale: z.string().max(35).default(''),
     /** Minutes between syncs; the browser's alarms have a 30 s minimum. */
     syncIntervalMinutes: z

@@ -4,6 +4,7 @@
  * is never edited: change the schema with a new one. SQL here must run on PostgreSQL 15.
  */
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { rebuildPeriods } from '../period-rebuild';
 
 /** Raw events are kept this many days unless the settings table says otherwise. */
 export const DEFAULT_RETENTION_DAYS = 180;
@@ -321,6 +322,99 @@ const migrations: Record<string, Migration> = {
         await db.schema.createIndex(`${table}_aid`).on(table).columns(['aid_key', 'day']).execute();
         await db.schema.createIndex(`${table}_team`).on(table).columns(['team', 'day']).execute();
       }
+    },
+  },
+  // Period rollups (src/hub/periods.ts, src/hub/compact.ts): counts and people per day, week
+  // and month, so a view over months reads a few rows per aid instead of one per day, team,
+  // role and person. Filled from the daily tables here, then kept up by the hub.
+  '0009_periods': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('period_pending')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('events', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('period_counts')
+        .addColumn('span', 'text', (c) => c.notNull().check(sql`span in ('d', 'w', 'm')`))
+        .addColumn('start', 'date', (c) => c.notNull())
+        .addColumn('team', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('events', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('period_counts_pk', [
+          'span',
+          'start',
+          'team',
+          'role',
+          'pack_id',
+          'aid_key',
+          'pack_version',
+          'step_id',
+          'metric',
+        ] as never)
+        .execute();
+      await db.schema
+        .createTable('period_people')
+        .addColumn('span', 'text', (c) => c.notNull().check(sql`span in ('d', 'w', 'm')`))
+        .addColumn('start', 'date', (c) => c.notNull())
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('aid_key', 'text', (c) => c.notNull())
+        .addColumn('pack_version', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('block', 'integer', (c) => c.notNull())
+        .addColumn('bits', sql`bit(4096)`, (c) => c.notNull())
+        .addPrimaryKeyConstraint('period_people_pk', [
+          'span',
+          'start',
+          'pack_id',
+          'aid_key',
+          'pack_version',
+          'step_id',
+          'subject',
+          'block',
+        ] as never)
+        .execute();
+      await db.schema
+        .createTable('actor_numbers')
+        .addColumn('actor', 'text', (c) => c.primaryKey())
+        .addColumn('n', 'integer', (c) => c.notNull().unique())
+        .execute();
+      await db.schema
+        .createTable('actor_groups')
+        .addColumn('team', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('actor_groups_pk', ['team', 'role', 'n'] as never)
+        .execute();
+      await db.schema
+        .createTable('reason_texts')
+        .addColumn('reason_hash', 'text', (c) => c.primaryKey())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('givers', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('reason_givers')
+        .addColumn('reason_hash', 'text', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reason_givers_pk', ['reason_hash', 'n'] as never)
+        .execute();
+      await rebuildPeriods(db);
     },
   },
 };

@@ -3,7 +3,7 @@
  * the two must agree. Counts (bigint) come back as numbers and days (date) as 'YYYY-MM-DD'
  * strings on both backends: ./open.ts sets the same type parsers for PGlite and pg.
  */
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** A timestamptz: written as a Date, read as a Date. */
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -197,6 +197,88 @@ export interface PacksTable {
   added_at: Timestamp;
 }
 
+/**
+ * What ingest hands to the period rollups (src/hub/compact.ts), appended in the ingest's
+ * transaction and folded in, then deleted, by one writer at a time. One row per rollup key,
+ * metric and person: `metric` is an event type, or a finer count of one ('step_done:auto',
+ * 'reason:<hash>', 'signal:failed:<name>', 'ms:<bucket>'); `detail` is a reason's text.
+ */
+export interface PeriodPendingTable {
+  id: Generated<number>;
+  day: string;
+  pack_id: string;
+  aid_key: string;
+  pack_version: string;
+  step_id: string;
+  team: string;
+  role: string;
+  metric: string;
+  actor: string;
+  detail: string | null;
+  events: number;
+}
+
+/**
+ * Counts per calendar period (span 'd' day, 'w' week, 'm' month; src/hub/periods.ts),
+ * metric and key. Team and role are also summed over: '*' stands for every team (or role),
+ * so a view filtered by team alone reads (team, '*') rows and an unfiltered one ('*', '*').
+ */
+export interface PeriodCountsTable {
+  span: string;
+  start: string;
+  team: string;
+  role: string;
+  pack_id: string;
+  aid_key: string;
+  pack_version: string;
+  step_id: string;
+  metric: string;
+  events: number;
+}
+
+/**
+ * The people of a period, key and subject ('aid:any', 'step:reached', …: src/hub/compact.ts)
+ * as a bitmap of BLOCK_BITS numbered people per block: a person's bit is set once however
+ * often they acted.
+ */
+export interface PeriodPeopleTable {
+  span: string;
+  start: string;
+  pack_id: string;
+  aid_key: string;
+  pack_version: string;
+  step_id: string;
+  subject: string;
+  block: number;
+  /** bit(BLOCK_BITS), written and read as its text of '0' and '1'. */
+  bits: string;
+}
+
+/** A number per pseudonymous person, for the bitmaps: 0, 1, 2, … in the order first seen. */
+export interface ActorNumbersTable {
+  actor: string;
+  n: number;
+}
+
+/** Each team and role a numbered person acted in ('' for none): the views' team filter. */
+export interface ActorGroupsTable {
+  team: string;
+  role: string;
+  n: number;
+}
+
+/** Skip reasons by their text's hash, and how many different people ever gave each. */
+export interface ReasonTextsTable {
+  reason_hash: string;
+  reason: string;
+  givers: number;
+}
+
+export interface ReasonGiversTable {
+  reason_hash: string;
+  n: number;
+}
+
 export interface HubDatabase {
   events: EventsTable;
   daily_rollups: DailyRollupsTable;
@@ -213,6 +295,13 @@ export interface HubDatabase {
   touchpoint_actors: TouchpointActorsTable;
   touchpoint_ids: TouchpointIdsTable;
   packs: PacksTable;
+  period_pending: PeriodPendingTable;
+  period_counts: PeriodCountsTable;
+  period_people: PeriodPeopleTable;
+  actor_numbers: ActorNumbersTable;
+  actor_groups: ActorGroupsTable;
+  reason_texts: ReasonTextsTable;
+  reason_givers: ReasonGiversTable;
 }
 
 export type NewEvent = Insertable<EventsTable>;

@@ -87,6 +87,13 @@ export async function emptyTables(db: HubDb): Promise<void> {
     'devices',
     'users',
     'packs',
+    'period_pending',
+    'period_counts',
+    'period_people',
+    'actor_groups',
+    'actor_numbers',
+    'reason_givers',
+    'reason_texts',
   ] as const) {
     await db.deleteFrom(table).execute();
   }

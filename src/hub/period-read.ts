@@ -1,0 +1,146 @@
+/**
+ * How the fleet views read the period rollups: the periods that cover a filter's days, the
+ * condition on period_counts, and distinct people per subject from the bitmaps, filtered by
+ * team and role through the numbers of the people who acted in them (actor_groups).
+ *
+ * A person is in a team's (or role's) figures when they acted in that team in any period:
+ * someone who moved teams is counted in both for the days they acted.
+ */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { HubDb } from './db/open';
+import type { HubDatabase } from './db/schema';
+import { ALL, type Subject } from './period-rows';
+import {
+  BLOCK_BITS,
+  bitText,
+  cover,
+  emptyBits,
+  monthStart,
+  type Period,
+  periodEnd,
+  setBit,
+} from './periods';
+import type { RollupFilter } from './rollup-filter';
+
+/**
+ * The periods that cover the filter's days, or null when nothing was ever counted. An open
+ * end reaches to the whole month of the first (or last) day counted.
+ */
+export async function periodsFor(db: HubDb, filter: RollupFilter): Promise<Period[] | null> {
+  let { from, to } = filter;
+  if (!from || !to) {
+    const bounds = await db
+      .selectFrom('period_counts')
+      .where('span', '=', 'd')
+      .select((eb) => [eb.fn.min('start').as('first'), eb.fn.max('start').as('last')])
+      .executeTakeFirst();
+    if (!bounds?.first || !bounds.last) return null;
+    from ??= monthStart(bounds.first);
+    to ??= periodEnd({ span: 'm', start: monthStart(bounds.last) });
+  }
+  return cover(from, to);
+}
+
+type Keyed = 'period_counts' | 'period_people';
+
+/** The filter's key conditions (pack, version, aid) and its periods, on either table. */
+function keyWhere<T extends Keyed>(
+  eb: ExpressionBuilder<HubDatabase, T>,
+  filter: RollupFilter,
+  periods: Period[],
+): Expression<SqlBool>[] {
+  const col = eb as unknown as ExpressionBuilder<HubDatabase, 'period_counts'>;
+  const parts: Expression<SqlBool>[] = [
+    col(
+      col.refTuple('span', 'start'),
+      'in',
+      periods.map((p) => col.tuple(p.span, p.start)),
+    ),
+  ];
+  if (filter.pack !== undefined) parts.push(col('pack_id', '=', filter.pack));
+  if (filter.version !== undefined) parts.push(col('pack_version', '=', filter.version));
+  if (filter.aid !== undefined) parts.push(col('aid_key', '=', filter.aid));
+  return parts;
+}
+
+/** The condition on period_counts: periods, key, and the team and role rows ('*' for all). */
+export function countsWhere(filter: RollupFilter, periods: Period[]) {
+  return (eb: ExpressionBuilder<HubDatabase, 'period_counts'>): Expression<SqlBool> =>
+    eb.and([
+      ...keyWhere(eb, filter, periods),
+      eb('team', '=', filter.team ?? ALL),
+      eb('role', '=', filter.role ?? ALL),
+    ]);
+}
+
+/** Bitmaps of the people who acted in the filter's team and role, by block; null for all. */
+async function masks(db: HubDb, filter: RollupFilter): Promise<Map<number, Uint8Array> | null> {
+  if (filter.team === undefined && filter.role === undefined) return null;
+  let q = db.selectFrom('actor_groups').select('n').distinct();
+  if (filter.team !== undefined) q = q.where('team', '=', filter.team);
+  if (filter.role !== undefined) q = q.where('role', '=', filter.role);
+  const out = new Map<number, Uint8Array>();
+  for (const { n } of await q.execute()) {
+    const block = Math.floor(n / BLOCK_BITS);
+    let bits = out.get(block);
+    if (!bits) {
+      bits = emptyBits();
+      out.set(block, bits);
+    }
+    setBit(bits, n % BLOCK_BITS);
+  }
+  return out;
+}
+
+export interface PeopleRow {
+  aid_key: string;
+  pack_id: string;
+  step_id: string;
+  subject: Subject;
+  /** Only when asked for by version. */
+  pack_version?: string;
+  people: number;
+}
+
+/**
+ * Distinct people per aid, step and subject (and version, with `byVersion`) in the filter's
+ * periods, key, team and role.
+ */
+export async function peopleOf(
+  db: HubDb,
+  filter: RollupFilter,
+  periods: Period[],
+  subjects: readonly Subject[],
+  byVersion = false,
+): Promise<PeopleRow[]> {
+  if (periods.length === 0 || subjects.length === 0) return [];
+  const mask = await masks(db, filter);
+  if (mask && mask.size === 0) return [];
+  const groupBy: ('aid_key' | 'pack_id' | 'step_id' | 'subject' | 'pack_version')[] = [
+    'aid_key',
+    'pack_id',
+    'step_id',
+    'subject',
+    ...(byVersion ? (['pack_version'] as const) : []),
+  ];
+  const unions = db
+    .selectFrom('period_people')
+    .where((eb) => eb.and([...keyWhere(eb, filter, periods), eb('subject', 'in', subjects)]))
+    .select([...groupBy, 'block', sql<string>`bit_or(bits)`.as('bits')])
+    .groupBy([...groupBy, 'block']);
+  const counted = mask ? sql<number>`bit_count(u.bits & m.bits)` : sql<number>`bit_count(u.bits)`;
+  const masked = mask
+    ? sql`join (values ${sql.join(
+        [...mask].map(
+          ([block, bits]) =>
+            sql`(${sql.lit(block)}::int, cast(${bitText(bits)} as bit(${sql.lit(BLOCK_BITS)})))`,
+        ),
+      )}) as m(block, bits) on m.block = u.block`
+    : sql``;
+  const cols = sql.join(groupBy.map((c) => sql.ref(`u.${c}`)));
+  const result = await sql<PeopleRow>`
+    select ${cols}, sum(${counted})::bigint as people
+    from (${unions}) as u ${masked}
+    group by ${cols}`.execute(db);
+  return result.rows.map((r) => ({ ...r, people: Number(r.people) }));
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bitText,
+  cover,
+  emptyBits,
+  monthStart,
+  periodEnd,
+  periodsOf,
+  setBit,
+  weekStart,
+} from '../../../src/hub/periods';
+
+const DAY_MS = 86_400_000;
+const days = (from: string, to: string) => {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+};
+
+describe('periods', () => {
+  it('puts a day in its day, its Monday-to-Sunday week and its month', () => {
+    expect(periodsOf('2026-12-03')).toEqual([
+      { span: 'd', start: '2026-12-03' },
+      { span: 'w', start: '2026-11-30' },
+      { span: 'm', start: '2026-12-01' },
+    ]);
+    expect(weekStart('2026-11-30')).toBe('2026-11-30');
+    expect(weekStart('2026-12-06')).toBe('2026-11-30');
+    expect(monthStart('2024-02-29')).toBe('2024-02-01');
+    expect(periodEnd({ span: 'm', start: '2024-02-01' })).toBe('2024-02-29');
+    expect(periodEnd({ span: 'w', start: '2026-12-28' })).toBe('2027-01-03');
+  });
+
+  it('covers every range exactly once, with few periods', () => {
+    let worst = 0;
+    for (const from of days('2025-12-20', '2026-02-10')) {
+      for (const length of [1, 6, 7, 13, 30, 31, 45, 90, 179, 400]) {
+        const to = new Date(Date.parse(`${from}T00:00:00Z`) + (length - 1) * DAY_MS)
+          .toISOString()
+          .slice(0, 10);
+        const periods = cover(from, to);
+        const covered = periods.flatMap((p) => days(p.start, periodEnd(p)));
+        expect(covered).toEqual(days(from, to));
+        worst = Math.max(worst, periods.length);
+      }
+    }
+    // At most a few days and weeks at each end, and the whole months between.
+    expect(worst).toBeLessThanOrEqual(13 + 2 * 11);
+    expect(cover('2026-01-01', '2026-06-30').map((p) => p.span)).toEqual([
+      'm',
+      'm',
+      'm',
+      'm',
+      'm',
+      'm',
+    ]);
+    expect(cover('2026-02-02', '2026-01-01')).toEqual([]);
+  });
+
+  it('writes a bitmap as PostgreSQL bit text, person 0 leftmost', () => {
+    const bits = emptyBits();
+    setBit(bits, 0);
+    setBit(bits, 9);
+    const text = bitText(bits);
+    expect(text.length).toBe(4096);
+    expect(text.slice(0, 12)).toBe('100000000100');
+    expect([...text].filter((c) => c === '1').length).toBe(2);
+  });
+});
