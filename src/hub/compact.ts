@@ -14,7 +14,7 @@ import { type Selectable, sql } from 'kysely';
 import type { HubDb } from './db/open';
 import type { PeriodCountsTable, PeriodPendingTable, PeriodPeopleTable } from './db/schema';
 import { ALL, subjectsOf } from './period-rows';
-import { BLOCK_BITS, bitText, emptyBits, periodsOf, setBit } from './periods';
+import { BLOCK_BITS, bitText, emptyBits, periodsOf, type Span, setBit } from './periods';
 
 /** Pending rows folded per transaction. */
 const BATCH = 20_000;
@@ -57,13 +57,22 @@ async function numbersOf(trx: Trx, actors: string[]): Promise<Map<string, number
   return out;
 }
 
-function cube(team: string, role: string): [string, string][] {
-  return [
-    [team, role],
-    [team, ALL],
-    [ALL, role],
-    [ALL, ALL],
-  ];
+/**
+ * The team and role rows a count goes to in a span: a day keeps the team and role as they
+ * are and their sum ('*', '*'); a week or a month keeps each team over all roles, each role
+ * over all teams, and their sum. A view filtered by team and role together reads days.
+ */
+export function cube(span: Span, team: string, role: string): [string, string][] {
+  return span === 'd'
+    ? [
+        [team, role],
+        [ALL, ALL],
+      ]
+    : [
+        [team, ALL],
+        [ALL, role],
+        [ALL, ALL],
+      ];
 }
 
 async function fold(trx: Trx, rows: Selectable<PeriodPendingTable>[]): Promise<void> {
@@ -79,7 +88,7 @@ async function fold(trx: Trx, rows: Selectable<PeriodPendingTable>[]): Promise<v
     groups.set(JSON.stringify([r.team, r.role, n]), { team: r.team, role: r.role, n });
     const periods = periodsOf(r.day);
     for (const { span, start } of periods) {
-      for (const [team, role] of cube(r.team, r.role)) {
+      for (const [team, role] of cube(span, r.team, r.role)) {
         const id = JSON.stringify([
           span,
           start,

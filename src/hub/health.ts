@@ -16,19 +16,19 @@ import type {
   FleetTargetHealth,
 } from '../protocol/fleet-health';
 import type { Counts } from '../protocol/insights';
+import { foldPending } from './compact';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
 import { DEFAULT_MIN_GROUP } from './insights';
+import { countsWhere, peopleOf, periodsFor } from './period-read';
+import { HEALTH_TYPES } from './period-rows';
+import { dayCover, type Period, periodEnd } from './periods';
 import { retentionDays } from './retention';
-import { rollupWhere } from './rollup-filter';
 
 /** Comments returned per aid at most, newest first. */
 export const MAX_COMMENTS = 50;
 /** Alerts returned at most, newest first. */
 const MAX_ALERTS = 500;
-
-const TARGET_TYPES = ['target_missing', 'target_healed'] as const;
-const HEALTH_TYPES = [...TARGET_TYPES, 'aid_feedback'] as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const startOf = (day: string) => new Date(`${day}T00:00:00Z`);
@@ -82,64 +82,53 @@ export async function fleetHealth(
   query: FleetQuery,
   minGroup = DEFAULT_MIN_GROUP,
 ): Promise<FleetHealth> {
-  const rolled = rollupWhere(query);
+  await foldPending(db);
+  const periods = (await periodsFor(db, query)) ?? [];
 
-  const counted = await db
-    .selectFrom('daily_rollups')
-    .where(rolled)
-    .where('event_type', 'in', HEALTH_TYPES)
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      'step_id',
-      'event_type',
-      eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
-      eb.fn.max('day').as('last'),
-    ])
-    .groupBy(['aid_key', 'pack_id', 'step_id', 'event_type'])
-    .execute();
-
-  // People per target: any report (the row's group) and missing ones (people affected).
-  const missingActor = sql<string>`case when event_type = 'target_missing' then actor end`;
-  const targetPeople = await db
-    .selectFrom('daily_actors')
-    .where(rolled)
-    .where('event_type', 'in', TARGET_TYPES)
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      'step_id',
-      eb.fn.count<number>('actor').distinct().as('people'),
-      eb.fn.count<number>(missingActor).distinct().as('missing_people'),
-    ])
-    .groupBy(['aid_key', 'pack_id', 'step_id'])
-    .execute();
-  const aidPeople = await db
-    .selectFrom('daily_actors')
-    .where(rolled)
-    .where('event_type', 'in', HEALTH_TYPES)
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      eb.fn.count<number>('actor').distinct().as('people'),
-      eb.fn.count<number>(missingActor).distinct().as('missing_people'),
-    ])
-    .groupBy(['aid_key', 'pack_id'])
-    .execute();
-
-  const signals = await db
-    .selectFrom('daily_signals')
-    .where(rolled)
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      'step_id',
-      'kind',
-      'signal',
-      eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
-    ])
-    .groupBy(['aid_key', 'pack_id', 'step_id', 'kind', 'signal'])
-    .execute();
+  const rows =
+    periods.length === 0
+      ? []
+      : await db
+          .selectFrom('period_counts')
+          .where(countsWhere(query, periods))
+          .where((eb) =>
+            eb.or([eb('metric', 'in', HEALTH_TYPES), eb('metric', 'like', 'signal:%')]),
+          )
+          .select((eb) => [
+            'aid_key',
+            'pack_id',
+            'step_id',
+            'metric',
+            eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
+            eb.fn.max('start').as('latest'),
+          ])
+          .groupBy(['aid_key', 'pack_id', 'step_id', 'metric'])
+          .execute();
+  const people = await peopleOf(db, query, periods, [
+    'aid:health',
+    'aid:missing',
+    'step:target',
+    'step:missing',
+  ]);
+  const peopleIn = (subject: string) => people.filter((p) => p.subject === subject);
+  const byAid = (subject: string) =>
+    new Map(peopleIn(subject).map((p) => [idOf(p.aid_key, p.pack_id), p.people]));
+  const byTarget = (subject: string) =>
+    new Map(peopleIn(subject).map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), p.people]));
+  const [aidAny, aidMissing, targetAny, targetMissing] = [
+    byAid('aid:health'),
+    byAid('aid:missing'),
+    byTarget('step:target'),
+    byTarget('step:missing'),
+  ];
+  const counted = rows.filter((r) => !r.metric.startsWith('signal:'));
+  const signals = rows
+    .filter((r) => r.metric.startsWith('signal:'))
+    .map((r) => {
+      const [, kind, ...name] = r.metric.split(':');
+      return { ...r, kind, signal: name.join(':') };
+    });
+  const lastDays = await lastDaysOf(db, query, periods, counted);
 
   const aids = new Map<string, AidWork>();
   const aidOf = (aidKey: string, packId: string) => {
@@ -161,14 +150,15 @@ export async function fleetHealth(
   };
   for (const r of counted) {
     const aid = aidOf(r.aid_key, r.pack_id);
-    aid.lastSeen = later(aid.lastSeen, r.last);
-    if (r.event_type === 'aid_feedback') {
+    const last = lastDays.get(idOf(r.aid_key, r.pack_id, r.step_id, r.metric)) ?? r.latest;
+    aid.lastSeen = later(aid.lastSeen, last);
+    if (r.metric === 'aid_feedback') {
       aid.feedback += r.events;
       continue;
     }
     const t = targetOf(aid, r.step_id);
-    t.lastSeen = later(t.lastSeen, r.last);
-    if (r.event_type === 'target_missing') t.missing += r.events;
+    t.lastSeen = later(t.lastSeen, last);
+    if (r.metric === 'target_missing') t.missing += r.events;
     else t.healed += r.events;
   }
   for (const s of signals) {
@@ -177,17 +167,21 @@ export async function fleetHealth(
     if (t) bump(s.kind === 'failed' ? t.failedSignals : t.foundBy, s.signal, s.events);
   }
 
-  const peopleOfTarget = new Map(
-    targetPeople.map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), p]),
-  );
-  const peopleOfAid = new Map(aidPeople.map((p) => [idOf(p.aid_key, p.pack_id), p]));
+  const peopleOfTarget = (id: string) => ({
+    people: targetAny.get(id) ?? 0,
+    missing_people: targetMissing.get(id) ?? 0,
+  });
+  const peopleOfAid = (id: string) => ({
+    people: aidAny.get(id) ?? 0,
+    missing_people: aidMissing.get(id) ?? 0,
+  });
   const comments = await commentsOf(db, query);
   const retention = await retentionDays(db);
 
   const out: FleetAidHealth[] = [];
   for (const [id, aid] of aids) {
-    const people = peopleOfAid.get(id);
-    const aidGroup = group(people?.people ?? 0, minGroup);
+    const counts = peopleOfAid(id);
+    const aidGroup = group(counts.people, minGroup);
     const shown = aidGroup.fewerThan === null;
     const failed: Counts = {};
     const foundBy: Counts = {};
@@ -200,14 +194,14 @@ export async function fleetHealth(
         healed += t.healed;
         for (const [k, n] of Object.entries(t.failedSignals)) bump(failed, k, n);
         for (const [k, n] of Object.entries(t.foundBy)) bump(foundBy, k, n);
-        const p = peopleOfTarget.get(idOf(aid.aidKey, aid.packId, t.stepId));
-        const g = group(p?.people ?? 0, minGroup);
+        const p = peopleOfTarget(idOf(aid.aidKey, aid.packId, t.stepId));
+        const g = group(p.people, minGroup);
         const ok = g.fewerThan === null;
         return {
           stepId: t.stepId === '' ? null : t.stepId,
           ...g,
           missing: ok ? t.missing : null,
-          missingPeople: ok ? (p?.missing_people ?? 0) : null,
+          missingPeople: ok ? p.missing_people : null,
           healed: ok ? t.healed : null,
           failedSignals: ok ? t.failedSignals : null,
           foundBy: ok ? t.foundBy : null,
@@ -220,7 +214,7 @@ export async function fleetHealth(
       packId: aid.packId,
       ...aidGroup,
       missing: shown ? missing : null,
-      missingPeople: shown ? (people?.missing_people ?? 0) : null,
+      missingPeople: shown ? counts.missing_people : null,
       healed: shown ? healed : null,
       feedback: shown ? aid.feedback : null,
       failedSignals: shown ? failed : null,
@@ -245,6 +239,44 @@ export async function fleetHealth(
     alerts: await alertsOf(db, query, minGroup),
     aids: out,
   };
+}
+
+/**
+ * The last day each counted row (aid, step, metric) was seen: the period rows say in which
+ * period; where that is a week or a month, its day rows say which day.
+ */
+async function lastDaysOf(
+  db: HubDb,
+  query: FleetQuery,
+  periods: Period[],
+  counted: { aid_key: string; pack_id: string; step_id: string; metric: string; latest: string }[],
+): Promise<Map<string, string>> {
+  const spanOf = new Map(periods.map((p) => [p.start, p]));
+  const wide = [...new Set(counted.map((r) => r.latest))]
+    .map((start) => spanOf.get(start))
+    .filter((p): p is Period => p !== undefined && p.span !== 'd');
+  const out = new Map<string, string>();
+  if (wide.length === 0) return out;
+  const days = wide.flatMap(dayCover);
+  const rows = await db
+    .selectFrom('period_counts')
+    .where(countsWhere({ ...query, from: undefined, to: undefined }, days))
+    .where('metric', 'in', HEALTH_TYPES)
+    .select(['aid_key', 'pack_id', 'step_id', 'metric', (eb) => eb.fn.max('start').as('last')])
+    .groupBy(['aid_key', 'pack_id', 'step_id', 'metric'])
+    .execute();
+  const latestOf = new Map(
+    counted.map((r) => [idOf(r.aid_key, r.pack_id, r.step_id, r.metric), r.latest]),
+  );
+  for (const r of rows) {
+    const id = idOf(r.aid_key, r.pack_id, r.step_id, r.metric);
+    const latest = latestOf.get(id);
+    // Only a day inside the row's own latest period: a later day row belongs to a later period
+    // that the row was not seen in.
+    const p = latest ? spanOf.get(latest) : undefined;
+    if (p && p.span !== 'd' && r.last >= p.start && r.last <= periodEnd(p)) out.set(id, r.last);
+  }
+  return out;
 }
 
 /** Comments per aid (key as idOf(aid, pack)): the newest MAX_COMMENTS, and how many. */

@@ -14,6 +14,7 @@ import {
   BLOCK_BITS,
   bitText,
   cover,
+  dayCover,
   emptyBits,
   monthStart,
   type Period,
@@ -63,14 +64,40 @@ function keyWhere<T extends Keyed>(
   return parts;
 }
 
-/** The condition on period_counts: periods, key, and the team and role rows ('*' for all). */
+/**
+ * The condition on period_counts: the filter's key, and for its team and role the rows that
+ * hold them (./compact.ts cube): weeks and months keep a team over all roles or a role over
+ * all teams, days keep both as they are. With team and role together, weeks and months are
+ * read as their days.
+ */
 export function countsWhere(filter: RollupFilter, periods: Period[]) {
-  return (eb: ExpressionBuilder<HubDatabase, 'period_counts'>): Expression<SqlBool> =>
-    eb.and([
-      ...keyWhere(eb, filter, periods),
-      eb('team', '=', filter.team ?? ALL),
-      eb('role', '=', filter.role ?? ALL),
-    ]);
+  const { team, role } = filter;
+  const both = team !== undefined && role !== undefined;
+  const days = both ? periods.flatMap(dayCover) : periods.filter((p) => p.span === 'd');
+  const wide = both ? [] : periods.filter((p) => p.span !== 'd');
+  return (eb: ExpressionBuilder<HubDatabase, 'period_counts'>): Expression<SqlBool> => {
+    const parts: Expression<SqlBool>[] = [];
+    if (wide.length > 0) {
+      parts.push(
+        eb.and([
+          ...keyWhere(eb, filter, wide),
+          eb('team', '=', team ?? ALL),
+          eb('role', '=', role ?? ALL),
+        ]),
+      );
+    }
+    if (days.length > 0) {
+      const groups =
+        team === undefined && role === undefined
+          ? [eb('team', '=', ALL), eb('role', '=', ALL)]
+          : [
+              team === undefined ? eb('team', '!=', ALL) : eb('team', '=', team),
+              role === undefined ? eb('role', '!=', ALL) : eb('role', '=', role),
+            ];
+      parts.push(eb.and([...keyWhere(eb, filter, days), ...groups]));
+    }
+    return parts.length > 0 ? eb.or(parts) : eb.lit(false);
+  };
 }
 
 /** Bitmaps of the people who acted in the filter's team and role, by block; null for all. */

@@ -90,6 +90,17 @@ export function periodEnd(p: Period): string {
   return dayOf(msOf(nextMonth(p.start)) - DAY_MS);
 }
 
+/** The days of a period, as day periods. */
+export function dayCover(p: Period): Period[] {
+  const out: Period[] = [];
+  const end = periodEnd(p);
+  for (let t = msOf(p.start); ; t += DAY_MS) {
+    const day = dayOf(t);
+    if (day > end) return out;
+    out.push({ span: 'd', start: day });
+  }
+}
+
 /** A bitmap of BLOCK_BITS people, bit i for the person numbered block * BLOCK_BITS + i. */
 export function emptyBits(): Uint8Array {
   return new Uint8Array(BLOCK_BITS / 8);

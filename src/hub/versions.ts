@@ -1,6 +1,7 @@
 /**
  * The version comparison (src/protocol/fleet-versions.ts, where every measure is defined),
- * read from the daily rollups, the distinct-people table and run_durations: never from raw
+ * read from the period rollups (its aid's day rows and people bitmaps) and run_durations:
+ * never from raw
  * events, which retention deletes. The statistics are in ./stats.ts. A version counted from
  * fewer than `minGroup` people is hidden and is never compared with.
  */
@@ -15,8 +16,11 @@ import type {
   VersionChange,
   VersionsQuery,
 } from '../protocol/fleet-versions';
+import { foldPending } from './compact';
 import type { HubDb } from './db/open';
 import { DEFAULT_MIN_GROUP } from './insights';
+import { countsWhere, peopleOf as distinctPeople, periodsFor } from './period-read';
+import { dayCover } from './periods';
 import { rollupWhere } from './rollup-filter';
 import { type Interval, newcombe, verdict, wilson } from './stats';
 
@@ -133,26 +137,37 @@ export async function fleetVersions(
   minGroup = DEFAULT_MIN_GROUP,
 ): Promise<FleetVersions> {
   const where = rollupWhere(query);
+  await foldPending(db);
+  const periods = (await periodsFor(db, query)) ?? [];
+  // One aid: its day rows are few, and say on which days each version was used.
+  const days = periods.flatMap(dayCover);
 
-  const counted = await db
-    .selectFrom('daily_rollups')
-    .where(where)
-    .select((eb) => [
-      'pack_version',
-      'event_type',
-      eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
-      eb.fn.min('day').as('first_day'),
-      eb.fn.max('day').as('last_day'),
-    ])
-    .groupBy(['pack_version', 'event_type'])
-    .execute();
+  const counted =
+    days.length === 0
+      ? []
+      : await db
+          .selectFrom('period_counts')
+          .where(countsWhere(query, days))
+          .where('metric', 'in', [
+            'checklist_completed',
+            'run_abandoned',
+            'step_done',
+            'step_skipped',
+          ])
+          .select((eb) => [
+            'pack_version',
+            eb.ref('metric').as('event_type'),
+            eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
+            eb.fn.min('start').as('first_day'),
+            eb.fn.max('start').as('last_day'),
+          ])
+          .groupBy(['pack_version', 'metric'])
+          .execute();
 
-  const people = await db
-    .selectFrom('daily_actors')
-    .where(where)
-    .select((eb) => ['pack_version', eb.fn.count<number>('actor').distinct().as('people')])
-    .groupBy('pack_version')
-    .execute();
+  const people = (await distinctPeople(db, query, periods, ['aid:any'], true)).map((p) => ({
+    pack_version: p.pack_version!,
+    people: p.people,
+  }));
 
   const timings = await db
     .selectFrom('run_durations')

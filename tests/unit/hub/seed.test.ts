@@ -10,6 +10,7 @@ import { FLEET, seedEvents } from '../../../bench/hub-fleet';
 import { foldPending } from '../../../src/hub/compact';
 import type { HubDb } from '../../../src/hub/db/open';
 import { ingestBatch } from '../../../src/hub/ingest';
+import { fleetSummary } from '../../../src/hub/insights';
 import { rebuildPeriods } from '../../../src/hub/period-rebuild';
 import type { HubEvent } from '../../../src/protocol/hub';
 import { backends, type Opened } from './backends';
@@ -177,5 +178,86 @@ for (const backend of backends) {
       const total = want.rollups.reduce((n, r) => n + r.events, 0);
       expect(total).toBe(2 * N);
     }, 120_000);
+  });
+}
+
+/** What the summary must say, counted the slow way from the raw events. */
+function expected(
+  events: HubEvent[],
+  f: { from?: string; to?: string; team?: string; role?: string },
+) {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const inRange = events.filter(
+    (e) =>
+      (!f.from || day(e.at) >= f.from) &&
+      (!f.to || day(e.at) <= f.to) &&
+      (f.team === undefined || e.team === f.team) &&
+      (f.role === undefined || e.role === f.role),
+  );
+  const out = new Map<
+    string,
+    { shown: number; completed: number; skipped: Map<string, number>; people: Set<string> }
+  >();
+  for (const e of inRange) {
+    let a = out.get(e.aidKey);
+    if (!a) {
+      a = { shown: 0, completed: 0, skipped: new Map(), people: new Set() };
+      out.set(e.aidKey, a);
+    }
+    if (e.type === 'aid_shown') a.shown++;
+    if (e.type === 'checklist_completed') a.completed++;
+    if (e.type === 'step_skipped') a.skipped.set(e.stepId!, (a.skipped.get(e.stepId!) ?? 0) + 1);
+    a.people.add(e.actor);
+  }
+  return out;
+}
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`fleet summary from period rollups on ${backend.name}`, () => {
+    let opened: Opened;
+    let events: HubEvent[];
+    beforeAll(async () => {
+      opened = await backend.open();
+      await seedEvents(opened.db, { count: 4_000, nowMs: NOW, chunk: 4_000 });
+      events = await sentEvents(opened.db);
+      await rebuildPeriods(opened.db);
+    }, 60_000);
+    afterAll(() => opened?.drop());
+
+    // Ranges over whole months, weeks and single days; each filter the views offer.
+    const day = (daysAgo: number) =>
+      new Date(NOW - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const cases = [
+      {},
+      { from: day(40), to: day(3) },
+      { from: day(100), to: day(100) },
+      { team: 'team-3' },
+      { role: 'lead', from: day(75), to: day(2) },
+      { team: 'team-5', role: 'agent' },
+      { team: 'team-5', role: 'agent', from: day(61), to: day(9) },
+    ];
+    for (const filter of cases) {
+      it(`counts what the raw events say for ${JSON.stringify(filter)}`, async () => {
+        const want = expected(events, filter);
+        const got = await fleetSummary(opened.db, filter, 1);
+        expect(got.aids.map((a) => a.aidKey).sort()).toEqual([...want.keys()].sort());
+        expect(want.size).toBeGreaterThan(0);
+        for (const a of got.aids) {
+          const w = want.get(a.aidKey)!;
+          expect({
+            key: a.aidKey,
+            shown: a.shown,
+            completed: a.completed,
+            people: a.people,
+          }).toEqual({
+            key: a.aidKey,
+            shown: w.shown,
+            completed: w.completed,
+            people: w.people.size,
+          });
+          for (const s of a.steps) expect(s.skipped).toBe(w.skipped.get(s.stepId) ?? 0);
+        }
+      });
+    }
   });
 }
