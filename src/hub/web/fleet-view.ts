@@ -81,6 +81,7 @@ export const FLEET_COLUMNS = [
   'target missing',
   'target found by weaker signals',
   'people who reached the step',
+  'median seconds to complete',
 ];
 
 /**
@@ -122,6 +123,7 @@ export function fleetCsv(aids: FleetAidView[], minGroup: number): string {
       c(a.targetMissing, f),
       c(a.targetHealed, f),
       '',
+      f !== null ? c(null, f) : a.medianMs === null ? '' : Math.round(a.medianMs / 1000),
     ]);
     for (const { step: s, text } of v.steps) {
       const g = s.fewerThan;
@@ -143,6 +145,7 @@ export function fleetCsv(aids: FleetAidView[], minGroup: number): string {
         c(s.targetMissing, g),
         c(s.targetHealed, g),
         c(s.reached, g),
+        '',
       ]);
     }
   }

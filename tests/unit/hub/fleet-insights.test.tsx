@@ -228,6 +228,7 @@ describe('FleetInsights', () => {
     expect(figure(aid, 'People who started')).toBe('10');
     expect(figure(aid, 'Shown')).toBe('40');
     expect(figure(aid, 'Completed')).toBe('7');
+    expect(figure(aid, 'Median time to complete')).toBe('about 4 min 5 s');
 
     const steps = aid.querySelector('table.steps')!;
     const rows = [...steps.querySelectorAll('tbody > tr:not(.details)')];
@@ -361,6 +362,8 @@ describe('FleetInsights', () => {
     expect(rows[4]![col('people')]).toBe('fewer than 5');
     expect(rows[4]![col('people who reached the step')]).toBe('fewer than 5');
     expect(rows[5]![col('shown')]).toBe('fewer than 5');
+    expect(rows[1]![col('median seconds to complete')]).toBe('245');
+    expect(rows[5]![col('median seconds to complete')]).toBe('fewer than 5');
     expect(text(view.querySelector('[role="status"]'))).toBe('Downloaded the figures of 2 aids.');
   });
 

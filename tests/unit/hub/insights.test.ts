@@ -120,6 +120,26 @@ for (const backend of backends) {
       expect(JSON.stringify(s)).not.toContain('Jane');
     });
 
+    it('gives the median time to complete, to within a tenth, only for completions that carried one', async () => {
+      expect(aid(await summary(), 'crm/new-contact').medianMs).toBeNull();
+      const runs = [60_000, 95_000, 120_000, 600_000, 1_800_000].map((ms, i) =>
+        event({
+          id: `run-${i}`,
+          actor: `r${i}`,
+          type: 'checklist_completed',
+          stepId: undefined,
+          how: undefined,
+          ms,
+        }),
+      );
+      await ingestBatch(db, { deviceId: 'dev_1', events: runs, now: new Date(NOON) });
+      const median = aid(await summary(), 'crm/new-contact').medianMs!;
+      expect(Math.abs(median - 120_000) / 120_000).toBeLessThan(0.1);
+      // Hidden with the row when too few people are counted.
+      const few = await summary('', { minGroup: 20 });
+      expect(aid(few, 'crm/new-contact').medianMs).toBeNull();
+    });
+
     it('hides an aid used by fewer than 5 people', async () => {
       const other = aid(await summary(), 'crm/other');
       expect(other).toMatchObject({

@@ -11,7 +11,7 @@ import { useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { countCell } from '../../../insights-ui/cells';
 import { DropOff } from '../../../insights-ui/DropOff';
 import { type FigureItem, Figures } from '../../../insights-ui/Figures';
-import { type Dates, periodSlug, plural, presetDates } from '../../../insights-ui/format';
+import { type Dates, duration, periodSlug, plural, presetDates } from '../../../insights-ui/format';
 import { PeriodFilter } from '../../../insights-ui/PeriodFilter';
 import { StepsTable, type StepsTableRow } from '../../../insights-ui/StepsTable';
 import type { FleetFilters, FleetSummary } from '../../../protocol/fleet';
@@ -298,6 +298,15 @@ function FleetAidSection({ view, minGroup }: { view: FleetAidView; minGroup: num
       { label: 'People who started', value: n(aid.started) },
       { label: 'Completed', value: n(aid.completed) },
       { label: 'Left unfinished', value: n(aid.abandoned) },
+      {
+        label: 'Median time to complete',
+        value:
+          aid.fewerThan !== null
+            ? n(null)
+            : aid.medianMs === null
+              ? 'not measured'
+              : `about ${duration(aid.medianMs)}`,
+      },
     );
   }
   if (tip || aid.opened) figures.push({ label: 'Opened', value: n(aid.opened) });
