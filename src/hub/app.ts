@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { escapeControls } from '../aids/validate';
 import { HUB_MAX_BODY_BYTES, HubBatch, type HubBatchAnswer } from '../protocol/hub';
 import { type Alerter, type AlerterOptions, createAlerter } from './alerts';
+import { createFolder, type Folder } from './compact';
 import type { HubDb } from './db/open';
 import { demoDataNote } from './demo';
 import { ingestBatch } from './ingest';
@@ -71,8 +72,11 @@ export interface HubAppOptions {
   alerts?: Pick<AlerterOptions, 'hubUrl' | 'delivery'>;
 }
 
-/** The Hono app, and its alerts' queue (`alerter.idle()` waits for evaluations and posts). */
-export type HubApp = Hono<HubEnv> & { alerter: Alerter };
+/**
+ * The Hono app, its alerts' queue (`alerter.idle()` waits for evaluations and posts) and the
+ * folding of uploads into the period rollups (`folder.idle()`).
+ */
+export type HubApp = Hono<HubEnv> & { alerter: Alerter; folder: Folder };
 
 export function createHubApp(options: HubAppOptions): HubApp {
   const { db } = options;
@@ -118,6 +122,7 @@ export function createHubApp(options: HubAppOptions): HubApp {
   mountHealthRoutes(app, db, requireRole, minGroup);
   mountTouchpointRoutes(app, { db, requireRole, minGroup, now, limits });
   const alerter = createAlerter({ db, minGroup, now, log: options.log, ...options.alerts });
+  const folder = createFolder(db, options.log);
   mountPackRoutes(app, db, requireRole, now);
   mountPages(app);
 
@@ -131,7 +136,10 @@ export function createHubApp(options: HubAppOptions): HubApp {
         deviceId: c.get('device')!.id,
         events: batch.events,
         now: new Date(now()),
-        afterCommit: (added) => alerter.afterIngest(added),
+        afterCommit: (added) => {
+          alerter.afterIngest(added);
+          folder.soon();
+        },
       });
       return c.json(answer, 200);
     },
@@ -142,5 +150,5 @@ export function createHubApp(options: HubAppOptions): HubApp {
     options.log?.(escapeControls(`error ${c.req.method} ${c.req.path}: ${e.message}`));
     return c.json(error('internal error'), 500);
   });
-  return Object.assign(app, { alerter });
+  return Object.assign(app, { alerter, folder });
 }

@@ -11,6 +11,7 @@
  * Views call `foldPending` before reading, so they always count everything committed.
  */
 import { type Selectable, sql } from 'kysely';
+import { escapeControls } from '../aids/validate';
 import type { HubDb } from './db/open';
 import type { PeriodCountsTable, PeriodPendingTable, PeriodPeopleTable } from './db/schema';
 import { ALL, subjectsOf } from './period-rows';
@@ -290,4 +291,47 @@ export async function foldPending(db: HubDb): Promise<number> {
     total += n;
     if (n === 0) return total;
   }
+}
+
+/** How long after an upload the pending rows are folded: uploads in between are folded together. */
+export const FOLD_DELAY_MS = 1_000;
+
+export interface Folder {
+  /** Folds what is pending a moment from now (once, however many uploads ask meanwhile). */
+  soon(): void;
+  /** Resolves once no fold is waiting or running (for tests and shutdown). */
+  idle(): Promise<void>;
+}
+
+/**
+ * Folds after uploads, off the request path, so the pending rows stay few even when nobody
+ * reads a view. A failed fold leaves its rows pending (its transaction rolled back): the next
+ * upload or view folds them.
+ */
+export function createFolder(db: HubDb, log?: (line: string) => void): Folder {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> = Promise.resolve();
+  return {
+    soon() {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        running = running.then(() =>
+          foldPending(db).then(
+            () => undefined,
+            (e: Error) => log?.(escapeControls(`folding the period rollups failed: ${e.message}`)),
+          ),
+        );
+      }, FOLD_DELAY_MS);
+      timer.unref?.();
+    },
+    async idle() {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+        running = running.then(() => foldPending(db).then(() => undefined));
+      }
+      await running;
+    },
+  };
 }

@@ -92,6 +92,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         server.close(() => done());
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
+      // What the last uploads left pending is folded now rather than at the next start.
+      await app.folder.idle().catch(() => undefined);
       // Alerts being evaluated or posted get a moment to finish; a webhook still retrying
       // after that is abandoned (its alert stays in the Health view, not delivered).
       await Promise.race([

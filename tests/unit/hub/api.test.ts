@@ -66,6 +66,30 @@ for (const backend of backends) {
       expect(logs[0]).toMatch(/^200 POST \/api\/events \d+ms device=dev_[0-9a-f]+$/);
     });
 
+    it('folds an upload into the period rollups shortly after, without a view asking', async () => {
+      const hub = app();
+      const res = await hub.request(
+        '/api/events',
+        json(token, { events: [event(), event({ actor: 'b' })] }),
+      );
+      expect(res.status).toBe(200);
+      // Appended in the upload's own transaction, folded by the hub's folder.
+      expect((await db.selectFrom('period_pending').select('id').execute()).length).toBeGreaterThan(
+        0,
+      );
+      await hub.folder.idle();
+      expect(await db.selectFrom('period_pending').select('id').execute()).toEqual([]);
+      const month = await db
+        .selectFrom('period_counts')
+        .select('events')
+        .where('span', '=', 'm')
+        .where('team', '=', '*')
+        .where('role', '=', '*')
+        .where('metric', '=', event().type)
+        .execute();
+      expect(month).toEqual([{ events: 2 }]);
+    });
+
     it('answers 400 naming the JSON path of each problem, with control characters escaped', async () => {
       const bad = {
         events: [
