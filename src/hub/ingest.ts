@@ -6,7 +6,6 @@
  * therefore inserts nothing and counts nothing. What was new is handed to `afterCommit` once
  * the transaction has committed (the hub evaluates alerts with it, off the request path).
  */
-import { createHash } from 'node:crypto';
 import { redactUrl } from '../aids/url-match';
 import type { HubBatchAnswer, HubEvent } from '../protocol/hub';
 import type { HubDb } from './db/open';
@@ -19,7 +18,7 @@ import type {
   RollupKey,
   RunDurationsTable,
 } from './db/schema';
-import { pendingOf } from './period-rows';
+import { pendingOf, reasonHash } from './period-rows';
 import { retentionCutoff, retentionDays } from './retention';
 
 /** The UTC calendar day of an instant, 'YYYY-MM-DD'. */
@@ -125,7 +124,7 @@ export function rollupsOf(events: HubEvent[]): {
     }
     const reason = reasonOf(e);
     if (reason !== undefined) {
-      const reason_hash = createHash('sha256').update(reason).digest('hex');
+      const reason_hash = reasonHash(reason);
       const reasonId = JSON.stringify([id, reason_hash, e.actor]);
       const counted = reasons.get(reasonId);
       if (counted) counted.count++;
