@@ -18,6 +18,7 @@ import type { HubDb } from './db/open';
 import type { AlertsTable } from './db/schema';
 import { utcDay } from './ingest';
 import type { LogLine } from './log';
+import { packNames } from './packs';
 import { readSetting, shownUrl } from './settings';
 import { type DeliveryOptions, postWebhook } from './webhook';
 
@@ -120,18 +121,51 @@ const code = (id: string) => `\`${escapeControls(id).replace(/`/g, "'")}\``;
 const chat = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** The webhook's text for an alert. Counts from fewer than `minGroup` people are not given. */
-export function alertText(alert: RaisedAlert, minGroup: number, healthUrl: string | undefined) {
+/** What the published packs call an alert's aid and step, when they name them. */
+export interface AlertNames {
+  aidTitle?: string;
+  stepText?: string;
+}
+
+const NAME_MAX = 120;
+const shortName = (text: string) =>
+  text.length > NAME_MAX ? `${text.slice(0, NAME_MAX - 1)}…` : text;
+
+/**
+ * The webhook's text for an alert: the aid and step by their names when the published packs
+ * give them (ids after, in brackets), else by ids. Names and ids go in code spans, so no
+ * mention, link or formatting can be made from them. Counts from fewer than `minGroup`
+ * people are not given.
+ */
+export function alertText(
+  alert: RaisedAlert,
+  minGroup: number,
+  healthUrl: string | undefined,
+  names: AlertNames = {},
+) {
+  const aid = code(shortName(names.aidTitle ?? alert.aid_key));
+  const step = code(shortName(names.stepText ?? alert.step_id));
   const target =
-    alert.step_id === ''
-      ? `The target of ${code(alert.aid_key)}`
-      : `The target of step ${code(alert.step_id)} of ${code(alert.aid_key)}`;
+    alert.step_id === '' ? `The target of ${aid}` : `The target of step ${step} of ${aid}`;
+  const ids =
+    names.aidTitle === undefined
+      ? ''
+      : ` (${code(alert.aid_key)}${alert.step_id === '' ? '' : `, step ${code(alert.step_id)}`})`;
   const counts =
     alert.people < minGroup
       ? `for fewer than ${minGroup} people, in more than half of the page views that showed the aid`
       : `for ${alert.people} people, in ${alert.missing} of ${alert.views} page views that showed the aid`;
   const link = healthUrl ? ` Health view: ${healthUrl}` : '';
-  return chat(`Inflow alert: ${target} was missing on ${alert.day} ${counts}.${link}`);
+  return chat(`Inflow alert: ${target}${ids} was missing on ${alert.day} ${counts}.${link}`);
+}
+
+/** The names of an alert's aid and step in the newest published version of its pack. */
+async function namesOf(db: HubDb, alert: RaisedAlert): Promise<AlertNames> {
+  const pack = (await packNames(db)).find((p) => p.id === alert.pack_id);
+  const aid = pack?.aids.find((a) => a.key === alert.aid_key);
+  if (!aid) return {};
+  const step = aid.steps.find((s) => s.id === alert.step_id);
+  return { aidTitle: aid.title, ...(step ? { stepText: step.text } : {}) };
 }
 
 export interface AlerterOptions {
@@ -165,7 +199,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
     if (!webhook) return;
     const base = (await readSetting(db, 'url')) ?? options.hubUrl?.();
     const healthUrl = base ? `${base.replace(/\/+$/, '')}${HEALTH_VIEW_PATH}` : undefined;
-    const text = alertText(alert, options.minGroup, healthUrl);
+    const text = alertText(alert, options.minGroup, healthUrl, await namesOf(db, alert));
     const result = await postWebhook(webhook, { text }, options.delivery);
     const what = `alert ${alert.day} ${alert.aid_key}${alert.step_id ? ` step ${alert.step_id}` : ''}`;
     if (!result.ok) {

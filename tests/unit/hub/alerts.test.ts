@@ -336,6 +336,27 @@ describe('alerts from a hub on a socket', () => {
 });
 
 describe('the alert text', () => {
+  it('names the aid and step as the published pack does, with the ids after', () => {
+    const alert = {
+      day: DAY,
+      aid_key: 'crm/new-contact',
+      step_id: 'email',
+      pack_id: 'crm',
+      people: 2,
+      missing: 3,
+      views: 4,
+      raised_at: new Date(NOON),
+    };
+    expect(
+      alertText(alert, 5, 'https://hub.example/#/health', {
+        aidTitle: 'New *contact* <b>',
+        stepText: 'Enter the email'.repeat(20),
+      }),
+    ).toBe(
+      `Inflow alert: The target of step \`${'Enter the email'.repeat(20).slice(0, 119)}…\` of \`New *contact* &lt;b&gt;\` (\`crm/new-contact\`, step \`email\`) was missing on 2026-03-02 for fewer than 5 people, in more than half of the page views that showed the aid. Health view: https://hub.example/#/health`,
+    );
+  });
+
   it('puts ids in code spans and escapes what chat tools would read as markup', () => {
     const text = alertText(
       {
