@@ -8,8 +8,8 @@
  *
  * Small groups are never shown apart: a row (aid or step) counted from fewer than `minGroup`
  * people (5 unless the hub is set otherwise) has every count null and `fewerThan` set, so a
- * client says "fewer than 5 people". A skip reason given by fewer than that many people is
- * not returned at all. Reasons are free text as staff typed them: escape them when showing.
+ * client says "fewer than 5 people". A skip reason is returned only once that many different
+ * people have given the same text. Reasons are free text as staff typed them: escape them when showing.
  */
 import { z } from 'zod';
 import type { ReasonCount } from './insights';
@@ -67,7 +67,10 @@ export interface FleetStepInsight extends FleetGroup {
   done: number | null;
   undone: number | null;
   skipped: number | null;
-  /** Up to 3 reasons, most frequent first, each given by at least `fewerThan`-many people. */
+  /**
+   * Up to 3 reasons, most frequent first: only texts that at least `minGroup` different
+   * people have given (anywhere in the fleet, at any time), counted in the filters asked for.
+   */
   topReasons: ReasonCount[];
   targetMissing: number | null;
   targetHealed: number | null;
