@@ -15,6 +15,7 @@
 
 import { hostKeysOfUrl, matchesUrl } from '../src/aids/url-match';
 import { type AidRow, type InflowDb, openDb } from '../src/background/db';
+import { readHostIndexMeta, readHostIndexRows } from '../src/background/host-index';
 import { candidateAids, inAudience, lookup, type Viewer } from '../src/background/lookup';
 import { installPack } from '../src/background/packs';
 
@@ -311,12 +312,16 @@ export interface RunResult {
   warmMs: number[];
   /** The previous lookup (no cache) on the same URLs, each right after the warm lookup. */
   uncachedMs: number[];
-  /** One read of the keys in use from the aidHostKeys setting (once per worker start). */
+  /** One read of the keys in use from the aids by host key's meta row (once per worker start). */
   keysInUseMs: number[];
   /** The same keys read from the index itself (unique keys of hostKeys), as a comparison. */
   keysFromIndexMs: number[];
-  /** What a first visit reads: one read transaction with one query per index key in use. */
+  /** What a first visit reads: the rows of the aids by host key for the URL's keys in use. */
   storeMs: number[];
+  /** The same candidates read from `aids` itself: one query per key, in one transaction. */
+  aidsQueryMs: number[];
+  /** Whether the aids by host key were whole (current meta row) when the run started. */
+  indexed: boolean;
   /** What a warm lookup reads: the progress of the aids found, in one read transaction. */
   progressMs: number[];
   /** Only the matching part of lookup: URL rules, audience and sort over the candidates. */
@@ -363,6 +368,7 @@ export async function run(
   const t0 = performance.now();
   await lookup(d, 'https://nowhere.example/', viewer);
   const firstLookupMs = performance.now() - t0;
+  const indexed = (await readHostIndexMeta(d)) !== null;
   // Warm the connection and the code paths on URLs of hosts that the measured URLs never use.
   for (let i = 0; i < warmup; i++)
     await lookup(d, `https://warm-${i}.elsewhere.example/cases/1`, viewer);
@@ -413,15 +419,17 @@ export async function run(
   const keysInUseMs: number[] = [];
   const keysFromIndexMs: number[] = [];
   for (let i = 0; i < 10; i++) {
-    keysInUseMs.push(await time(() => d.settings.get('aidHostKeys')));
+    keysInUseMs.push(await time(() => readHostIndexMeta(d)));
     keysFromIndexMs.push(await time(() => d.aids.orderBy('hostKeys').uniqueKeys()));
   }
   const storeMs: number[] = [];
+  const aidsQueryMs: number[] = [];
   for (const url of urls) {
     const keys = hostKeysOfUrl(url).filter((key) => inUse.has(key));
-    storeMs.push(
+    storeMs.push(await time(() => readHostIndexRows(d, keys)));
+    aidsQueryMs.push(
       await time(() =>
-        d.transaction('r', d.aids, d.progress, () =>
+        d.transaction('r', d.aids, () =>
           Promise.all(keys.map((key) => d.aids.where('hostKeys').equals(key).toArray())),
         ),
       ),
@@ -481,6 +489,8 @@ export async function run(
     keysInUseMs,
     keysFromIndexMs,
     storeMs,
+    aidsQueryMs,
+    indexed,
     progressMs,
     matchMs,
     emptyTxMs,

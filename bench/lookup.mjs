@@ -104,6 +104,8 @@ export async function measureLookup(context, { count = 200, naiveEvery = 10, war
       keysInUse: summarize(run.keysInUseMs),
       keysFromIndex: summarize(run.keysFromIndexMs),
       storeOnly: summarize(run.storeMs),
+      aidsQuery: summarize(run.aidsQueryMs),
+      indexed: run.indexed,
       progressOnly: summarize(run.progressMs),
       matchOnly: summarize(run.matchMs),
       emptyTransaction: summarize(run.emptyTxMs),

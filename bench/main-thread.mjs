@@ -128,10 +128,14 @@ async function pageContexts(cdp) {
   return contexts;
 }
 
-/** Opens a tab and loads `url` in it; resolves once the load event has fired. */
-async function start(context, url, timeDomain, reducedMotion) {
+/**
+ * Opens a tab and loads `url` in it; resolves once the load event has fired. `setup` prepares
+ * the tab first (peer-page.mjs routes the page through it to add a peer library).
+ */
+async function start(context, url, timeDomain, reducedMotion, setup) {
   const page = await context.newPage();
   if (reducedMotion) await page.emulateMedia({ reducedMotion: 'reduce' });
+  if (setup) await setup(page);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain });
   const children = childFrames(cdp, timeDomain);
@@ -160,6 +164,9 @@ async function finish(sample, settleMs) {
       ]),
     );
     const frames = page.frames();
+    const peerShown = await page
+      .evaluate(() => document.querySelector('.driver-popover') !== null)
+      .catch(() => false);
     const overlayIn = await Promise.all(
       frames.map((f) =>
         f.evaluate(() => document.querySelector('inflow-overlay') !== null).catch(() => false),
@@ -187,6 +194,8 @@ async function finish(sample, settleMs) {
       crossOriginScriptMs: ms('ScriptDuration'),
       // The overlay element in the top document, and in how many frames of all.
       overlay: overlayIn[0],
+      // The peer's popover (driver.js), on a page that loads it (peer-page.mjs).
+      peerShown,
       frames: frames.length,
       overlayFrames: overlayIn.filter(Boolean).length,
       scriptFrames: new Set(worlds.map((c) => c.auxData?.frameId ?? c.uniqueId)).size,
@@ -199,25 +208,32 @@ async function finish(sample, settleMs) {
 }
 
 /**
- * @param {{ with: import('@playwright/test').BrowserContext, without: import('@playwright/test').BrowserContext }} contexts
+ * One sample per side and round, the sides' loads started back to back and the first side
+ * moving on by one each round, so drift of the machine's load hits every side alike. The
+ * sides are the contexts' keys: `with` and `without` the extension, and optionally a `peer`
+ * (a browser without the extension whose tabs `setup.peer` prepares). Each side should be a
+ * browser of its own: tabs of one site in one browser may share a renderer, and its counters.
+ * @param {Record<string, import('@playwright/test').BrowserContext>} contexts
  * @param {string} url
- * @param {{ n: number, warmup: number, settleMs: number, timeDomain: 'threadTicks' | 'timeTicks', reducedMotion?: boolean }} o
+ * @param {{ n: number, warmup: number, settleMs: number, timeDomain: 'threadTicks' | 'timeTicks', reducedMotion?: boolean, setup?: Record<string, (page: import('@playwright/test').Page) => Promise<void>> }} o
  */
 export async function measurePage(
   contexts,
   url,
-  { n, warmup, settleMs, timeDomain, reducedMotion = false },
+  { n, warmup, settleMs, timeDomain, reducedMotion = false, setup = {} },
 ) {
-  const samples = { with: [], without: [] };
+  const sides = Object.keys(contexts);
+  const samples = Object.fromEntries(sides.map((side) => [side, []]));
   for (let i = 0; i < warmup + n; i++) {
-    const order = i % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
-    const first = await start(contexts[order[0]], url, timeDomain, reducedMotion);
-    const second = await start(contexts[order[1]], url, timeDomain, reducedMotion);
-    const a = await finish(first, settleMs);
-    const b = await finish(second, settleMs);
+    const order = sides.map((_, k) => sides[(i + k) % sides.length]);
+    const started = [];
+    for (const side of order) {
+      started.push(await start(contexts[side], url, timeDomain, reducedMotion, setup[side]));
+    }
+    const done = [];
+    for (const sample of started) done.push(await finish(sample, settleMs));
     if (i < warmup) continue;
-    samples[order[0]].push(a);
-    samples[order[1]].push(b);
+    for (const [k, side] of order.entries()) samples[side].push(done[k]);
   }
   return samples;
 }

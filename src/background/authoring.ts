@@ -3,8 +3,8 @@
  * URL tester (the authoring.* messages of src/protocol/authoring.ts).
  *
  * Authors write through here only, so every change to the aids goes through the same
- * one-transaction writes as installs (packs.ts), keeps `aidHostKeys` in step and is seen by
- * the lookup cache. A change that is refused or not valid writes nothing.
+ * one-transaction writes as installs (packs.ts), keeps the aids by host key in step and is
+ * seen by the lookup cache. A change that is refused or not valid writes nothing.
  *
  * Who may write:
  *   - nobody, when the resolved setting `allowLocalAuthoring` is false;
@@ -88,7 +88,14 @@ function fail(message: string): never {
   throw new AuthoringError(message);
 }
 
-const TABLES_WRITE = ['packs', 'aids', 'settings', 'packHistory', 'aidVersions', 'drafts'] as const;
+const TABLES_WRITE = [
+  'packs',
+  'aids',
+  'hostIndex',
+  'packHistory',
+  'aidVersions',
+  'drafts',
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -71,6 +71,80 @@ export interface AidRow {
 }
 
 /**
+ * The aids indexed under one host key (see hostKeyOfPattern), copied from `aids`: what a
+ * first lookup on a host reads, with one `get`. Derived data (host-index.ts): written only in
+ * the transactions that write `aids`, and trusted only while the meta row says it is whole.
+ */
+export interface HostIndexRow {
+  /** The host key: "crm.example.com", "*.example.com" or "*". */
+  key: string;
+  rows: AidRow[];
+}
+
+/**
+ * The meta row of `hostIndex`, under the key HOST_INDEX_META, which no host key can be. Its
+ * presence, with the current format, says that every other row of `hostIndex` holds exactly
+ * the aids indexed under its key. Any write to `aids` deletes it in the same transaction (the
+ * middleware below); host-index.ts writes it back after updating the rows it derives.
+ */
+export interface HostIndexMeta {
+  key: typeof HOST_INDEX_META;
+  /** HOST_INDEX_FORMAT when written; a row of another format is never read. */
+  format: number;
+  /** Every host key of the installed aids, sorted. */
+  keys: string[];
+  /** The host keys of each pack's aids, so that an install rewrites only those rows. */
+  packs: Record<string, string[]>;
+}
+
+export const HOST_INDEX_META = '#';
+/** The format of `hostIndex` rows: moves when their shape changes, so old rows are rebuilt. */
+export const HOST_INDEX_FORMAT = 1;
+
+/** `aids` grouped by host key: an aid is in the list of each of its keys. */
+export function aidsByHostKey(aids: readonly AidRow[]): Map<string, AidRow[]> {
+  const byKey = new Map<string, AidRow[]>();
+  for (const row of aids) {
+    for (const key of row.hostKeys) {
+      const list = byKey.get(key);
+      if (list) list.push(row);
+      else byKey.set(key, [row]);
+    }
+  }
+  return byKey;
+}
+
+/** The host keys of each pack's aids, sorted. */
+function hostKeysByPack(byKey: ReadonlyMap<string, readonly AidRow[]>): Record<string, string[]> {
+  const packs: Record<string, string[]> = {};
+  for (const key of [...byKey.keys()].sort()) {
+    for (const packId of new Set(byKey.get(key)!.map((row) => row.packId))) {
+      const keys = packs[packId];
+      if (keys) keys.push(key);
+      else packs[packId] = [key];
+    }
+  }
+  return packs;
+}
+
+/** The rows of `hostIndex` for `aids`, all of them: the index built from scratch. */
+export function hostIndexOf(aids: readonly AidRow[]): {
+  rows: HostIndexRow[];
+  meta: HostIndexMeta;
+} {
+  const byKey = aidsByHostKey(aids);
+  return {
+    rows: [...byKey].map(([key, rows]) => ({ key, rows })),
+    meta: {
+      key: HOST_INDEX_META,
+      format: HOST_INDEX_FORMAT,
+      keys: [...byKey.keys()].sort(),
+      packs: hostKeysByPack(byKey),
+    },
+  };
+}
+
+/**
  * An event waiting to be sent to the organisation's Learning Record Store (outbox-upload.ts),
  * keyed by the event's id. `seq` is the event's order of arrival: the oldest go first, and
  * are the ones dropped when the queue is full.
@@ -163,12 +237,6 @@ export interface Settings {
   team: string;
   locale: string;
   /**
-   * Every index key (`hostKeys`) of the installed aids, sorted: derived data, written by
-   * packs.ts in the same transaction as each change to `aids`, read by lookup.ts. Reading
-   * this one row costs far less than walking the multiEntry index for its unique keys.
-   */
-  aidHostKeys: string[];
-  /**
    * Whether events are queued for the LRS: analyticsEndpoint set and analyticsEnabled, as
    * last resolved by the background (index.ts). Derived, so that the recorder can read it
    * inside its transaction, where the policy cannot be read.
@@ -218,6 +286,8 @@ export class InflowDb extends Dexie {
   declare touchpointOutbox: Table<OutboxRow<SealedTouchpoint>, string>;
   declare aidVersions: Table<AidVersionRow, [string, number]>;
   declare previews: Table<PreviewRow, number>;
+  /** The aids by host key, and its meta row: derived from `aids` (host-index.ts). */
+  declare hostIndex: Table<HostIndexRow | HostIndexMeta, string>;
 
   /**
    * Moves on whenever the `aids` table may have changed under this instance: on every write
@@ -226,8 +296,9 @@ export class InflowDb extends Dexie {
    * background's lookup cache (lookup.ts) is valid only for the value it was read at.
    *
    * A write from another JavaScript context (an extension page with its own Dexie instance)
-   * is not seen here: such writes must go through the background by message. Every write
-   * to `aids` must also update the `aidHostKeys` setting in its transaction (packs.ts).
+   * is not seen here: such writes must go through the background by message. A write to
+   * `aids` that does not also update `hostIndex` (packs.ts does) leaves that index marked
+   * stale, and lookups read `aids` itself until the next install rebuilds it.
    */
   aidsGeneration = 0;
 
@@ -267,6 +338,15 @@ export class InflowDb extends Dexie {
       touchpoints: '[day+template+aided]',
       touchpointOutbox: 'id, seq',
     });
+    // The aids by host key (host-index.ts), derived from `aids`. The store of version 6 had
+    // the host keys alone, in the `aidHostKeys` setting, which this replaces.
+    this.version(7)
+      .stores({ hostIndex: 'key' })
+      .upgrade(async (tx) => {
+        await tx.table('settings').delete('aidHostKeys');
+        const { rows, meta } = hostIndexOf(await tx.table<AidRow>('aids').toArray());
+        await tx.table('hostIndex').bulkPut([...rows, meta]);
+      });
     this.use({
       stack: 'dbcore',
       name: 'inflow-aids-generation',
@@ -275,16 +355,30 @@ export class InflowDb extends Dexie {
         this.aidsGeneration++;
         return {
           ...down,
+          // Every transaction that may write `aids` can also mark `hostIndex` stale.
+          transaction: (stores, mode, options) =>
+            down.transaction(
+              mode === 'readwrite' && stores.includes('aids') && !stores.includes('hostIndex')
+                ? [...stores, 'hostIndex']
+                : stores,
+              mode,
+              options,
+            ),
           table: (tableName) => {
             const table = down.table(tableName);
             if (tableName !== 'aids') return table;
             return {
               ...table,
               // Counted when the write is issued, before it can commit: a lookup that read
-              // the old rows sees the new generation and does not keep them.
+              // the old rows sees the new generation and does not keep them. The index's
+              // meta row goes in the same transaction, before the write: only a writer that
+              // then updates the index (host-index.ts) puts it back.
               mutate: (req) => {
                 this.aidsGeneration++;
-                return table.mutate(req);
+                return down
+                  .table('hostIndex')
+                  .mutate({ trans: req.trans, type: 'delete', keys: [HOST_INDEX_META] })
+                  .then(() => table.mutate(req));
               },
             };
           },

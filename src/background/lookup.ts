@@ -1,14 +1,18 @@
 /**
  * Which aids apply to a page. Candidates are the aids indexed under the page's host, its
- * wildcard suffixes and "*" (the `hostKeys` index), so the cost depends on the aids of that
- * host, not on how many aids are installed. Only the candidates are tested against the full
- * URL rules.
+ * wildcard suffixes and "*", so the cost depends on the aids of that host, not on how many
+ * aids are installed. Only the candidates are tested against the full URL rules.
+ *
+ * They are read from the aids by host key (host-index.ts): one row per key, read with one
+ * `get`, instead of walking the multiEntry `hostKeys` index of `aids` and reading every aid
+ * row it names. When that index is stale or missing (its meta row says so), they are read
+ * from `aids` itself, as before it existed.
  *
  * The candidates are kept in memory, per database instance: the set of index keys in use
  * (most pages have no aids of their own, and wildcard keys are rare, so most keys of a URL
- * need no query) and, for each key already looked up, the rows indexed under it. A read
- * transaction costs more than matching, and an agent stays on the same app all day, so a
- * page of a host already seen reads only the progress of the aids that match it.
+ * need no read) and, for each key already looked up, the rows indexed under it. A read
+ * costs more than matching, and an agent stays on the same app all day, so a page of a host
+ * already seen reads only the progress of the aids that match it.
  *
  * The cache never serves stale aids. It carries the `db.aidsGeneration` it was started at,
  * and a lookup starts a new one when that moved: every write to `aids` through this instance
@@ -24,17 +28,25 @@ import { targetsOf } from '../aids/targets';
 import { hostKeyOfPattern, hostKeysOfUrl, matchesUrl } from '../aids/url-match';
 import type { ActiveAid, Progress } from '../protocol/messages';
 import type { AidRow, InflowDb } from './db';
+import { readHostIndexMeta, readHostIndexRows } from './host-index';
 
 export { inAudience, type Viewer } from '../aids/audience';
 
 /** Index keys whose rows stay cached; past this the least recently used key is dropped. */
 const MAX_CACHED_KEYS = 256;
 
+/** Which index keys are in use, and where their rows are read from. */
+interface KeysInUse {
+  keys: Set<string>;
+  /** True: from the aids by host key (it was whole); false: from the `aids` table. */
+  indexed: boolean;
+}
+
 interface AidCache {
   /** `db.aidsGeneration` when this cache was started; it is valid only while they agree. */
   generation: number;
   /** Every index key of the installed aids; null until read. */
-  keys: Set<string> | null;
+  inUse: KeysInUse | null;
   /** Index key -> the (frozen) rows indexed under it, least recently used first. */
   rows: Map<string, readonly AidRow[]>;
 }
@@ -45,7 +57,7 @@ const caches = new WeakMap<InflowDb, AidCache>();
 function cacheOf(db: InflowDb): AidCache {
   let cache = caches.get(db);
   if (!cache || cache.generation !== db.aidsGeneration || !db.isOpen()) {
-    cache = { generation: db.aidsGeneration, keys: null, rows: new Map() };
+    cache = { generation: db.aidsGeneration, inUse: null, rows: new Map() };
     caches.set(db, cache);
   }
   return cache;
@@ -74,10 +86,10 @@ function union(lists: readonly (readonly AidRow[])[]): AidRow[] {
 
 /** The candidates of `hostKeys` from the cache alone, or null if some must be read. */
 function cachedCandidates(cache: AidCache, hostKeys: readonly string[]): AidRow[] | null {
-  if (!cache.keys) return null;
+  if (!cache.inUse) return null;
   const lists: (readonly AidRow[])[] = [];
   for (const key of hostKeys) {
-    if (!cache.keys.has(key)) continue;
+    if (!cache.inUse.keys.has(key)) continue;
     const rows = cache.rows.get(key);
     if (!rows) return null;
     // Most recently used last.
@@ -89,34 +101,48 @@ function cachedCandidates(cache: AidCache, hostKeys: readonly string[]): AidRow[
 }
 
 /**
- * Every index key of the installed aids: the `aidHostKeys` setting, which packs.ts writes
- * with every change to `aids`. A store written before that setting existed has none: then
- * the index itself (its unique keys; slower, ~100 ms with 10,000 aids in Chromium).
+ * The index keys in use: from the meta row of the aids by host key when it is current,
+ * else from the `hostKeys` index of `aids` itself (its unique keys; ~60 ms with 10,000 aids
+ * in Chromium, only while the derived index is stale).
  */
-export async function keysInUse(db: InflowDb): Promise<Set<string>> {
-  const row = await db.settings.get('aidHostKeys');
-  if (Array.isArray(row?.value)) return new Set(row.value as string[]);
-  return new Set((await db.aids.orderBy('hostKeys').uniqueKeys()) as string[]);
+async function readKeysInUse(db: InflowDb): Promise<KeysInUse> {
+  const meta = await readHostIndexMeta(db);
+  if (meta) return { keys: new Set(meta.keys), indexed: true };
+  const keys = (await db.aids.orderBy('hostKeys').uniqueKeys()) as string[];
+  return { keys: new Set(keys), indexed: false };
 }
 
-/** The rows indexed under each of `keys`, by exact index queries, frozen. */
-async function readKeys(db: InflowDb, keys: readonly string[]): Promise<(readonly AidRow[])[]> {
+/** Every index key of the installed aids (for registration: the hosts to load the overlay on). */
+export async function keysInUse(db: InflowDb): Promise<Set<string>> {
+  return (await readKeysInUse(db)).keys;
+}
+
+/** The rows indexed under each of `keys`, frozen: one read of the index, or one query per key. */
+async function readKeys(
+  db: InflowDb,
+  keys: readonly string[],
+  indexed: boolean,
+): Promise<(readonly AidRow[])[]> {
+  if (!keys.length) return [];
   // Exact queries, not anyOf(): anyOf walks one cursor over the whole key range between the
   // keys ("*" … "crm.example.com"), which grows with the number of hosts.
-  const lists = await Promise.all(
-    keys.map((key) => db.aids.where('hostKeys').equals(key).toArray()),
-  );
+  const lists = indexed
+    ? await readHostIndexRows(db, keys)
+    : await db.transaction('r', db.aids, () =>
+        Promise.all(keys.map((key) => db.aids.where('hostKeys').equals(key).toArray())),
+      );
   return lists.map(deepFreeze);
 }
 
 /**
- * The candidates of `hostKeys`, reading from the store what the cache lacks (the set of keys
- * in use, then one exact index query per key in use that is not cached), and keeping it.
- * Call it inside a read transaction on `aids` and `settings`.
+ * The candidates of `hostKeys`, reading from the store what the cache lacks (the keys in
+ * use, once per generation, then the rows of the keys in use that are not cached), and
+ * keeping it.
  *
- * If a write to `aids` was issued meanwhile, what the cache held may be older or newer than
- * what this transaction sees: then every candidate is read again from this transaction, so
- * the answer is one state of the store (never a mix of two pack versions), and nothing is
+ * The keys and the rows are read in separate transactions, each of them one state of the
+ * store. If a write to `aids` was issued meanwhile, they may be of two states, and what the
+ * cache held may be older or newer: then every candidate is read again in one transaction,
+ * so the answer is one state of the store (never a mix of two pack versions), and nothing is
  * kept (the cache is obsolete).
  */
 async function readCandidates(
@@ -125,8 +151,8 @@ async function readCandidates(
   hostKeys: readonly string[],
 ): Promise<AidRow[]> {
   const current = () => db.aidsGeneration === cache.generation && caches.get(db) === cache;
-  const keys = cache.keys ?? (await keysInUse(db));
-  const used = hostKeys.filter((key) => keys.has(key));
+  const inUse = cache.inUse ?? (await readKeysInUse(db));
+  const used = hostKeys.filter((key) => inUse.keys.has(key));
   // Taken now: a concurrent lookup may drop keys from the cache while this one reads.
   const held = new Map<string, readonly AidRow[]>();
   for (const key of used) {
@@ -134,13 +160,15 @@ async function readCandidates(
     if (rows) held.set(key, rows);
   }
   const missing = used.filter((key) => !held.has(key));
-  const read = await readKeys(db, missing);
+  const read = await readKeys(db, missing, inUse.indexed);
   if (!current()) {
-    const all = await keysInUse(db);
-    const again = hostKeys.filter((key) => all.has(key));
-    return union(await readKeys(db, again));
+    return db.transaction('r', db.aids, db.hostIndex, async () => {
+      const again = await readKeysInUse(db);
+      const keys = hostKeys.filter((key) => again.keys.has(key));
+      return union(await readKeys(db, keys, again.indexed));
+    });
   }
-  cache.keys = keys;
+  cache.inUse = inUse;
   missing.forEach((key, i) => {
     held.set(key, read[i]!);
     cache.rows.set(key, read[i]!);
@@ -160,10 +188,7 @@ export async function candidateAids(db: InflowDb, url: string): Promise<AidRow[]
   const hostKeys = hostKeysOfUrl(url);
   if (!hostKeys.length) return [];
   const cache = cacheOf(db);
-  return (
-    cachedCandidates(cache, hostKeys) ??
-    db.transaction('r', db.aids, db.settings, () => readCandidates(db, cache, hostKeys))
-  );
+  return cachedCandidates(cache, hostKeys) ?? readCandidates(db, cache, hostKeys);
 }
 
 /** The candidates that apply to `url` and `viewer`, in pack and author order. */
@@ -186,25 +211,22 @@ function active(rows: AidRow[], progress: readonly (Progress | undefined)[]): Ac
 /**
  * The aids that apply to `url` for `viewer`, in pack and author order, with progress.
  *
- * A host already seen costs one read transaction (the progress of the aids that match), or
- * none when nothing matches. Otherwise one read transaction reads what the cache lacks and
- * the progress. The returned aids are frozen: they are shared with the cache.
+ * A host already seen costs one read (the progress of the aids that match), or none when
+ * nothing matches. A first visit to a host reads its row of the aids by host key first (and,
+ * after a start, the keys in use). Each read is a transaction of its own: Dexie's explicit
+ * transactions cost more than the second round trip. Progress is per aid and changes on its
+ * own, so reading it apart from the aids mixes nothing. The returned aids are frozen: they
+ * are shared with the cache.
  */
 export async function lookup(db: InflowDb, url: string, viewer: Viewer = {}): Promise<ActiveAid[]> {
   const hostKeys = hostKeysOfUrl(url);
   if (!hostKeys.length) return [];
   const cache = cacheOf(db);
-  const cached = cachedCandidates(cache, hostKeys);
-  if (cached) {
-    const rows = applicable(cached, url, viewer);
-    if (!rows.length) return [];
-    return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
-  }
-  return db.transaction('r', db.aids, db.settings, db.progress, async () => {
-    const rows = applicable(await readCandidates(db, cache, hostKeys), url, viewer);
-    if (!rows.length) return [];
-    return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
-  });
+  const candidates =
+    cachedCandidates(cache, hostKeys) ?? (await readCandidates(db, cache, hostKeys));
+  const rows = applicable(candidates, url, viewer);
+  if (!rows.length) return [];
+  return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
 }
 
 /** The settings row that keeps the person's choice of the compact checklist panel. */

@@ -9,7 +9,8 @@ import type { Aid, Pack } from '../aids/schema';
 import { hostKeyOfPattern } from '../aids/url-match';
 import { compareVersions, type Problem, parsePack } from '../aids/validate';
 import { inSlices } from '../aids/validate-sliced';
-import { type AidRow, type InflowDb, type PackRow, type PackSource, setSetting } from './db';
+import type { AidRow, InflowDb, PackRow, PackSource } from './db';
+import { readHostIndexMeta, writeHostIndex } from './host-index';
 
 export type InstallResult =
   | { ok: true; status: 'installed'; pack: PackRow; previousVersion?: string }
@@ -62,29 +63,20 @@ export async function aidRowsInSlices(pack: Pack): Promise<AidRow[]> {
 }
 
 /**
- * Stores every index key of the installed aids in the `aidHostKeys` setting, read from the
- * index itself so it is right whatever it held before. Every write to `aids` calls it after
- * its writes, in its transaction (which must include `settings`), so the keys that lookups
- * read always match the aids they see.
- */
-export async function saveAidHostKeys(db: InflowDb): Promise<void> {
-  const keys = (await db.aids.orderBy('hostKeys').uniqueKeys()) as string[];
-  await setSetting(db, 'aidHostKeys', keys);
-}
-
-/**
- * Replaces a validated pack's row and all its aid rows, and the host keys. Call it inside a
- * read-write transaction on `packs`, `aids` and `settings`, so that a lookup sees the old
- * version or the new one, never a mix.
+ * Replaces a validated pack's row and all its aid rows, and brings the aids by host key in
+ * line (host-index.ts). Call it inside a read-write transaction on `packs`, `aids` and
+ * `hostIndex`, so that a lookup sees the old version or the new one, never a mix.
  */
 export async function writePackRows(
   db: InflowDb,
   row: PackRow,
   aids: AidRow[] = aidRowsOf(row.pack),
 ): Promise<void> {
+  // Read before the writes to `aids`, which mark the index stale until it is written back.
+  const index = await readHostIndexMeta(db);
   await db.aids.where('packId').equals(row.id).delete();
   await db.aids.bulkPut(aids);
-  await saveAidHostKeys(db);
+  await writeHostIndex(db, row.id, aids, index);
   await db.packs.put(row);
 }
 
@@ -162,7 +154,7 @@ export async function installValidPack(
     installedAt: options.now ?? Date.now(),
     pack,
   };
-  const tables = [db.packs, db.aids, db.settings, db.packHistory];
+  const tables = [db.packs, db.aids, db.hostIndex, db.packHistory];
   return db.transaction('rw', tables, async (): Promise<Extract<InstallResult, { ok: true }>> => {
     const installed = await db.packs.get(pack.id);
     if (installed) {
@@ -180,10 +172,11 @@ export async function installValidPack(
 
 /** Removes a pack and its aids (progress and events are kept). */
 export async function removePack(db: InflowDb, packId: string): Promise<boolean> {
-  return db.transaction('rw', db.packs, db.aids, db.settings, async () => {
+  return db.transaction('rw', db.packs, db.aids, db.hostIndex, async () => {
     const existed = (await db.packs.get(packId)) !== undefined;
+    const index = await readHostIndexMeta(db);
     await db.aids.where('packId').equals(packId).delete();
-    await saveAidHostKeys(db);
+    await writeHostIndex(db, packId, [], index);
     await db.packs.delete(packId);
     return existed;
   });

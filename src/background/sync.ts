@@ -381,7 +381,7 @@ export async function syncSource(
     // The end: one transaction for the pack, its aids, its history and the status.
     return await db.transaction(
       'rw',
-      [db.packs, db.aids, db.settings, db.packHistory, db.syncStatus],
+      [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
       async (): Promise<SourceResult> => {
         const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
           url,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { getSetting } from '../../../src/background/db';
+import { keysInUse } from '../../../src/background/lookup';
 import { installPack } from '../../../src/background/packs';
 import { handleMessage, type RouterDeps, type Sender } from '../../../src/background/router';
 import type { AuthoringListItem } from '../../../src/protocol/authoring';
@@ -69,7 +69,7 @@ async function snapshot(db: ReturnType<typeof freshDb>) {
     aids: await db.aids.toArray(),
     drafts: await db.drafts.toArray(),
     versions: await db.aidVersions.toArray(),
-    hostKeys: await getSetting(db, 'aidHostKeys', []),
+    hostIndex: await db.hostIndex.toArray(),
   };
 }
 
@@ -125,7 +125,7 @@ describe('authoring: drafts and publishing', () => {
       hostKeys: ['hr.localhost'],
       aid: welcome(),
     });
-    expect(await getSetting(db, 'aidHostKeys', [])).toContain('hr.localhost');
+    expect([...(await keysInUse(db))]).toContain('hr.localhost');
     expect(await db.drafts.count()).toBe(0);
     expect(await db.aidVersions.toArray()).toEqual([
       {
@@ -463,7 +463,7 @@ describe('authoring: copy, delete, restore', () => {
       pack: { aids: [{ id: 't' }] },
     });
     expect((await db.aids.get('my-aids/t'))?.packVersion).toBe('1.0.2');
-    expect(await getSetting(db, 'aidHostKeys', [])).not.toContain('hr.localhost');
+    expect([...(await keysInUse(db))]).not.toContain('hr.localhost');
     expect(await db.aidVersions.where('key').equals('my-aids/welcome').count()).toBe(1);
     expect(aidsChanged).toHaveBeenCalledTimes(1);
     expect(await ask({ type: 'authoring.delete', key: 'my-aids/welcome' })).toEqual({
