@@ -101,12 +101,14 @@ export function startOverlay(ctx: OverlayContext): void {
     }
     askFrames = true;
     ui.prefer(!!found.compact);
+    // A tip on an element in an iframe is shown by that frame: not here, nor its chunk.
+    const aids = found.aids.filter(({ aid }) => !(aid.kind === 'tip' && aid.target.frame));
     return {
-      aids: found.aids,
+      aids,
       record: (event) => outbox.send(event),
       frameStep: frames.get,
       regex: usesRegex(found.aids),
-      kinds: kindsOf(found.aids),
+      kinds: kindsOf(aids),
     };
   };
 
