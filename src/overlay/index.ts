@@ -6,8 +6,9 @@
  * In a sub-frame: asks the background what concerns this frame (frame.lookup, answered from
  * the browser's own account of the frame and its tab), and runs the aids of the frame's own
  * page, the tips addressed to this frame, and an agent for the checklist steps addressed to
- * it, whose states reach the top frame's checklist (./frame-agent.ts). A frame of a page
- * without aids gets nothing and does nothing more.
+ * it, whose states reach the top frame's checklist (./frame-plan.ts, and the agent in
+ * ./kinds/checklist-agent.ts). A frame of a page without aids gets nothing and does nothing
+ * more.
  *
  * The code of each aid kind is a chunk of its own (./kinds/index.ts): once a frame knows
  * which kinds its aids are of, it asks for those chunks, and its session shows each aid when
