@@ -1,5 +1,55 @@
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
+
+/**
+ * What a page loads: the overlay's content script and the aid kinds' chunks
+ * (entrypoints/kind-<name>.ts). Their builds differ from the others in two ways:
+ *
+ * - `wxt/browser` is the browser's own API (`browser` in Firefox, `chrome` in Chromium, both
+ *   promise-based), not webextension-polyfill: 9 KB that every page with aids would load,
+ *   for the one thing the overlay needs of it (src/overlay/index.ts answers messages with
+ *   sendResponse instead).
+ * - In a chunk, `preact`, `preact/hooks` and `preact/jsx-runtime` are the core's copy, which
+ *   the chunk reads from the kind slot when it runs (src/overlay/kinds/slot.ts): its
+ *   components render into the core's tree, where only that copy's hooks work, and the chunk
+ *   does not carry Preact again.
+ */
+const NATIVE: Record<string, string> = {
+  './polyfills/SetLike.mjs': 'Set',
+  './polyfills/array.from.mjs': 'Array.from',
+};
+
+function pageBuilds(): Plugin {
+  const shim = fileURLToPath(new URL('src/overlay/kinds/preact-from-core.ts', import.meta.url));
+  let page = false;
+  let chunk = false;
+  return {
+    name: 'inflow:page-builds',
+    enforce: 'pre',
+    configResolved(config) {
+      const name = String(config.build.lib ? config.build.lib.fileName : '');
+      chunk = name.startsWith('kind-');
+      page = chunk || name === 'overlay';
+    },
+    resolveId(source, importer) {
+      // `wxt/browser`, as the polyfill module's alias has already rewritten it.
+      if (page && source === '@wxt-dev/webextension-polyfill/browser') {
+        return this.resolve('@wxt-dev/browser', importer, { skipSelf: true });
+      }
+      if (chunk && /^preact(\/hooks|\/jsx-runtime)?$/.test(source)) return shim;
+      // dom-accessibility-api's fallbacks for browsers without Set and Array.from (its test
+      // for Set is inverted, so it always takes the fallback).
+      const fallback = /dom-accessibility-api\//.test(importer ?? '') && NATIVE[source];
+      if (page && fallback) return `\0inflow:${fallback}`;
+      return null;
+    },
+    load(id) {
+      return id.startsWith('\0inflow:') ? `export default ${id.slice(8)};` : null;
+    },
+  };
+}
 
 /**
  * Chromium: the public half of an RSA key (base64 DER SPKI) fixes the extension id, so an
@@ -39,7 +89,7 @@ export default defineConfig({
       : { key: CHROME_KEY, storage: { managed_schema: 'managed_schema.json' } }),
   }),
   vite: () => ({
-    plugins: [preact()],
+    plugins: [pageBuilds(), preact()],
     // Terser packs the content script a little tighter than esbuild: every page with aids
     // downloads and parses it.
     build: { minify: 'terser', terserOptions: { compress: { passes: 2 }, ecma: 2020 } },

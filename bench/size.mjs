@@ -1,9 +1,12 @@
 /**
- * What a page downloads and parses when the overlay runs: the registered content script's
- * JavaScript and CSS, gzipped at level 9. The peer is a well-known tour library, bundled and
- * minified here with esbuild (its JS plus its stylesheet), when one is installed.
+ * What a page downloads and parses when the overlay runs, gzipped at level 9: the registered
+ * content script (the core: its JavaScript and CSS), which every frame on a host with aids
+ * loads up front, and the aid kinds' chunks (kind-<name>.js), which a frame loads only for
+ * the kinds of the aids it shows. `pageLoads` visits a page and adds up what its frames
+ * loaded. The peer is a well-known tour library, bundled and minified here with esbuild (its
+ * JS plus its stylesheet), when one is installed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -43,6 +46,61 @@ export function overlaySize(extDir, files) {
     bytes: parts.reduce((a, p) => a + p.bytes, 0),
     gzip: parts.reduce((a, p) => a + p.gzip, 0),
   };
+}
+
+/** The core's budget: what a page with aids loads up front, JS and CSS, gzipped. */
+export const CORE_BUDGET = 20 * 1024;
+
+/** The aid kinds' chunks in the build (kind-<name>.js), each with its sizes. */
+export function chunkSizes(extDir) {
+  return readdirSync(extDir)
+    .filter((file) => /^kind-.+\.js$/.test(file))
+    .sort()
+    .map((file) => {
+      const buffer = readFileSync(join(extDir, file));
+      const chunk = file.slice('kind-'.length, -'.js'.length);
+      return { chunk, file, bytes: buffer.length, gzip: gzipBytes(buffer) };
+    });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * What one visit of `url` loaded, in all frames: opens it in `context` (with the extension),
+ * waits `settleMs`, then asks each frame, in the extension's isolated world, whether the
+ * overlay ran there and which kinds' chunks (its kind slot, src/overlay/kinds/slot.ts). A
+ * frame where the overlay ran loaded the core (`coreGzip`) and those chunks (`chunks`, from
+ * chunkSizes).
+ */
+export async function pageLoads(context, worker, url, { coreGzip, chunks, settleMs = 2500 }) {
+  const page = await context.newPage();
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    await sleep(settleMs);
+    const frames = await worker.evaluate(async (want) => {
+      const tab = (await chrome.tabs.query({})).find((t) => t.url === want);
+      if (tab?.id === undefined) throw new Error(`no tab shows ${want}`);
+      const answers = await chrome.scripting.executeScript({
+        target: { tabId: tab.id, allFrames: true },
+        func: () => {
+          const slot = globalThis[Symbol.for('inflow.kinds')];
+          return { url: location.href, kinds: slot ? [...slot.kinds.keys()].sort() : null };
+        },
+      });
+      return answers.map((a) => a.result);
+    }, page.url());
+    const gzipOf = (name) => chunks.find((c) => c.chunk === name)?.gzip ?? 0;
+    const withOverlay = frames.filter((f) => f.kinds !== null);
+    const loaded = withOverlay.flatMap((f) => f.kinds);
+    return {
+      frames,
+      overlayFrames: withOverlay.length,
+      chunksLoaded: loaded,
+      gzip: withOverlay.length * coreGzip + loaded.reduce((a, k) => a + gzipOf(k), 0),
+    };
+  } finally {
+    await page.close();
+  }
 }
 
 /** The overlay files a page loads, from the build alone (used when registration is unknown). */

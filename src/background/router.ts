@@ -8,6 +8,7 @@
 import { addressesFrames } from '../aids/targets';
 import { testUrlPattern } from '../aids/url-match';
 import { problemsOf } from '../aids/validate';
+import { chunkFile } from '../protocol/chunks';
 import {
   type ActiveAid,
   type BackgroundRequest,
@@ -67,7 +68,7 @@ export interface RouterDeps {
   settingsChanged?: (keys: SettingKey[]) => void | Promise<void>;
   /**
    * Runs the overlay in a tab that does not have it (an author's preview), and the
-   * regular-expression engine in a frame that asks for it.
+   * regular-expression engine or a kind's chunk in a frame that asks for it.
    */
   scripting?: Pick<ScriptingApi, 'executeScript'>;
   /**
@@ -226,20 +227,23 @@ async function refuseFrameSteps(
 export const REGEX_SCRIPT_FILE = 'regex.js';
 
 /**
- * Runs the regular-expression engine in the sender's frame, and only there: the tab and
- * frame come from the browser's account of the sender, never from the message.
+ * Runs one of the extension's own scripts in the sender's frame, and only there: the tab and
+ * frame come from the browser's account of the sender, never from the message, and the file
+ * is one the caller chose from a fixed list (the regular-expression engine, a kind's chunk).
  */
-async function loadRegex(deps: RouterDeps, sender: Sender): Promise<Response> {
+async function injectIntoSender(
+  deps: RouterDeps,
+  sender: Sender,
+  what: BackgroundRequest['type'],
+  file: string,
+): Promise<Response> {
   const tabId = sender.tab?.id;
   const frameId = sender.frameId;
   if (typeof tabId !== 'number' || typeof frameId !== 'number') {
-    return { error: 'page.loadRegex: refused, the sender is not a frame of a tab' };
+    return { error: `${what}: refused, the sender is not a frame of a tab` };
   }
-  if (!deps.scripting) return { error: 'page.loadRegex: this browser cannot run scripts in tabs' };
-  await deps.scripting.executeScript({
-    target: { tabId, frameIds: [frameId] },
-    files: [REGEX_SCRIPT_FILE],
-  });
+  if (!deps.scripting) return { error: `${what}: this browser cannot run scripts in tabs` };
+  await deps.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] });
   return { ok: true };
 }
 
@@ -283,7 +287,10 @@ async function answer(
       };
     }
     case 'page.loadRegex':
-      return loadRegex(deps, sender);
+      return injectIntoSender(deps, sender, request.type, REGEX_SCRIPT_FILE);
+    case 'page.loadChunk':
+      // The zod contract admits only the chunks this build has (src/protocol/chunks.ts).
+      return injectIntoSender(deps, sender, request.type, chunkFile(request.chunk));
     case 'frame.lookup':
       return frameLookup(deps, sender as FrameSender);
     case 'frame.steps': {
@@ -362,6 +369,7 @@ async function answer(
 const FROM_CONTENT = new Set<BackgroundRequest['type']>([
   'page.lookup',
   'page.loadRegex',
+  'page.loadChunk',
   'event.record',
   'progress.reset',
   'progress.leave',

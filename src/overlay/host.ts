@@ -37,6 +37,8 @@ export interface OverlayHost {
   element: HTMLElement;
   /** Where Preact renders. */
   container: HTMLElement;
+  /** Adds a stylesheet after those already there (a kind's, once its chunk ran). */
+  addStyle(css: string): void;
   /** Put the host back in the top layer if the page displaced it. */
   raise(): void;
   remove(): void;
@@ -49,11 +51,15 @@ export function createHost(doc: Document = document): OverlayHost {
   const supportsPopover = typeof element.showPopover === 'function';
   if (supportsPopover) element.setAttribute('popover', 'manual');
   const shadow = element.attachShadow({ mode: 'open' });
-  const style = doc.createElement('style');
-  style.textContent = css;
   const container = doc.createElement('div');
   container.className = 'root';
-  shadow.append(style, container);
+  shadow.append(container);
+  const addStyle = (text: string) => {
+    const style = doc.createElement('style');
+    style.textContent = text;
+    shadow.insertBefore(style, container);
+  };
+  addStyle(css);
   doc.documentElement.append(element);
   const raise = () => {
     if (!supportsPopover || !element.isConnected) return;
@@ -68,6 +74,7 @@ export function createHost(doc: Document = document): OverlayHost {
   return {
     element,
     container,
+    addStyle,
     raise,
     remove: () => element.remove(),
   };

@@ -6,8 +6,13 @@
  * In a sub-frame: asks the background what concerns this frame (frame.lookup, answered from
  * the browser's own account of the frame and its tab), and runs the aids of the frame's own
  * page, the tips addressed to this frame, and an agent for the checklist steps addressed to
- * it, whose states reach the top frame's checklist (./frame-agent.ts). A frame of a page
- * without aids gets nothing and does nothing more.
+ * it, whose states reach the top frame's checklist (./frame-plan.ts, and the agent in
+ * ./kinds/checklist-agent.ts). A frame of a page without aids gets nothing and does nothing
+ * more.
+ *
+ * The code of each aid kind is a chunk of its own (./kinds/index.ts): once a frame knows
+ * which kinds its aids are of, it asks for those chunks, and its session shows each aid when
+ * its kind's chunk has run.
  *
  * Where the background's lookup says so (touchpoint coverage, set by policy), the top frame
  * also measures how long each route is visible (./touchpoints.ts).
@@ -17,8 +22,9 @@ import { hasRegexEngine } from '../aids/regex-slot';
 import { addressesFrames } from '../aids/targets';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
 import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
-import { frameAgent, isThisFrame, tipsHere, watchedSteps } from './frame-agent';
+import { isThisFrame, tipsHere, watchedSteps } from './frame-plan';
 import { createFrameStates } from './frame-states';
+import { createKindLoader, whenKind } from './kinds';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
 import { loadRegexEngine, usesRegex } from './regex-loader';
@@ -56,15 +62,22 @@ export interface OverlayContext {
 
 /**
  * What differs between a top frame's session and a sub-frame's. `regex`: some `matches`
- * rule is evaluated in this frame, which needs the regular-expression engine.
+ * rule is evaluated in this frame, which needs the regular-expression engine. `kinds`: the
+ * aid kinds whose chunks this frame needs.
  */
-type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'> & { regex: boolean };
+type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'> & {
+  regex: boolean;
+  kinds: string[];
+};
+
+const kindsOf = (aids: readonly { aid: { kind: string } }[]) => aids.map(({ aid }) => aid.kind);
 
 export function startOverlay(ctx: OverlayContext): void {
   const inFrame = window.top !== window;
   const outbox = createOutbox();
   const ui = createUi();
   const frames = createFrameStates();
+  const kinds = createKindLoader((chunk) => askBackground({ type: 'page.loadChunk', chunk }));
   const meter = inFrame
     ? null
     : createTouchpointMeter((time) => tell({ type: 'touchpoint.time', ...time }), ctx.signal);
@@ -89,11 +102,14 @@ export function startOverlay(ctx: OverlayContext): void {
     }
     askFrames = true;
     ui.prefer(!!found.compact);
+    // A tip on an element in an iframe is shown by that frame: not here, nor its chunk.
+    const aids = found.aids.filter(({ aid }) => !(aid.kind === 'tip' && aid.target.frame));
     return {
-      aids: found.aids,
+      aids,
       record: (event) => outbox.send(event),
       frameStep: frames.get,
       regex: usesRegex(found.aids),
+      kinds: kindsOf(aids),
     };
   };
 
@@ -112,16 +128,20 @@ export function startOverlay(ctx: OverlayContext): void {
     return {
       aids,
       regex: watchesRegex || usesRegex(aids),
+      // The agent for checklist steps here is the checklist chunk's.
+      kinds: [...kindsOf(aids), ...(watched.size ? ['checklist'] : [])],
       // Events of the top page's aids belong to the top page (a srcdoc frame has no URL).
       record: (event) =>
         outbox.send(tipKeys.has(event.aidKey) ? { ...event, url: found.url } : event),
       extra: (env) =>
         watched.size
           ? [
-              frameAgent(watched, env, {
-                steps: (aidKey, steps) => tell({ type: 'frame.steps', aidKey, steps }),
-                gone: () => tell({ type: 'frame.gone' }),
-              }),
+              whenKind('inflow:frame-agent', 'checklist', kinds, (checklist) =>
+                checklist.frameAgent!(watched, env, {
+                  steps: (aidKey, steps) => tell({ type: 'frame.steps', aidKey, steps }),
+                  gone: () => tell({ type: 'frame.gone' }),
+                }),
+              ),
             ]
           : [],
     };
@@ -143,7 +163,6 @@ export function startOverlay(ctx: OverlayContext): void {
         : withRetry(() =>
             askBackground({ type: 'page.lookup', url, ...(reload ? { reload } : {}) }),
           );
-      await domReady();
       const found = await answer;
       reloaded = false;
       if (gen !== generation || ctx.signal.aborted) return;
@@ -158,6 +177,10 @@ export function startOverlay(ctx: OverlayContext): void {
         else meter.end();
       }
       plan = inFrame ? framePlan(found as FrameLookupResponse) : topPlan(found as LookupResponse);
+      // The chunks load while the page is parsed; the session starts once the DOM is there.
+      if (plan) loadKinds(plan.kinds, gen);
+      await domReady();
+      if (gen !== generation || ctx.signal.aborted) return;
     } catch (e) {
       console.warn('[inflow] no answer from the extension', e);
       return;
@@ -174,6 +197,7 @@ export function startOverlay(ctx: OverlayContext): void {
       resetProgress: (aidKey) => tell({ type: 'progress.reset', aidKey }),
       leaveRun: (aidKey, at) => tell({ type: 'progress.leave', aidKey, at }),
       onBatch: () => urls.check(),
+      kinds,
     });
     session.start();
     if (plan.regex && !hasRegexEngine()) {
@@ -181,6 +205,22 @@ export function startOverlay(ctx: OverlayContext): void {
       void loadRegexEngine(() => askBackground({ type: 'page.loadRegex' })).then(
         (loaded) => loaded && gen === generation && session?.refresh(),
       );
+    }
+  };
+
+  /**
+   * Loads the chunks of `wanted` kinds that have not run in this frame; as each arrives, its
+   * styles join the overlay and the session of generation `gen`, if still current, shows
+   * its aids. A chunk that does not load leaves the other aids as they are.
+   */
+  const loadKinds = (wanted: string[], gen: number) => {
+    for (const kind of new Set(wanted)) {
+      if (kinds.module(kind)) continue;
+      void kinds.load(kind).then((loaded) => {
+        if (!loaded) return;
+        ui.addStyles(kinds.module(kind)?.styles ?? []);
+        if (gen === generation) session?.refresh();
+      });
     }
   };
 
@@ -251,10 +291,19 @@ export function startOverlay(ctx: OverlayContext): void {
     }
     return undefined;
   };
-  const onMessage = (message: unknown, sender: { id?: string }) => {
+  // The browser's own API here, not webextension-polyfill (wxt.config.ts): Chromium's
+  // listeners answer through sendResponse, keeping the channel open by returning true.
+  const onMessage = (
+    message: unknown,
+    sender: { id?: string },
+    sendResponse: (answer: unknown) => void,
+  ): true | undefined => {
     if (sender.id !== browser.runtime.id) return undefined;
     const request = parseOverlayRequest(message);
-    return request ? handle(request) : undefined;
+    const answer = request ? handle(request) : undefined;
+    if (!answer) return undefined;
+    void answer.then(sendResponse);
+    return true;
   };
   browser.runtime.onMessage.addListener(onMessage);
 

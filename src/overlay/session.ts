@@ -4,12 +4,11 @@
  * removes every listener, the observer and the timers) and the overlay opens a new one.
  */
 import { rootsAbove, shadowRootOf } from '../aids/composed';
-import type { Completion, Target } from '../aids/schema';
+import type { Target } from '../aids/schema';
 import { isHealed, type Resolution, resolveTarget } from '../aids/target';
-import { ruleProblem } from '../aids/values';
 import type { ActiveAid, EventInput, FrameStepState, OverlayStatus } from '../protocol/messages';
 import { type DomWatch, type PageChange, watchDom } from './dom-watch';
-import { createController } from './kinds';
+import { createController, type Kinds } from './kinds';
 import type { AidController, SessionEnv } from './kinds/types';
 import { ShadowRootTracker } from './shadow-roots';
 import type { Ui } from './ui';
@@ -32,6 +31,11 @@ export interface SessionDeps {
   frameStep?(aidKey: string, stepId: string): FrameStepState | undefined;
   /** Controllers that are not aids, driven like them (a sub-frame's reporter). */
   extra?(env: SessionEnv): AidController[];
+  /**
+   * The kind modules whose chunk ran in this frame. An aid of a kind not here yet shows
+   * nothing; `refresh` once its chunk has run, and it does.
+   */
+  kinds: Kinds;
 }
 
 /** What resolving a target in another frame gives: nothing here, and no signal failed. */
@@ -95,7 +99,7 @@ export class PageSession {
         }
         return r;
       },
-      reportTarget: (aidKey, stepId, target, r, missing) => {
+      reportTarget: (aidKey, stepId, target, r, missing, unworkable) => {
         // The last pass before a navigation sees the next screen already drawn: what is
         // gone from it is not missing from this one.
         if (this.leaving) return;
@@ -115,13 +119,10 @@ export class PageSession {
           });
         }
         // A rule that can never hold on the element found: the step would never tick.
-        const done = this.settled && r.element ? this.doneRule(aidKey, stepId) : undefined;
-        if (done && 'target' in done && !this.reported.has(`unworkable:${where}`)) {
-          const el = env.resolve(done.target).element;
-          const problem = el && ruleProblem(done, el, shadowRootOf);
-          if (problem && once('unworkable')) {
-            env.record({ type: 'rule_unworkable', aidKey, stepId, problem });
-          }
+        const checks = this.settled && r.element && !this.reported.has(`unworkable:${where}`);
+        const problem = checks ? unworkable?.() : null;
+        if (problem && once('unworkable')) {
+          env.record({ type: 'rule_unworkable', aidKey, stepId, problem });
         }
       },
       record: (event) => {
@@ -141,16 +142,8 @@ export class PageSession {
       host: () => deps.ui.host(),
       frameStep: (aidKey, stepId) => deps.frameStep?.(aidKey, stepId),
     };
-    this.controllers = deps.aids
-      .map((a) => createController(a, env))
-      .filter((c): c is AidController => c !== null);
+    this.controllers = deps.aids.map((a) => createController(a, env, deps.kinds));
     this.controllers.push(...(deps.extra?.(env) ?? []));
-  }
-
-  /** The completion rule of a checklist step, looked up from the aids this session shows. */
-  private doneRule(aidKey: string, stepId: string | undefined): Completion | undefined {
-    const aid = this.deps.aids.find((a) => a.key === aidKey)?.aid;
-    return aid?.kind === 'checklist' ? aid.steps.find((s) => s.id === stepId)?.done : undefined;
   }
 
   start(): void {
@@ -223,7 +216,7 @@ export class PageSession {
     });
   }
 
-  /** Evaluates every aid again now: what a sub-frame reported changed. */
+  /** Evaluates every aid again now: what a sub-frame reported changed, a kind arrived. */
   refresh(): void {
     this.pass({ events: [] });
   }

@@ -29,6 +29,8 @@ export interface Ui {
    */
   arrange(targets: Element[]): void;
   host(): HTMLElement | null;
+  /** Adds stylesheets (a kind's, once its chunk ran), each once, for as long as the UI lives. */
+  addStyles(styles: readonly string[]): void;
   clear(): void;
 }
 
@@ -158,6 +160,8 @@ export function createUi(): Ui {
   let field: Element | null = null;
   let last: { controllers: AidController[]; announcement: string } | null = null;
   let notice: string | null = null;
+  /** The kinds' stylesheets, in the order they came. */
+  const styles: string[] = [];
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   // Tips are positioned against the page's layout; drawing them a frame after the panel
@@ -173,7 +177,10 @@ export function createUi(): Ui {
   };
   const draw = () => {
     if (!last && !notice) return;
-    host ??= createHost();
+    if (!host) {
+      host = createHost();
+      for (const css of styles) host.addStyle(css);
+    }
     const view = last ?? { controllers: [], announcement: '' };
     render(
       <Overlay
@@ -273,6 +280,13 @@ export function createUi(): Ui {
       draw();
     },
     host: () => host?.element ?? null,
+    addStyles(more) {
+      for (const css of more) {
+        if (styles.includes(css)) continue;
+        styles.push(css);
+        host?.addStyle(css);
+      }
+    },
     clear() {
       last = null;
       if (notice) draw();

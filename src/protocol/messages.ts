@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { Aid } from '../aids/schema';
 import { AuthoringRequest, type AuthoringResponses } from './authoring';
+import { KIND_CHUNKS } from './chunks';
 import { InsightsRequest, type InsightsResponses } from './insights';
 import { type ExportStatus, type ResolvedSettings, Settings } from './settings';
 import { RouteTemplate, TOUCHPOINT_MAX_MS } from './touchpoints';
@@ -199,6 +200,11 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
    * sender's frame (and only there). Answered once it is installed.
    */
   z.object({ type: z.literal('page.loadRegex') }).strict(),
+  /**
+   * The frame has an aid of a kind whose code is not loaded yet: run that kind's chunk in the
+   * sender's frame (and only there). Answered once it ran. Only the chunks this build has.
+   */
+  z.object({ type: z.literal('page.loadChunk'), chunk: z.enum(KIND_CHUNKS) }).strict(),
   z.object({ type: z.literal('frame.steps'), aidKey: AidKey, steps: FrameSteps }).strict(),
   z.object({ type: z.literal('frame.gone') }).strict(),
   z.object({ type: z.literal('frame.resync') }).strict(),
@@ -324,6 +330,7 @@ export type OverlayStatus = z.infer<typeof OverlayStatus>;
 export interface BackgroundResponses extends AuthoringResponses, InsightsResponses {
   'page.lookup': LookupResponse;
   'page.loadRegex': { ok: true };
+  'page.loadChunk': { ok: true };
   'frame.lookup': FrameLookupResponse;
   /** `delivered`: the top frame's overlay took the states (false: none is running there). */
   'frame.steps': { ok: true; delivered: boolean };

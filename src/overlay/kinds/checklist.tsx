@@ -4,16 +4,22 @@
  * never blocks the others.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { shadowRootOf } from '../../aids/composed';
 import { type CompletionMemory, completionHolds, conditionHolds } from '../../aids/conditions';
 import { plainText } from '../../aids/markdown';
 import type { ChecklistAid, Step, Target } from '../../aids/schema';
 import { matchesUrl, testUrlPattern } from '../../aids/url-match';
+import { type RuleProblem, ruleProblem } from '../../aids/values';
 import type { ActiveAid, AidStatus, StepState } from '../../protocol/messages';
 import { eventWithin } from '../dom-watch';
 import { byPerson, isPerson, usePersonText } from '../person';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
+import markdownCss from '../views/markdown.css?inline';
+import checklistCss from './checklist.css?inline';
+import { frameAgent } from './checklist-agent';
 import { Feedback } from './feedback';
+import feedbackCss from './feedback.css?inline';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
 
 interface StepRuntime {
@@ -28,6 +34,14 @@ interface StepRuntime {
   element: Element | null;
   /** In a preview only: how the target was found when some signal failed, for the author. */
   healed?: string;
+}
+
+/** Why the step's rule can never hold on the element it watches (it would never tick). */
+function unworkable(step: Step, env: SessionEnv): RuleProblem | null {
+  const done = step.done;
+  if (!done || !('target' in done)) return null;
+  const el = env.resolve(done.target).element;
+  return el ? ruleProblem(done, el, shadowRootOf) : null;
 }
 
 /** The element a step is about: its own target, else the one its completion rule watches. */
@@ -118,7 +132,7 @@ export class ChecklistController implements AidController {
           rt.missing = missing;
           changed = true;
         }
-        env.reportTarget(this.key, step.id, target, r, missing);
+        env.reportTarget(this.key, step.id, target, r, missing, () => unworkable(step, env));
       }
       if (
         !rt.state &&
@@ -465,4 +479,6 @@ function ChecklistView({ c }: { c: ChecklistController }) {
 export const checklistKind: AidKindModule<ChecklistAid> = {
   kind: 'checklist',
   create: (active, env) => new ChecklistController(active, env),
+  styles: [markdownCss, feedbackCss, checklistCss],
+  frameAgent,
 };

@@ -12,7 +12,10 @@ import { byPerson, isPerson } from '../person';
 import { anchor, type Side } from '../position';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
+import markdownCss from '../views/markdown.css?inline';
 import { Feedback } from './feedback';
+import feedbackCss from './feedback.css?inline';
+import tipCss from './tip.css?inline';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
 
 export class TipController implements AidController {
@@ -206,4 +209,5 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
 export const tipKind: AidKindModule<TipAid> = {
   kind: 'tip',
   create: (active, env) => new TipController(active, env),
+  styles: [markdownCss, feedbackCss, tipCss],
 };

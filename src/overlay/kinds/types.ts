@@ -6,8 +6,10 @@
 import type { VNode } from 'preact';
 import type { Aid, Target } from '../../aids/schema';
 import type { Resolution } from '../../aids/target';
+import type { RuleProblem } from '../../aids/values';
 import type { ActiveAid, AidStatus, EventInput, FrameStepState } from '../../protocol/messages';
 import type { PageChange } from '../dom-watch';
+import type { FrameReports, Watched } from '../frame-plan';
 
 /** What a session offers its controllers. */
 export interface SessionEnv {
@@ -27,7 +29,9 @@ export interface SessionEnv {
   frameStep?(aidKey: string, stepId: string): FrameStepState | undefined;
   /**
    * Reports what resolving an aid's target found: target_missing when `missing` (once per
-   * aid and step in this session), target_healed when it was found without its selector.
+   * aid and step in this session), target_healed when it was found without its selector,
+   * and rule_unworkable with what `unworkable` says (asked once the page settled and the
+   * target was found, until it says something).
    */
   reportTarget(
     aidKey: string,
@@ -35,6 +39,7 @@ export interface SessionEnv {
     target: Target,
     r: Resolution,
     missing: boolean,
+    unworkable?: () => RuleProblem | null,
   ): void;
   /** Records an event (url and time are added). */
   record(event: Omit<EventInput, 'url' | 'at'>): void;
@@ -75,7 +80,22 @@ export interface AidController {
   dispose(): void;
 }
 
+/**
+ * One aid kind, as its chunk registers it (./slot.ts). The content script's core holds none:
+ * each kind is its own chunk, loaded only in frames that have an aid of that kind (./index.ts).
+ */
 export interface AidKindModule<A extends Aid = Aid> {
   kind: A['kind'];
   create(active: ActiveAid & { aid: A }, env: SessionEnv): AidController;
+  /** The kind's stylesheets, added to the overlay's shadow root after the core's. */
+  styles?: readonly string[];
+  /**
+   * A kind whose top-frame controller needs states from sub-frames (checklists): the
+   * controller a sub-frame runs for what the top page's aids of this kind address to it.
+   */
+  frameAgent?(
+    watched: Map<string, Watched[]>,
+    env: SessionEnv,
+    reports: FrameReports,
+  ): AidController;
 }

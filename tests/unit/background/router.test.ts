@@ -120,6 +120,44 @@ describe('handleMessage: senders', () => {
     });
   });
 
+  it("runs a kind's chunk in the asking frame only, and only a chunk this build has", async () => {
+    const { deps } = await setup();
+    const executeScript = vi.fn(async () => []);
+    const withScripting = { ...deps, scripting: { executeScript } };
+    const frame: Sender = { ...content, url: 'https://lookup.localhost/x', frameId: 4 };
+    for (const chunk of ['checklist', 'tip']) {
+      expect(await handleMessage({ type: 'page.loadChunk', chunk }, frame, withScripting)).toEqual({
+        ok: true,
+      });
+    }
+    expect(executeScript.mock.calls).toEqual([
+      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-checklist.js'] }],
+      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-tip.js'] }],
+    ]);
+    // A name that is not a chunk, or a path, is refused before anything runs.
+    for (const chunk of ['walkthrough', '../background', 'kind-tip.js', 'constructor', '']) {
+      expect(await handleMessage({ type: 'page.loadChunk', chunk }, frame, withScripting)).toEqual({
+        error: expect.stringContaining('invalid message: chunk'),
+      });
+    }
+    expect(
+      await handleMessage(
+        { type: 'page.loadChunk', chunk: 'tip', frameId: 0 },
+        frame,
+        withScripting,
+      ),
+    ).toEqual({ error: expect.stringContaining('frameId: unknown field') });
+    const refused = { error: expect.stringContaining('refused') };
+    const ask = { type: 'page.loadChunk', chunk: 'tip' };
+    expect(await handleMessage(ask, popup, withScripting)).toEqual(refused);
+    expect(await handleMessage(ask, { ...content, id: 'other' }, withScripting)).toEqual(refused);
+    expect(executeScript).toHaveBeenCalledTimes(2);
+    executeScript.mockRejectedValueOnce(new Error('Frame with ID 4 was removed.'));
+    expect(await handleMessage(ask, frame, withScripting)).toEqual({
+      error: 'page.loadChunk: Frame with ID 4 was removed.',
+    });
+  });
+
   it('answers site requests only from pages of this extension', async () => {
     const { deps, db } = await setup();
     const msg = { type: 'site.setPaused', host: 'crm.localhost', paused: true };

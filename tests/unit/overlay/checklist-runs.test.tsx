@@ -14,6 +14,7 @@ import type { SessionEnv } from '../../../src/overlay/kinds/types';
 import { PageSession } from '../../../src/overlay/session';
 import type { Ui } from '../../../src/overlay/ui';
 import type { ActiveAid, Progress } from '../../../src/protocol/messages';
+import { allKinds } from './fake-ui';
 
 const FORM = 'https://crm.example.com/contacts/new';
 const NOTICE = 'New run: the last one was left unfinished';
@@ -171,6 +172,7 @@ describe('the page session', () => {
       resetProgress: vi.fn(),
       leaveRun,
       onBatch: vi.fn(),
+      kinds: allKinds,
     });
     session.start();
     const before = Date.now();

@@ -1,5 +1,9 @@
 /** A Ui that draws nothing, for tests of page sessions: each method is a spy. */
 import { vi } from 'vitest';
+import { checklistKind } from '../../../src/overlay/kinds/checklist';
+import type { Kinds } from '../../../src/overlay/kinds/index';
+import { tipKind } from '../../../src/overlay/kinds/tip';
+import type { AidKindModule } from '../../../src/overlay/kinds/types';
 import type { Ui } from '../../../src/overlay/ui';
 
 export const fakeUi = (): Ui => ({
@@ -8,7 +12,14 @@ export const fakeUi = (): Ui => ({
   notice: vi.fn(),
   arrange: vi.fn(),
   host: () => null,
+  addStyles: vi.fn(),
   clear: vi.fn(),
   focused: () => false,
   prefer: vi.fn(),
 });
+
+/** Every kind, as if its chunk had run: for tests of sessions, not of loading. */
+export const allKinds: Kinds = {
+  module: (kind) =>
+    (({ checklist: checklistKind, tip: tipKind }) as Record<string, AidKindModule>)[kind],
+};

@@ -10,12 +10,13 @@ import 'urlpattern-polyfill';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChecklistAid, TipAid } from '../../../src/aids/schema';
 import { addressesFrames } from '../../../src/aids/targets';
-import { frameAgent, isThisFrame, tipsHere, watchedSteps } from '../../../src/overlay/frame-agent';
+import { isThisFrame, tipsHere, watchedSteps } from '../../../src/overlay/frame-plan';
 import { createFrameStates } from '../../../src/overlay/frame-states';
+import { frameAgent } from '../../../src/overlay/kinds/checklist-agent';
 import type { AidController } from '../../../src/overlay/kinds/types';
 import { PageSession, type SessionDeps } from '../../../src/overlay/session';
 import type { ActiveAid, EventInput } from '../../../src/protocol/messages';
-import { fakeUi } from './fake-ui';
+import { allKinds, fakeUi } from './fake-ui';
 import { asPerson } from './person-events';
 
 const NOTES = { css: "iframe[title='Notes']" };
@@ -81,6 +82,7 @@ function session(deps: Partial<SessionDeps> & Pick<SessionDeps, 'aids'>) {
     resetProgress: vi.fn(),
     leaveRun: vi.fn(),
     onBatch: () => {},
+    kinds: allKinds,
     ...deps,
   });
   sessions.push(s);
@@ -154,8 +156,9 @@ describe('the frame agent', () => {
     const s = session({
       aids: [],
       extra: (env) => {
-        agent = frameAgent(watchedSteps([active(checklist)], inNotes), env, { steps, gone });
-        return [agent];
+        const made = frameAgent(watchedSteps([active(checklist)], inNotes), env, { steps, gone });
+        agent = made;
+        return [made];
       },
     });
     s.start();
@@ -185,11 +188,12 @@ describe('the frame agent', () => {
       aids: [],
       extra: (env) => {
         const inLookup = (ref: { url?: string }) => ref.url === LOOKUP.url;
-        agent = frameAgent(watchedSteps([active(checklist)], inLookup), env, {
+        const made = frameAgent(watchedSteps([active(checklist)], inLookup), env, {
           steps,
           gone: vi.fn(),
         });
-        return [agent];
+        agent = made;
+        return [made];
       },
     });
     s.start();

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChecklistAid } from '../../../src/aids/schema';
 import { PageSession, SETTLE_MS } from '../../../src/overlay/session';
 import type { EventInput } from '../../../src/protocol/messages';
-import { fakeUi } from './fake-ui';
+import { allKinds, fakeUi } from './fake-ui';
 import { personClick } from './person-events';
 
 const aid: ChecklistAid = {
@@ -55,6 +55,7 @@ function startSession(): void {
     resetProgress: vi.fn(),
     leaveRun: vi.fn(),
     onBatch: vi.fn(),
+    kinds: allKinds,
   });
   session.start();
 }

@@ -1,22 +1,20 @@
 /**
- * The overlay's part in a sub-frame. The top page's aids may address targets to an iframe
+ * What a sub-frame runs of the top page's aids. They may address targets to an iframe
  * (`target.frame`); the frame they name runs:
  *
  * - tips whose target is in it, shown by its own overlay next to the element;
- * - a frame agent for checklist steps whose element or completion rule is in it: it finds
- *   them, evaluates the rule, and sends the steps' states to the top frame's checklist
- *   (through the background) when they change. It records no step event: the top frame's
- *   checklist records each one once.
+ * - a frame agent for checklist steps whose element or completion rule is in it (the
+ *   checklist chunk's, ./kinds/checklist-agent.ts): it finds them, evaluates the rule, and
+ *   sends the steps' states to the top frame's checklist (through the background) when they
+ *   change. It records no step event: the top frame's checklist records each one once.
  *
  * Only the innermost frame is named; a frame checks `frame.css` against its own <iframe>
  * element (readable for same-origin, about:blank and srcdoc frames, null cross-origin).
  */
-import { type CompletionMemory, completionHolds } from '../aids/conditions';
+import type { CompletionMemory } from '../aids/conditions';
 import type { Completion, FrameRef, Target } from '../aids/schema';
 import { testUrlPattern } from '../aids/url-match';
-import type { ActiveAid, AidStatus, FrameStepState } from '../protocol/messages';
-import type { AidController, SessionEnv } from './kinds/types';
-import { isPerson } from './person';
+import type { ActiveAid, FrameStepState } from '../protocol/messages';
 
 /**
  * True if `ref` names this frame: its page URL matches `ref.url` and its <iframe> element
@@ -94,68 +92,10 @@ export function watchedSteps(aids: readonly ActiveAid[], here: Here): Map<string
   return byAid;
 }
 
+/** Where a frame agent sends what it found. */
 export interface FrameReports {
   /** The states of an aid's watched steps changed. */
   steps(aidKey: string, steps: FrameStepState[]): void;
   /** This frame's page goes away: the top frame forgets what it reported. */
   gone(): void;
-}
-
-/**
- * A controller that shows nothing: on each pass of the frame's session it evaluates the
- * watched steps and reports each aid whose states differ from what it last sent. Its
- * reports are withdrawn when the page is unloaded or the session ends.
- */
-export function frameAgent(
-  watched: Map<string, Watched[]>,
-  env: SessionEnv,
-  reports: FrameReports,
-): AidController {
-  /** Aid key -> the states last sent, as JSON. */
-  const sent = new Map<string, string>();
-  const gone = () => {
-    if (sent.size) reports.gone();
-    sent.clear();
-  };
-  // A page kept in the back/forward cache goes with its top page and comes back with it,
-  // states and all: only a page that is unloaded withdraws its reports.
-  window.addEventListener('pagehide', (e) => e.persisted || gone(), { signal: env.signal });
-  return {
-    key: 'inflow:frame-agent',
-    visible: false,
-    update(change) {
-      for (const [aidKey, list] of watched) {
-        const steps = list.map(({ stepId, find, done, memory }): FrameStepState => {
-          if (done?.type === 'clicked') {
-            const el = env.resolve(done.target).element;
-            for (const e of change.events) {
-              // A person's click only: a script's click() says nobody clicked.
-              if (
-                e.type === 'click' &&
-                isPerson(e) &&
-                e.target instanceof Node &&
-                el?.contains(e.target)
-              ) {
-                memory.clicked = true;
-              }
-            }
-          }
-          return {
-            stepId,
-            found: !!env.resolve(find).element,
-            holds: !!done && completionHolds(done, env.resolve, env.url, memory),
-          };
-        });
-        const json = JSON.stringify(steps);
-        if (sent.get(aidKey) !== json) reports.steps(aidKey, steps);
-        sent.set(aidKey, json);
-      }
-    },
-    leave: () => null,
-    views: () => ({}),
-    // Never visible, so never asked for: the popup lists aids only.
-    status: () => ({}) as AidStatus,
-    targets: () => [],
-    dispose: gone,
-  };
 }

@@ -1,0 +1,26 @@
+/**
+ * The page side's code that loads on demand: one chunk per aid kind. The content script holds
+ * only the core (sessions, the DOM watcher, the message client, the panel shell); a frame
+ * whose aids are of a kind asks the background for that kind's chunk (`page.loadChunk`), and
+ * the background injects the chunk's file into that frame. Only the names below are ever
+ * injected: the page names a chunk, never a file.
+ *
+ * Adding a kind: its module in src/overlay/kinds/, its entrypoint entrypoints/kind-<name>.ts,
+ * and its name here.
+ */
+import type { AidKind } from '../aids/schema';
+
+export const KIND_CHUNKS = ['checklist', 'tip'] as const satisfies readonly AidKind[];
+
+export type KindChunk = (typeof KIND_CHUNKS)[number];
+
+/** Fails to compile while some aid kind has no chunk. */
+export const EVERY_KIND_HAS_A_CHUNK: Exclude<AidKind, KindChunk> extends never ? true : never =
+  true;
+
+/** The file the background injects for a chunk, relative to the extension root. */
+export const chunkFile = (name: KindChunk): string => `kind-${name}.js`;
+
+/** True for the name of a chunk this build has. */
+export const isKindChunk = (name: string): name is KindChunk =>
+  (KIND_CHUNKS as readonly string[]).includes(name);
