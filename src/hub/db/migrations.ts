@@ -361,6 +361,12 @@ const migrations: Record<string, Migration> = {
       await sql`alter table period_counts add constraint period_counts_pk primary key
         (span, start, team, role, pack_id, aid_key, pack_version, step_id, metric)
         include (events)`.execute(db);
+      // One aid's rows (its version comparison reads its days) without walking every aid's.
+      await db.schema
+        .createIndex('period_counts_aid')
+        .on('period_counts')
+        .columns(['aid_key', 'span', 'start', 'team', 'role'])
+        .execute();
       await db.schema
         .createTable('period_people')
         .addColumn('span', 'text', (c) => c.notNull().check(sql`span in ('d', 'w', 'm')`))
