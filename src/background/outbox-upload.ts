@@ -596,5 +596,13 @@ export async function hubStatus(
   if (state.lastSuccessAt) status.lastSuccessAt = state.lastSuccessAt;
   if (state.lastAttemptAt) status.lastAttemptAt = state.lastAttemptAt;
   if (queued && state.nextAttemptAt) status.nextAttemptAt = state.nextAttemptAt;
+  if (values.touchpointHosts.length > 0) {
+    const [tpQueued, tpDropped, tpRefused] = await Promise.all([
+      db.touchpointOutbox.count(),
+      getSetting(db, 'touchpointDropped', 0),
+      getSetting(db, 'touchpointRefused', 0),
+    ]);
+    status.touchpoints = { queued: tpQueued, dropped: tpDropped, refused: tpRefused };
+  }
   return status;
 }

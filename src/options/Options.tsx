@@ -390,9 +390,22 @@ export function refusedText(status: HubExportStatus): string {
   return `${count(status.refused, 'event was', 'events were')} refused by the hub and dropped.`;
 }
 
+/** The touchpoint sums' queue, in words: "3 page sums waiting; 1 dropped (queue full)". */
+function touchpointText(t: NonNullable<HubExportStatus['touchpoints']>): string {
+  const parts = [`${count(t.queued, 'page sum', 'page sums')} waiting to be sent`];
+  if (t.dropped) parts.push(`${t.dropped} dropped (queue full)`);
+  if (t.refused) parts.push(`${t.refused} refused by the hub`);
+  return parts.join('; ');
+}
+
 function HubStatusView({ status }: { status: HubExportStatus }) {
   const on = status.off === null;
-  const problem = (on && status.lastError !== null) || status.dropped > 0 || status.refused > 0;
+  const tp = status.touchpoints;
+  const problem =
+    (on && status.lastError !== null) ||
+    status.dropped > 0 ||
+    status.refused > 0 ||
+    (tp !== undefined && tp.dropped + tp.refused > 0);
   return (
     <section aria-labelledby="hub-heading">
       <h2 id="hub-heading">Sending to the hub</h2>
@@ -415,6 +428,18 @@ function HubStatusView({ status }: { status: HubExportStatus }) {
           <dd class={status.dropped ? 'message' : undefined}>{droppedText(status)}</dd>
           <dt>Refused</dt>
           <dd class={status.refused ? 'message' : undefined}>{refusedText(status)}</dd>
+          {status.touchpoints && (
+            <>
+              <dt>Time on pages</dt>
+              <dd
+                class={
+                  status.touchpoints.dropped || status.touchpoints.refused ? 'message' : undefined
+                }
+              >
+                {touchpointText(status.touchpoints)}
+              </dd>
+            </>
+          )}
         </dl>
       </div>
     </section>

@@ -144,4 +144,9 @@ export interface HubExportStatus {
   /** The HTTP status of that failure (0: no answer). */
   lastStatus?: number;
   nextAttemptAt?: number;
+  /**
+   * Time on pages (touchpoint coverage), present when the policy turns it on: sealed sums
+   * waiting to be sent, sums dropped because a queue was full, and sums the hub refused.
+   */
+  touchpoints?: { queued: number; dropped: number; refused: number };
 }

@@ -518,6 +518,17 @@ describe('sending to the hub', () => {
     await record(db, 2);
     expect(await db.hubOutbox.count()).toBe(0);
     expect(await hubStatus(db, { values: off, managed: [] })).toMatchObject({ off: 'no-hub' });
+    // The queue of time on pages is reported only where the policy measures it.
+    expect((await hubStatus(db, { values: settings, managed: [] })).touchpoints).toBeUndefined();
+    await db.settings.put({ key: 'touchpointDropped', value: 2 });
+    expect(
+      (
+        await hubStatus(db, {
+          values: { ...settings, touchpointHosts: ['crm.localhost'] },
+          managed: [],
+        })
+      ).touchpoints,
+    ).toEqual({ queued: 0, dropped: 2, refused: 0 });
     expect(
       await hubStatus(db, { values: { ...settings, hubToken: '' }, managed: [] }),
     ).toMatchObject({ off: 'no-token' });

@@ -169,6 +169,19 @@ describe('Sending to the hub', () => {
     expect(f['Waiting to be sent']).toBe('4 events');
     expect(f['Last problem']).toMatch(/401.*revoked/);
     expect(f.Refused).toBe('1 event was refused by the hub and dropped.');
+    // Time on pages is not measured here: no line for it.
+    expect(f['Time on pages']).toBeUndefined();
+    expect(section.querySelector('.source')?.classList.contains('problem')).toBe(true);
+  });
+
+  it('shows the queue of time on pages only when touchpoints are measured', async () => {
+    const section = await sending(
+      fakeDeps({ ...base, hub: { ...hub, touchpoints: { queued: 3, dropped: 2, refused: 1 } } }),
+      'Sending to the hub',
+    );
+    expect(facts(section)['Time on pages']).toBe(
+      '3 page sums waiting to be sent; 2 dropped (queue full); 1 refused by the hub',
+    );
     expect(section.querySelector('.source')?.classList.contains('problem')).toBe(true);
   });
 
