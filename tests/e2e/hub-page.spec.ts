@@ -100,7 +100,9 @@ function fleetEvents(): HubEvent[] {
     }
     if (i < 3) {
       out.push(ev(p, 'new-contact', 'step_done', { stepId: 'save', how: 'auto', hoursAgo: h }));
-      out.push(ev(p, 'new-contact', 'checklist_completed', { hoursAgo: h }));
+      out.push(
+        ev(p, 'new-contact', 'checklist_completed', { hoursAgo: h, ms: 150_000 + i * 30_000 }),
+      );
     } else if (i === 5) {
       out.push(ev(p, 'new-contact', 'run_abandoned', { hoursAgo: h - 2 }));
     }
@@ -249,6 +251,8 @@ test('an author signs in with the keyboard and reads the fleet Insights', async 
   await expect(figure(contact, 'Shown')).toHaveText('12');
   await expect(figure(contact, 'Completed')).toHaveText('3');
   await expect(figure(contact, 'Left unfinished')).toHaveText('1');
+  // 2½, 3 and 3½ minutes: the middle one, as its duration bucket gives it.
+  await expect(figure(contact, 'Median time to complete')).toHaveText('about 3 min 4 s');
   const steps = contact.getByRole('table', { name: /^Steps of “New contact”/ });
   // People, done automatically, by hand, undone, skipped, target missing, found by weaker signals.
   expect(await cells(steps, '1. Confirm the caller’s identity')).toEqual([
