@@ -551,7 +551,12 @@ async function main() {
   };
   const sizes = (quick ? [100_000, 1_000_000] : [1_000_000, 10_000_000]).filter((n) => n <= MAX);
   const batches = quick ? 1 : 4;
-  const server = await postgresServer();
+  const wanted = args.backend?.toLowerCase().split(',');
+  // No server is started for a run that asked for PGlite alone.
+  const server =
+    wanted && !wanted.includes('postgresql')
+      ? { why: 'not asked for (--backend)', stop: async () => {} }
+      : await postgresServer();
   const results: BackendResult[] = [];
   const parts = args.only ? args.only.split(',') : ['ingest', 'views'];
   try {
@@ -561,7 +566,6 @@ async function main() {
         ? { backend: postgresBackend(server.url), name: 'PostgreSQL' }
         : { name: 'PostgreSQL', why: server.why },
     ];
-    const wanted = args.backend?.toLowerCase().split(',');
     for (const { backend, name, why } of list) {
       if (wanted && !wanted.includes(name.toLowerCase())) continue;
       const r: BackendResult = { name };

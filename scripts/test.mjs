@@ -215,6 +215,49 @@ async function main() {
   if (!e2eCrash && !e2e) e2eCrash = 'crashed: unreadable report';
   results.push({ name: 'e2e', code: e2eCode, totals: e2e, crash: e2eCrash });
 
+  // The benches as a smoke: they must run to the end and print their tables; their figures
+  // are not judged here (a busy CI machine says little about speed). Each counts as one check.
+  const smokes = [
+    {
+      name: 'bench smoke (npm run bench -- --quick, on the build above)',
+      args: [
+        'scripts/bench.mjs',
+        '--quick',
+        '--no-build',
+        '--ext',
+        '.output/chrome-mv3',
+        '--n',
+        '3',
+      ],
+      needsBuild: true,
+    },
+    {
+      name: 'hub bench smoke (fleet views at 100,000 events on PGlite)',
+      args: [
+        '--import',
+        'tsx',
+        'bench/hub.ts',
+        '--quick',
+        '--only',
+        'views',
+        '--backend',
+        'pglite',
+        '--max',
+        '100000',
+      ],
+      needsBuild: false,
+    },
+  ];
+  for (const smoke of smokes) {
+    heading(smoke.name);
+    if (smoke.needsBuild && buildCode !== 0) {
+      console.error('not run: the build failed');
+      checkResults.push({ name: smoke.name, code: 1 });
+      continue;
+    }
+    checkResults.push({ name: smoke.name, code: await run(process.execPath, smoke.args) });
+  }
+
   heading('summary');
   const total = { passed: 0, failed: 0, skipped: 0 };
   if (buildCode !== 0) {
