@@ -1,8 +1,7 @@
 /**
  * The fleet Health (src/protocol/fleet-health.ts): per aid and target, the page views and
  * people affected by missing targets, healed counts, which signals failed and what found the
- * target instead, read from the rollups (daily_rollups, daily_actors, daily_signals), which
- * survive retention; the alerts the hub raised (./alerts.ts); and "Report a problem" comments,
+ * target instead, read from the period rollups (./period-read.ts), which survive retention; the alerts the hub raised (./alerts.ts); and "Report a problem" comments,
  * read from raw events, so they go when retention deletes those. A row counted from fewer
  * than `minGroup` people is hidden; comments are not (they name nobody).
  */

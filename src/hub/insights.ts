@@ -18,7 +18,7 @@ import type { ReasonCount } from '../protocol/insights';
 import { foldPending } from './compact';
 import type { HubDb } from './db/open';
 import { countsWhere, peopleOf, periodsFor } from './period-read';
-import { bucketMs } from './period-rows';
+import { ALL, bucketMs } from './period-rows';
 
 /** The smallest group of people whose counts are shown apart, unless the hub is set otherwise. */
 export const DEFAULT_MIN_GROUP = 5;
@@ -250,28 +250,32 @@ export async function fleetSummary(
 }
 
 /**
- * The choices of the fleet views' filters: every team, role, pack and pack version the
- * rollups hold (teams and roles without the '' of "none"; versions newest first).
+ * The choices of the fleet views' filters: every team, role, pack and pack version counted
+ * (teams and roles without the '' of "none"; versions newest first), read from the monthly
+ * period counts, where each team and each role has rows of its own.
  */
 export async function fleetFilters(db: HubDb): Promise<FleetFilters> {
-  const teams = await db
-    .selectFrom('daily_rollups')
+  await foldPending(db);
+  const months = db.selectFrom('period_counts').where('span', '=', 'm');
+  const teams = await months
     .select('team')
     .distinct()
-    .where('team', '!=', '')
+    .where('role', '=', ALL)
+    .where('team', 'not in', [ALL, ''])
     .orderBy('team')
     .execute();
-  const roles = await db
-    .selectFrom('daily_rollups')
+  const roles = await months
     .select('role')
     .distinct()
-    .where('role', '!=', '')
+    .where('team', '=', ALL)
+    .where('role', 'not in', [ALL, ''])
     .orderBy('role')
     .execute();
-  const versions = await db
-    .selectFrom('daily_rollups')
+  const versions = await months
     .select(['pack_id', 'pack_version'])
     .distinct()
+    .where('team', '=', ALL)
+    .where('role', '=', ALL)
     .orderBy('pack_id')
     .execute();
   const packs = new Map<string, string[]>();

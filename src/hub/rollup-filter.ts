@@ -1,7 +1,8 @@
 /**
- * The fleet views' filters as one SQL condition on the tables that share the rollup key
- * (day, pack, aid, pack version, team, role): the insights summary, health and the version
- * comparison all filter with it, so a filter means the same in every view.
+ * The fleet views' filters: `RollupFilter`, the one shape they all take (./period-read.ts
+ * turns it into periods and conditions on the period rollups), and `rollupWhere`, the same
+ * filter as a condition on the daily tables that carry the rollup key (day, pack, aid, pack
+ * version, team, role), such as the version comparison's run durations.
  */
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { HubDatabase } from './db/schema';
