@@ -60,20 +60,23 @@ async function numbersOf(trx: Trx, actors: string[]): Promise<Map<string, number
 
 /**
  * The team and role rows a count goes to in a span: a day keeps the team and role as they
- * are and their sum ('*', '*'); a week or a month keeps each team over all roles, each role
- * over all teams, and their sum. A view filtered by team and role together reads days.
+ * are and their sum ('*', '*'); a week keeps each team over all roles, each role over all
+ * teams, and their sum; a month keeps all four (the team and role as they are too). A view
+ * filtered by team and role together reads months, and days for the rest of its range.
  */
 export function cube(span: Span, team: string, role: string): [string, string][] {
-  return span === 'd'
-    ? [
-        [team, role],
-        [ALL, ALL],
-      ]
-    : [
-        [team, ALL],
-        [ALL, role],
-        [ALL, ALL],
-      ];
+  if (span === 'd') {
+    return [
+      [team, role],
+      [ALL, ALL],
+    ];
+  }
+  const wide: [string, string][] = [
+    [team, ALL],
+    [ALL, role],
+    [ALL, ALL],
+  ];
+  return span === 'm' ? [[team, role], ...wide] : wide;
 }
 
 async function fold(trx: Trx, rows: Selectable<PeriodPendingTable>[]): Promise<void> {

@@ -67,14 +67,16 @@ function keyWhere<T extends Keyed>(
 /**
  * The condition on period_counts: the filter's key, and for its team and role the rows that
  * hold them (./compact.ts cube): weeks and months keep a team over all roles or a role over
- * all teams, days keep both as they are. With team and role together, weeks and months are
- * read as their days.
+ * all teams, months and days keep both as they are too. With team and role together, weeks
+ * are read as their days.
  */
 export function countsWhere(filter: RollupFilter, periods: Period[]) {
   const { team, role } = filter;
   const both = team !== undefined && role !== undefined;
-  const days = both ? periods.flatMap(dayCover) : periods.filter((p) => p.span === 'd');
-  const wide = both ? [] : periods.filter((p) => p.span !== 'd');
+  const days = periods.flatMap((p) =>
+    p.span === 'd' ? [p] : both && p.span === 'w' ? dayCover(p) : [],
+  );
+  const wide = periods.filter((p) => p.span === 'm' || (!both && p.span === 'w'));
   return (eb: ExpressionBuilder<HubDatabase, 'period_counts'>): Expression<SqlBool> => {
     const parts: Expression<SqlBool>[] = [];
     if (wide.length > 0) {

@@ -71,15 +71,17 @@ export async function rebuildPeriods(db: QueryExecutorProvider): Promise<void> {
     from base
     group by day, ${key}, metric, grouping sets ((team, role), ())`);
   // Weeks and months (./compact.ts cube): each team over all roles and each role over all
-  // teams from the days' own teams and roles, and the sum from the days' sums.
+  // teams (and, in a month, each team and role as they are) from the days' own teams and
+  // roles, and the sum from the days' sums.
   for (const span of ['w', 'm'] as const) {
+    const sets = span === 'm' ? '(team, role), (team), (role)' : '(team), (role)';
     await run(`insert into period_counts (span, start, team, role, ${key}, metric, events)
       select '${span}', ${up(span)},
         case when grouping(team) = 1 then '${ALL}' else team end,
         case when grouping(role) = 1 then '${ALL}' else role end,
         ${key}, metric, sum(events)
       from period_counts where span = 'd' and team <> '${ALL}'
-      group by ${up(span)}, ${key}, metric, grouping sets ((team), (role))`);
+      group by ${up(span)}, ${key}, metric, grouping sets (${sets})`);
     await run(`insert into period_counts (span, start, team, role, ${key}, metric, events)
       select '${span}', ${up(span)}, team, role, ${key}, metric, sum(events)
       from period_counts where span = 'd' and team = '${ALL}'

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET, seedEvents } from '../../../bench/hub-fleet';
 import { foldPending } from '../../../src/hub/compact';
+import { hubMigrations } from '../../../src/hub/db/migrations';
 import type { HubDb } from '../../../src/hub/db/open';
 import { ingestBatch } from '../../../src/hub/ingest';
 import { fleetSummary } from '../../../src/hub/insights';
@@ -153,7 +154,8 @@ for (const backend of backends) {
       expect(rebuilt.reasons).toEqual(folded.reasons);
       expect(folded.counts.length).toBeGreaterThan(1_000);
       expect(folded.reasons.length).toBe(FLEET.reasons.filter((r) => r !== '').length);
-      // Every event is counted once in each span, for every team and role.
+      // Every event is counted once in each span, in each way the span keeps teams and roles
+      // (./compact.ts cube): as they are, a team over all roles, a role over all teams, all.
       const all = folded.counts as {
         span: string;
         team: string;
@@ -161,14 +163,35 @@ for (const backend of backends) {
         metric: string;
         events: number;
       }[];
-      for (const span of ['d', 'w', 'm']) {
-        const sum = all
-          .filter(
-            (r) => r.span === span && r.team === '*' && r.role === '*' && !r.metric.includes(':'),
-          )
-          .reduce((n, r) => n + Number(r.events), 0);
-        expect(sum).toBe(2 * N);
+      const kept = { d: ['tr', '**'], w: ['t*', '*r', '**'], m: ['tr', 't*', '*r', '**'] };
+      for (const [span, groups] of Object.entries(kept)) {
+        const shapes = new Set(
+          all
+            .filter((r) => r.span === span)
+            .map((r) => `${r.team === '*' ? '*' : 't'}${r.role === '*' ? '*' : 'r'}`),
+        );
+        expect([...shapes].sort()).toEqual([...groups].sort());
+        for (const shape of groups) {
+          const sum = all
+            .filter(
+              (r) =>
+                r.span === span &&
+                `${r.team === '*' ? '*' : 't'}${r.role === '*' ? '*' : 'r'}` === shape &&
+                !r.metric.includes(':'),
+            )
+            .reduce((n, r) => n + Number(r.events), 0);
+          expect(sum, `${span} ${shape}`).toBe(2 * N);
+        }
       }
+
+      // A hub whose months lack their team-and-role rows (filled before 0010) gets them,
+      // the same, from the migration.
+      await sql`delete from period_counts where span = 'm' and team <> '*' and role <> '*'`.execute(
+        seeded.db,
+      );
+      const migrations = await hubMigrations.getMigrations();
+      await migrations['0010_month_team_role']!.up(seeded.db as never);
+      expect((await periods(seeded.db)).counts).toEqual(folded.counts);
 
       // The data has the shape the bench promises: every kind of row is there.
       expect(want.reasons.length).toBeGreaterThan(0);
