@@ -19,7 +19,7 @@ import { foldPending } from './compact';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
 import { DEFAULT_MIN_GROUP } from './insights';
-import { countsWhere, peopleOf, periodsFor } from './period-read';
+import { countsIn, peopleOf, periodsFor } from './period-read';
 import { HEALTH_TYPES } from './period-rows';
 import { dayCover, type Period, periodEnd } from './periods';
 import { retentionDays } from './retention';
@@ -87,9 +87,7 @@ export async function fleetHealth(
   const rows =
     periods.length === 0
       ? []
-      : await db
-          .selectFrom('period_counts')
-          .where(countsWhere(query, periods))
+      : await countsIn(db, query, periods)!
           .where((eb) =>
             eb.or([eb('metric', 'in', HEALTH_TYPES), eb('metric', 'like', 'signal:%')]),
           )
@@ -257,9 +255,7 @@ async function lastDaysOf(
   const out = new Map<string, string>();
   if (wide.length === 0) return out;
   const days = wide.flatMap(dayCover);
-  const rows = await db
-    .selectFrom('period_counts')
-    .where(countsWhere({ ...query, from: undefined, to: undefined }, days))
+  const rows = await countsIn(db, { ...query, from: undefined, to: undefined }, days)!
     .where('metric', 'in', HEALTH_TYPES)
     .select(['aid_key', 'pack_id', 'step_id', 'metric', (eb) => eb.fn.max('start').as('last')])
     .groupBy(['aid_key', 'pack_id', 'step_id', 'metric'])

@@ -17,7 +17,7 @@ import type {
 import type { ReasonCount } from '../protocol/insights';
 import { foldPending } from './compact';
 import type { HubDb } from './db/open';
-import { countsWhere, peopleOf, periodsFor } from './period-read';
+import { countsIn, peopleOf, periodsFor } from './period-read';
 import { ALL, bucketMs } from './period-rows';
 
 /** The smallest group of people whose counts are shown apart, unless the hub is set otherwise. */
@@ -85,9 +85,7 @@ export async function fleetSummary(
 
   // Counts and people are independent: on PostgreSQL they run at once on the pool's
   // connections (PGlite, one connection, takes them in turn).
-  const countedQuery = db
-    .selectFrom('period_counts')
-    .where(countsWhere(query, periods))
+  const countedQuery = countsIn(db, query, periods)!
     .where('metric', 'not like', 'signal:%')
     .select((eb) => [
       'aid_key',

@@ -19,6 +19,7 @@ import {
   monthStart,
   type Period,
   periodEnd,
+  type Span,
   setBit,
 } from './periods';
 import type { RollupFilter } from './rollup-filter';
@@ -44,20 +45,25 @@ export async function periodsFor(db: HubDb, filter: RollupFilter): Promise<Perio
 
 type Keyed = 'period_counts' | 'period_people';
 
-/** The filter's key conditions (pack, version, aid) and its periods, on either table. */
+/** Periods grouped by span: the starts of each span's periods, spans in a fixed order. */
+function bySpan(periods: Period[]): [Span, string[]][] {
+  return (['m', 'w', 'd'] as const)
+    .map((span): [Span, string[]] => [
+      span,
+      periods.filter((p) => p.span === span).map((p) => p.start),
+    ])
+    .filter(([, starts]) => starts.length > 0);
+}
+
+/** The filter's key conditions (pack, version, aid) and one span's periods, on either table. */
 function keyWhere<T extends Keyed>(
   eb: ExpressionBuilder<HubDatabase, T>,
   filter: RollupFilter,
-  periods: Period[],
+  span: Span,
+  starts: string[],
 ): Expression<SqlBool>[] {
   const col = eb as unknown as ExpressionBuilder<HubDatabase, 'period_counts'>;
-  const parts: Expression<SqlBool>[] = [
-    col(
-      col.refTuple('span', 'start'),
-      'in',
-      periods.map((p) => col.tuple(p.span, p.start)),
-    ),
-  ];
+  const parts: Expression<SqlBool>[] = [col('span', '=', span), col('start', 'in', starts)];
   if (filter.pack !== undefined) parts.push(col('pack_id', '=', filter.pack));
   if (filter.version !== undefined) parts.push(col('pack_version', '=', filter.version));
   if (filter.aid !== undefined) parts.push(col('aid_key', '=', filter.aid));
@@ -65,41 +71,35 @@ function keyWhere<T extends Keyed>(
 }
 
 /**
- * The condition on period_counts: the filter's key, and for its team and role the rows that
- * hold them (./compact.ts cube): weeks and months keep a team over all roles or a role over
- * all teams, months and days keep both as they are too. With team and role together, weeks
- * are read as their days.
+ * The rows of period_counts in the filter's periods, key, team and role, for a view to sum:
+ * null when there are none to read. Each span is its own arm of a UNION ALL, a range of the
+ * primary key read from the index alone; one condition ORing the spans would read the table.
+ *
+ * Team and role pick the rows that hold them (./compact.ts cube): weeks and months keep a
+ * team over all roles or a role over all teams, months and days keep both as they are too.
+ * With team and role together, weeks are read as their days.
  */
-export function countsWhere(filter: RollupFilter, periods: Period[]) {
+export function countsIn(db: HubDb, filter: RollupFilter, periods: Period[]) {
   const { team, role } = filter;
   const both = team !== undefined && role !== undefined;
-  const days = periods.flatMap((p) =>
-    p.span === 'd' ? [p] : both && p.span === 'w' ? dayCover(p) : [],
+  const read = both ? periods.flatMap((p) => (p.span === 'w' ? dayCover(p) : [p])) : periods;
+  const arms = bySpan(read).map(([span, starts]) =>
+    db
+      .selectFrom('period_counts')
+      .selectAll()
+      .where((eb) => {
+        const groups =
+          span !== 'd' || (team === undefined && role === undefined)
+            ? [eb('team', '=', team ?? ALL), eb('role', '=', role ?? ALL)]
+            : [
+                team === undefined ? eb('team', '!=', ALL) : eb('team', '=', team),
+                role === undefined ? eb('role', '!=', ALL) : eb('role', '=', role),
+              ];
+        return eb.and([...keyWhere(eb, filter, span, starts), ...groups]);
+      }),
   );
-  const wide = periods.filter((p) => p.span === 'm' || (!both && p.span === 'w'));
-  return (eb: ExpressionBuilder<HubDatabase, 'period_counts'>): Expression<SqlBool> => {
-    const parts: Expression<SqlBool>[] = [];
-    if (wide.length > 0) {
-      parts.push(
-        eb.and([
-          ...keyWhere(eb, filter, wide),
-          eb('team', '=', team ?? ALL),
-          eb('role', '=', role ?? ALL),
-        ]),
-      );
-    }
-    if (days.length > 0) {
-      const groups =
-        team === undefined && role === undefined
-          ? [eb('team', '=', ALL), eb('role', '=', ALL)]
-          : [
-              team === undefined ? eb('team', '!=', ALL) : eb('team', '=', team),
-              role === undefined ? eb('role', '!=', ALL) : eb('role', '=', role),
-            ];
-      parts.push(eb.and([...keyWhere(eb, filter, days), ...groups]));
-    }
-    return parts.length > 0 ? eb.or(parts) : eb.lit(false);
-  };
+  if (arms.length === 0) return null;
+  return db.selectFrom(arms.reduce((all, arm) => all.unionAll(arm)).as('c'));
 }
 
 /** Bitmaps of the people who acted in the filter's team and role, by block; null for all. */
@@ -152,9 +152,16 @@ export async function peopleOf(
     'subject',
     ...(byVersion ? (['pack_version'] as const) : []),
   ];
+  const arms = bySpan(periods).map(([span, starts]) =>
+    db
+      .selectFrom('period_people')
+      .selectAll()
+      .where((eb) =>
+        eb.and([...keyWhere(eb, filter, span, starts), eb('subject', 'in', subjects)]),
+      ),
+  );
   const unions = db
-    .selectFrom('period_people')
-    .where((eb) => eb.and([...keyWhere(eb, filter, periods), eb('subject', 'in', subjects)]))
+    .selectFrom(arms.reduce((all, arm) => all.unionAll(arm)).as('p'))
     .select([...groupBy, 'block', sql<string>`bit_or(bits)`.as('bits')])
     .groupBy([...groupBy, 'block']);
   const counted = mask ? sql<number>`bit_count(u.bits & m.bits)` : sql<number>`bit_count(u.bits)`;

@@ -19,7 +19,7 @@ import type {
 import { foldPending } from './compact';
 import type { HubDb } from './db/open';
 import { DEFAULT_MIN_GROUP } from './insights';
-import { countsWhere, peopleOf as distinctPeople, periodsFor } from './period-read';
+import { countsIn, peopleOf as distinctPeople, periodsFor } from './period-read';
 import { dayCover } from './periods';
 import { rollupWhere } from './rollup-filter';
 import { type Interval, newcombe, verdict, wilson } from './stats';
@@ -145,9 +145,7 @@ export async function fleetVersions(
   const counted =
     days.length === 0
       ? []
-      : await db
-          .selectFrom('period_counts')
-          .where(countsWhere(query, days))
+      : await countsIn(db, query, days)!
           .where('metric', 'in', [
             'checklist_completed',
             'run_abandoned',

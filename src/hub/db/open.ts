@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { escapeControls } from '../../aids/validate';
 import { lockDataDir } from './lock';
@@ -37,6 +37,13 @@ export type DatabaseTarget =
 
 export type HubDb = Kysely<HubDatabase>;
 
+/**
+ * Each session's memory for sorting and hashing: a fleet view sums tens of thousands of
+ * rollup rows, which in the default 4 MB would spill to disk. A few views at once stay well
+ * inside a small server's memory.
+ */
+const SESSION = `set work_mem = '32MB'`;
+
 function pgPool(connectionString: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
@@ -46,6 +53,10 @@ function pgPool(connectionString: string): pg.Pool {
           ? parsers[oid as keyof typeof parsers]
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
+  });
+  pool.on('connect', (client) => {
+    // Queued ahead of the connection's first query.
+    client.query(SESSION).catch(() => {});
   });
   // An idle connection the server ends (a restart, an admin's terminate, a failover) is
   // reported on the pool: without a listener that would end the hub. The pool opens a new
@@ -87,6 +98,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<HubDb> {
     db = new Kysely<HubDatabase>({ dialect: pgliteDialect(lite, { parsers, onEnd: unlock }) });
   }
   try {
+    // PGlite is one session; each of the pool's connections sets it as it connects.
+    if (!('databaseUrl' in target)) await sql.raw(SESSION).execute(db);
     await migrate(db);
   } catch (e) {
     await db.destroy();
