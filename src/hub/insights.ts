@@ -5,6 +5,8 @@
  * often they acted). A row counted from fewer than `minGroup` people is hidden; a reason is
  * shown when at least `minGroup` different people have given that same text.
  */
+
+import { sql } from 'kysely';
 import { compareVersions } from '../aids/validate';
 import type {
   FleetAidInsight,
@@ -29,17 +31,6 @@ const idOf = (...parts: string[]) => JSON.stringify(parts);
 
 function group(people: number, minGroup: number): FleetGroup {
   return people < minGroup ? { people: null, fewerThan: minGroup } : { people, fewerThan: null };
-}
-
-/** A count of period_counts by event type (and `how`, for step_done), as the summary sums it. */
-interface Counted {
-  aid_key: string;
-  pack_id: string;
-  pack_version: string;
-  step_id: string;
-  event_type: string;
-  how: string;
-  events: number;
 }
 
 /** The median of counts per duration bucket: the middle run's bucket, as a duration. */
@@ -69,7 +60,6 @@ class Tally {
 interface AidWork {
   aidKey: string;
   packId: string;
-  versions: Set<string>;
   tally: Tally;
   steps: Map<string, Tally>;
 }
@@ -84,7 +74,8 @@ export async function fleetSummary(
   if (!periods || periods.length === 0) return { query, minGroup, aids: [] };
 
   // Counts and people are independent: on PostgreSQL they run at once on the pool's
-  // connections (PGlite, one connection, takes them in turn).
+  // connections (PGlite, one connection, takes them in turn). Counts are summed over
+  // versions; the second grouping set says which versions each aid was counted in.
   const countedQuery = countsIn(db, query, periods)!
     .where('metric', 'not like', 'signal:%')
     .select((eb) => [
@@ -95,7 +86,18 @@ export async function fleetSummary(
       'metric',
       eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
     ])
-    .groupBy(['aid_key', 'pack_id', 'pack_version', 'step_id', 'metric'])
+    .groupBy(
+      sql`grouping sets ((aid_key, pack_id, step_id, metric), (aid_key, pack_id, pack_version))`,
+    )
+    // Each grouping set leaves the other's columns null.
+    .$castTo<{
+      aid_key: string;
+      pack_id: string;
+      pack_version: string | null;
+      step_id: string | null;
+      metric: string | null;
+      events: number;
+    }>()
     .execute();
   const peopleQuery = peopleOf(db, query, periods, [
     'aid:any',
@@ -105,10 +107,46 @@ export async function fleetSummary(
   ]);
   const [rows, people] = await Promise.all([countedQuery, peopleQuery]);
 
+  const aids = new Map<string, AidWork>();
+  const versionsOf = new Map<string, Set<string>>();
+  const reasonRows: { stepKey: string; hash: string; count: number }[] = [];
+  const durations = new Map<string, Map<number, number>>();
+  for (const r of rows) {
+    const id = idOf(r.aid_key, r.pack_id);
+    if (r.metric === null || r.step_id === null) {
+      const versions = versionsOf.get(id) ?? new Set<string>();
+      if (r.pack_version !== null) versions.add(r.pack_version);
+      versionsOf.set(id, versions);
+    } else if (r.metric.startsWith('reason:')) {
+      const stepKey = idOf(r.aid_key, r.pack_id, r.step_id);
+      reasonRows.push({ stepKey, hash: r.metric.slice(7), count: r.events });
+    } else if (r.metric.startsWith('ms:')) {
+      const buckets = durations.get(id) ?? new Map<number, number>();
+      const b = Number(r.metric.slice(3));
+      buckets.set(b, (buckets.get(b) ?? 0) + r.events);
+      durations.set(id, buckets);
+    } else {
+      let aid = aids.get(id);
+      if (!aid) {
+        aid = { aidKey: r.aid_key, packId: r.pack_id, tally: new Tally(), steps: new Map() };
+        aids.set(id, aid);
+      }
+      // 'step_done' counts every step done; 'step_done:auto' and ':manual' the part of it
+      // whose how is known.
+      if (!r.metric.includes(':')) aid.tally.add(r.metric, r.events);
+      if (r.step_id !== '') {
+        let step = aid.steps.get(r.step_id);
+        if (!step) {
+          step = new Tally();
+          aid.steps.set(r.step_id, step);
+        }
+        step.add(r.metric, r.events);
+      }
+    }
+  }
+
   // Only reasons enough different people gave: free text could name or identify someone.
-  const reasonHashes = [
-    ...new Set(rows.filter((r) => r.metric.startsWith('reason:')).map((r) => r.metric.slice(7))),
-  ];
+  const reasonHashes = [...new Set(reasonRows.map((r) => r.hash))];
   const texts = new Map<string, string>();
   for (let i = 0; i < reasonHashes.length; i += 1_000) {
     const known = await db
@@ -119,64 +157,20 @@ export async function fleetSummary(
       .execute();
     for (const k of known) texts.set(k.reason_hash, k.reason);
   }
-
-  const counted: Counted[] = [];
-  const reasons: {
-    aid_key: string;
-    pack_id: string;
-    step_id: string;
-    reason: string;
-    count: number;
-  }[] = [];
-  const durations = new Map<string, Map<number, number>>();
-  for (const r of rows) {
-    if (r.metric.startsWith('reason:')) {
-      const reason = texts.get(r.metric.slice(7));
-      if (reason !== undefined) reasons.push({ ...r, reason, count: r.events });
-    } else if (r.metric.startsWith('ms:')) {
-      const id = idOf(r.aid_key, r.pack_id);
-      const buckets = durations.get(id) ?? new Map<number, number>();
-      const b = Number(r.metric.slice(3));
-      buckets.set(b, (buckets.get(b) ?? 0) + r.events);
-      durations.set(id, buckets);
-    } else {
-      const [event_type, how = ''] = r.metric.split(':') as [string, string?];
-      counted.push({ ...r, event_type, how });
-    }
+  const reasonsOfStep = new Map<string, ReasonCount[]>();
+  for (const r of reasonRows) {
+    const reason = texts.get(r.hash);
+    if (reason === undefined) continue;
+    const list = reasonsOfStep.get(r.stepKey) ?? [];
+    list.push({ reason, count: r.count });
+    reasonsOfStep.set(r.stepKey, list);
   }
+
   const peopleWith = (subject: string) => people.filter((p) => p.subject === subject);
   const aidPeople = peopleWith('aid:any');
   const aidStarted = peopleWith('aid:reached');
   const stepPeople = peopleWith('step:any');
   const stepReached = peopleWith('step:reached');
-
-  const aids = new Map<string, AidWork>();
-  for (const r of counted) {
-    const id = idOf(r.aid_key, r.pack_id);
-    let aid = aids.get(id);
-    if (!aid) {
-      aid = {
-        aidKey: r.aid_key,
-        packId: r.pack_id,
-        versions: new Set(),
-        tally: new Tally(),
-        steps: new Map(),
-      };
-      aids.set(id, aid);
-    }
-    aid.versions.add(r.pack_version);
-    // 'step_done' counts every step done; 'step_done:auto' and ':manual' the part of it
-    // whose how is known.
-    if (r.how === '') aid.tally.add(r.event_type, r.events);
-    if (r.step_id !== '') {
-      let step = aid.steps.get(r.step_id);
-      if (!step) {
-        step = new Tally();
-        aid.steps.set(r.step_id, step);
-      }
-      step.add(r.how ? `${r.event_type}:${r.how}` : r.event_type, r.events);
-    }
-  }
 
   const peopleOfAid = new Map(aidPeople.map((p) => [idOf(p.aid_key, p.pack_id), p.people]));
   const peopleOfStep = new Map(
@@ -191,14 +185,6 @@ export async function fleetSummary(
   /** A count of people, or null when it is of fewer than minGroup (or its row is hidden). */
   const peopleCount = (n: number | undefined, rowShown: boolean) =>
     rowShown && (n ?? 0) >= minGroup ? (n ?? 0) : null;
-  const reasonsOfStep = new Map<string, ReasonCount[]>();
-  for (const r of reasons) {
-    const id = idOf(r.aid_key, r.pack_id, r.step_id);
-    const list = reasonsOfStep.get(id) ?? [];
-    list.push({ reason: r.reason, count: r.count });
-    reasonsOfStep.set(id, list);
-  }
-
   const out: FleetAidInsight[] = [];
   for (const [id, aid] of aids) {
     const aidGroup = group(peopleOfAid.get(id) ?? 0, minGroup);
@@ -230,7 +216,7 @@ export async function fleetSummary(
     out.push({
       aidKey: aid.aidKey,
       packId: aid.packId,
-      versions: [...aid.versions].sort(),
+      versions: [...(versionsOf.get(id) ?? [])].sort(),
       ...aidGroup,
       started: peopleCount(startedOfAid.get(id), shown),
       shown: n(aid.tally, 'aid_shown'),
