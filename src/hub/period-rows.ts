@@ -11,6 +11,7 @@ import type { PeriodPendingTable } from './db/schema';
 /** The events by which a person reached a step (the drop-off, and an aid's "started"). */
 export const REACHED_TYPES: readonly string[] = ['step_done', 'step_skipped'];
 export const TARGET_TYPES: readonly string[] = ['target_missing', 'target_healed'];
+/** Health's metrics: the partial index period_counts_health (migration 0011) lists them too. */
 export const HEALTH_TYPES: readonly string[] = [...TARGET_TYPES, 'aid_feedback'];
 
 /** Stands for "every team" (or role) in period_counts; refused as a team's or role's name. */

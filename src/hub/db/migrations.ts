@@ -433,6 +433,22 @@ const migrations: Record<string, Migration> = {
         on conflict do nothing`.execute(db);
     },
   },
+  // The views read people's bitmaps from the index alone, a view's subjects being a range of
+  // it, and Health reads its few metrics through an index of their own instead of every row
+  // of its days.
+  '0011_view_indexes': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table period_people drop constraint period_people_pk`.execute(db);
+      await sql`alter table period_people add constraint period_people_pk primary key
+        (span, start, subject, pack_id, aid_key, pack_version, step_id, block)
+        include (bits)`.execute(db);
+      await sql`create index period_counts_health on period_counts
+        (span, start, team, role, pack_id, aid_key, pack_version, step_id, metric)
+        include (events)
+        where metric in ('target_missing', 'target_healed', 'aid_feedback')
+          or metric like 'signal:%'`.execute(db);
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */
