@@ -8,6 +8,7 @@
  */
 import { redactUrl } from '../aids/url-match';
 import type { HubBatchAnswer, HubEvent } from '../protocol/hub';
+import { type BulkColumn, names, unnested } from './db/bulk';
 import type { HubDb } from './db/open';
 import type {
   DailyActorsTable,
@@ -18,8 +19,62 @@ import type {
   RollupKey,
   RunDurationsTable,
 } from './db/schema';
-import { pendingOf, reasonHash } from './period-rows';
+import { type PendingRow, pendingOf, reasonHash } from './period-rows';
 import { retentionCutoff, retentionDays } from './retention';
+
+const KEY: BulkColumn<RollupKey>[] = [
+  ['day', 'date'],
+  ['pack_id', 'text'],
+  ['aid_key', 'text'],
+  ['pack_version', 'text'],
+  ['step_id', 'text'],
+  ['event_type', 'text'],
+  ['team', 'text'],
+  ['role', 'text'],
+];
+const EVENT_COLUMNS: BulkColumn<NewEvent>[] = [
+  ['id', 'text'],
+  ['type', 'text'],
+  ['aid_key', 'text'],
+  ['aid_id', 'text'],
+  ['pack_id', 'text'],
+  ['pack_version', 'text'],
+  ['step_id', 'text'],
+  ['how', 'text'],
+  ['reason', 'text'],
+  ['failed_signals', 'jsonb'],
+  ['found_by', 'text'],
+  ['problem', 'text'],
+  ['comment', 'text'],
+  ['url', 'text'],
+  ['at', 'timestamptz'],
+  ['recorded_at', 'timestamptz'],
+  ['received_at', 'timestamptz'],
+  ['actor', 'text'],
+  ['team', 'text'],
+  ['role', 'text'],
+  ['device_id', 'text'],
+  ['ms', 'integer'],
+];
+const ROLLUP_COLUMNS: BulkColumn<DailyRollupsTable>[] = [
+  ...KEY,
+  ['how', 'text'],
+  ['events', 'integer'],
+];
+const ACTOR_COLUMNS: BulkColumn<DailyActorsTable>[] = [...KEY, ['actor', 'text']];
+const PENDING_COLUMNS: BulkColumn<PendingRow>[] = [
+  ['day', 'date'],
+  ['pack_id', 'text'],
+  ['aid_key', 'text'],
+  ['pack_version', 'text'],
+  ['step_id', 'text'],
+  ['team', 'text'],
+  ['role', 'text'],
+  ['metric', 'text'],
+  ['actor', 'text'],
+  ['detail', 'text'],
+  ['events', 'integer'],
+];
 
 /** The UTC calendar day of an instant, 'YYYY-MM-DD'. */
 export function utcDay(ms: number): string {
@@ -189,7 +244,13 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
   const inserted = await db.transaction().execute(async (trx) => {
     const returned = await trx
       .insertInto('events')
-      .values(fresh.map((e) => row(e, options.deviceId, now)))
+      .columns(names(EVENT_COLUMNS))
+      .expression(
+        unnested(
+          fresh.map((e) => row(e, options.deviceId, now)),
+          EVENT_COLUMNS,
+        ),
+      )
       .onConflict((c) => c.column('id').doNothing())
       .returning('id')
       .execute();
@@ -200,7 +261,8 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
     const { rollups, actors, reasons, signals } = rollupsOf(added);
     await trx
       .insertInto('daily_rollups')
-      .values(rollups)
+      .columns(names(ROLLUP_COLUMNS))
+      .expression(unnested(rollups, ROLLUP_COLUMNS))
       .onConflict((c) =>
         c
           .columns([
@@ -221,7 +283,8 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
       .execute();
     await trx
       .insertInto('daily_actors')
-      .values(actors)
+      .columns(names(ACTOR_COLUMNS))
+      .expression(unnested(actors, ACTOR_COLUMNS))
       .onConflict((c) => c.doNothing())
       .execute();
     if (reasons.length > 0) {
@@ -272,13 +335,11 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
         .execute();
     }
     // The period rollups' share, folded in later by one writer (./compact.ts).
-    const pending = pendingOf(added, utcDay);
-    for (let i = 0; i < pending.length; i += 1_000) {
-      await trx
-        .insertInto('period_pending')
-        .values(pending.slice(i, i + 1_000))
-        .execute();
-    }
+    await trx
+      .insertInto('period_pending')
+      .columns(names(PENDING_COLUMNS))
+      .expression(unnested(pendingOf(added, utcDay), PENDING_COLUMNS))
+      .execute();
     const durations = durationsOf(added);
     if (durations.length > 0) {
       await trx

@@ -449,6 +449,23 @@ const migrations: Record<string, Migration> = {
           or metric like 'signal:%'`.execute(db);
     },
   },
+  // The views read the period rollups now: the indexes that served them on the daily tables
+  // and the raw events (0001, 0008) only slowed ingest down. The alerts read the daily
+  // tables by their primary keys; retention and the staff comments read events by time.
+  '0012_ingest_indexes': {
+    async up(db: Kysely<unknown>) {
+      for (const index of [
+        'daily_rollups_aid',
+        'daily_rollups_team',
+        'daily_actors_aid',
+        'daily_actors_team',
+        'events_pack_aid',
+      ]) {
+        await db.schema.dropIndex(index).execute();
+      }
+      await sql`drop statistics daily_rollups_groups, daily_actors_groups`.execute(db);
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */

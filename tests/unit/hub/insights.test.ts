@@ -190,6 +190,33 @@ for (const backend of backends) {
       expect((await summary('?version=9.9.9')).aids).toEqual([]);
     });
 
+    it('sums a step over the versions it was used in: one reason, both versions named', async () => {
+      const later = ['a1', 'a2', 'a3', 'a4', 'a5'].map((actor) =>
+        event({
+          actor,
+          team: 'front-desk',
+          packVersion: '1.3.0',
+          type: 'step_skipped',
+          stepId: 'phone',
+          how: undefined,
+          reason: 'no phone number',
+        }),
+      );
+      await ingestBatch(db, { deviceId: 'dev_1', events: later, now: new Date(NOON) });
+      const a = aid(await summary(), 'crm/new-contact');
+      expect(a.versions).toEqual(['1.2.0', '1.3.0']);
+      const phone = step(a, 'phone');
+      expect(phone.skipped).toBe(17);
+      expect(phone.topReasons).toEqual([
+        { reason: 'no phone number', count: 11 },
+        { reason: 'will call <later>', count: 5 },
+      ]);
+      // One version alone: its own counts.
+      const only = aid(await summary('?version=1.3.0'), 'crm/new-contact');
+      expect(only.versions).toEqual(['1.3.0']);
+      expect(step(only, 'phone').topReasons).toEqual([{ reason: 'no phone number', count: 5 }]);
+    });
+
     it('refuses a malformed query', async () => {
       for (const q of [
         '?from=2026-02-30',
