@@ -12,6 +12,7 @@
  */
 import { type Selectable, sql } from 'kysely';
 import { escapeControls } from '../aids/validate';
+import { type BulkColumn, names, unnested } from './db/bulk';
 import type { HubDb } from './db/open';
 import type { PeriodCountsTable, PeriodPendingTable, PeriodPeopleTable } from './db/schema';
 import { ALL, subjectsOf } from './period-rows';
@@ -23,6 +24,30 @@ const BATCH = 20_000;
 const CHUNK = 1_000;
 /** The advisory lock's key: any constant the hub uses for nothing else. */
 const LOCK_KEY = 0x1f10_0001;
+
+const COUNT_COLUMNS: BulkColumn<PeriodCountsTable>[] = [
+  ['span', 'text'],
+  ['start', 'date'],
+  ['team', 'text'],
+  ['role', 'text'],
+  ['pack_id', 'text'],
+  ['aid_key', 'text'],
+  ['pack_version', 'text'],
+  ['step_id', 'text'],
+  ['metric', 'text'],
+  ['events', 'bigint'],
+];
+const PEOPLE_COLUMNS: BulkColumn<PeriodPeopleTable>[] = [
+  ['span', 'text'],
+  ['start', 'date'],
+  ['pack_id', 'text'],
+  ['aid_key', 'text'],
+  ['pack_version', 'text'],
+  ['step_id', 'text'],
+  ['subject', 'text'],
+  ['block', 'integer'],
+  ['bits', `bit(${BLOCK_BITS})`],
+];
 
 type Trx = Parameters<Parameters<ReturnType<HubDb['transaction']>['execute']>[0]>[0];
 
@@ -173,7 +198,8 @@ async function fold(trx: Trx, rows: Selectable<PeriodPendingTable>[]): Promise<v
   await chunked(byKey(counts), (part) =>
     trx
       .insertInto('period_counts')
-      .values(part)
+      .columns(names(COUNT_COLUMNS))
+      .expression(unnested(part, COUNT_COLUMNS))
       .onConflict((c) =>
         c
           .columns([
@@ -196,11 +222,12 @@ async function fold(trx: Trx, rows: Selectable<PeriodPendingTable>[]): Promise<v
   await chunked(byKey(people), (part) =>
     trx
       .insertInto('period_people')
-      .values(
-        part.map((p) => ({
-          ...p.key,
-          bits: sql<string>`cast(${bitText(p.bits)} as bit(${sql.lit(BLOCK_BITS)}))`,
-        })),
+      .columns(names(PEOPLE_COLUMNS))
+      .expression(
+        unnested(
+          part.map((p) => ({ ...p.key, bits: bitText(p.bits) })),
+          PEOPLE_COLUMNS,
+        ),
       )
       .onConflict((c) =>
         c

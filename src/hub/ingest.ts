@@ -6,9 +6,10 @@
  * therefore inserts nothing and counts nothing. What was new is handed to `afterCommit` once
  * the transaction has committed (the hub evaluates alerts with it, off the request path).
  */
+import type { Compilable } from 'kysely';
 import { redactUrl } from '../aids/url-match';
 import type { HubBatchAnswer, HubEvent } from '../protocol/hub';
-import { type BulkColumn, names, unnested } from './db/bulk';
+import { type BulkColumn, names, unnested, writeTogether } from './db/bulk';
 import type { HubDb } from './db/open';
 import type {
   DailyActorsTable,
@@ -259,61 +260,13 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
     added = fresh.filter((e) => ids.delete(e.id));
     if (added.length === 0) return 0;
     const { rollups, actors, reasons, signals } = rollupsOf(added);
-    await trx
-      .insertInto('daily_rollups')
-      .columns(names(ROLLUP_COLUMNS))
-      .expression(unnested(rollups, ROLLUP_COLUMNS))
-      .onConflict((c) =>
-        c
-          .columns([
-            'day',
-            'pack_id',
-            'aid_key',
-            'pack_version',
-            'step_id',
-            'event_type',
-            'team',
-            'role',
-            'how',
-          ])
-          .doUpdateSet((eb) => ({
-            events: eb('daily_rollups.events', '+', eb.ref('excluded.events')),
-          })),
-      )
-      .execute();
-    await trx
-      .insertInto('daily_actors')
-      .columns(names(ACTOR_COLUMNS))
-      .expression(unnested(actors, ACTOR_COLUMNS))
-      .onConflict((c) => c.doNothing())
-      .execute();
-    if (reasons.length > 0) {
-      await trx
-        .insertInto('daily_reasons')
-        .values(reasons)
-        .onConflict((c) =>
-          c
-            .columns([
-              'day',
-              'pack_id',
-              'aid_key',
-              'pack_version',
-              'step_id',
-              'team',
-              'role',
-              'reason_hash',
-              'actor',
-            ])
-            .doUpdateSet((eb) => ({
-              count: eb('daily_reasons.count', '+', eb.ref('excluded.count')),
-            })),
-        )
-        .execute();
-    }
-    if (signals.length > 0) {
-      await trx
-        .insertInto('daily_signals')
-        .values(signals)
+    // Every rollup of the new events in one statement: one round trip, not one per table.
+    const writes: Compilable[] = [];
+    writes.push(
+      trx
+        .insertInto('daily_rollups')
+        .columns(names(ROLLUP_COLUMNS))
+        .expression(unnested(rollups, ROLLUP_COLUMNS))
         .onConflict((c) =>
           c
             .columns([
@@ -325,29 +278,86 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
               'event_type',
               'team',
               'role',
-              'kind',
-              'signal',
+              'how',
             ])
             .doUpdateSet((eb) => ({
-              events: eb('daily_signals.events', '+', eb.ref('excluded.events')),
+              events: eb('daily_rollups.events', '+', eb.ref('excluded.events')),
             })),
-        )
-        .execute();
+        ),
+    );
+    writes.push(
+      trx
+        .insertInto('daily_actors')
+        .columns(names(ACTOR_COLUMNS))
+        .expression(unnested(actors, ACTOR_COLUMNS))
+        .onConflict((c) => c.doNothing()),
+    );
+    if (reasons.length > 0) {
+      writes.push(
+        trx
+          .insertInto('daily_reasons')
+          .values(reasons)
+          .onConflict((c) =>
+            c
+              .columns([
+                'day',
+                'pack_id',
+                'aid_key',
+                'pack_version',
+                'step_id',
+                'team',
+                'role',
+                'reason_hash',
+                'actor',
+              ])
+              .doUpdateSet((eb) => ({
+                count: eb('daily_reasons.count', '+', eb.ref('excluded.count')),
+              })),
+          ),
+      );
+    }
+    if (signals.length > 0) {
+      writes.push(
+        trx
+          .insertInto('daily_signals')
+          .values(signals)
+          .onConflict((c) =>
+            c
+              .columns([
+                'day',
+                'pack_id',
+                'aid_key',
+                'pack_version',
+                'step_id',
+                'event_type',
+                'team',
+                'role',
+                'kind',
+                'signal',
+              ])
+              .doUpdateSet((eb) => ({
+                events: eb('daily_signals.events', '+', eb.ref('excluded.events')),
+              })),
+          ),
+      );
     }
     // The period rollups' share, folded in later by one writer (./compact.ts).
-    await trx
-      .insertInto('period_pending')
-      .columns(names(PENDING_COLUMNS))
-      .expression(unnested(pendingOf(added, utcDay), PENDING_COLUMNS))
-      .execute();
+    writes.push(
+      trx
+        .insertInto('period_pending')
+        .columns(names(PENDING_COLUMNS))
+        .expression(unnested(pendingOf(added, utcDay), PENDING_COLUMNS)),
+    );
     const durations = durationsOf(added);
     if (durations.length > 0) {
-      await trx
-        .insertInto('run_durations')
-        .values(durations)
-        .onConflict((c) => c.column('event_id').doNothing())
-        .execute();
+      writes.push(
+        trx
+          .insertInto('run_durations')
+          .values(durations)
+          .onConflict((c) => c.column('event_id').doNothing()),
+      );
     }
+    await writeTogether(trx, writes);
     return added.length;
   });
   if (inserted > 0) options.afterCommit?.(added);
