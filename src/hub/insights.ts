@@ -19,8 +19,9 @@ import type {
 import type { ReasonCount } from '../protocol/insights';
 import { foldPending } from './compact';
 import type { HubDb } from './db/open';
-import { countsIn, peopleOf, periodsFor } from './period-read';
+import { countsIn, peopleOf, rangeFor } from './period-read';
 import { ALL, bucketMs } from './period-rows';
+import { cover, signedCover } from './periods';
 
 /** The smallest group of people whose counts are shown apart, unless the hub is set otherwise. */
 export const DEFAULT_MIN_GROUP = 5;
@@ -70,13 +71,17 @@ export async function fleetSummary(
   minGroup = DEFAULT_MIN_GROUP,
 ): Promise<FleetSummary> {
   await foldPending(db);
-  const periods = await periodsFor(db, query);
-  if (!periods || periods.length === 0) return { query, minGroup, aids: [] };
+  const range = await rangeFor(db, query);
+  const periods = range ? cover(range.from, range.to) : [];
+  if (!range || periods.length === 0) return { query, minGroup, aids: [] };
+  // Counts may take days away from a whole month or week; people are unions, and cannot.
+  const signed = signedCover(range.from, range.to);
 
   // Counts and people are independent: on PostgreSQL they run at once on the pool's
   // connections (PGlite, one connection, takes them in turn). Counts are summed over
-  // versions; the second grouping set says which versions each aid was counted in.
-  const countedQuery = countsIn(db, query, periods)!
+  // versions; the second grouping set says which versions each aid was counted in. A sum
+  // of nothing but days taken away is 0, and not a count.
+  const countedQuery = countsIn(db, query, signed.plus, signed.minus)!
     .where('metric', 'not like', 'signal:%')
     .select((eb) => [
       'aid_key',
@@ -89,6 +94,7 @@ export async function fleetSummary(
     .groupBy(
       sql`grouping sets ((aid_key, pack_id, step_id, metric), (aid_key, pack_id, pack_version))`,
     )
+    .having((eb) => eb(eb.fn.sum('events'), '!=', 0))
     // Each grouping set leaves the other's columns null.
     .$castTo<{
       aid_key: string;

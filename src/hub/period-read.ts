@@ -25,10 +25,13 @@ import {
 import type { RollupFilter } from './rollup-filter';
 
 /**
- * The periods that cover the filter's days, or null when nothing was ever counted. An open
- * end reaches to the whole month of the first (or last) day counted.
+ * The filter's days, or null when nothing was ever counted. An open end reaches to the whole
+ * month of the first (or last) day counted.
  */
-export async function periodsFor(db: HubDb, filter: RollupFilter): Promise<Period[] | null> {
+export async function rangeFor(
+  db: HubDb,
+  filter: RollupFilter,
+): Promise<{ from: string; to: string } | null> {
   let { from, to } = filter;
   if (!from || !to) {
     const bounds = await db
@@ -40,7 +43,13 @@ export async function periodsFor(db: HubDb, filter: RollupFilter): Promise<Perio
     from ??= monthStart(bounds.first);
     to ??= periodEnd({ span: 'm', start: monthStart(bounds.last) });
   }
-  return cover(from, to);
+  return { from, to };
+}
+
+/** The periods that cover the filter's days (./periods.ts cover), or null as rangeFor. */
+export async function periodsFor(db: HubDb, filter: RollupFilter): Promise<Period[] | null> {
+  const range = await rangeFor(db, filter);
+  return range && cover(range.from, range.to);
 }
 
 type Keyed = 'period_counts' | 'period_people';
@@ -72,21 +81,35 @@ function keyWhere<T extends Keyed>(
 
 /**
  * The rows of period_counts in the filter's periods, key, team and role, for a view to sum:
- * null when there are none to read. Each span is its own arm of a UNION ALL, a range of the
- * primary key read from the index alone; one condition ORing the spans would read the table.
+ * null when there are none to read. The rows of `minus` periods come with their counts
+ * negated (./periods.ts signedCover; only for sums of counts). Each span is its own arm of a
+ * UNION ALL, a range of the primary key read from the index alone; one condition ORing the
+ * spans would read the table.
  *
  * Team and role pick the rows that hold them (./compact.ts cube): weeks and months keep a
  * team over all roles or a role over all teams, months and days keep both as they are too.
  * With team and role together, weeks are read as their days.
  */
-export function countsIn(db: HubDb, filter: RollupFilter, periods: Period[]) {
+export function countsIn(db: HubDb, filter: RollupFilter, periods: Period[], minus: Period[] = []) {
   const { team, role } = filter;
   const both = team !== undefined && role !== undefined;
-  const read = both ? periods.flatMap((p) => (p.span === 'w' ? dayCover(p) : [p])) : periods;
-  const arms = bySpan(read).map(([span, starts]) =>
+  const read = (list: Period[]) =>
+    both ? list.flatMap((p) => (p.span === 'w' ? dayCover(p) : [p])) : list;
+  const arm = (span: Span, starts: string[], sign: 1 | -1) =>
     db
       .selectFrom('period_counts')
-      .selectAll()
+      .select((eb) => [
+        'span',
+        'start',
+        'team',
+        'role',
+        'pack_id',
+        'aid_key',
+        'pack_version',
+        'step_id',
+        'metric',
+        sign === 1 ? eb.ref('events').as('events') : sql<number>`-events`.as('events'),
+      ])
       .where((eb) => {
         const groups =
           span !== 'd' || (team === undefined && role === undefined)
@@ -96,10 +119,13 @@ export function countsIn(db: HubDb, filter: RollupFilter, periods: Period[]) {
                 role === undefined ? eb('role', '!=', ALL) : eb('role', '=', role),
               ];
         return eb.and([...keyWhere(eb, filter, span, starts), ...groups]);
-      }),
-  );
+      });
+  const arms = [
+    ...bySpan(read(periods)).map(([span, starts]) => arm(span, starts, 1)),
+    ...bySpan(read(minus)).map(([span, starts]) => arm(span, starts, -1)),
+  ];
   if (arms.length === 0) return null;
-  return db.selectFrom(arms.reduce((all, arm) => all.unionAll(arm)).as('c'));
+  return db.selectFrom(arms.reduce((all, a) => all.unionAll(a)).as('c'));
 }
 
 /** Bitmaps of the people who acted in the filter's team and role, by block; null for all. */

@@ -83,6 +83,52 @@ export function cover(from: string, to: string): Period[] {
   return out;
 }
 
+/** Periods to add and periods to take away: their counts sum to those of a range's days. */
+export interface SignedCover {
+  plus: Period[];
+  minus: Period[];
+}
+
+const dayBefore = (day: string) => dayOf(msOf(day) - DAY_MS);
+const dayAfter = (day: string) => dayOf(msOf(day) + DAY_MS);
+
+/**
+ * A cover for counts, which can be subtracted (people cannot: they are counted with `cover`).
+ * Where a month or a week is only partly in the range, its whole period less the days outside
+ * the range is taken instead of the pieces inside, when that is fewer periods: 1 to 28
+ * November is November less the 29th and 30th (3 periods) rather than a day, three weeks and
+ * six days (10).
+ */
+export function signedCover(from: string, to: string): SignedCover {
+  let plus = cover(from, to);
+  const minus: Period[] = [];
+  for (const span of ['m', 'w'] as const) {
+    const startOf = span === 'm' ? monthStart : weekStart;
+    const edges = new Set(
+      plus.filter((p) => p.span !== 'm' && p.span !== span).map((p) => startOf(p.start)),
+    );
+    for (const start of edges) {
+      const whole: Period = { span, start };
+      const end = periodEnd(whole);
+      const overlaps = plus.filter((p) => p.start <= end && periodEnd(p) >= start);
+      const inside = overlaps.filter(
+        (p) => p.span !== 'm' && p.span !== span && p.start >= start && periodEnd(p) <= end,
+      );
+      // Only when every piece of the cover that touches the period lies wholly inside it:
+      // then they are exactly the range's days in it, and the rest is outside the range.
+      if (inside.length === 0 || inside.length < overlaps.length) continue;
+      const outside = [
+        ...(start < from ? cover(start, dayBefore(from)) : []),
+        ...(end > to ? cover(dayAfter(to), end) : []),
+      ];
+      if (1 + outside.length >= inside.length) continue;
+      plus = [...plus.filter((p) => !inside.includes(p)), whole];
+      minus.push(...outside);
+    }
+  }
+  return { plus, minus };
+}
+
 /** The last day of a period. */
 export function periodEnd(p: Period): string {
   if (p.span === 'd') return p.start;

@@ -7,6 +7,7 @@ import {
   periodEnd,
   periodsOf,
   setBit,
+  signedCover,
   weekStart,
 } from '../../../src/hub/periods';
 
@@ -66,5 +67,42 @@ describe('periods', () => {
     expect(text.length).toBe(4096);
     expect(text.slice(0, 12)).toBe('100000000100');
     expect([...text].filter((c) => c === '1').length).toBe(2);
+  });
+});
+
+describe('signed cover', () => {
+  it('adds and takes away periods whose days sum to the range, with fewer periods', () => {
+    let fewer = 0;
+    for (const from of days('2025-12-20', '2026-02-10')) {
+      for (const length of [1, 3, 6, 7, 13, 27, 30, 31, 45, 90, 179]) {
+        const to = new Date(Date.parse(`${from}T00:00:00Z`) + (length - 1) * DAY_MS)
+          .toISOString()
+          .slice(0, 10);
+        const { plus, minus } = signedCover(from, to);
+        const count = new Map<string, number>();
+        for (const [list, sign] of [
+          [plus, 1],
+          [minus, -1],
+        ] as const)
+          for (const p of list)
+            for (const d of days(p.start, periodEnd(p))) count.set(d, (count.get(d) ?? 0) + sign);
+        const inRange = new Set(days(from, to));
+        for (const [d, n] of count) expect(n, `${from}..${to}: ${d}`).toBe(inRange.has(d) ? 1 : 0);
+        for (const d of inRange) expect(count.get(d)).toBe(1);
+        const signed = plus.length + minus.length;
+        const plain = cover(from, to).length;
+        expect(signed).toBeLessThanOrEqual(plain);
+        if (signed < plain) fewer++;
+      }
+    }
+    expect(fewer).toBeGreaterThan(100);
+    // 1 to 28 November 2026: November less its last two days.
+    expect(signedCover('2026-11-01', '2026-11-28')).toEqual({
+      plus: [{ span: 'm', start: '2026-11-01' }],
+      minus: [
+        { span: 'd', start: '2026-11-29' },
+        { span: 'd', start: '2026-11-30' },
+      ],
+    });
   });
 });
