@@ -15,7 +15,7 @@ import { escapeControls } from '../aids/validate';
 import { type BulkColumn, names, unnested } from './db/bulk';
 import type { HubDb } from './db/open';
 import type { PeriodCountsTable, PeriodPendingTable, PeriodPeopleTable } from './db/schema';
-import { ALL, subjectsOf } from './period-rows';
+import { ALL, COUNT_KEY, subjectsOf } from './period-rows';
 import { BLOCK_BITS, bitText, emptyBits, periodsOf, type Span, setBit } from './periods';
 
 /** Pending rows folded per transaction. */
@@ -201,21 +201,9 @@ async function fold(trx: Trx, rows: Selectable<PeriodPendingTable>[]): Promise<v
       .columns(names(COUNT_COLUMNS))
       .expression(unnested(part, COUNT_COLUMNS))
       .onConflict((c) =>
-        c
-          .columns([
-            'span',
-            'start',
-            'team',
-            'role',
-            'pack_id',
-            'aid_key',
-            'pack_version',
-            'step_id',
-            'metric',
-          ])
-          .doUpdateSet((eb) => ({
-            events: eb('period_counts.events', '+', eb.ref('excluded.events')),
-          })),
+        c.columns([...COUNT_KEY]).doUpdateSet((eb) => ({
+          events: eb('period_counts.events', '+', eb.ref('excluded.events')),
+        })),
       )
       .execute(),
   );

@@ -268,21 +268,9 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
         .columns(names(ROLLUP_COLUMNS))
         .expression(unnested(rollups, ROLLUP_COLUMNS))
         .onConflict((c) =>
-          c
-            .columns([
-              'day',
-              'pack_id',
-              'aid_key',
-              'pack_version',
-              'step_id',
-              'event_type',
-              'team',
-              'role',
-              'how',
-            ])
-            .doUpdateSet((eb) => ({
-              events: eb('daily_rollups.events', '+', eb.ref('excluded.events')),
-            })),
+          c.columns([...names(KEY), 'how']).doUpdateSet((eb) => ({
+            events: eb('daily_rollups.events', '+', eb.ref('excluded.events')),
+          })),
         ),
     );
     writes.push(
@@ -299,17 +287,7 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
           .values(reasons)
           .onConflict((c) =>
             c
-              .columns([
-                'day',
-                'pack_id',
-                'aid_key',
-                'pack_version',
-                'step_id',
-                'team',
-                'role',
-                'reason_hash',
-                'actor',
-              ])
+              .columns([...names(KEY).filter((c) => c !== 'event_type'), 'reason_hash', 'actor'])
               .doUpdateSet((eb) => ({
                 count: eb('daily_reasons.count', '+', eb.ref('excluded.count')),
               })),
@@ -322,22 +300,9 @@ export async function ingestBatch(db: HubDb, options: IngestOptions): Promise<Hu
           .insertInto('daily_signals')
           .values(signals)
           .onConflict((c) =>
-            c
-              .columns([
-                'day',
-                'pack_id',
-                'aid_key',
-                'pack_version',
-                'step_id',
-                'event_type',
-                'team',
-                'role',
-                'kind',
-                'signal',
-              ])
-              .doUpdateSet((eb) => ({
-                events: eb('daily_signals.events', '+', eb.ref('excluded.events')),
-              })),
+            c.columns([...names(KEY), 'kind', 'signal']).doUpdateSet((eb) => ({
+              events: eb('daily_signals.events', '+', eb.ref('excluded.events')),
+            })),
           ),
       );
     }

@@ -9,7 +9,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
-import { ALL, type Subject } from './period-rows';
+import { ALL, COUNT_KEY, type Subject } from './period-rows';
 import {
   BLOCK_BITS,
   bitText,
@@ -99,15 +99,7 @@ export function countsIn(db: HubDb, filter: RollupFilter, periods: Period[], min
     db
       .selectFrom('period_counts')
       .select((eb) => [
-        'span',
-        'start',
-        'team',
-        'role',
-        'pack_id',
-        'aid_key',
-        'pack_version',
-        'step_id',
-        'metric',
+        ...COUNT_KEY,
         sign === 1 ? eb.ref('events').as('events') : sql<number>`-events`.as('events'),
       ])
       .where((eb) => {

@@ -14,6 +14,19 @@ export const TARGET_TYPES: readonly string[] = ['target_missing', 'target_healed
 /** Health's metrics: the partial index period_counts_health (migration 0011) lists them too. */
 export const HEALTH_TYPES: readonly string[] = [...TARGET_TYPES, 'aid_feedback'];
 
+/** The key of a row of period_counts (its primary key), in the key's order. */
+export const COUNT_KEY = [
+  'span',
+  'start',
+  'team',
+  'role',
+  'pack_id',
+  'aid_key',
+  'pack_version',
+  'step_id',
+  'metric',
+] as const;
+
 /** Stands for "every team" (or role) in period_counts; refused as a team's or role's name. */
 export const ALL = '*';
 
