@@ -21,8 +21,13 @@ import {
   Aid,
   Audience,
   ChecklistAid,
+  ChecksAid,
   Completion,
+  DateBound,
   DomCondition,
+  FieldCheck,
+  FieldCondition,
+  FieldRule,
   Id,
   Match,
   Pack,
@@ -78,6 +83,31 @@ const NAMED: ReadonlyArray<[z.core.$ZodType, string, string]> = [
     'A checklist: steps that tick themselves when their rule holds, or by hand.',
   ],
   [TipAid, 'TipAid', 'A tip: a small beacon next to one element that opens a short text.'],
+  [
+    DateBound,
+    'DateBound',
+    'A day: "YYYY-MM-DD", or "today" with an optional offset such as "today-18y" or "today+30d" (d, w, m, y).',
+  ],
+  [
+    FieldRule,
+    'FieldRule',
+    "What a field's value must be: required, pattern, length, number, date or oneOf. Every rule but required holds on an empty field.",
+  ],
+  [
+    FieldCondition,
+    'FieldCondition',
+    'Another field and a rule on its value: the check applies only while it holds.',
+  ],
+  [
+    FieldCheck,
+    'FieldCheck',
+    'One rule on one field, with the message shown next to the field while the rule fails.',
+  ],
+  [
+    ChecksAid,
+    'ChecksAid',
+    'Field checks: rules on the fields of a form, checked when a field is left and when the form is saved; blocking ones stop the save until corrected or saved anyway with a reason.',
+  ],
   [Aid, 'Aid', 'One aid; `kind` says which.'],
 ];
 

@@ -21,6 +21,9 @@ export const LIMITS = {
   urlPatternsPerPack: 1_000,
   urlPatternsPerAid: 50,
   stepsPerChecklist: 100,
+  checksPerAid: 100,
+  /** Values of one `oneOf` field rule. */
+  oneOfValues: 200,
   conditionsPerAid: 20,
   attrsPerTarget: 20,
   audienceEntries: 100,
@@ -265,8 +268,119 @@ export const TipAid = z
   })
   .strict();
 
-/** Every aid kind. New kinds (walkthrough, validation) are added here and in src/*\/kinds. */
-export const Aid = z.discriminatedUnion('kind', [ChecklistAid, TipAid]);
+/**
+ * A date in a `date` field rule: "YYYY-MM-DD", or "today" with an optional offset in days,
+ * weeks, months or years ("today-18y", "today+30d"). See ./field-rules.ts.
+ */
+export const DateBound = z
+  .string()
+  .regex(
+    /^(\d{4}-\d{2}-\d{2}|today([+-]\d{1,4}[dwmy])?)$/,
+    'must be a date like "2024-01-31", "today", or "today" with an offset like "today-18y"',
+  );
+
+const finite = z.number().finite();
+
+/**
+ * What a field's value must be. Every rule but `required` holds on an empty field: an empty
+ * field is `required`'s business. Values are read as a person sees them (./values.ts).
+ */
+export const FieldRule = z.discriminatedUnion('type', [
+  z
+    .object({ type: z.literal('required') })
+    .strict()
+    .describe('Not empty (a checkbox: ticked).'),
+  z
+    .object({
+      type: z.literal('pattern'),
+      pattern: z
+        .string()
+        .min(1)
+        .max(LIMITS.regex)
+        .describe(
+          'RE2 regular expression the value must match; anchor with ^ and $ for the whole value. No nested repetition such as (a+)+.',
+        ),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('length'),
+      min: z.number().int().nonnegative().optional(),
+      max: z.number().int().nonnegative().optional(),
+    })
+    .strict()
+    .describe('Characters, spaces at either end not counted.'),
+  z
+    .object({
+      type: z.literal('number'),
+      min: finite.optional().describe('At least this.'),
+      max: finite.optional().describe('At most this.'),
+      above: finite.optional().describe('More than this.'),
+      below: finite.optional().describe('Less than this.'),
+    })
+    .strict()
+    .describe('A number ("1,250.50" and "£80" read as numbers) within the bounds given.'),
+  z
+    .object({
+      type: z.literal('date'),
+      min: DateBound.optional().describe('On or after this day.'),
+      max: DateBound.optional().describe('On or before this day.'),
+    })
+    .strict()
+    .describe('A date written YYYY-MM-DD (what date fields give) within the bounds given.'),
+  z
+    .object({
+      type: z.literal('oneOf'),
+      values: z.array(z.string().max(LIMITS.signalText)).min(1).max(LIMITS.oneOfValues),
+    })
+    .strict()
+    .describe('One of these values, compared case-insensitively, spaces at either end ignored.'),
+]);
+
+/** A field and a rule on its value: a check applies only while `when` holds. */
+export const FieldCondition = z
+  .object({
+    field: Target.describe('The other field.'),
+    rule: FieldRule.describe('What its value must be for the check to apply.'),
+  })
+  .strict();
+
+/** One rule on one field of a form, with the message shown next to it when it fails. */
+export const FieldCheck = z
+  .object({
+    id: Id,
+    field: Target.describe('The field checked.'),
+    rule: FieldRule,
+    message: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(LIMITS.signalText)
+      .describe('Shown next to the field while the rule fails: say what to do.'),
+    when: FieldCondition.optional().describe(
+      'Check only while another field is so, e.g. Manager code is required when Refund is above 500.',
+    ),
+    block: z
+      .boolean()
+      .optional()
+      .describe(
+        'Stop the form from being saved while this check fails; the person may save anyway with a reason.',
+      ),
+  })
+  .strict();
+
+export const ChecksAid = z
+  .object({
+    ...aidBase,
+    kind: z.literal('checks'),
+    checks: z.array(FieldCheck).min(1, 'needs at least one check').max(LIMITS.checksPerAid),
+    submit: Target.optional().describe(
+      "The form's save button, when saving is not a form submit (a button with its own click handler). Clicks on it are checked like a submit.",
+    ),
+  })
+  .strict();
+
+/** Every aid kind. New kinds (walkthrough) are added here and in src/*\/kinds. */
+export const Aid = z.discriminatedUnion('kind', [ChecklistAid, TipAid, ChecksAid]);
 
 export const Pack = z
   .object({
@@ -302,17 +416,24 @@ export const Pack = z
           message: `duplicate aid id "${aid.id}" (first used at aids[${first}])`,
         });
       } else seen.set(aid.id, i);
-      if (aid.kind === 'checklist') {
-        const steps = new Map<string, number>();
-        aid.steps.forEach((step, j) => {
-          const firstStep = steps.get(step.id);
-          if (firstStep !== undefined) {
+      const list =
+        aid.kind === 'checklist'
+          ? (['steps', aid.steps, 'step'] as const)
+          : aid.kind === 'checks'
+            ? (['checks', aid.checks, 'check'] as const)
+            : null;
+      if (list) {
+        const [field, items, noun] = list;
+        const ids = new Map<string, number>();
+        items.forEach((item, j) => {
+          const firstItem = ids.get(item.id);
+          if (firstItem !== undefined) {
             ctx.addIssue({
               code: 'custom',
-              path: ['aids', i, 'steps', j, 'id'],
-              message: `duplicate step id "${step.id}" (first used at steps[${firstStep}])`,
+              path: ['aids', i, field, j, 'id'],
+              message: `duplicate ${noun} id "${item.id}" (first used at ${field}[${firstItem}])`,
             });
-          } else steps.set(step.id, j);
+          } else ids.set(item.id, j);
         });
       }
     });
@@ -327,6 +448,10 @@ export type Completion = z.infer<typeof Completion>;
 export type Step = z.infer<typeof Step>;
 export type ChecklistAid = z.infer<typeof ChecklistAid>;
 export type TipAid = z.infer<typeof TipAid>;
+export type FieldRule = z.infer<typeof FieldRule>;
+export type FieldCondition = z.infer<typeof FieldCondition>;
+export type FieldCheck = z.infer<typeof FieldCheck>;
+export type ChecksAid = z.infer<typeof ChecksAid>;
 export type Aid = z.infer<typeof Aid>;
 export type AidKind = Aid['kind'];
 export type Pack = z.infer<typeof Pack>;

@@ -6,7 +6,7 @@ import type { Aid, Target } from './schema';
 
 /**
  * Every target an aid uses, with its path in the aid: its conditions', a tip's own, its
- * steps' and their completion rules'.
+ * steps' and their completion rules', a field check's fields and save button.
  */
 export function targetsOf(aid: Aid): [(string | number)[], Target][] {
   const out: [(string | number)[], Target][] = (aid.match.when ?? []).map((c, i) => [
@@ -14,7 +14,13 @@ export function targetsOf(aid: Aid): [(string | number)[], Target][] {
     c.target,
   ]);
   if (aid.kind === 'tip') out.push([['target'], aid.target]);
-  else {
+  else if (aid.kind === 'checks') {
+    aid.checks.forEach((check, i) => {
+      out.push([['checks', i, 'field'], check.field]);
+      if (check.when) out.push([['checks', i, 'when', 'field'], check.when.field]);
+    });
+    if (aid.submit) out.push([['submit'], aid.submit]);
+  } else {
     aid.steps.forEach((step, i) => {
       if (step.target) out.push([['steps', i, 'target'], step.target]);
       if (step.done && 'target' in step.done) {

@@ -3,8 +3,10 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
+import { ruleProblem } from './field-rules';
 import { patternError } from './regex';
-import { type Aid, LIMITS, Pack, RESERVED_KEYS } from './schema';
+import { nestedRepetition } from './regex-safety';
+import { type Aid, type FieldRule, LIMITS, Pack, RESERVED_KEYS } from './schema';
 import { targetsOf } from './targets';
 import { matchesEverySite, urlPatternProblem } from './url-match';
 
@@ -95,7 +97,41 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
       }
     });
   }
+  if (aid.kind === 'checks') {
+    aid.checks.forEach((check, i) => {
+      problems.push(...fieldRuleProblems(check.rule, [...base, 'checks', i, 'rule']));
+      if (check.when) {
+        problems.push(
+          ...fieldRuleProblems(check.when.rule, [...base, 'checks', i, 'when', 'rule']),
+        );
+      }
+      if (check.field.frame || check.when?.field.frame) {
+        const at = check.field.frame ? ['field'] : ['when', 'field'];
+        problems.push({
+          path: jsonPath([...base, 'checks', i, ...at, 'frame']),
+          message:
+            'field checks work on fields of the page their aid matches: write an aid for the framed page instead',
+        });
+      }
+    });
+  }
   return problems;
+}
+
+/** A field rule that can never hold, or whose pattern is refused (see ./regex-safety.ts). */
+function fieldRuleProblems(rule: FieldRule, path: (string | number)[]): Problem[] {
+  if (rule.type === 'pattern') {
+    const invalid = patternError(rule.pattern);
+    const nested = invalid ? null : nestedRepetition(rule.pattern);
+    const message = invalid
+      ? `invalid regular expression (RE2 syntax: no backreferences or lookaround): ${invalid}`
+      : nested
+        ? `refused: ${nested} can take exponential time in the backtracking engines that apps and servers use; repeat the inner part once, as in "(ab)+" rather than "(a+b?)+"`
+        : null;
+    return message ? [{ path: jsonPath([...path, 'pattern']), message }] : [];
+  }
+  const problem = ruleProblem(rule);
+  return problem ? [{ path: jsonPath(path), message: problem }] : [];
 }
 
 /**

@@ -117,6 +117,7 @@ function topReasons(reasons: Map<string, number>, n = 3): ReasonCount[] {
 
 /** An uninstalled aid's kind, guessed from its events. */
 function kindOf(events: StoredEvent[]): string {
+  if (events.some((e) => e.type.startsWith('check_'))) return 'checks';
   if (events.some((e) => e.stepId !== undefined || e.type === 'checklist_completed'))
     return 'checklist';
   if (events.some((e) => e.type === 'tip_opened' || e.type === 'aid_dismissed')) return 'tip';

@@ -41,6 +41,12 @@ export class RecordError extends Error {
 }
 
 const STEP_EVENTS = new Set<EventInput['type']>(['step_done', 'step_undone', 'step_skipped']);
+/** Events about one field check of a checks aid: `stepId` names the check. */
+const CHECK_EVENTS = new Set<EventInput['type']>([
+  'check_failed',
+  'check_passed',
+  'check_overridden',
+]);
 
 /**
  * The progress after `event`, or null when the event does not change progress (shown,
@@ -130,11 +136,23 @@ export async function recordEvent(
     if (!row) throw new RecordError(`unknown aid "${input.aidKey}"`);
     // A step event names a step of the aid; feedback may name one (or the whole aid).
     const stepNeeded = STEP_EVENTS.has(input.type);
-    if (stepNeeded && !input.stepId) throw new RecordError(`${input.type} needs a stepId`);
+    const checkNeeded = CHECK_EVENTS.has(input.type);
+    if ((stepNeeded || checkNeeded) && !input.stepId) {
+      throw new RecordError(`${input.type} needs a stepId`);
+    }
     if (input.stepId !== undefined && (stepNeeded || input.type === 'aid_feedback')) {
       const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
       if (!steps.some((s) => s.id === input.stepId)) {
         throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
+      }
+    }
+    if (checkNeeded) {
+      const checks = row.aid.kind === 'checks' ? row.aid.checks : [];
+      if (!checks.some((c) => c.id === input.stepId)) {
+        throw new RecordError(`aid "${input.aidKey}" has no field check "${input.stepId}"`);
+      }
+      if (input.type === 'check_overridden' && !input.reason?.trim()) {
+        throw new RecordError('check_overridden needs the reason the person gave');
       }
     }
     const current = await db.progress.get(row.key);

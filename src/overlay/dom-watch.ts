@@ -10,7 +10,7 @@
  */
 
 export interface PageChange {
-  /** The interaction that caused this pass, if any (a click, an input, a focus change). */
+  /** The interactions that caused this pass, if any (a click, an input, a focus change). */
   events: Event[];
 }
 
@@ -41,7 +41,7 @@ export interface DomWatch {
   flush(): void;
 }
 
-const INTERACTIONS = ['input', 'change', 'click', 'focusin'] as const;
+const INTERACTIONS = ['input', 'change', 'click', 'focusin', 'focusout'] as const;
 const FULL = { subtree: true, childList: true, attributes: true, characterData: true };
 const STRUCTURE = { subtree: true, childList: true };
 

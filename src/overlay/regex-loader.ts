@@ -1,6 +1,6 @@
 /**
  * Loads the regular-expression engine into this frame on demand. Only frames whose aids
- * have a `matches` rule to evaluate here ask for it, once: the background injects it
+ * have a pattern to test here ask for it, once: the background injects it
  * (entrypoints/regex.ts, see src/aids/regex-slot.ts). Until it is here those rules simply
  * do not hold; when it arrives, the caller evaluates again.
  */
@@ -13,10 +13,16 @@ export function isLocalMatches(done: Completion | undefined): boolean {
   return done?.type === 'matches' && !done.target.frame;
 }
 
-/** True if a checklist among `aids` has a `matches` rule evaluated in this frame. */
+/**
+ * True if an aid among `aids` has a pattern to test in this frame: a checklist's `matches`
+ * rule, a field check's `pattern` rule.
+ */
 export function usesRegex(aids: readonly ActiveAid[]): boolean {
-  return aids.some(
-    ({ aid }) => aid.kind === 'checklist' && aid.steps.some((s) => isLocalMatches(s.done)),
+  return aids.some(({ aid }) =>
+    aid.kind === 'checklist'
+      ? aid.steps.some((s) => isLocalMatches(s.done))
+      : aid.kind === 'checks' &&
+        aid.checks.some((c) => c.rule.type === 'pattern' || c.when?.rule.type === 'pattern'),
   );
 }
 

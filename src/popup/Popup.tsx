@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { kindName } from '../aids/kind-names';
 import { askBackground, askOverlay } from '../protocol/client';
 import type { AidStatus, SourceStatus } from '../protocol/messages';
 
@@ -64,9 +65,9 @@ export function sourceHost(url: string): string {
   }
 }
 
-/** Tips report their one target as a "step"; only other kinds have steps to count. */
+/** Only checklists have steps to count (a tip reports its one target, field checks theirs). */
 function hasSteps(aid: AidStatus): boolean {
-  return aid.kind !== 'tip' && aid.total > 0;
+  return aid.kind === 'checklist' && aid.total > 0;
 }
 
 /** "2 of 5 done, 1 skipped" for a checklist, "tip" for a tip, then "1 target not found". */
@@ -75,7 +76,7 @@ export function summarize(aid: AidStatus): string {
   if (hasSteps(aid)) {
     parts.push(`${aid.done} of ${aid.total} done`);
     if (aid.skipped) parts.push(`${aid.skipped} skipped`);
-  } else parts.push(aid.kind);
+  } else parts.push(kindName(aid.kind).toLowerCase());
   if (aid.missing)
     parts.push(`${aid.missing} ${aid.missing === 1 ? 'target' : 'targets'} not found`);
   return parts.join(', ');

@@ -90,6 +90,12 @@ export const EventType = z.enum([
   'run_abandoned',
   /** A step's completion rule can never hold on the element its target found (`problem`). */
   'rule_unworkable',
+  /** A field check's message was shown: its rule failed (`stepId` is the check's id). */
+  'check_failed',
+  /** A field check that had failed passes: the person corrected the field. */
+  'check_passed',
+  /** A form was saved while a blocking check failed; `reason` is the person's reason. */
+  'check_overridden',
 ]);
 
 /**

@@ -62,7 +62,7 @@ async function noteChunkRequests(sw: Worker): Promise<() => Promise<string[]>> {
     sw.evaluate(() => (globalThis as unknown as { chunkRequests: string[] }).chunkRequests);
 }
 
-test('a page with a checklist and no tip never loads the tip chunk', async ({
+test('a page with only a checklist loads no other kind’s chunk', async ({
   page,
   appServer,
   serviceWorker,
@@ -85,7 +85,7 @@ test('a page with a checklist and no tip never loads the tip chunk', async ({
     .toEqual({ 'portal.localhost/billing/address': ['checklist', 'tip'] });
 });
 
-test('a page with a checklist and tips loads both chunks, once each', async ({
+test('a page with a checklist, tips and field checks loads their three chunks, once each', async ({
   page,
   appServer,
   serviceWorker,
@@ -98,8 +98,8 @@ test('a page with a checklist and tips loads both chunks, once each', async ({
   const top = 'crm.localhost/contacts/new';
   await expect
     .poll(() => kindsByFrame(serviceWorker, origin))
-    .toEqual({ [top]: ['checklist', 'tip'] });
-  expect((await requests()).sort()).toEqual([`checklist ${top}`, `tip ${top}`]);
+    .toEqual({ [top]: ['checklist', 'checks', 'tip'] });
+  expect((await requests()).sort()).toEqual([`checklist ${top}`, `checks ${top}`, `tip ${top}`]);
 });
 
 test('in a page of frames, each frame loads the chunks of what it shows', async ({

@@ -3,6 +3,7 @@
  * the doors to the editor, import, export and the URL tester.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { kindName } from '../../aids/kind-names';
 import { compileUrlPattern, hostKeyOfPattern, matchesEverySite } from '../../aids/url-match';
 import { type AuthoringListItem, LOCAL_PACK_ID } from '../../protocol/authoring';
 import type { AuthoringDeps } from './deps';
@@ -25,10 +26,6 @@ export function hostsOf(urls: string[]): string[] {
 
 export function packLabel(item: Pick<AuthoringListItem, 'packId' | 'packTitle'>): string {
   return item.packId === LOCAL_PACK_ID ? 'My aids' : item.packTitle || item.packId;
-}
-
-export function kindLabel(kind: string): string {
-  return kind ? kind[0]!.toUpperCase() + kind.slice(1) : 'Unknown kind';
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -266,7 +263,7 @@ export function AidList({ deps, readText, save }: AidListProps) {
                     label="Kind"
                     value={filters.kind}
                     all="All kinds"
-                    options={options.kinds.map((k) => [k, kindLabel(k)])}
+                    options={options.kinds.map((k) => [k, kindName(k)])}
                     onChange={(kind) => set({ kind })}
                   />
                   <Choice
@@ -414,7 +411,7 @@ function AidRow({
       )}
       <dl class="aid-facts">
         <dt>Kind</dt>
-        <dd>{kindLabel(item.kind)}</dd>
+        <dd>{kindName(item.kind)}</dd>
         <dt>Pack</dt>
         <dd>{packLabel(item)}</dd>
         <dt>Where</dt>

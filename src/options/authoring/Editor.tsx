@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { kindName } from '../../aids/kind-names';
 import type { AidKind } from '../../aids/schema';
 import type { Problem } from '../../aids/validate';
 import { type AuthoringAid, LOCAL_PACK_ID, type TargetReport } from '../../protocol/authoring';
@@ -469,7 +470,7 @@ export function Editor({
             )}
           </h2>
           <p class="muted">
-            {kind === 'tip' ? 'Tip' : 'Checklist'}
+            {kindName(str(kind))}
             {aid ? ` in “${aid.packTitle}”` : ' in your aids'}
             {id ? ` · id ${id}` : ''}
           </p>
@@ -651,6 +652,17 @@ export function Editor({
                       value={str(getAt(draft, ['placement']))}
                       onChange={(v) => update(['placement'], v || undefined)}
                     />
+                  </Group>
+                ) : kind === 'checks' ? (
+                  <Group legend="The checks">
+                    <p class="help">
+                      Field checks are written in the JSON view: each check names a field, a rule
+                      and the message shown next to the field. The authoring guide’s “Field checks”
+                      section has worked examples.
+                    </p>
+                    <button type="button" onClick={() => setView('json')}>
+                      Edit the checks as JSON
+                    </button>
                   </Group>
                 ) : (
                   <StepsField
@@ -1113,6 +1125,11 @@ function NewAid({
                 'Steps in a side panel that tick themselves as people work.',
               ],
               ['tip', 'Tip', 'A small “?” next to one field or button, with a short text.'],
+              [
+                'checks',
+                'Field checks',
+                'Rules on a form’s fields, checked when a field is left and when the form is saved.',
+              ],
             ] as const
           ).map(([value, label, hint]) => (
             <div class="field check" key={value}>

@@ -75,6 +75,12 @@ export const isValidId = (id: string) => Id.safeParse(id).success;
 export function newDraft(kind: AidKind, id: string, title: string): JsonObject {
   const base: JsonObject = { id, kind, title, match: { urls: [''] } };
   if (kind === 'tip') return { ...base, target: {}, text: '' };
+  if (kind === 'checks') {
+    return {
+      ...base,
+      checks: [{ id: 'check', field: {}, rule: { type: 'required' }, message: '' }],
+    };
+  }
   return { ...base, steps: [{ id: 'step', text: '' }] };
 }
 

@@ -10,3 +10,5 @@ export interface PackValidator {
 export const checklist: PackValidator;
 /** The pack schema with its `Aid` union narrowed to tips. */
 export const tip: PackValidator;
+/** The pack schema with its `Aid` union narrowed to field checks. */
+export const checks: PackValidator;

@@ -5,14 +5,14 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../../aids/validate';
-import { checklist, type PackValidator, tip } from './pack-validator.generated';
+import { checklist, checks, type PackValidator, tip } from './pack-validator.generated';
 
 /**
  * The pack schema's validators, compiled ahead of time (extension pages may not evaluate
  * code). For each kind the `Aid` union is narrowed to that kind's definition: Ajv would
  * otherwise report every field of the other kind as well.
  */
-const VALIDATORS: Record<string, PackValidator> = { checklist, tip };
+const VALIDATORS: Record<string, PackValidator> = { checklist, tip, checks };
 
 /** Line and column (1-based) of character `offset` in `text`. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -111,7 +111,11 @@ export function checkRawAid(text: string): RawResult {
     typeof kind === 'string' && Object.hasOwn(VALIDATORS, kind) ? VALIDATORS[kind] : undefined;
   if (!check) {
     const path = aid !== null && typeof aid === 'object' && !Array.isArray(aid) ? 'kind' : '';
-    const message = path ? 'must be "checklist" or "tip"' : 'must be a JSON object: { … }';
+    const message = path
+      ? `must be one of ${Object.keys(VALIDATORS)
+          .map((k) => `"${k}"`)
+          .join(', ')}`
+      : 'must be a JSON object: { … }';
     return { ok: false, problems: [{ path, message }] };
   }
   const pack = { format: 1, id: 'draft', version: '1.0.0', title: 'Draft', aids: [aid] };

@@ -1,6 +1,7 @@
 /** The "Insights" view of the options page: what was used, skipped and completed. */
 import '../../insights-ui/insights.css';
 import { useEffect, useId, useState } from 'preact/hooks';
+import { kindName } from '../../aids/kind-names';
 import { eventsCsv, summaryCsv } from '../../insights-ui/csv';
 import { DropOff } from '../../insights-ui/DropOff';
 import { type FigureItem, Figures } from '../../insights-ui/Figures';
@@ -158,8 +159,7 @@ function AidSection({ aid }: { aid: AidInsight }) {
     <section class="aid-insight" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{aid.title}</h2>
       <p class="muted meta">
-        {aid.kind === 'unknown' ? 'Aid' : aid.kind === 'tip' ? 'Tip' : 'Checklist'} from pack{' '}
-        {aid.packId}
+        {aid.kind === 'unknown' ? 'Aid' : kindName(aid.kind)} from pack {aid.packId}
         {aid.installed ? '' : ' (no longer installed)'}
       </p>
       <Figures items={figures} />

@@ -3,13 +3,12 @@
  * closes it, "Dismiss tip" hides it for good. Positioned by ../position.ts, which follows
  * scrolling and resizing without polling.
  */
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { conditionHolds } from '../../aids/conditions';
 import type { TipAid } from '../../aids/schema';
 import { isRendered } from '../../aids/target';
 import type { ActiveAid, AidStatus } from '../../protocol/messages';
 import { byPerson, isPerson } from '../person';
-import { anchor, type Side } from '../position';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import markdownCss from '../views/markdown.css?inline';
@@ -17,6 +16,7 @@ import { Feedback } from './feedback';
 import feedbackCss from './feedback.css?inline';
 import tipCss from './tip.css?inline';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
+import { useAnchored } from './use-anchored';
 
 export class TipController implements AidController {
   readonly key: string;
@@ -109,17 +109,6 @@ export class TipController implements AidController {
   }
 
   dispose(): void {}
-}
-
-/** Keeps `floating` next to `reference` while the page scrolls and resizes. */
-function useAnchored(reference: Element | null, side: Side, gap: number) {
-  const ref = useRef<HTMLElement>(null);
-  useLayoutEffect(() => {
-    const floating = ref.current;
-    if (!reference || !floating) return;
-    return anchor(reference, floating, side, gap);
-  }, [reference, side, gap]);
-  return ref;
 }
 
 function TipView({ c, anchor }: { c: TipController; anchor: Element }) {

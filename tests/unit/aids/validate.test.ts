@@ -215,3 +215,111 @@ describe('compareVersions', () => {
     expect(compareVersions('10.0.0', '9.99.99')).toBeGreaterThan(0);
   });
 });
+
+describe('field checks', () => {
+  const field = { label: 'Refund' };
+  const checks = (list: unknown[]) => {
+    const { steps: _none, ...base } = aid('refund-checks', { kind: 'checks', checks: list });
+    return base;
+  };
+  const check = (id: string, rule: unknown, extra: Record<string, unknown> = {}) => ({
+    id,
+    field,
+    rule,
+    message: 'Fix it.',
+    ...extra,
+  });
+
+  it('accepts every rule, a cross-field condition and a blocking check', () => {
+    const result = parsePack(
+      pack([
+        checks([
+          check('a', { type: 'required' }, { block: true }),
+          check('b', { type: 'pattern', pattern: '^\\d{4}$' }),
+          check('c', { type: 'length', max: 40 }),
+          check('d', { type: 'number', min: 0, max: 500 }),
+          check('e', { type: 'date', max: 'today-18y' }),
+          check('f', { type: 'oneOf', values: ['GB', 'IE'] }),
+          check(
+            'g',
+            { type: 'required' },
+            { when: { field: { label: 'Refund' }, rule: { type: 'number', above: 500 } } },
+          ),
+        ]),
+      ]),
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses a pattern with nested repetition, naming its JSON path', () => {
+    const p = problems(
+      pack([
+        aid('other'),
+        checks([
+          check('ok', { type: 'required' }),
+          check('name', { type: 'pattern', pattern: '^([a-zA-Z]+\\s?)*$' }),
+        ]),
+      ]),
+    );
+    expect(p).toEqual([
+      {
+        path: 'aids[1].checks[1].rule.pattern',
+        message: expect.stringMatching(/^refused: nested repetition "\(\[a-zA-Z\]\+\\s\?\)\*"/),
+      },
+    ]);
+  });
+
+  it('names a condition’s broken pattern, rules no value passes and duplicate check ids', () => {
+    const p = problems(
+      pack([
+        checks([
+          check(
+            'a',
+            { type: 'required' },
+            { when: { field, rule: { type: 'pattern', pattern: '(a' } } },
+          ),
+          check('b', { type: 'length', min: 9, max: 2 }),
+          check('b', { type: 'required' }),
+        ]),
+      ]),
+    );
+    // Content problems are looked for once the schema holds; a duplicate id is the schema's.
+    expect(p).toEqual([
+      {
+        path: 'aids[0].checks[2].id',
+        message: 'duplicate check id "b" (first used at checks[1])',
+      },
+    ]);
+    const q = problems(
+      pack([
+        checks([
+          check(
+            'a',
+            { type: 'required' },
+            { when: { field, rule: { type: 'pattern', pattern: '(a' } } },
+          ),
+          check('b', { type: 'length', min: 9, max: 2 }),
+        ]),
+      ]),
+    );
+    expect(q).toEqual([
+      {
+        path: 'aids[0].checks[0].when.rule.pattern',
+        message: expect.stringMatching(/^invalid regular expression/),
+      },
+      { path: 'aids[0].checks[1].rule', message: 'min is more than max: no value can pass' },
+    ]);
+  });
+
+  it('refuses an unknown rule type and a date bound it cannot read', () => {
+    const p = problems(
+      pack([
+        checks([check('a', { type: 'email' }), check('b', { type: 'date', min: 'yesterday' })]),
+      ]),
+    );
+    expect(p.map((x) => x.path)).toEqual([
+      'aids[0].checks[0].rule.type',
+      'aids[0].checks[1].rule.min',
+    ]);
+  });
+});

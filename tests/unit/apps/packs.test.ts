@@ -36,6 +36,11 @@ const SAMPLES: Record<string, Sample> = {
   'northwind-crm/email-tip': { app: 'crm', paths: ['/contacts/new'], not: ['/contacts/1001'] },
   'northwind-crm/phone-format': { app: 'crm', paths: ['/contacts/new'], not: ['/contacts/1001'] },
   'northwind-crm/consent-wording': { app: 'crm', paths: ['/contacts/new'], not: ['/'] },
+  'northwind-crm/new-contact-checks': {
+    app: 'crm',
+    paths: ['/contacts/new'],
+    not: ['/', '/contacts/1001'],
+  },
   'northwind-crm/case': {
     app: 'crm',
     paths: ['/cases/5001', '/cases/5003?release=2'],

@@ -46,6 +46,26 @@ export function tip(id: string, urls: string[], extra: Json = {}): Json {
   };
 }
 
+export function fieldChecks(id: string, urls: string[], extra: Json = {}): Json {
+  return {
+    id,
+    kind: 'checks',
+    title: `Checks ${id}`,
+    match: { urls },
+    checks: [
+      { id: 'email', field: { css: '#email' }, rule: { type: 'required' }, message: 'Email!' },
+      {
+        id: 'refund',
+        field: { css: '#refund' },
+        rule: { type: 'number', max: 500 },
+        message: 'At most 500.',
+        block: true,
+      },
+    ],
+    ...extra,
+  };
+}
+
 export function pack(id: string, version: string, aids: Json[], extra: Json = {}): Json {
   return { format: 1, id, version, title: `Pack ${id}`, aids, ...extra };
 }

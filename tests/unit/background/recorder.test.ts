@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { installPack } from '../../../src/background/packs';
 import { RecordError, recordEvent, resetProgress } from '../../../src/background/recorder';
 import type { EventInput } from '../../../src/protocol/messages';
-import { checklist, freshDb, pack, tip } from './fixtures';
+import { checklist, fieldChecks, freshDb, pack, tip } from './fixtures';
 
 const URL_WITH_SECRETS = 'https://crm.localhost:3000/contacts/new?email=a%40b.c&token=xyz#notes';
 
@@ -13,6 +13,7 @@ async function setup() {
     pack('crm', '1.4.0', [
       checklist('new-contact', ['https://crm.localhost:3000/contacts/*']),
       tip('save-tip', ['https://crm.localhost:3000/*']),
+      fieldChecks('contact-checks', ['https://crm.localhost:3000/contacts/*']),
     ]),
   );
   return db;
@@ -248,5 +249,51 @@ describe('progress', () => {
     expect(await db.progress.toCollection().primaryKeys()).toEqual(['crm/save-tip']);
     await expect(resetProgress(db, 'crm/ghost')).rejects.toThrow('unknown aid');
     expect(await db.events.count()).toBe(2);
+  });
+
+  it('stores field check events by check id, with an override’s reason and never a value', async () => {
+    const db = await setup();
+    const aidKey = 'crm/contact-checks';
+    await recordEvent(db, event({ type: 'check_failed', aidKey, stepId: 'refund' }), 1);
+    await recordEvent(db, event({ type: 'check_passed', aidKey, stepId: 'refund' }), 2);
+    await recordEvent(
+      db,
+      event({ type: 'check_overridden', aidKey, stepId: 'refund', reason: 'Manager approved' }),
+      3,
+    );
+    const rows = await db.events.where('aidKey').equals(aidKey).toArray();
+    expect(rows.map((r) => [r.type, r.stepId, r.reason])).toEqual([
+      ['check_failed', 'refund', undefined],
+      ['check_passed', 'refund', undefined],
+      ['check_overridden', 'refund', 'Manager approved'],
+    ]);
+    // Field checks keep no progress: nothing to resume.
+    expect(await db.progress.get(aidKey)).toBeUndefined();
+  });
+
+  it('refuses a check event for a check the aid does not have, or an override without reason', async () => {
+    const db = await setup();
+    const aidKey = 'crm/contact-checks';
+    await expect(
+      recordEvent(db, event({ type: 'check_failed', aidKey, stepId: 'phone' }), 1),
+    ).rejects.toThrow('aid "crm/contact-checks" has no field check "phone"');
+    await expect(
+      recordEvent(
+        db,
+        event({ type: 'check_failed', aidKey: 'crm/new-contact', stepId: 'name' }),
+        1,
+      ),
+    ).rejects.toThrow(RecordError);
+    await expect(
+      recordEvent(
+        db,
+        event({ type: 'check_overridden', aidKey, stepId: 'refund', reason: ' ' }),
+        1,
+      ),
+    ).rejects.toThrow('check_overridden needs the reason the person gave');
+    await expect(recordEvent(db, event({ type: 'check_passed', aidKey }), 1)).rejects.toThrow(
+      'check_passed needs a stepId',
+    );
+    expect(await db.events.count()).toBe(0);
   });
 });

@@ -244,9 +244,26 @@ describe('checkRawAid', () => {
   it('names a missing or unknown kind', () => {
     expect(checkRawAid('{"kind":"toString"}')).toEqual({
       ok: false,
-      problems: [{ path: 'kind', message: 'must be "checklist" or "tip"' }],
+      problems: [{ path: 'kind', message: 'must be one of "checklist", "tip", "checks"' }],
     });
     expect(checkRawAid('[1]')).toMatchObject({ ok: false, problems: [{ path: '' }] });
+  });
+
+  it('checks field checks as their own kind, naming the path inside a check', () => {
+    const aid = {
+      id: 'refunds',
+      kind: 'checks',
+      title: 'Refund checks',
+      match: { urls: ['https://crm.example.com/*'] },
+      checks: [
+        { id: 'code', field: { label: 'Manager code' }, rule: { type: 'required' }, message: 'x' },
+      ],
+    };
+    expect(checkRawAid(JSON.stringify(aid))).toEqual({ ok: true, aid });
+    const bad = { ...aid, checks: [{ ...aid.checks[0], rule: { type: 'number', min: 'ten' } }] };
+    const r = checkRawAid(JSON.stringify(bad));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map((p) => p.path)).toContain('checks/0/rule/min');
   });
 
   it('gives line and column of a syntax error', () => {

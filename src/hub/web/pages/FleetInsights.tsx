@@ -8,6 +8,7 @@
  */
 import '../../../insights-ui/insights.css';
 import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { kindName } from '../../../aids/kind-names';
 import { countCell } from '../../../insights-ui/cells';
 import { DropOff } from '../../../insights-ui/DropOff';
 import { type FigureItem, Figures } from '../../../insights-ui/Figures';
@@ -272,8 +273,6 @@ function Filters({
   );
 }
 
-const KIND_NAMES: Record<string, string> = { checklist: 'Checklist', tip: 'Tip' };
-
 const STEP_COLUMNS = [
   'People',
   'Done automatically',
@@ -353,7 +352,7 @@ function FleetAidSection({ view, minGroup }: { view: FleetAidView; minGroup: num
     <section class="aid-insight" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{title}</h2>
       <p class="muted meta">
-        {KIND_NAMES[view.kind] ?? 'Aid'} from{' '}
+        {kindName(view.kind, 'Aid')} from{' '}
         {view.packTitle ? `${view.packTitle} (${aid.packId})` : aid.packId}, {versions}{' '}
         {aid.versions.join(', ')}
       </p>
