@@ -413,6 +413,41 @@ describe('authoring: who may write', () => {
   });
 });
 
+describe('authoring: import of field checks', () => {
+  it('refuses a pattern that could backtrack catastrophically, naming its JSON path; nothing is stored', async () => {
+    const { db, ask } = await setup();
+    const before = await snapshot(db);
+    const text = JSON.stringify(
+      pack('name-checks', '1.0.0', [
+        {
+          id: 'names',
+          kind: 'checks',
+          title: 'Names',
+          match: { urls: [`${CRM}/contacts/*`] },
+          checks: [
+            {
+              id: 'letters',
+              field: { label: 'Last name' },
+              rule: { type: 'pattern', pattern: '^(\\w+\\s?)*$' },
+              message: 'Letters only',
+            },
+          ],
+        },
+      ]),
+    );
+    expect(await ask({ type: 'authoring.import', text })).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: 'aids[0].checks[0].rule.pattern',
+          message: expect.stringMatching(/^refused: nested repetition "\(\\w\+\\s\?\)\*"/),
+        },
+      ],
+    });
+    expect(await snapshot(db)).toEqual(before);
+  });
+});
+
 describe('authoring: copy, delete, restore', () => {
   it('copies an aid into a draft of the local pack under a free id', async () => {
     const { db, ask } = await setup();

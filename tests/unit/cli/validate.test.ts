@@ -25,6 +25,32 @@ describe('inflow validate', () => {
     expect(run.stderr).toMatch(/^2 packs checked: 1 valid, 1 with problems \(3 problems\)$/m);
   });
 
+  it('refuses a field check whose pattern could backtrack catastrophically, by its JSON path', async () => {
+    const dir = await tempDir();
+    const pack = validPack();
+    const checks = {
+      id: 'name-checks',
+      kind: 'checks',
+      title: 'Name',
+      match: { urls: ['https://crm.example.com/contacts/new'] },
+      checks: [
+        { id: 'given', field: { label: 'First name' }, rule: { type: 'required' }, message: 'x' },
+        {
+          id: 'letters',
+          field: { label: 'Last name' },
+          rule: { type: 'pattern', pattern: '^([a-zA-Z]+\\s?)+$' },
+          message: 'Letters only',
+        },
+      ],
+    };
+    const file = await writeJson(join(dir, 'pack.json'), { ...pack, aids: [...pack.aids, checks] });
+    const run = await cli('validate', dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `${file}:aids[1].checks[1].rule.pattern: refused: nested repetition "([a-zA-Z]+\\s?)+" at character 2`,
+    );
+  });
+
   it('names the limit by path for a pack of 100,000 URL patterns, and refuses 5 MB unread', {
     timeout: 30_000,
   }, async () => {
