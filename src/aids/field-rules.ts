@@ -69,6 +69,13 @@ export function readNumber(value: string): number {
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(plain) ? Number(plain) : Number.NaN;
 }
 
+/** True for a rule that needs the pattern engine (`pattern`, `notPattern`). */
+export function hasPattern(
+  rule: FieldRule | undefined,
+): rule is Extract<FieldRule, { pattern: string }> {
+  return rule?.type === 'pattern' || rule?.type === 'notPattern';
+}
+
 /** Whether `value` (as a person sees it, '' when empty or unticked) satisfies `rule`. */
 export function ruleVerdict(
   rule: FieldRule,
@@ -83,6 +90,10 @@ export function ruleVerdict(
   switch (rule.type) {
     case 'pattern':
       return test(rule.pattern, value);
+    case 'notPattern': {
+      const found = test(rule.pattern, value);
+      return found === null ? null : !found;
+    }
     case 'length': {
       const n = [...v].length;
       return (rule.min === undefined || n >= rule.min) && (rule.max === undefined || n <= rule.max);

@@ -304,6 +304,18 @@ export const FieldRule = z.discriminatedUnion('type', [
     .strict(),
   z
     .object({
+      type: z.literal('notPattern'),
+      pattern: z
+        .string()
+        .min(1)
+        .max(LIMITS.regex)
+        .describe(
+          'RE2 regular expression the value must not contain, e.g. a card number in a free-text note. No nested repetition.',
+        ),
+    })
+    .strict(),
+  z
+    .object({
       type: z.literal('length'),
       min: z.number().int().nonnegative().optional(),
       max: z.number().int().nonnegative().optional(),

@@ -3,7 +3,7 @@
  * JSON path ("aids[2].steps[0].target") and what is wrong there.
  */
 import type { z } from 'zod';
-import { ruleProblem } from './field-rules';
+import { hasPattern, ruleProblem } from './field-rules';
 import { patternError } from './regex';
 import { nestedRepetition } from './regex-safety';
 import { type Aid, type FieldRule, LIMITS, Pack, RESERVED_KEYS } from './schema';
@@ -120,7 +120,7 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
 
 /** A field rule that can never hold, or whose pattern is refused (see ./regex-safety.ts). */
 function fieldRuleProblems(rule: FieldRule, path: (string | number)[]): Problem[] {
-  if (rule.type === 'pattern') {
+  if (hasPattern(rule)) {
     const invalid = patternError(rule.pattern);
     const nested = invalid ? null : nestedRepetition(rule.pattern);
     const message = invalid

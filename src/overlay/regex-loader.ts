@@ -4,6 +4,7 @@
  * (entrypoints/regex.ts, see src/aids/regex-slot.ts). Until it is here those rules simply
  * do not hold; when it arrives, the caller evaluates again.
  */
+import { hasPattern } from '../aids/field-rules';
 import { hasRegexEngine } from '../aids/regex-slot';
 import type { Completion } from '../aids/schema';
 import type { ActiveAid } from '../protocol/messages';
@@ -22,7 +23,7 @@ export function usesRegex(aids: readonly ActiveAid[]): boolean {
     aid.kind === 'checklist'
       ? aid.steps.some((s) => isLocalMatches(s.done))
       : aid.kind === 'checks' &&
-        aid.checks.some((c) => c.rule.type === 'pattern' || c.when?.rule.type === 'pattern'),
+        aid.checks.some((c) => hasPattern(c.rule) || hasPattern(c.when?.rule)),
   );
 }
 

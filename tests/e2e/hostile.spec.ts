@@ -4,7 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { seriousViolations } from './axe';
-import { expect, overlay, panel, registeredScripts, test } from './fixtures';
+import { expect, overlay, panel, registeredScripts, test, waitForStore } from './fixtures';
 
 test('on a hostile page the overlay stays legible and on top', async ({
   page,
@@ -83,4 +83,67 @@ test('on a hostile page the overlay stays legible and on top', async ({
   const axe = await new AxeBuilder({ page }).include('inflow-overlay').analyze();
   expect(seriousViolations(axe)).toEqual([]);
   await expect(overlay(page)).toHaveCount(1);
+});
+
+test('on a hostile page a blocking field check stays legible, keeps its note hidden and the page’s own description', async ({
+  page,
+  appServer,
+  serviceWorker,
+}, testInfo) => {
+  await page.goto(`${appServer.origin('hostile')}/`);
+  await expect(panel(page)).toBeVisible({ timeout: 10_000 });
+  const note = page.getByRole('textbox', { name: 'Note' });
+  await note.fill('Call back about card 4929 1234 5678 9012 before 5');
+  await page.getByRole('button', { name: 'Save note' }).focus();
+  await page.keyboard.press('Enter');
+
+  const stop = overlay(page).getByRole('dialog', { name: 'Not saved yet' });
+  await expect(stop).toBeVisible();
+  await expect(page.locator('#note-saved')).toHaveText('');
+  // Let the page's 2 s transitions run out before measuring.
+  await page.waitForTimeout(2_500);
+  const text = await stop.evaluate((root) =>
+    [root, ...root.querySelectorAll('*')]
+      .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
+      .map((el) => Number.parseFloat(getComputedStyle(el).fontSize)),
+  );
+  expect(Math.min(...text)).toBeGreaterThanOrEqual(12);
+  const box = (await stop.boundingBox())!;
+  expect(box.width).toBeGreaterThan(200);
+  const onTop = await page.evaluate(
+    ([x, y]) => document.elementFromPoint(x, y)?.tagName.toLowerCase(),
+    [box.x + box.width / 2, box.y + box.height / 2] as const,
+  );
+  expect(onTop).toBe('inflow-overlay');
+
+  // The field keeps the page's own hint and gains the check's message; the note that carries
+  // the message stays hidden whatever the page's CSS says.
+  await expect(note).toHaveAttribute('aria-describedby', /^note-hint inflow-check-/);
+  await expect(note).toHaveAccessibleDescription(
+    "Keep it short. No customer card numbers. Remove the card number: notes must never hold a customer's card number.",
+  );
+  const id = (await note.getAttribute('aria-describedby'))!.split(' ')[1]!;
+  await expect(page.locator(`[id="${id}"]`)).toBeHidden();
+  const axe = await new AxeBuilder({ page }).include('inflow-overlay').analyze();
+  expect(seriousViolations(axe)).toEqual([]);
+  const shot = testInfo.outputPath('hostile-check.png');
+  await page.screenshot({ path: shot });
+  await testInfo.attach('a field check on the hostile page', {
+    path: shot,
+    contentType: 'image/png',
+  });
+
+  // Corrected, the save goes through; the page's own description is as it was.
+  await note.fill('Call back about the card before 5');
+  await expect(stop).toHaveCount(0);
+  await expect(note).toHaveAttribute('aria-describedby', 'note-hint');
+  await page.getByRole('button', { name: 'Save note' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#note-saved')).toHaveText('Note saved');
+  const stored = await waitForStore(serviceWorker, 'events', {
+    type: 'check_passed',
+    aidKey: 'legacy-intranet/note-checks',
+    stepId: 'no-card-number',
+  });
+  expect(JSON.stringify(stored)).not.toContain('4929');
 });

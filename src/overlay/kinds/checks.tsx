@@ -84,7 +84,7 @@ export class ChecksController implements AidController {
     const opts = { capture: true, signal: this.abort.signal };
     // Capturing on the window: before the app's own submit and click handlers.
     window.addEventListener('submit', (e) => this.onSubmit(e as SubmitEvent), opts);
-    if (active.aid.submit) window.addEventListener('click', (e) => this.onClick(e), opts);
+    window.addEventListener('click', (e) => this.onClick(e), opts);
   }
 
   /** The verdict of a check on the page as it is: null when Inflow cannot judge. */
@@ -125,6 +125,7 @@ export class ChecksController implements AidController {
         );
       }
     }
+    for (const s of this.states) if (s.failing) this.retie(s);
     if (this.aid.submit) this.button = env.resolve(this.aid.submit).element;
     this.missing = missing;
     const visible = found > 0;
@@ -185,6 +186,8 @@ export class ChecksController implements AidController {
     const note = field.ownerDocument.createElement('span');
     note.id = `inflow-check-${domId(this.key)}-${domId(s.check.id)}`;
     note.hidden = true;
+    // A page's CSS may show what `hidden` hides (span { display: inline !important }).
+    note.style.setProperty('display', 'none', 'important');
     note.textContent = s.check.message;
     parent.append(note);
     const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
@@ -192,6 +195,21 @@ export class ChecksController implements AidController {
     const invalidSet = !field.hasAttribute('aria-invalid');
     if (invalidSet) field.setAttribute('aria-invalid', 'true');
     s.tied = { note, field, invalidSet };
+  }
+
+  /**
+   * Ties a failing check again where the page undid it: its field was rendered anew, or the
+   * app's own render rewrote aria-describedby (React does, for fields it describes itself).
+   */
+  private retie(s: CheckState): void {
+    const tied = s.tied;
+    if (!tied || !s.field) return;
+    const ids = (tied.field.getAttribute('aria-describedby') ?? '').split(/\s+/);
+    if (tied.field === fieldOf(s.field) && tied.note.isConnected && ids.includes(tied.note.id)) {
+      return;
+    }
+    this.untie(s);
+    this.tie(s);
   }
 
   private untie(s: CheckState): void {
@@ -225,21 +243,37 @@ export class ChecksController implements AidController {
     });
   }
 
-  /** A click on the save button (`submit`): check every field of the aid. */
+  /**
+   * A click on the save button (`submit`): check every field of the aid. A click on a form's
+   * submit button: check the fields of that form, before the click does anything (so that a
+   * stopped save is not a click the page or a checklist's `clicked` rule acts on).
+   */
   private onClick(e: Event): void {
+    const path = e.composedPath();
     const button = this.button;
-    if (!button?.isConnected || !e.composedPath().includes(button)) return;
-    this.check(e, this.states, button, () => {
-      if (button.isConnected) (button as HTMLElement).click();
+    if (button?.isConnected && path.includes(button)) {
+      this.check(e, this.states, button, () => {
+        if (button.isConnected) (button as HTMLElement).click();
+      });
+      return;
+    }
+    const submit = path.find(
+      (n): n is HTMLButtonElement | HTMLInputElement =>
+        n instanceof HTMLButtonElement || n instanceof HTMLInputElement,
+    );
+    const form = submit?.type === 'submit' && !submit.disabled ? submit.form : null;
+    if (!submit || !form) return;
+    const inside = this.states.filter((s) => s.field && composedContains(form, s.field));
+    if (inside.length === 0) return;
+    this.check(e, inside, submit, () => {
+      if (submit.isConnected) submit.click();
     });
   }
 
   /** Checks `states` now, as the save `e` is dispatched; stops it while a blocking check fails. */
   private check(e: Event, states: CheckState[], anchor: Element, again: () => void): void {
-    if (this.letThrough) {
-      this.letThrough = false;
-      return;
-    }
+    // Saving anyway: the click, and the submit it causes, go through.
+    if (this.letThrough) return;
     for (const s of states) s.touched = true;
     const changed = this.refresh();
     const blocking = states.filter((s) => s.check.block && s.failing);
@@ -269,11 +303,14 @@ export class ChecksController implements AidController {
     }
     this.stopped = null;
     this.env.render();
+    // The save runs now, synchronously: its click and submit come back through the
+    // listeners, which let them pass; nothing later passes unchecked.
     this.letThrough = true;
-    stopped.again();
-    // A save that did not come back through the checks (the form went away) lets nothing
-    // else through later.
-    this.letThrough = false;
+    try {
+      stopped.again();
+    } finally {
+      this.letThrough = false;
+    }
   }
 
   /** The person closes the notice to correct the fields: focus goes to the first of them. */
@@ -342,7 +379,8 @@ function CheckMessage({ text, field }: { text: string; field: Element }) {
 
 /** The notice of a stopped save: what blocks it, and saving anyway with a reason. */
 function StoppedNotice({ c, stopped }: { c: ChecksController; stopped: Stopped }) {
-  const ref = useAnchored<HTMLDivElement>(stopped.anchor, 'top', 8);
+  // Under the save button, where it covers none of the fields above it (above when no room).
+  const ref = useAnchored<HTMLDivElement>(stopped.anchor, 'bottom', 8);
   const [reason, setReason] = useState('');
   const [asked, setAsked] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
