@@ -1,10 +1,11 @@
 /**
  * Evaluates DOM conditions (`match.when`) and step completion rules against the live page.
- * Field values are read here, in the page, to decide "filled" or "matches"; they are never
+ * Field values are read here, in the page, to decide "filled", "matches" or "passes"; they are never
  * stored, sent or recorded.
  */
 import { type ShadowRootReader, shadowRootOf } from './composed';
-import { patternMatches } from './regex-slot';
+import { conditionVerdict } from './field-rules';
+import { hasRegexEngine, patternMatches } from './regex-slot';
 import type { Completion, DomCondition, Target } from './schema';
 import { isRendered, type Resolution } from './target';
 import { testUrlPattern } from './url-match';
@@ -64,6 +65,14 @@ export function completionHolds(
       // On the linear-time engine, once it is loaded in this frame (./regex-slot.ts).
       const value = el && readValue(el, read);
       return typeof value === 'string' && patternMatches(done.pattern, value);
+    }
+    case 'passes': {
+      // As a field check's `when`: an empty field passes nothing.
+      const value = el && readValue(el, read);
+      const test = (p: string, v: string) => (hasRegexEngine() ? patternMatches(p, v) : null);
+      return (
+        typeof value === 'string' && conditionVerdict(done.rule, value, new Date(), test) === true
+      );
     }
   }
 }

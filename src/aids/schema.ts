@@ -208,66 +208,6 @@ export const Audience = z
   })
   .strict();
 
-/** When a step counts as done without the person ticking it. */
-export const Completion = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('appears'), target: Target }).strict(),
-  z.object({ type: z.literal('disappears'), target: Target }).strict(),
-  z.object({ type: z.literal('filled'), target: Target }).strict(),
-  z
-    .object({
-      type: z.literal('matches'),
-      target: Target,
-      pattern: z
-        .string()
-        .min(1)
-        .max(LIMITS.regex)
-        .describe('RE2 regular expression the value must match.'),
-    })
-    .strict(),
-  z.object({ type: z.literal('clicked'), target: Target }).strict(),
-  z.object({ type: z.literal('checked'), target: Target }).strict(),
-  z.object({ type: z.literal('url'), pattern: UrlPatternString }).strict(),
-]);
-
-export const Step = z
-  .object({
-    id: Id,
-    text: RichText,
-    target: Target.optional(),
-    done: Completion.optional(),
-    optional: z.boolean().optional(),
-  })
-  .strict();
-
-const aidBase = {
-  id: Id,
-  title: z.string().min(1).max(LIMITS.title),
-  description: RichText.optional(),
-  match: Match,
-  audience: Audience.optional(),
-};
-
-export const ChecklistAid = z
-  .object({
-    ...aidBase,
-    kind: z.literal('checklist'),
-    steps: z
-      .array(Step)
-      .min(1, 'a checklist needs at least one step')
-      .max(LIMITS.stepsPerChecklist),
-  })
-  .strict();
-
-export const TipAid = z
-  .object({
-    ...aidBase,
-    kind: z.literal('tip'),
-    target: Target,
-    text: RichText,
-    placement: z.enum(['top', 'right', 'bottom', 'left']).optional(),
-  })
-  .strict();
-
 /**
  * A date in a `date` field rule: "YYYY-MM-DD", or "today" with an optional offset in days,
  * weeks, months or years ("today-18y", "today+30d"). See ./field-rules.ts.
@@ -348,6 +288,76 @@ export const FieldRule = z.discriminatedUnion('type', [
     .strict()
     .describe('One of these values, compared case-insensitively, spaces at either end ignored.'),
 ]);
+
+/** When a step counts as done without the person ticking it. */
+export const Completion = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('appears'), target: Target }).strict(),
+  z.object({ type: z.literal('disappears'), target: Target }).strict(),
+  z.object({ type: z.literal('filled'), target: Target }).strict(),
+  z
+    .object({
+      type: z.literal('matches'),
+      target: Target,
+      pattern: z
+        .string()
+        .min(1)
+        .max(LIMITS.regex)
+        .describe('RE2 regular expression the value must match.'),
+    })
+    .strict(),
+  z.object({ type: z.literal('clicked'), target: Target }).strict(),
+  z.object({ type: z.literal('checked'), target: Target }).strict(),
+  z.object({ type: z.literal('url'), pattern: UrlPatternString }).strict(),
+  z
+    .object({
+      type: z.literal('passes'),
+      target: Target,
+      rule: FieldRule.describe('A field check rule the value must satisfy.'),
+    })
+    .strict()
+    .describe(
+      'Done when the field has a value that satisfies a field check rule, e.g. the note has no card number.',
+    ),
+]);
+
+export const Step = z
+  .object({
+    id: Id,
+    text: RichText,
+    target: Target.optional(),
+    done: Completion.optional(),
+    optional: z.boolean().optional(),
+  })
+  .strict();
+
+const aidBase = {
+  id: Id,
+  title: z.string().min(1).max(LIMITS.title),
+  description: RichText.optional(),
+  match: Match,
+  audience: Audience.optional(),
+};
+
+export const ChecklistAid = z
+  .object({
+    ...aidBase,
+    kind: z.literal('checklist'),
+    steps: z
+      .array(Step)
+      .min(1, 'a checklist needs at least one step')
+      .max(LIMITS.stepsPerChecklist),
+  })
+  .strict();
+
+export const TipAid = z
+  .object({
+    ...aidBase,
+    kind: z.literal('tip'),
+    target: Target,
+    text: RichText,
+    placement: z.enum(['top', 'right', 'bottom', 'left']).optional(),
+  })
+  .strict();
 
 /** A field and a rule on its value: a check applies only while `when` holds. */
 export const FieldCondition = z

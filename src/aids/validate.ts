@@ -95,6 +95,9 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
           message: `invalid regular expression (RE2 syntax: no backreferences or lookaround): ${regexError}`,
         });
       }
+      if (done?.type === 'passes') {
+        problems.push(...fieldRuleProblems(done.rule, [...base, 'steps', i, 'done', 'rule']));
+      }
     });
   }
   if (aid.kind === 'checks') {

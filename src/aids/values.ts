@@ -169,6 +169,7 @@ export function ruleProblem(
   switch (done.type) {
     case 'filled':
     case 'matches':
+    case 'passes':
       return readValue(el, read) === null ? 'no_value' : null;
     case 'checked':
       return readChecked(el, read) === null ? 'no_checked_state' : null;

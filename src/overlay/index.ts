@@ -27,7 +27,7 @@ import { createFrameStates } from './frame-states';
 import { createKindLoader, whenKind } from './kinds';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
-import { loadRegexEngine, usesRegex } from './regex-loader';
+import { loadRegexEngine, needsRegex, usesRegex } from './regex-loader';
 import { PageSession, type SessionDeps } from './session';
 import { createTouchpointMeter } from './touchpoints';
 import { createUi } from './ui';
@@ -122,9 +122,7 @@ export function startOverlay(ctx: OverlayContext): void {
     const aids = [...found.own, ...tips];
     if (!aids.length && !watched.size) return null;
     const tipKeys = new Set(tips.map((a) => a.key));
-    const watchesRegex = [...watched.values()].some((list) =>
-      list.some((w) => w.done?.type === 'matches'),
-    );
+    const watchesRegex = [...watched.values()].some((list) => list.some((w) => needsRegex(w.done)));
     return {
       aids,
       regex: watchesRegex || usesRegex(aids),

@@ -9,9 +9,14 @@ import { hasRegexEngine } from '../aids/regex-slot';
 import type { Completion } from '../aids/schema';
 import type { ActiveAid } from '../protocol/messages';
 
-/** True for a `matches` rule whose field is in this frame's page (no `frame` signal). */
+/** True for a completion rule that tests a pattern: `matches`, or `passes` with a pattern rule. */
+export function needsRegex(done: Completion | undefined): boolean {
+  return done?.type === 'matches' || (done?.type === 'passes' && hasPattern(done.rule));
+}
+
+/** True for a rule that tests a pattern on a field in this frame's page (no `frame` signal). */
 export function isLocalMatches(done: Completion | undefined): boolean {
-  return done?.type === 'matches' && !done.target.frame;
+  return needsRegex(done) && !(done as { target: { frame?: unknown } }).target.frame;
 }
 
 /**

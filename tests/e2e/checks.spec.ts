@@ -6,7 +6,7 @@
  * value typed.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { seriousViolations } from './axe';
 import { checklist, events, expect, overlay, test, waitForStore } from './fixtures';
 import { NEW_CONTACT } from './packs';
@@ -35,6 +35,20 @@ async function save(page: Page) {
 async function openNewContact(page: Page, origin: string) {
   await page.goto(`${origin}/contacts/new`);
   await expect(checklist(page, NEW_CONTACT.title)).toBeVisible({ timeout: 10_000 });
+}
+
+/** True if nothing of the overlay (its panel) covers the middle of `notice`. */
+async function onTop(page: Page, notice: Locator): Promise<boolean> {
+  const box = (await notice.boundingBox())!;
+  return page.evaluate(
+    ([x, y]) =>
+      document
+        .querySelector('inflow-overlay')
+        ?.shadowRoot?.elementFromPoint(x, y)
+        ?.closest('[role=dialog]')
+        ?.textContent?.startsWith('Not saved yet') ?? false,
+    [box.x + box.width / 2, box.y + box.height / 2] as const,
+  );
 }
 
 /** Fills the names, so that the app's own required fields do not stop the save. */
@@ -150,7 +164,6 @@ test('saving anyway needs a reason, which is stored without the value typed', as
   await save(page);
   const stop = notice(page);
   await expect(stop).toBeVisible();
-
   // Without a reason, nothing is saved and the person is told what is missing.
   await stop.getByRole('button', { name: 'Save anyway' }).click();
   const reason = stop.getByRole('textbox', { name: /say why it is right/ });
@@ -197,4 +210,51 @@ test('a check that cannot find its field never stops the save', async ({
   await save(page);
   await expect(page).toHaveURL(/\/contacts\/\d+$/);
   await expect(notice(page)).toHaveCount(0);
+});
+
+test('the page’s own script can neither write the reason nor save anyway', async ({
+  page,
+  appServer,
+  serviceWorker,
+}) => {
+  await openNewContact(page, appServer.origin('crm'));
+  await fillNames(page);
+  await field(page, 'Email').fill(BAD_EMAIL);
+  await save(page);
+  const stop = notice(page);
+  await expect(stop).toBeVisible();
+  // The panel stays where it was (Save had a script's focus): the notice is drawn over it.
+  expect(await onTop(page, stop)).toBe(true);
+  const reason = stop.getByRole('textbox', { name: /say why it is right/ });
+
+  // A script in the page's own world fills the reason and presses the buttons.
+  await page.evaluate(() => {
+    const root = document.querySelector('inflow-overlay')!.shadowRoot!;
+    const text = root.querySelector('textarea')!;
+    text.value = 'approved by script';
+    text.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
+    const anyway = [...root.querySelectorAll('button')].find(
+      (b) => b.textContent === 'Save anyway',
+    )!;
+    anyway.click();
+    anyway.closest('form')!.requestSubmit();
+  });
+  await page.waitForTimeout(500);
+  await expect(page).toHaveURL(/\/contacts\/new$/);
+  await expect(stop).toBeVisible();
+  await expect(reason).toHaveValue('');
+  expect((await events(serviceWorker, 'check_overridden')).length).toBe(0);
+
+  // The person's own words, then a script's change: the person's words come back, unsent.
+  await reason.pressSequentially('Caller confirmed twice');
+  await reason.evaluate((el) => {
+    (el as HTMLTextAreaElement).value = 'approved by script';
+  });
+  await stop.getByRole('button', { name: 'Save anyway' }).click();
+  await expect(reason).toHaveValue('Caller confirmed twice');
+  await expect(page).toHaveURL(/\/contacts\/new$/);
+  await stop.getByRole('button', { name: 'Save anyway' }).click();
+  await expect(page).toHaveURL(/\/contacts\/\d+$/);
+  const overridden = await waitForStore(serviceWorker, 'events', { type: 'check_overridden' });
+  expect(overridden.reason).toBe('Caller confirmed twice');
 });

@@ -20,7 +20,7 @@ import { isRendered } from '../../aids/target';
 import { readValue } from '../../aids/values';
 import type { ActiveAid, AidStatus } from '../../protocol/messages';
 import { eventWithin, type PageChange } from '../dom-watch';
-import { byPerson } from '../person';
+import { byPerson, usePersonText } from '../person';
 import { domId } from '../views/dom-id';
 import checksCss from './checks.css?inline';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
@@ -381,7 +381,8 @@ function CheckMessage({ text, field }: { text: string; field: Element }) {
 function StoppedNotice({ c, stopped }: { c: ChecksController; stopped: Stopped }) {
   // Under the save button, where it covers none of the fields above it (above when no room).
   const ref = useAnchored<HTMLDivElement>(stopped.anchor, 'bottom', 8);
-  const [reason, setReason] = useState('');
+  // Only what the person typed: a page's script cannot write the reason (../person.ts).
+  const reason = usePersonText();
   const [asked, setAsked] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const id = `${domId(c.key)}-stopped`;
@@ -397,13 +398,20 @@ function StoppedNotice({ c, stopped }: { c: ChecksController; stopped: Stopped }
   };
   const submit = byPerson((e: Event) => {
     e.preventDefault();
-    if (reason.trim() === '') {
+    if (!reason.shown(input.current)) {
+      // A script changed the field since the person typed: their words come back, unsent.
+      reason.restore(input.current);
+      return;
+    }
+    const text = reason.text.trim();
+    if (text === '') {
       setAsked(true);
       input.current?.focus();
       return;
     }
-    c.saveAnyway(reason.trim());
+    c.saveAnyway(text);
   });
+  const missing = asked && reason.text.trim() === '';
   return (
     <div
       ref={ref}
@@ -434,12 +442,11 @@ function StoppedNotice({ c, stopped }: { c: ChecksController; stopped: Stopped }
           ref={input}
           rows={2}
           maxLength={500}
-          value={reason}
-          aria-invalid={asked && reason.trim() === '' ? 'true' : undefined}
-          aria-describedby={asked && reason.trim() === '' ? `${id}-need` : undefined}
-          onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+          {...reason.field}
+          aria-invalid={missing ? 'true' : undefined}
+          aria-describedby={missing ? `${id}-need` : undefined}
         />
-        {asked && reason.trim() === '' && (
+        {missing && (
           <p id={`${id}-need`} class="check-need">
             Write a reason to save anyway.
           </p>

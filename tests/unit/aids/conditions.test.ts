@@ -43,6 +43,35 @@ describe('conditions', () => {
     expect(completionHolds(done, resolve, '', fresh())).toBe(true);
   });
 
+  it('completes "passes" when the field has a value its field check rule accepts', () => {
+    const input = document.getElementById('email') as HTMLInputElement;
+    const noCard = {
+      type: 'passes' as const,
+      target: { css: '#email' },
+      rule: { type: 'notPattern' as const, pattern: '\\d{4} ?\\d{4}' },
+    };
+    installRegexEngine(undefined);
+    input.value = 'call back';
+    // Without the engine nothing can be said: not done.
+    expect(completionHolds(noCard, resolve, '', fresh())).toBe(false);
+    installRegexEngine({ test: testPattern });
+    expect(completionHolds(noCard, resolve, '', fresh())).toBe(true);
+    input.value = 'card 4929 1234';
+    expect(completionHolds(noCard, resolve, '', fresh())).toBe(false);
+    // An empty field passes nothing, though an empty value has no card number.
+    input.value = '';
+    expect(completionHolds(noCard, resolve, '', fresh())).toBe(false);
+    const channel = {
+      type: 'passes' as const,
+      target: { css: '#channel' },
+      rule: { type: 'oneOf' as const, values: ['sms'] },
+    };
+    expect(completionHolds(channel, resolve, '', fresh())).toBe(false);
+    (document.getElementById('channel') as HTMLSelectElement).value = 'sms';
+    expect(completionHolds(channel, resolve, '', fresh())).toBe(true);
+    installRegexEngine(undefined);
+  });
+
   describe('"matches" and the engine the page loads on demand', () => {
     const done = { type: 'matches' as const, target: { css: '#email' }, pattern: '^(a+)+$' };
     const email = () => document.getElementById('email') as HTMLInputElement;
