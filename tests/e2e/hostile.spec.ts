@@ -133,8 +133,14 @@ test('on a hostile page a blocking field check stays legible, keeps its note hid
     contentType: 'image/png',
   });
 
+  // The checklist's step about card numbers is not done while the note holds one.
+  const step = panel(page).getByRole('checkbox', {
+    name: 'Check the note has no card numbers or passwords in it.',
+  });
+  await expect(step).not.toBeChecked();
   // Corrected, the save goes through; the page's own description is as it was.
   await note.fill('Call back about the card before 5');
+  await expect(step).toBeChecked();
   await expect(stop).toHaveCount(0);
   await expect(note).toHaveAttribute('aria-describedby', 'note-hint');
   await page.getByRole('button', { name: 'Save note' }).focus();

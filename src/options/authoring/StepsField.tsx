@@ -24,6 +24,7 @@ const RULES: { type: string; label: string }[] = [
   { type: 'disappears', label: 'An element disappears' },
   { type: 'filled', label: 'A field is filled in' },
   { type: 'matches', label: 'A field’s value matches a pattern' },
+  { type: 'passes', label: 'A field passes a field check rule' },
   { type: 'clicked', label: 'An element is clicked' },
   { type: 'checked', label: 'A checkbox is checked' },
   { type: 'url', label: 'The page moves to an address' },
@@ -35,6 +36,8 @@ const RULE_HINTS: Record<string, string> = {
   disappears: 'Done when the element goes away after it was seen, e.g. a warning.',
   filled: 'Done when the field has a value.',
   matches: 'Done when the field’s value matches the regular expression below.',
+  passes:
+    'Done when the field has a value its rule accepts (required, pattern, notPattern, length, number, date, oneOf). Write the rule in the JSON view.',
   clicked: 'Done when the person clicks the element.',
   checked: 'Done when the checkbox or radio button is checked.',
   url: 'Done when the page’s address matches the pattern below.',
@@ -188,7 +191,9 @@ function StepItem({
         ? { type: rule, pattern }
         : rule === 'matches'
           ? { type: rule, target, pattern }
-          : { type: rule, target };
+          : rule === 'passes'
+            ? { type: rule, target, rule: isObject(done?.rule) ? done.rule : { type: 'required' } }
+            : { type: rule, target };
     onChange(set('done', next));
   };
 
