@@ -29,6 +29,7 @@ import { plainText } from '../aids/markdown';
 import type {
   AidHealth,
   AidInsight,
+  CheckInsight,
   Counts,
   ExportedEvent,
   InsightsSummary,
@@ -138,6 +139,52 @@ function stepList(row: AidRow | undefined, events: StoredEvent[]): [string, stri
   return steps;
 }
 
+/** The checks of a checks aid in its order, then checks its events name that it no longer has. */
+function checkList(row: AidRow | undefined, events: StoredEvent[]): CheckInsight[] {
+  const out = new Map<string, CheckInsight>();
+  const add = (checkId: string, message: string) =>
+    out.set(checkId, {
+      checkId,
+      message,
+      failed: 0,
+      corrected: 0,
+      overridden: 0,
+      topReasons: [],
+      targetMissing: 0,
+    });
+  if (row?.aid.kind === 'checks') for (const c of row.aid.checks) add(c.id, c.message);
+  for (const e of events) {
+    if (e.type.startsWith('check_') && e.stepId !== undefined && !out.has(e.stepId)) {
+      add(e.stepId, e.stepId);
+    }
+  }
+  return [...out.values()];
+}
+
+/** Per check: messages shown, corrected, saved anyway (with the reasons), fields missing. */
+function summarizeChecks(row: AidRow | undefined, events: StoredEvent[]): CheckInsight[] {
+  const checks = new Map(checkList(row, events).map((c) => [c.checkId, c]));
+  const reasons = new Map<string, Map<string, number>>();
+  for (const e of events) {
+    const c = e.stepId === undefined ? undefined : checks.get(e.stepId);
+    if (!c) continue;
+    if (e.type === 'check_failed') c.failed++;
+    else if (e.type === 'check_passed') c.corrected++;
+    else if (e.type === 'target_missing') c.targetMissing++;
+    else if (e.type === 'check_overridden') {
+      c.overridden++;
+      const reason = e.reason?.replace(/\s+/g, ' ').trim();
+      if (reason) {
+        const counts = reasons.get(c.checkId) ?? new Map<string, number>();
+        counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        reasons.set(c.checkId, counts);
+      }
+    }
+  }
+  for (const [checkId, counts] of reasons) checks.get(checkId)!.topReasons = topReasons(counts);
+  return [...checks.values()];
+}
+
 interface Run {
   shown: boolean;
   started: boolean;
@@ -148,8 +195,10 @@ interface Run {
 
 function summarizeAid(aidKey: string, row: AidRow | undefined, events: StoredEvent[]): AidInsight {
   const first = events[0]!;
+  const kind = row?.kind ?? kindOf(events);
   const steps = new Map<string, StepInsight & { reasons: Map<string, number> }>();
-  for (const [stepId, text] of stepList(row, events)) {
+  // A field check's events name the check, not a step.
+  for (const [stepId, text] of kind === 'checks' ? [] : stepList(row, events)) {
     steps.set(stepId, {
       stepId,
       text,
@@ -169,7 +218,7 @@ function summarizeAid(aidKey: string, row: AidRow | undefined, events: StoredEve
     packId: row?.packId ?? first.packId,
     aidId: row?.aidId ?? first.aidId,
     title: row?.aid.title ?? first.aidId,
-    kind: row?.kind ?? kindOf(events),
+    kind,
     installed: row !== undefined,
     shown: 0,
     runs: 0,
@@ -268,6 +317,7 @@ function summarizeAid(aidKey: string, row: AidRow | undefined, events: StoredEve
     ...s,
     topReasons: topReasons(reasons),
   }));
+  if (kind === 'checks') insight.checks = summarizeChecks(row, events);
   return insight;
 }
 
@@ -349,7 +399,12 @@ export async function health(db: InflowDb, range: Range): Promise<AidHealth[]> {
   const out: AidHealth[] = [];
   for (const [aidKey, list] of byAid) {
     const row = rows.get(aidKey);
-    const texts = new Map(stepList(row, list));
+    // A field check's field is named by the check's message.
+    const texts = new Map(
+      row?.aid.kind === 'checks'
+        ? row.aid.checks.map((c) => [c.id, `Field of the check “${c.message}”`])
+        : stepList(row, list),
+    );
     const rules = ruleTypes(row);
     const first = list[0]!;
     const aid: AidHealth = {

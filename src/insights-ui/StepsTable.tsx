@@ -1,6 +1,7 @@
 /**
  * The steps of one aid as a table: one row per step with its counts, and a button on the
- * step's name that expands its skip reasons below it. A row hidden because it was counted
+ * step's name that expands its skip reasons below it (or a field check's, with the reasons
+ * given for saving anyway). A row hidden because it was counted
  * from too few people reads "fewer than 5 people" across its counts and does not expand.
  * Reasons are staff's free text: shown as text, never as markup.
  */
@@ -28,13 +29,19 @@ export function StepsTable({
   columns,
   rows,
   noReasons,
+  rowHeader = 'Step',
+  reasonsTitle = 'Most common reasons for skipping:',
 }: {
   caption: string;
-  /** Headers of the count columns (the first column, "Step", is always there). */
+  /** Headers of the count columns (the first column, `rowHeader`, is always there). */
   columns: string[];
   rows: StepsTableRow[];
   /** What the details say when no reason is listed. */
   noReasons: string;
+  /** The first column's header: what a row is ("Step", "Check"). */
+  rowHeader?: string;
+  /** What the details call the reasons listed. */
+  reasonsTitle?: string;
 }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const id = useId();
@@ -50,7 +57,7 @@ export function StepsTable({
         <caption>{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Step</th>
+            <th scope="col">{rowHeader}</th>
             {columns.map((c) => (
               <th key={c} scope="col">
                 {c}
@@ -101,7 +108,7 @@ export function StepsTable({
                 </tr>
                 <tr id={detailsId} class="details" hidden={!expanded}>
                   <td colSpan={columns.length + 1}>
-                    <StepDetails row={s} noReasons={noReasons} />
+                    <StepDetails row={s} noReasons={noReasons} reasonsTitle={reasonsTitle} />
                   </td>
                 </tr>
               </Fragment>
@@ -113,13 +120,21 @@ export function StepsTable({
   );
 }
 
-function StepDetails({ row, noReasons }: { row: StepsTableRow; noReasons: string }) {
+function StepDetails({
+  row,
+  noReasons,
+  reasonsTitle,
+}: {
+  row: StepsTableRow;
+  noReasons: string;
+  reasonsTitle: string;
+}) {
   return (
     <div>
       <p>{row.reach}</p>
       {row.topReasons.length ? (
         <>
-          <p>Most common reasons for skipping:</p>
+          <p>{reasonsTitle}</p>
           <ol class="reasons">
             {row.topReasons.map((r) => (
               <li key={r.reason}>

@@ -58,6 +58,22 @@ export interface StepInsight {
   reached: number;
 }
 
+/** One field check of a checks aid: how often it caught something, and what came of it. */
+export interface CheckInsight {
+  checkId: string;
+  /** The check's message; its id when the check is no longer in the aid. */
+  message: string;
+  /** Times its message was shown (check_failed). */
+  failed: number;
+  /** Times the field was corrected after the message showed (check_passed). */
+  corrected: number;
+  /** Saves made anyway while it blocked (check_overridden). */
+  overridden: number;
+  /** The 3 reasons given most often for saving anyway, most frequent first. */
+  topReasons: ReasonCount[];
+  targetMissing: number;
+}
+
 export interface AidInsight {
   aidKey: string;
   packId: string;
@@ -87,6 +103,8 @@ export interface AidInsight {
   targetMissing: number;
   targetHealed: number;
   steps: StepInsight[];
+  /** Field checks: one entry per check, in the aid's order. */
+  checks?: CheckInsight[];
 }
 
 export interface InsightsSummary {

@@ -153,10 +153,11 @@ test('a blocking check stops Save until corrected; keyboard only', async ({
   expect(kinds).not.toContain('check_overridden');
 });
 
-test('saving anyway needs a reason, which is stored without the value typed', async ({
+test('saving anyway needs a reason, which is stored without the value typed and shown in Insights', async ({
   page,
   appServer,
   serviceWorker,
+  extensionId,
 }) => {
   await openNewContact(page, appServer.origin('crm'));
   await fillNames(page);
@@ -189,6 +190,22 @@ test('saving anyway needs a reason, which is stored without the value typed', as
   const all = JSON.stringify(await events(serviceWorker));
   expect(all).not.toContain(BAD_EMAIL);
   expect(all).not.toContain('Lovelace');
+
+  // The author sees it in Insights: the check caught one, and why it was saved anyway.
+  await page.goto(`chrome-extension://${extensionId}/options.html#insights`);
+  const section = page.getByRole('region', { name: 'New contact: field checks', exact: true });
+  const table = section.getByRole('table', { name: /^Checks of “New contact: field checks”/ });
+  const row = table.getByRole('row').filter({ hasText: EMAIL_MESSAGE });
+  // Message shown, corrected, saved anyway, field not found.
+  expect((await row.getByRole('cell').allInnerTexts()).map((t) => t.trim())).toEqual([
+    '1',
+    '0',
+    '1',
+    '0',
+  ]);
+  await row.getByRole('button').click();
+  await expect(table).toContainText('“Customer spelled it out: internal domain”: 1');
+  expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
 });
 
 test('a check that cannot find its field never stops the save', async ({

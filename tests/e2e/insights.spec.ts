@@ -107,6 +107,12 @@ test('what staff did shows in Insights, a missing target in Health, and the CSV 
     { type: 'target_missing', aidKey: NEW_CONTACT.key, stepId: S.email.id },
     10_000,
   );
+  // The field checks of the form lose their Email field too.
+  await waitForStore(serviceWorker, 'events', {
+    type: 'target_missing',
+    aidKey: 'northwind-crm/new-contact-checks',
+    stepId: 'email-format',
+  });
   await broken.close();
 
   // Author: Health lists the aid, with a link to the editor.
@@ -121,15 +127,17 @@ test('what staff did shows in Insights, a missing target in Health, and the CSV 
   await expect(item.getByText('css', { exact: false }).first()).toBeVisible();
   const fix = item.getByRole('link', { name: 'Fix in the editor' });
   await expect(fix).toHaveAttribute('href', `#aids/edit/${encodeURIComponent(NEW_CONTACT.key)}`);
-  // The tip on the missing field is listed too.
+  // The tip on the missing field is listed too, and the field check of that field.
   await expect(options.getByRole('region', { name: EMAIL_TIP.title, exact: true })).toBeVisible();
+  const checks = options.getByRole('region', { name: 'New contact: field checks', exact: true });
+  await expect(checks).toContainText('Field of the check “This does not look like an email');
   expect(seriousViolations(await new AxeBuilder({ page: options }).analyze())).toEqual([]);
   await options.screenshot({ path: 'test-results/health.png', fullPage: true });
 
   // The popup tells the author, and links to Health.
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-  const attention = popup.getByRole('link', { name: '2 aids need attention' });
+  const attention = popup.getByRole('link', { name: '3 aids need attention' });
   await expect(attention).toBeVisible();
   await expect(attention).toHaveAttribute('href', '/options.html#health');
   await popup.close();

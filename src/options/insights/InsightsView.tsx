@@ -16,7 +16,12 @@ import {
 } from '../../insights-ui/format';
 import { PeriodFilter } from '../../insights-ui/PeriodFilter';
 import { StepsTable, type StepsTableRow } from '../../insights-ui/StepsTable';
-import type { AidInsight, InsightsSummary, StepInsight } from '../../protocol/insights';
+import type {
+  AidInsight,
+  CheckInsight,
+  InsightsSummary,
+  StepInsight,
+} from '../../protocol/insights';
 import { browserInsightsDeps, type InsightsDeps } from './deps';
 
 export const EMPTY_INSIGHTS =
@@ -171,6 +176,16 @@ function AidSection({ aid }: { aid: AidInsight }) {
           noReasons="No reasons given for skipping."
         />
       )}
+      {aid.checks && aid.checks.length > 0 && (
+        <StepsTable
+          caption={`Checks of “${aid.title}”: how often each caught something, and what staff did then. Expand a check for the reasons given for saving anyway.`}
+          rowHeader="Check"
+          columns={CHECK_COLUMNS}
+          rows={aid.checks.map(checkRow)}
+          noReasons="Nobody saved anyway past this check."
+          reasonsTitle="Most common reasons for saving anyway:"
+        />
+      )}
       {checklist && aid.steps.length > 0 && (
         <DropOff
           caption={`Drop-off: of ${plural(aid.runs, 'run', 'runs')} of “${aid.title}”, how many reached each step (done or skipped). A run is one pass through the checklist, from its first use to its completion, even over several pages.`}
@@ -184,6 +199,20 @@ function AidSection({ aid }: { aid: AidInsight }) {
       )}
     </section>
   );
+}
+
+const CHECK_COLUMNS = ['Message shown', 'Corrected', 'Saved anyway', 'Field not found'];
+
+const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
+
+function checkRow(c: CheckInsight): StepsTableRow {
+  return {
+    stepId: c.checkId,
+    text: c.message,
+    cells: [c.failed, c.corrected, c.overridden, c.targetMissing],
+    reach: `Its message showed ${times(c.failed)}; the field was corrected ${times(c.corrected)}, and saved anyway ${times(c.overridden)}.`,
+    topReasons: c.topReasons,
+  };
 }
 
 const STEP_COLUMNS = [

@@ -3,7 +3,7 @@ import { exportEvents, health, median, summary } from '../../../src/background/i
 import { installPack } from '../../../src/background/packs';
 import { handleMessage, type RouterDeps } from '../../../src/background/router';
 import type { StoredEvent } from '../../../src/protocol/messages';
-import { checklist, freshDb, pack, tip } from './fixtures';
+import { checklist, fieldChecks, freshDb, pack, tip } from './fixtures';
 
 const EXT_ID = 'inflow-test-id';
 const FORM = 'https://crm.example.com/contacts/new';
@@ -18,6 +18,7 @@ async function setup() {
     pack('crm', '1.0.0', [
       checklist('new-contact', ['https://crm.example.com/contacts/*']),
       tip('save-tip', ['https://crm.example.com/*']),
+      fieldChecks('contact-checks', ['https://crm.example.com/contacts/*']),
     ]),
   );
   let seq = 0;
@@ -89,6 +90,59 @@ describe('insights.summary', () => {
       { reason: 'Customer hung up', count: 2 },
       { reason: 'Not needed', count: 2 },
       { reason: 'Another', count: 1 },
+    ]);
+  });
+
+  it('counts per field check: messages shown, corrected, saved anyway and why', async () => {
+    const { db, add } = await setup();
+    const FC = 'crm/contact-checks';
+    await add('aid_shown', FC, 1000);
+    await add('check_failed', FC, 1010, { stepId: 'refund' });
+    await add('check_passed', FC, 1020, { stepId: 'refund' });
+    await add('check_failed', FC, 1030, { stepId: 'refund' });
+    await add('check_overridden', FC, 1040, { stepId: 'refund', reason: 'Manager approved' });
+    await add('check_failed', FC, 1050, { stepId: 'refund' });
+    await add('check_overridden', FC, 1060, { stepId: 'refund', reason: ' Manager  approved' });
+    await add('check_failed', FC, 1070, { stepId: 'email' });
+    await add('target_missing', FC, 1080, { stepId: 'email', failedSignals: ['css'] });
+    // A check the installed aid no longer has keeps its counts, named by its id.
+    await add('check_failed', FC, 1090, { stepId: 'postcode' });
+
+    const { aids } = await summary(db, {});
+    const aid = aids.find((a) => a.aidKey === FC)!;
+    expect(aid).toMatchObject({ kind: 'checks', shown: 1, steps: [], runs: 0 });
+    expect(aid.checks).toEqual([
+      {
+        checkId: 'email',
+        message: 'Email!',
+        failed: 1,
+        corrected: 0,
+        overridden: 0,
+        topReasons: [],
+        targetMissing: 1,
+      },
+      {
+        checkId: 'refund',
+        message: 'At most 500.',
+        failed: 3,
+        corrected: 1,
+        overridden: 2,
+        topReasons: [{ reason: 'Manager approved', count: 2 }],
+        targetMissing: 0,
+      },
+      {
+        checkId: 'postcode',
+        message: 'postcode',
+        failed: 1,
+        corrected: 0,
+        overridden: 0,
+        topReasons: [],
+        targetMissing: 0,
+      },
+    ]);
+    const broken = await health(db, {});
+    expect(broken.find((a) => a.aidKey === FC)!.targets).toMatchObject([
+      { stepId: 'email', text: 'Field of the check “Email!”', missing: 1 },
     ]);
   });
 
