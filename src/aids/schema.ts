@@ -221,6 +221,9 @@ export const DateBound = z
 
 const finite = z.number().finite();
 
+/** A field rule's regular expression (RE2): no nested repetition such as (a+)+. */
+const FieldPattern = z.string().min(1).max(LIMITS.regex);
+
 /**
  * What a field's value must be. Every rule but `required` holds on an empty field: an empty
  * field is `required`'s business. Values are read as a person sees them (./values.ts).
@@ -233,25 +236,17 @@ export const FieldRule = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('pattern'),
-      pattern: z
-        .string()
-        .min(1)
-        .max(LIMITS.regex)
-        .describe(
-          'RE2 regular expression the value must match; anchor with ^ and $ for the whole value. No nested repetition such as (a+)+.',
-        ),
+      pattern: FieldPattern.describe(
+        'RE2 regular expression the value must match; anchor with ^ and $ for the whole value. No nested repetition such as (a+)+.',
+      ),
     })
     .strict(),
   z
     .object({
       type: z.literal('notPattern'),
-      pattern: z
-        .string()
-        .min(1)
-        .max(LIMITS.regex)
-        .describe(
-          'RE2 regular expression the value must not contain, e.g. a card number in a free-text note. No nested repetition.',
-        ),
+      pattern: FieldPattern.describe(
+        'RE2 regular expression the value must not contain, e.g. a card number in a free-text note. No nested repetition.',
+      ),
     })
     .strict(),
   z

@@ -20,7 +20,7 @@ import type {
   RollupKey,
   RunDurationsTable,
 } from './db/schema';
-import { type PendingRow, pendingOf, reasonHash } from './period-rows';
+import { type PendingRow, pendingOf, reasonHash, reasonOf } from './period-rows';
 import { retentionCutoff, retentionDays } from './retention';
 
 const KEY: BulkColumn<RollupKey>[] = [
@@ -130,11 +130,6 @@ function keyOf(e: HubEvent): RollupKey {
     team: e.team ?? '',
     role: e.role ?? '',
   };
-}
-
-/** A skip reason worth keeping: one with some text in it. */
-function reasonOf(e: HubEvent): string | undefined {
-  return e.type === 'step_skipped' && e.reason && e.reason.trim() !== '' ? e.reason : undefined;
 }
 
 /** The signals a target report names: each failed one, and the one that found it instead. */

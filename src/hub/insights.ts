@@ -216,6 +216,9 @@ export async function fleetSummary(
           topReasons: g.fewerThan === null ? top : [],
           targetMissing: m('target_missing'),
           targetHealed: m('target_healed'),
+          failed: m('check_failed'),
+          corrected: m('check_passed'),
+          overridden: m('check_overridden'),
           reached: peopleCount(reachedOfStep.get(stepKey), g.fewerThan === null),
         };
       });

@@ -68,10 +68,13 @@ function namesOf(pack: Pack): PackNames {
       key: `${pack.id}/${aid.id}`,
       title: aid.title,
       kind: aid.kind,
+      // A field check is named by its message.
       steps:
         aid.kind === 'checklist'
           ? aid.steps.map((s) => ({ id: s.id, text: plainText(s.text) }))
-          : [],
+          : aid.kind === 'checks'
+            ? aid.checks.map((c) => ({ id: c.id, text: c.message }))
+            : [],
     })),
   };
 }

@@ -84,12 +84,24 @@ export function reasonHash(reason: string): string {
   return createHash('sha256').update(reason).digest('hex');
 }
 
+/**
+ * The reason an event carries that the views list, if it has some text: a step's skip reason,
+ * or the reason given for saving past a field check (check_overridden).
+ */
+export function reasonOf(e: HubEvent): string | undefined {
+  return (e.type === 'step_skipped' || e.type === 'check_overridden') &&
+    e.reason &&
+    e.reason.trim() !== ''
+    ? e.reason
+    : undefined;
+}
+
 /** The metrics an event counts in, each with its detail (a reason's text). */
 function metricsOf(e: HubEvent): { metric: string; detail: string | null }[] {
   const out: { metric: string; detail: string | null }[] = [{ metric: e.type, detail: null }];
   if (e.type === 'step_done' && e.how) out.push({ metric: `step_done:${e.how}`, detail: null });
-  if (e.type === 'step_skipped' && e.reason && e.reason.trim() !== '')
-    out.push({ metric: `reason:${reasonHash(e.reason)}`, detail: e.reason });
+  const reason = reasonOf(e);
+  if (reason !== undefined) out.push({ metric: `reason:${reasonHash(reason)}`, detail: reason });
   if (e.type === 'target_missing' || e.type === 'target_healed') {
     for (const signal of new Set(e.failedSignals ?? []))
       out.push({ metric: `signal:failed:${signal}`, detail: null });

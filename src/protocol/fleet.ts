@@ -75,6 +75,13 @@ export interface FleetStepInsight extends FleetGroup {
   targetMissing: number | null;
   targetHealed: number | null;
   /**
+   * Field checks (the "step" is a check): its message shown, the field corrected after it,
+   * and saves made anyway past it; `topReasons` then lists the reasons for saving anyway.
+   */
+  failed: number | null;
+  corrected: number | null;
+  overridden: number | null;
+  /**
    * Distinct people who did or skipped the step (the drop-off); null when they are fewer
    * than `fewerThan`, or the row is hidden.
    */

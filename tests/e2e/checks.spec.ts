@@ -51,6 +51,17 @@ async function onTop(page: Page, notice: Locator): Promise<boolean> {
   );
 }
 
+/** A save that the blocking email check stops: its notice, shown. */
+async function stopASave(page: Page, origin: string): Promise<Locator> {
+  await openNewContact(page, origin);
+  await fillNames(page);
+  await field(page, 'Email').fill(BAD_EMAIL);
+  await save(page);
+  const stop = notice(page);
+  await expect(stop).toBeVisible();
+  return stop;
+}
+
 /** Fills the names, so that the app's own required fields do not stop the save. */
 async function fillNames(page: Page) {
   await field(page, 'First name').fill('Ada');
@@ -159,12 +170,7 @@ test('saving anyway needs a reason, which is stored without the value typed and 
   serviceWorker,
   extensionId,
 }) => {
-  await openNewContact(page, appServer.origin('crm'));
-  await fillNames(page);
-  await field(page, 'Email').fill(BAD_EMAIL);
-  await save(page);
-  const stop = notice(page);
-  await expect(stop).toBeVisible();
+  const stop = await stopASave(page, appServer.origin('crm'));
   // Without a reason, nothing is saved and the person is told what is missing.
   await stop.getByRole('button', { name: 'Save anyway' }).click();
   const reason = stop.getByRole('textbox', { name: /say why it is right/ });
@@ -234,12 +240,7 @@ test('the page’s own script can neither write the reason nor save anyway', asy
   appServer,
   serviceWorker,
 }) => {
-  await openNewContact(page, appServer.origin('crm'));
-  await fillNames(page);
-  await field(page, 'Email').fill(BAD_EMAIL);
-  await save(page);
-  const stop = notice(page);
-  await expect(stop).toBeVisible();
+  const stop = await stopASave(page, appServer.origin('crm'));
   // The panel stays where it was (Save had a script's focus): the notice is drawn over it.
   expect(await onTop(page, stop)).toBe(true);
   const reason = stop.getByRole('textbox', { name: /say why it is right/ });

@@ -56,6 +56,9 @@ const NEW_CONTACT: FleetAidInsight = {
       topReasons: [],
       targetMissing: null,
       targetHealed: null,
+      failed: null,
+      corrected: null,
+      overridden: null,
       reached: null,
     },
     {
@@ -70,6 +73,9 @@ const NEW_CONTACT: FleetAidInsight = {
       topReasons: [],
       targetMissing: 2,
       targetHealed: 1,
+      failed: 0,
+      corrected: 0,
+      overridden: 0,
       reached: 10,
     },
     {
@@ -87,6 +93,9 @@ const NEW_CONTACT: FleetAidInsight = {
       ],
       targetMissing: 1,
       targetHealed: 0,
+      failed: 0,
+      corrected: 0,
+      overridden: 0,
       reached: 8,
     },
   ],
@@ -261,6 +270,68 @@ describe('FleetInsights', () => {
         [10, 8, null],
       ],
     ]);
+  });
+
+  it('shows field checks as checks: caught, corrected, saved anyway, and why', async () => {
+    const checks: FleetAidInsight = {
+      ...NEW_CONTACT,
+      aidKey: 'crm/contact-checks',
+      completed: null,
+      abandoned: null,
+      steps: [
+        {
+          ...NEW_CONTACT.steps[1]!,
+          stepId: 'refund',
+          people: 6,
+          skipped: 0,
+          failed: 7,
+          corrected: 1,
+          overridden: 6,
+          targetMissing: 0,
+          topReasons: [{ reason: 'Manager approved', count: 5 }],
+        },
+      ],
+    };
+    const names: PackNamesAnswer = {
+      packs: [
+        {
+          ...NAMES.packs[0]!,
+          aids: [
+            {
+              id: 'contact-checks',
+              key: 'crm/contact-checks',
+              title: 'Contact checks',
+              kind: 'checks',
+              steps: [{ id: 'refund', text: 'A refund over 500 needs a manager code.' }],
+            },
+          ],
+        },
+      ],
+    };
+    const { get } = fakeGet({
+      '/api/insights/summary': { ...SUMMARY, aids: [checks] },
+      '/api/packs': names,
+    });
+    const view = await mount(get);
+    const s = section(view, 'Contact checks');
+    expect(text(s.querySelector('.meta'))).toMatch(/^Field checks from Northwind CRM/);
+    expect(figure(s, 'Completed')).toBeUndefined();
+    const table = s.querySelector('table')!;
+    expect(text(table.querySelector('caption'))).toMatch(/^Checks of “Contact checks”/);
+    expect([...table.querySelectorAll('thead th')].map(text)).toEqual([
+      'Check',
+      'People',
+      'Message shown',
+      'Corrected',
+      'Saved anyway',
+      'Field not found',
+    ]);
+    const row = [...table.querySelectorAll('tbody tr')][0]!;
+    expect(text(row.querySelector('th'))).toContain('A refund over 500 needs a manager code.');
+    expect([...row.querySelectorAll('td')].map(text)).toEqual(['6', '7', '1', '6', '0']);
+    expect(text(table)).toContain('Most common reasons for saving anyway:“Manager approved”: 5');
+    // No drop-off: checks are not a path.
+    expect(s.querySelector('.chart')).toBeNull();
   });
 
   it('shows an aid used by fewer than 5 people as such, its title as text', async () => {

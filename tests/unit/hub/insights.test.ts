@@ -120,6 +120,41 @@ for (const backend of backends) {
       expect(JSON.stringify(s)).not.toContain('Jane');
     });
 
+    it('counts field checks per check: shown, corrected, saved anyway, and the reasons at least 5 people gave', async () => {
+      const checks: HubEvent[] = [];
+      const on = (actor: string, type: HubEvent['type'], over: Partial<HubEvent> = {}) =>
+        checks.push(
+          event({
+            id: `chk-${checks.length}`,
+            actor,
+            aidKey: 'crm/contact-checks',
+            aidId: 'contact-checks',
+            type,
+            stepId: 'refund',
+            how: undefined,
+            ...over,
+          }),
+        );
+      for (const a of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']) {
+        on(a, 'check_failed');
+        if (a === 'c6') on(a, 'check_passed');
+        else on(a, 'check_overridden', { reason: 'Manager approved' });
+      }
+      on('c6', 'check_failed');
+      on('c6', 'check_overridden', { reason: 'customer Jane insisted' });
+      await ingestBatch(db, { deviceId: 'dev_1', events: checks, now: new Date(NOON) });
+
+      const refund = step(aid(await summary(), 'crm/contact-checks'), 'refund');
+      expect(refund).toMatchObject({
+        people: 6,
+        failed: 7,
+        corrected: 1,
+        overridden: 6,
+        skipped: 0,
+        topReasons: [{ reason: 'Manager approved', count: 5 }],
+      });
+    });
+
     it('gives the median time to complete, to within a tenth, only for completions that carried one', async () => {
       expect(aid(await summary(), 'crm/new-contact').medianMs).toBeNull();
       const runs = [60_000, 95_000, 120_000, 600_000, 1_800_000].map((ms, i) =>

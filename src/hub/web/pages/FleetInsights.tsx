@@ -273,6 +273,8 @@ function Filters({
   );
 }
 
+const CHECK_COLUMNS = ['People', 'Message shown', 'Corrected', 'Saved anyway', 'Field not found'];
+
 const STEP_COLUMNS = [
   'People',
   'Done automatically',
@@ -288,11 +290,12 @@ function FleetAidSection({ view, minGroup }: { view: FleetAidView; minGroup: num
   const { aid, title } = view;
   const n = (value: number | null) => countCell(value, aid.fewerThan ?? minGroup);
   const tip = view.kind === 'tip';
+  const checks = view.kind === 'checks';
   const figures: FigureItem[] = [
     { label: 'People', value: n(aid.people) },
     { label: 'Shown', value: n(aid.shown) },
   ];
-  if (!tip) {
+  if (!tip && !checks) {
     figures.push(
       { label: 'People who started', value: n(aid.started) },
       { label: 'Completed', value: n(aid.completed) },
@@ -326,6 +329,16 @@ function FleetAidSection({ view, minGroup }: { view: FleetAidView; minGroup: num
       };
     }
     const m = (value: number | null) => countCell(value, minGroup);
+    if (checks) {
+      const times = (k: number | null) => (k === 1 ? 'once' : `${k ?? 0} times`);
+      return {
+        stepId: s.stepId,
+        text,
+        cells: [s.people, s.failed, s.corrected, s.overridden, s.targetMissing].map(m),
+        reach: `Its message showed ${times(s.failed)}; the field was corrected ${times(s.corrected)}, and saved anyway ${times(s.overridden)}.`,
+        topReasons: s.topReasons,
+      };
+    }
     return {
       stepId: s.stepId,
       text,
@@ -361,7 +374,17 @@ function FleetAidSection({ view, minGroup }: { view: FleetAidView; minGroup: num
       ) : (
         <>
           <Figures items={figures} />
-          {rows.length > 0 && (
+          {rows.length > 0 && checks && (
+            <StepsTable
+              caption={`Checks of “${title}”: how often each caught something, and what staff did then. Expand a check for the reasons given for saving anyway.`}
+              rowHeader="Check"
+              columns={CHECK_COLUMNS}
+              rows={rows}
+              noReasons={`No reason was given by ${minGroup} people or more.`}
+              reasonsTitle="Most common reasons for saving anyway:"
+            />
+          )}
+          {rows.length > 0 && !checks && (
             <StepsTable
               caption={`Steps of “${title}”: what staff did. Expand a step for its skip reasons.`}
               columns={STEP_COLUMNS}
@@ -369,7 +392,7 @@ function FleetAidSection({ view, minGroup }: { view: FleetAidView; minGroup: num
               noReasons={`No reason was given by ${minGroup} people or more.`}
             />
           )}
-          {!tip && rows.length > 0 && <FleetDropOff view={view} minGroup={minGroup} />}
+          {!tip && !checks && rows.length > 0 && <FleetDropOff view={view} minGroup={minGroup} />}
         </>
       )}
     </section>
