@@ -3,6 +3,7 @@ const NAMES: Record<string, string> = {
   checklist: 'Checklist',
   tip: 'Tip',
   checks: 'Field checks',
+  walkthrough: 'Walkthrough',
 };
 
 /**

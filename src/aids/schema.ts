@@ -208,6 +208,9 @@ export const Audience = z
   })
   .strict();
 
+/** Where a floating element sits next to its target. */
+const Placement = z.enum(['top', 'right', 'bottom', 'left']);
+
 /**
  * A date in a `date` field rule: "YYYY-MM-DD", or "today" with an optional offset in days,
  * weeks, months or years ("today-18y", "today+30d"). See ./field-rules.ts.
@@ -350,7 +353,45 @@ export const TipAid = z
     kind: z.literal('tip'),
     target: Target,
     text: RichText,
-    placement: z.enum(['top', 'right', 'bottom', 'left']).optional(),
+    placement: Placement.optional(),
+  })
+  .strict();
+
+/** One step of a walkthrough: a popover next to its target, on the pages `urls` names. */
+export const WalkthroughStep = z
+  .object({
+    id: Id,
+    text: RichText,
+    target: Target.optional().describe(
+      'The element the step points at. Without it the step is shown in the panel.',
+    ),
+    urls: z
+      .array(UrlPatternString)
+      .min(1)
+      .max(LIMITS.urlPatternsPerAid)
+      .optional()
+      .describe(
+        "The pages this step is on, when not every page of the aid's match: the walkthrough waits on other pages and says where the step is.",
+      ),
+    done: Completion.optional().describe('When the step is done without the person pressing Next.'),
+    placement: Placement.optional(),
+  })
+  .strict();
+
+export const WalkthroughAid = z
+  .object({
+    ...aidBase,
+    kind: z.literal('walkthrough'),
+    start: z
+      .enum(['manual', 'auto'])
+      .optional()
+      .describe(
+        '"auto": starts by itself the first time a person meets it (once per person); "manual" (the default): from the panel.',
+      ),
+    steps: z
+      .array(WalkthroughStep)
+      .min(1, 'a walkthrough needs at least one step')
+      .max(LIMITS.stepsPerChecklist),
   })
   .strict();
 
@@ -396,8 +437,8 @@ export const ChecksAid = z
   })
   .strict();
 
-/** Every aid kind. New kinds (walkthrough) are added here and in src/*\/kinds. */
-export const Aid = z.discriminatedUnion('kind', [ChecklistAid, TipAid, ChecksAid]);
+/** Every aid kind. A new kind is added here and in src/*\/kinds. */
+export const Aid = z.discriminatedUnion('kind', [ChecklistAid, TipAid, ChecksAid, WalkthroughAid]);
 
 export const Pack = z
   .object({
@@ -434,7 +475,7 @@ export const Pack = z
         });
       } else seen.set(aid.id, i);
       const list =
-        aid.kind === 'checklist'
+        aid.kind === 'checklist' || aid.kind === 'walkthrough'
           ? (['steps', aid.steps, 'step'] as const)
           : aid.kind === 'checks'
             ? (['checks', aid.checks, 'check'] as const)
@@ -469,6 +510,8 @@ export type FieldRule = z.infer<typeof FieldRule>;
 export type FieldCondition = z.infer<typeof FieldCondition>;
 export type FieldCheck = z.infer<typeof FieldCheck>;
 export type ChecksAid = z.infer<typeof ChecksAid>;
+export type WalkthroughStep = z.infer<typeof WalkthroughStep>;
+export type WalkthroughAid = z.infer<typeof WalkthroughAid>;
 export type Aid = z.infer<typeof Aid>;
 export type AidKind = Aid['kind'];
 export type Pack = z.infer<typeof Pack>;

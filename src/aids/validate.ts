@@ -57,10 +57,15 @@ export function urlPatternsOf(aid: Aid): [string, (string | number)[]][] {
   for (const [path, target] of targetsOf(aid)) {
     if (target.frame?.url) found.push([target.frame.url, [...path, 'frame', 'url']]);
   }
-  if (aid.kind === 'checklist') {
+  if (aid.kind === 'checklist' || aid.kind === 'walkthrough') {
     aid.steps.forEach((step, i) => {
       if (step.done?.type === 'url')
         found.push([step.done.pattern, ['steps', i, 'done', 'pattern']]);
+    });
+  }
+  if (aid.kind === 'walkthrough') {
+    aid.steps.forEach((step, i) => {
+      for (const [j, p] of (step.urls ?? []).entries()) found.push([p, ['steps', i, 'urls', j]]);
     });
   }
   return found;
@@ -85,7 +90,7 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
       if (message) problems.push({ path: jsonPath([...base, ...path]), message });
     }
   }
-  if (aid.kind === 'checklist') {
+  if (aid.kind === 'checklist' || aid.kind === 'walkthrough') {
     aid.steps.forEach((step, i) => {
       const done = step.done;
       const regexError = done?.type === 'matches' ? patternError(done.pattern) : null;
@@ -99,6 +104,17 @@ export function aidContentProblems(aid: Aid, base: (string | number)[]): Problem
         problems.push(...fieldRuleProblems(done.rule, [...base, 'steps', i, 'done', 'rule']));
       }
     });
+  }
+  if (aid.kind === 'walkthrough') {
+    for (const [path, target] of targetsOf(aid)) {
+      if (path[0] === 'steps' && target.frame) {
+        problems.push({
+          path: jsonPath([...base, ...path, 'frame']),
+          message:
+            'walkthrough steps point at elements of the page their aid matches: write a walkthrough for the framed page instead',
+        });
+      }
+    }
   }
   if (aid.kind === 'checks') {
     aid.checks.forEach((check, i) => {

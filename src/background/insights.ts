@@ -16,6 +16,8 @@
  *     checklist's pages unfinished and a new run started: recorder.ts). Progress outlives
  *     reloads and moves between the checklist's own pages, so a checklist that spans several
  *     pages is one run, not one per page view.
+ *   - run (walkthroughs): from walkthrough_started to walkthrough_finished or
+ *     walkthrough_abandoned (the person stopped it), counted the same way.
  *   - started: runs with at least one step done or skipped, or that completed.
  *   - abandoned: run_abandoned events, i.e. started runs that were left unfinished.
  *   - completion rate: completed / started.
@@ -119,6 +121,9 @@ function topReasons(reasons: Map<string, number>, n = 3): ReasonCount[] {
 /** An uninstalled aid's kind, guessed from its events. */
 function kindOf(events: StoredEvent[]): string {
   if (events.some((e) => e.type.startsWith('check_'))) return 'checks';
+  if (events.some((e) => e.type.startsWith('walkthrough_') || e.type === 'step_shown')) {
+    return 'walkthrough';
+  }
   if (events.some((e) => e.stepId !== undefined || e.type === 'checklist_completed'))
     return 'checklist';
   if (events.some((e) => e.type === 'tip_opened' || e.type === 'aid_dismissed')) return 'tip';
@@ -128,7 +133,9 @@ function kindOf(events: StoredEvent[]): string {
 /** Step ids and texts in the aid's order, then steps that are no longer in it. */
 function stepList(row: AidRow | undefined, events: StoredEvent[]): [string, string][] {
   const steps: [string, string][] =
-    row?.aid.kind === 'checklist' ? row.aid.steps.map((s) => [s.id, plainText(s.text)]) : [];
+    row?.aid.kind === 'checklist' || row?.aid.kind === 'walkthrough'
+      ? row.aid.steps.map((s) => [s.id, plainText(s.text)])
+      : [];
   const known = new Set(steps.map(([id]) => id));
   for (const e of events) {
     if (e.stepId !== undefined && !known.has(e.stepId)) {
@@ -277,12 +284,22 @@ function summarizeAid(aidKey: string, row: AidRow | undefined, events: StoredEve
       case 'step_undone':
         if (step) step.undone++;
         break;
+      case 'walkthrough_started':
+        // Each start is a run of its own: one still open ends with it.
+        if (run.started || run.reached.size) {
+          closeRun();
+          run = { shown: false, started: false, startAt: e.at, reached: new Set() };
+        }
+        run.started = true;
+        break;
       case 'checklist_completed':
+      case 'walkthrough_finished':
         insight.completed++;
         run.started = true;
         durations.push(e.at - (run.firstStepAt ?? run.startAt));
         closeRun();
         break;
+      case 'walkthrough_abandoned':
       case 'run_abandoned':
         // Recorded only for a run with something done or skipped (its first steps may be
         // before the range).
@@ -310,7 +327,7 @@ function summarizeAid(aidKey: string, row: AidRow | undefined, events: StoredEve
   }
   closeRun();
 
-  if (insight.kind !== 'checklist') insight.runs = 0;
+  if (insight.kind !== 'checklist' && insight.kind !== 'walkthrough') insight.runs = 0;
   insight.completionRate = insight.started ? insight.completed / insight.started : null;
   insight.medianMsToComplete = median(durations);
   insight.steps = [...steps.values()].map(({ reasons, ...s }) => ({
@@ -371,7 +388,7 @@ export async function exportEvents(
 /** A step's completion rule type in the installed aid, by step id. */
 function ruleTypes(row: AidRow | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  if (row?.aid.kind === 'checklist') {
+  if (row?.aid.kind === 'checklist' || row?.aid.kind === 'walkthrough') {
     for (const s of row.aid.steps) if (s.done) out.set(s.id, s.done.type);
   }
   return out;

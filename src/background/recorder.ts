@@ -40,7 +40,13 @@ export class RecordError extends Error {
   override name = 'RecordError';
 }
 
-const STEP_EVENTS = new Set<EventInput['type']>(['step_done', 'step_undone', 'step_skipped']);
+const STEP_EVENTS = new Set<EventInput['type']>([
+  'step_done',
+  'step_undone',
+  'step_skipped',
+  'step_shown',
+  'walkthrough_abandoned',
+]);
 /** Events about one field check of a checks aid: `stepId` names the check. */
 const CHECK_EVENTS = new Set<EventInput['type']>([
   'check_failed',
@@ -103,9 +109,14 @@ function applyEvent(
       return { ...rest, steps, updatedAt: now };
     }
     case 'checklist_completed':
+    case 'walkthrough_finished':
       return { ...base(), completedAt: event.at, updatedAt: now };
     case 'aid_dismissed':
+    case 'walkthrough_abandoned':
       return { ...base(), dismissedAt: event.at, updatedAt: now };
+    case 'walkthrough_started':
+      // A new run: the steps of an earlier one are gone (the page reset them first).
+      return { aidKey: event.aidKey, steps: {}, startedAt: event.at, updatedAt: now };
     default:
       return null;
   }
@@ -141,7 +152,8 @@ export async function recordEvent(
       throw new RecordError(`${input.type} needs a stepId`);
     }
     if (input.stepId !== undefined && (stepNeeded || input.type === 'aid_feedback')) {
-      const steps = row.aid.kind === 'checklist' ? row.aid.steps : [];
+      const steps =
+        row.aid.kind === 'checklist' || row.aid.kind === 'walkthrough' ? row.aid.steps : [];
       if (!steps.some((s) => s.id === input.stepId)) {
         throw new RecordError(`aid "${input.aidKey}" has no step "${input.stepId}"`);
       }

@@ -229,8 +229,13 @@ export async function fleetSummary(
       ...aidGroup,
       started: peopleCount(startedOfAid.get(id), shown),
       shown: n(aid.tally, 'aid_shown'),
-      completed: n(aid.tally, 'checklist_completed'),
-      abandoned: n(aid.tally, 'run_abandoned'),
+      // A walkthrough finishes and is stopped as a checklist completes and is left.
+      completed: shown
+        ? aid.tally.get('checklist_completed') + aid.tally.get('walkthrough_finished')
+        : null,
+      abandoned: shown
+        ? aid.tally.get('run_abandoned') + aid.tally.get('walkthrough_abandoned')
+        : null,
       opened: n(aid.tally, 'tip_opened'),
       targetMissing: n(aid.tally, 'target_missing'),
       targetHealed: n(aid.tally, 'target_healed'),

@@ -70,7 +70,7 @@ function namesOf(pack: Pack): PackNames {
       kind: aid.kind,
       // A field check is named by its message.
       steps:
-        aid.kind === 'checklist'
+        aid.kind === 'checklist' || aid.kind === 'walkthrough'
           ? aid.steps.map((s) => ({ id: s.id, text: plainText(s.text) }))
           : aid.kind === 'checks'
             ? aid.checks.map((c) => ({ id: c.id, text: c.message }))

@@ -25,7 +25,7 @@ export function isLocalMatches(done: Completion | undefined): boolean {
  */
 export function usesRegex(aids: readonly ActiveAid[]): boolean {
   return aids.some(({ aid }) =>
-    aid.kind === 'checklist'
+    aid.kind === 'checklist' || aid.kind === 'walkthrough'
       ? aid.steps.some((s) => isLocalMatches(s.done))
       : aid.kind === 'checks' &&
         aid.checks.some((c) => hasPattern(c.rule) || hasPattern(c.when?.rule)),

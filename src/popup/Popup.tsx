@@ -65,9 +65,9 @@ export function sourceHost(url: string): string {
   }
 }
 
-/** Only checklists have steps to count (a tip reports its one target, field checks theirs). */
+/** Checklists and walkthroughs have steps to count (a tip reports its one target). */
 function hasSteps(aid: AidStatus): boolean {
-  return aid.kind === 'checklist' && aid.total > 0;
+  return (aid.kind === 'checklist' || aid.kind === 'walkthrough') && aid.total > 0;
 }
 
 /** "2 of 5 done, 1 skipped" for a checklist, "tip" for a tip, then "1 target not found". */

@@ -10,7 +10,12 @@
  */
 import type { AidKind } from '../aids/schema';
 
-export const KIND_CHUNKS = ['checklist', 'tip', 'checks'] as const satisfies readonly AidKind[];
+export const KIND_CHUNKS = [
+  'checklist',
+  'tip',
+  'checks',
+  'walkthrough',
+] as const satisfies readonly AidKind[];
 
 export type KindChunk = (typeof KIND_CHUNKS)[number];
 

@@ -96,6 +96,14 @@ export const EventType = z.enum([
   'check_passed',
   /** A form was saved while a blocking check failed; `reason` is the person's reason. */
   'check_overridden',
+  /** A walkthrough started: by the person, or by itself the first time (`start: "auto"`). */
+  'walkthrough_started',
+  /** A walkthrough's step was shown on a page (`stepId`), once per page view. */
+  'step_shown',
+  /** The last step of a walkthrough was done. */
+  'walkthrough_finished',
+  /** The person stopped a walkthrough before its end, at the step `stepId`. */
+  'walkthrough_abandoned',
 ]);
 
 /**

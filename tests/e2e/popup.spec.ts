@@ -25,8 +25,14 @@ test('the popup shows the tab’s aids and pauses the site', async ({
   await popup.reload();
 
   await expect(popup.getByText('crm.localhost', { exact: true })).toBeVisible();
-  const item = popup.getByRole('listitem').filter({ hasText: NEW_CONTACT.title });
+  const item = popup
+    .getByRole('listitem')
+    .filter({ has: popup.getByText(NEW_CONTACT.title, { exact: true }) });
   await expect(item).toContainText('1 of 5 done');
+  // The form's field checks are listed too, by their kind.
+  await expect(
+    popup.getByRole('listitem').filter({ hasText: 'New contact: field checks' }),
+  ).toContainText('field checks');
 
   const axe = await new AxeBuilder({ page: popup }).analyze();
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -261,8 +261,8 @@ test('a page whose aids have no matches rule never loads the engine', async ({
   appServer,
   serviceWorker,
 }) => {
-  // The bundled pack of the hostile app has a checklist, and no matches rule.
-  const origin = appServer.origin('hostile');
+  // The bundled pack of the contact-centre console has a checklist and tips, and no pattern.
+  const origin = appServer.origin('console');
   await page.goto(`${origin}/`);
   await expect(panel(page)).toBeVisible({ timeout: 10_000 });
   // The lookup and its session are done once the panel shows; give a stray ask time anyway.

@@ -666,6 +666,7 @@ export function Editor({
                   </Group>
                 ) : (
                   <StepsField
+                    walkthrough={kind === 'walkthrough'}
                     steps={list(getAt(draft, ['steps']))}
                     onChange={(steps) => update(['steps'], steps)}
                     publishedIds={publishedStepIds}
@@ -1125,6 +1126,11 @@ function NewAid({
                 'Steps in a side panel that tick themselves as people work.',
               ],
               ['tip', 'Tip', 'A small “?” next to one field or button, with a short text.'],
+              [
+                'walkthrough',
+                'Walkthrough',
+                'Steps shown one at a time next to what they are about, across pages.',
+              ],
               [
                 'checks',
                 'Field checks',

@@ -56,12 +56,15 @@ export function StepsField({
   onChange,
   publishedIds,
   reports,
+  walkthrough = false,
 }: {
   steps: Json[];
   onChange(steps: Json[]): void;
   /** Ids of steps already published: they no longer follow the text. */
   publishedIds: ReadonlySet<string>;
   reports: TargetReport[];
+  /** A walkthrough's steps: none is optional (a step's pages are set in the JSON view). */
+  walkthrough?: boolean;
 }) {
   const { locked } = useContext(FormContext);
   const focusAfter = useRef<string | null>(null);
@@ -111,6 +114,7 @@ export function StepsField({
               otherIds={ids.filter((_, j) => j !== i)}
               published={publishedIds.has(str(step.id))}
               reports={reports.filter((r) => r.stepId === str(step.id))}
+              walkthrough={walkthrough}
               onChange={(s) => replace(i, s)}
               onMove={(by) => move(i, by)}
               onRemove={() => remove(i)}
@@ -134,6 +138,7 @@ function StepItem({
   otherIds,
   published,
   reports,
+  walkthrough,
   onChange,
   onMove,
   onRemove,
@@ -144,6 +149,7 @@ function StepItem({
   otherIds: string[];
   published: boolean;
   reports: TargetReport[];
+  walkthrough: boolean;
   onChange(step: JsonObject): void;
   onMove(by: -1 | 1): void;
   onRemove(): void;
@@ -211,20 +217,22 @@ function StepItem({
         value={str(step.text)}
         onChange={setText}
       />
-      <div class="field check">
-        <input
-          id={fieldId([...base, 'optional'])}
-          type="checkbox"
-          disabled={locked}
-          checked={step.optional === true}
-          onChange={(e) =>
-            onChange(set('optional', (e.currentTarget as HTMLInputElement).checked || undefined))
-          }
-        />
-        <label for={fieldId([...base, 'optional'])}>
-          Optional: the checklist can be complete without it
-        </label>
-      </div>
+      {!walkthrough && (
+        <div class="field check">
+          <input
+            id={fieldId([...base, 'optional'])}
+            type="checkbox"
+            disabled={locked}
+            checked={step.optional === true}
+            onChange={(e) =>
+              onChange(set('optional', (e.currentTarget as HTMLInputElement).checked || undefined))
+            }
+          />
+          <label for={fieldId([...base, 'optional'])}>
+            Optional: the checklist can be complete without it
+          </label>
+        </div>
+      )}
       <TargetField
         path={[...base, 'target']}
         legend={`Step ${n}: the element it is about`}

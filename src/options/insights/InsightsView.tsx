@@ -138,13 +138,15 @@ export function InsightsView({
 
 function AidSection({ aid }: { aid: AidInsight }) {
   const id = useId();
-  const checklist = aid.kind === 'checklist';
+  // Walkthroughs have runs and a funnel of steps as checklists do.
+  const checklist = aid.kind === 'checklist' || aid.kind === 'walkthrough';
+  const noun = aid.kind === 'walkthrough' ? 'walkthrough' : 'checklist';
   const figures: FigureItem[] = [{ label: 'Shown', value: aid.shown }];
   if (checklist) {
     figures.push(
       { label: 'Started', value: aid.started },
       { label: 'Completed', value: aid.completed },
-      { label: 'Left unfinished', value: aid.abandoned },
+      { label: aid.kind === 'walkthrough' ? 'Stopped' : 'Left unfinished', value: aid.abandoned },
       { label: 'Completion rate', value: percent(aid.completionRate) },
       {
         label: 'Median time to complete',
@@ -188,7 +190,7 @@ function AidSection({ aid }: { aid: AidInsight }) {
       )}
       {checklist && aid.steps.length > 0 && (
         <DropOff
-          caption={`Drop-off: of ${plural(aid.runs, 'run', 'runs')} of “${aid.title}”, how many reached each step (done or skipped). A run is one pass through the checklist, from its first use to its completion, even over several pages.`}
+          caption={`Drop-off: of ${plural(aid.runs, 'run', 'runs')} of “${aid.title}”, how many reached each step (done or skipped). A run is one pass through the ${noun}, from its first use to its completion, even over several pages.`}
           tableCaption={`Drop-off of “${aid.title}”, as numbers`}
           unit="Runs"
           reachedHeader="Runs that reached it"

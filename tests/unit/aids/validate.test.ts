@@ -323,3 +323,54 @@ describe('field checks', () => {
     ]);
   });
 });
+
+describe('walkthroughs', () => {
+  const wt = (steps: unknown[]) => {
+    const { steps: _none, ...base } = aid('move', { kind: 'walkthrough' });
+    return { ...base, steps };
+  };
+
+  it('accepts steps on their own pages, with and without targets and rules', () => {
+    const result = parsePack(
+      pack([
+        wt([
+          { id: 'open', text: 'Open it.', urls: ['https://crm.test/'] },
+          {
+            id: 'name',
+            text: 'Name.',
+            urls: ['https://crm.test/contacts/new'],
+            target: { label: 'Name' },
+            done: { type: 'filled', target: { label: 'Name' } },
+            placement: 'right',
+          },
+        ]),
+      ]),
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it('names a step’s broken page pattern, a target in a frame and a duplicate step id', () => {
+    expect(
+      problems(
+        pack([
+          wt([
+            { id: 'open', text: 'Open it.', urls: ['https://crm.test/(unclosed'] },
+            { id: 'name', text: 'Name.', target: { label: 'Name', frame: { css: 'iframe' } } },
+          ]),
+        ]),
+      ).map((p) => p.path),
+    ).toEqual(['aids[0].steps[0].urls[0]', 'aids[0].steps[1].target.frame']);
+    expect(
+      problems(
+        pack([
+          wt([
+            { id: 'a', text: 'A.' },
+            { id: 'a', text: 'Again.' },
+          ]),
+        ]),
+      ),
+    ).toEqual([
+      { path: 'aids[0].steps[1].id', message: 'duplicate step id "a" (first used at steps[0])' },
+    ]);
+  });
+});

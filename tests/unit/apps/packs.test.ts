@@ -57,6 +57,11 @@ const SAMPLES: Record<string, Sample> = {
     paths: ['/billing/address'],
     not: ['/support/new'],
   },
+  'acme-energy-portal/move-home': {
+    app: 'portal',
+    paths: ['/', '/billing/address'],
+    not: ['/billing/', '/support/new'],
+  },
   'acme-energy-portal/support-request': {
     app: 'portal',
     paths: ['/support/new'],

@@ -66,6 +66,21 @@ export function fieldChecks(id: string, urls: string[], extra: Json = {}): Json 
   };
 }
 
+export function walkthrough(id: string, urls: string[], extra: Json = {}): Json {
+  return {
+    id,
+    kind: 'walkthrough',
+    title: `Walkthrough ${id}`,
+    match: { urls },
+    steps: [
+      { id: 'open', text: 'Open the form', urls: [urls[0]] },
+      { id: 'name', text: 'Enter the name', target: { css: '#name' } },
+      { id: 'save', text: 'Save' },
+    ],
+    ...extra,
+  };
+}
+
 export function pack(id: string, version: string, aids: Json[], extra: Json = {}): Json {
   return { format: 1, id, version, title: `Pack ${id}`, aids, ...extra };
 }

@@ -3,7 +3,7 @@ import { exportEvents, health, median, summary } from '../../../src/background/i
 import { installPack } from '../../../src/background/packs';
 import { handleMessage, type RouterDeps } from '../../../src/background/router';
 import type { StoredEvent } from '../../../src/protocol/messages';
-import { checklist, fieldChecks, freshDb, pack, tip } from './fixtures';
+import { checklist, fieldChecks, freshDb, pack, tip, walkthrough } from './fixtures';
 
 const EXT_ID = 'inflow-test-id';
 const FORM = 'https://crm.example.com/contacts/new';
@@ -19,6 +19,7 @@ async function setup() {
       checklist('new-contact', ['https://crm.example.com/contacts/*']),
       tip('save-tip', ['https://crm.example.com/*']),
       fieldChecks('contact-checks', ['https://crm.example.com/contacts/*']),
+      walkthrough('move', ['https://crm.example.com/contacts/*']),
     ]),
   );
   let seq = 0;
@@ -144,6 +145,39 @@ describe('insights.summary', () => {
     expect(broken.find((a) => a.aidKey === FC)!.targets).toMatchObject([
       { stepId: 'email', text: 'Field of the check “Email!”', missing: 1 },
     ]);
+  });
+
+  it('counts a walkthrough’s runs from each start: finished, stopped, and the funnel of steps', async () => {
+    const { db, add } = await setup();
+    const WT = 'crm/move';
+    // Run 1: finished in 40 s. Run 2: stopped at "name". Run 3: started, nothing done.
+    await add('aid_shown', WT, 1000);
+    await add('walkthrough_started', WT, 1000);
+    await add('step_shown', WT, 1010, { stepId: 'open' });
+    await add('step_done', WT, 1020, { stepId: 'open', how: 'auto' });
+    await add('step_done', WT, 21_020, { stepId: 'name', how: 'manual' });
+    await add('step_skipped', WT, 31_020, { stepId: 'save' });
+    await add('walkthrough_finished', WT, 41_020);
+    await add('walkthrough_started', WT, 50_000);
+    await add('step_done', WT, 50_010, { stepId: 'open', how: 'auto' });
+    await add('walkthrough_abandoned', WT, 50_020, { stepId: 'name' });
+    await add('walkthrough_started', WT, 60_000);
+
+    const aid = (await summary(db, {})).aids.find((a) => a.aidKey === WT)!;
+    expect(aid).toMatchObject({
+      kind: 'walkthrough',
+      runs: 3,
+      started: 3,
+      completed: 1,
+      abandoned: 1,
+      medianMsToComplete: 40_000,
+    });
+    expect(aid.steps.map((s) => [s.stepId, s.reached])).toEqual([
+      ['open', 2],
+      ['name', 1],
+      ['save', 1],
+    ]);
+    expect(aid.completionRate).toBeCloseTo(1 / 3);
   });
 
   it('counts runs, started, completed, the completion rate and the median time', async () => {

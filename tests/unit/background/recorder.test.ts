@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { installPack } from '../../../src/background/packs';
 import { RecordError, recordEvent, resetProgress } from '../../../src/background/recorder';
 import type { EventInput } from '../../../src/protocol/messages';
-import { checklist, fieldChecks, freshDb, pack, tip } from './fixtures';
+import { checklist, fieldChecks, freshDb, pack, tip, walkthrough } from './fixtures';
 
 const URL_WITH_SECRETS = 'https://crm.localhost:3000/contacts/new?email=a%40b.c&token=xyz#notes';
 
@@ -14,6 +14,7 @@ async function setup() {
       checklist('new-contact', ['https://crm.localhost:3000/contacts/*']),
       tip('save-tip', ['https://crm.localhost:3000/*']),
       fieldChecks('contact-checks', ['https://crm.localhost:3000/contacts/*']),
+      walkthrough('move', ['https://crm.localhost:3000/contacts/*']),
     ]),
   );
   return db;
@@ -295,5 +296,39 @@ describe('progress', () => {
       'check_passed needs a stepId',
     );
     expect(await db.events.count()).toBe(0);
+  });
+
+  it('keeps a walkthrough’s progress: a start begins a new run, finished and stopped are kept', async () => {
+    const db = await setup();
+    const aidKey = 'crm/move';
+    const progress = () => db.progress.get(aidKey);
+    await recordEvent(db, event({ type: 'walkthrough_started', aidKey, at: 100 }), 1);
+    expect(await progress()).toMatchObject({ aidKey, steps: {}, startedAt: 100 });
+    await recordEvent(db, event({ type: 'step_shown', aidKey, stepId: 'open', at: 110 }), 2);
+    await recordEvent(
+      db,
+      event({ type: 'step_done', aidKey, stepId: 'open', how: 'manual', at: 120 }),
+      3,
+    );
+    expect((await progress())!.steps).toEqual({ open: { state: 'done', how: 'manual', at: 120 } });
+    await recordEvent(
+      db,
+      event({ type: 'walkthrough_abandoned', aidKey, stepId: 'name', at: 130 }),
+      4,
+    );
+    expect(await progress()).toMatchObject({ dismissedAt: 130 });
+    // Started again: a new run, nothing done, not stopped.
+    await recordEvent(db, event({ type: 'walkthrough_started', aidKey, at: 140 }), 5);
+    const again = (await progress())!;
+    expect(again.steps).toEqual({});
+    expect(again.dismissedAt).toBeUndefined();
+    await recordEvent(db, event({ type: 'walkthrough_finished', aidKey, at: 150 }), 6);
+    expect(await progress()).toMatchObject({ completedAt: 150 });
+    await expect(
+      recordEvent(db, event({ type: 'step_shown', aidKey, stepId: 'nope' }), 7),
+    ).rejects.toThrow('aid "crm/move" has no step "nope"');
+    await expect(
+      recordEvent(db, event({ type: 'walkthrough_abandoned', aidKey }), 7),
+    ).rejects.toThrow('walkthrough_abandoned needs a stepId');
   });
 });

@@ -125,7 +125,7 @@ describe('handleMessage: senders', () => {
     const executeScript = vi.fn(async () => []);
     const withScripting = { ...deps, scripting: { executeScript } };
     const frame: Sender = { ...content, url: 'https://lookup.localhost/x', frameId: 4 };
-    for (const chunk of ['checklist', 'tip']) {
+    for (const chunk of ['checklist', 'tip', 'checks', 'walkthrough']) {
       expect(await handleMessage({ type: 'page.loadChunk', chunk }, frame, withScripting)).toEqual({
         ok: true,
       });
@@ -133,9 +133,11 @@ describe('handleMessage: senders', () => {
     expect(executeScript.mock.calls).toEqual([
       [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-checklist.js'] }],
       [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-tip.js'] }],
+      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-checks.js'] }],
+      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-walkthrough.js'] }],
     ]);
     // A name that is not a chunk, or a path, is refused before anything runs.
-    for (const chunk of ['walkthrough', '../background', 'kind-tip.js', 'constructor', '']) {
+    for (const chunk of ['help-panel', '../background', 'kind-tip.js', 'constructor', '']) {
       expect(await handleMessage({ type: 'page.loadChunk', chunk }, frame, withScripting)).toEqual({
         error: expect.stringContaining('invalid message: chunk'),
       });
@@ -151,7 +153,7 @@ describe('handleMessage: senders', () => {
     const ask = { type: 'page.loadChunk', chunk: 'tip' };
     expect(await handleMessage(ask, popup, withScripting)).toEqual(refused);
     expect(await handleMessage(ask, { ...content, id: 'other' }, withScripting)).toEqual(refused);
-    expect(executeScript).toHaveBeenCalledTimes(2);
+    expect(executeScript).toHaveBeenCalledTimes(4);
     executeScript.mockRejectedValueOnce(new Error('Frame with ID 4 was removed.'));
     expect(await handleMessage(ask, frame, withScripting)).toEqual({
       error: 'page.loadChunk: Frame with ID 4 was removed.',

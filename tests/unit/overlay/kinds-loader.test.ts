@@ -60,7 +60,7 @@ describe('the kind loader', () => {
     const ask = injects();
     const kinds = createKindLoader(ask);
     for (const kind of [
-      'walkthrough',
+      'help-panel',
       'constructor',
       '__proto__',
       '../background',
