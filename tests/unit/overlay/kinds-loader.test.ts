@@ -59,13 +59,7 @@ describe('the kind loader', () => {
   it('refuses a kind this build has no chunk for, without asking', async () => {
     const ask = injects();
     const kinds = createKindLoader(ask);
-    for (const kind of [
-      'help-panel',
-      'constructor',
-      '__proto__',
-      '../background',
-      'kind-tip.js',
-    ]) {
+    for (const kind of ['help-panel', 'constructor', '__proto__', '../background', 'kind-tip.js']) {
       expect(await kinds.load(kind)).toBe(false);
       expect(kinds.module(kind)).toBeUndefined();
     }
