@@ -22,7 +22,12 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCHEMA = resolve(ROOT, 'docs/pack.schema.json');
 export const VALIDATOR_FILE = resolve(ROOT, 'src/options/authoring/pack-validator.generated.js');
 
-export const KINDS = { checklist: 'ChecklistAid', tip: 'TipAid', checks: 'ChecksAid' } as const;
+export const KINDS = {
+  checklist: 'ChecklistAid',
+  tip: 'TipAid',
+  checks: 'ChecksAid',
+  walkthrough: 'WalkthroughAid',
+} as const;
 
 export function schemaHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -37,6 +37,8 @@ import {
   TipAid,
   UrlPatternString,
   Version,
+  WalkthroughAid,
+  WalkthroughStep,
 } from '../src/aids/schema';
 import { schemaHash, VALIDATOR_FILE, validatorSource } from './gen-pack-validator';
 
@@ -102,6 +104,12 @@ const NAMED: ReadonlyArray<[z.core.$ZodType, string, string]> = [
     FieldCheck,
     'FieldCheck',
     'One rule on one field, with the message shown next to the field while the rule fails.',
+  ],
+  [WalkthroughStep, 'WalkthroughStep', 'One step of a walkthrough: a popover next to its target.'],
+  [
+    WalkthroughAid,
+    'WalkthroughAid',
+    'A walkthrough: steps shown one at a time next to what they are about, across pages, resumed where the person was.',
   ],
   [
     ChecksAid,

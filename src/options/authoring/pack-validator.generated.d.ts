@@ -12,3 +12,5 @@ export const checklist: PackValidator;
 export const tip: PackValidator;
 /** The pack schema with its `Aid` union narrowed to field checks. */
 export const checks: PackValidator;
+/** The pack schema with its `Aid` union narrowed to walkthroughs. */
+export const walkthrough: PackValidator;

@@ -5,14 +5,20 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../../aids/validate';
-import { checklist, checks, type PackValidator, tip } from './pack-validator.generated';
+import {
+  checklist,
+  checks,
+  type PackValidator,
+  tip,
+  walkthrough,
+} from './pack-validator.generated';
 
 /**
  * The pack schema's validators, compiled ahead of time (extension pages may not evaluate
  * code). For each kind the `Aid` union is narrowed to that kind's definition: Ajv would
  * otherwise report every field of the other kind as well.
  */
-const VALIDATORS: Record<string, PackValidator> = { checklist, tip, checks };
+const VALIDATORS: Record<string, PackValidator> = { checklist, tip, checks, walkthrough };
 
 /** Line and column (1-based) of character `offset` in `text`. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

@@ -244,7 +244,9 @@ describe('checkRawAid', () => {
   it('names a missing or unknown kind', () => {
     expect(checkRawAid('{"kind":"toString"}')).toEqual({
       ok: false,
-      problems: [{ path: 'kind', message: 'must be one of "checklist", "tip", "checks"' }],
+      problems: [
+        { path: 'kind', message: 'must be one of "checklist", "tip", "checks", "walkthrough"' },
+      ],
     });
     expect(checkRawAid('[1]')).toMatchObject({ ok: false, problems: [{ path: '' }] });
   });
