@@ -75,6 +75,7 @@ const SAMPLES: Record<string, Sample> = {
   'legacy-intranet/handover-note': { app: 'hostile', paths: ['/'], not: ['/other'] },
   'legacy-intranet/note-tip': { app: 'hostile', paths: ['/'], not: ['/other'] },
   'legacy-intranet/note-checks': { app: 'hostile', paths: ['/'], not: ['/other'] },
+  'legacy-intranet/first-note': { app: 'hostile', paths: ['/'], not: ['/other'] },
   'contact-centre-console/disposition-help': {
     app: 'console',
     paths: ['/'],
