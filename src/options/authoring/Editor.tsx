@@ -9,6 +9,7 @@ import { kindName } from '../../aids/kind-names';
 import type { AidKind } from '../../aids/schema';
 import type { Problem } from '../../aids/validate';
 import { type AuthoringAid, LOCAL_PACK_ID, type TargetReport } from '../../protocol/authoring';
+import { ChecksField } from './ChecksField';
 import { type AppTab, type AuthoringDeps, browserAuthoringDeps } from './deps';
 import {
   assignProblems,
@@ -654,16 +655,10 @@ export function Editor({
                     />
                   </Group>
                 ) : kind === 'checks' ? (
-                  <Group legend="The checks">
-                    <p class="help">
-                      Field checks are written in the JSON view: each check names a field, a rule
-                      and the message shown next to the field. The authoring guide’s “Field checks”
-                      section has worked examples.
-                    </p>
-                    <button type="button" onClick={() => setView('json')}>
-                      Edit the checks as JSON
-                    </button>
-                  </Group>
+                  <ChecksField
+                    checks={list(getAt(draft, ['checks']))}
+                    onChange={(checks) => update(['checks'], checks)}
+                  />
                 ) : (
                   <StepsField
                     walkthrough={kind === 'walkthrough'}

@@ -555,3 +555,55 @@ describe('Editor: the new aid form', () => {
     expect(deps.saveDraft).not.toHaveBeenCalled();
   });
 });
+
+describe('Editor: field checks', () => {
+  const CHECKS: Aid = {
+    id: 'refunds',
+    kind: 'checks',
+    title: 'Refunds',
+    match: { urls: ['https://crm.example.com/refunds/*'] },
+    checks: [
+      {
+        id: 'code',
+        field: { label: 'Manager code' },
+        rule: { type: 'required' },
+        message: 'Enter the manager’s code.',
+        when: { field: { label: 'Refund' }, rule: { type: 'number', above: 500 } },
+      },
+    ],
+  };
+
+  it('edits a check’s rule, bounds, message and blocking in a form, keeping its condition', async () => {
+    const { deps } = await open(
+      authoringAid({ key: 'my-aids/refunds', published: CHECKS, draft: null }),
+    );
+    expect(document.body.textContent).toContain('This check applies only while another field');
+    const rule = byLabel<HTMLSelectElement>('Check 1: the value');
+    rule.value = 'number';
+    await act(() => {
+      rule.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await type(byLabel('Check 1: at most'), '500');
+    await type(byLabel('Check 1: message'), 'At most 500 without a manager.');
+    await click(byLabel('Stop the save while it fails (the person may save anyway with a reason)'));
+    await click(button('Add a check'));
+    await waitFor(() => expect(deps.saveDraft).toHaveBeenCalled(), 3000);
+    await waitFor(() => {
+      const saved = deps.saveDraft.mock.calls.at(-1)![1] as Extract<Aid, { kind: 'checks' }>;
+      expect(saved.checks).toHaveLength(2);
+    }, 3000);
+    const saved = deps.saveDraft.mock.calls.at(-1)![1] as Extract<Aid, { kind: 'checks' }>;
+    expect(saved.checks[0]).toEqual({
+      ...CHECKS.checks[0],
+      rule: { type: 'number', max: 500 },
+      message: 'At most 500 without a manager.',
+      block: true,
+    });
+    expect(saved.checks[1]).toEqual({
+      id: 'check',
+      field: {},
+      rule: { type: 'required' },
+      message: '',
+    });
+  });
+});
