@@ -566,9 +566,11 @@ export function Editor({
                     path={['description']}
                     label="Description"
                     hint={
-                      kind === 'tip'
+                      kind === 'tip' || kind === 'checks'
                         ? 'Optional. Notes for other authors.'
-                        : 'Optional. Shown under the checklist’s title.'
+                        : kind === 'walkthrough'
+                          ? 'Optional. Shown in the panel before the walkthrough starts.'
+                          : 'Optional. Shown under the checklist’s title.'
                     }
                     multiline
                     rows={2}
