@@ -41,7 +41,7 @@ export interface DomWatch {
   flush(): void;
 }
 
-const INTERACTIONS = ['input', 'change', 'click', 'focusin', 'focusout'] as const;
+const INTERACTIONS = ['input', 'change', 'click', 'focusin'] as const;
 const FULL = { subtree: true, childList: true, attributes: true, characterData: true };
 const STRUCTURE = { subtree: true, childList: true };
 

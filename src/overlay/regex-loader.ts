@@ -4,14 +4,18 @@
  * (entrypoints/regex.ts, see src/aids/regex-slot.ts). Until it is here those rules simply
  * do not hold; when it arrives, the caller evaluates again.
  */
-import { hasPattern } from '../aids/field-rules';
 import { hasRegexEngine } from '../aids/regex-slot';
-import type { Completion } from '../aids/schema';
+import type { Completion, FieldRule } from '../aids/schema';
 import type { ActiveAid } from '../protocol/messages';
 
-/** True for a completion rule that tests a pattern: `matches`, or `passes` with a pattern rule. */
-export function needsRegex(done: Completion | undefined): boolean {
-  return done?.type === 'matches' || (done?.type === 'passes' && hasPattern(done.rule));
+/**
+ * True for a rule that tests a pattern: a completion rule `matches`, or `passes` with such a
+ * field rule; a field rule `pattern` or `notPattern`. (Of the rules with a `pattern`, only
+ * `url` takes a URL pattern instead.) Kept short: it is part of the content script's core.
+ */
+export function needsRegex(rule: Completion | FieldRule | undefined): boolean {
+  if (rule?.type === 'passes') return needsRegex(rule.rule);
+  return !!rule && rule.type !== 'url' && 'pattern' in rule;
 }
 
 /** True for a rule that tests a pattern on a field in this frame's page (no `frame` signal). */
@@ -19,16 +23,12 @@ export function isLocalMatches(done: Completion | undefined): boolean {
   return needsRegex(done) && !(done as { target: { frame?: unknown } }).target.frame;
 }
 
-/**
- * True if an aid among `aids` has a pattern to test in this frame: a checklist's `matches`
- * rule, a field check's `pattern` rule.
- */
+/** True if an aid among `aids` has a pattern to test in this frame. */
 export function usesRegex(aids: readonly ActiveAid[]): boolean {
   return aids.some(({ aid }) =>
-    aid.kind === 'checklist' || aid.kind === 'walkthrough'
+    'steps' in aid
       ? aid.steps.some((s) => isLocalMatches(s.done))
-      : aid.kind === 'checks' &&
-        aid.checks.some((c) => hasPattern(c.rule) || hasPattern(c.when?.rule)),
+      : 'checks' in aid && aid.checks.some((c) => needsRegex(c.rule) || needsRegex(c.when?.rule)),
   );
 }
 

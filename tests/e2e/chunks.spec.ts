@@ -77,12 +77,13 @@ test('a page with only a checklist loads no other kind’s chunk', async ({
   await expect.poll(() => kindsByFrame(serviceWorker, origin)).toEqual({ [top]: ['checklist'] });
   expect(await requests()).toEqual([`checklist ${top}`]);
 
-  // A route of the same app with a tip: the tip chunk joins, the checklist's stays.
+  // A page of the same app with a tip and a walkthrough: their chunks join, the checklist's
+  // stays.
   await page.goto(`${origin}/billing/address`);
   await expect(beacon(page, 'Postcode')).toBeVisible({ timeout: 10_000 });
   await expect
     .poll(() => kindsByFrame(serviceWorker, origin))
-    .toEqual({ 'portal.localhost/billing/address': ['checklist', 'tip'] });
+    .toEqual({ 'portal.localhost/billing/address': ['checklist', 'tip', 'walkthrough'] });
 });
 
 test('a page with a checklist, tips and field checks loads their three chunks, once each', async ({

@@ -85,6 +85,8 @@ export class ChecksController implements AidController {
     // Capturing on the window: before the app's own submit and click handlers.
     window.addEventListener('submit', (e) => this.onSubmit(e as SubmitEvent), opts);
     window.addEventListener('click', (e) => this.onClick(e), opts);
+    // Leaving a field: only pages with field checks listen (the session's watcher does not).
+    document.addEventListener('focusout', (e) => this.onLeave(e), opts);
   }
 
   /** The verdict of a check on the page as it is: null when Inflow cannot judge. */
@@ -119,10 +121,9 @@ export class ChecksController implements AidController {
         s.field = field;
         changed = true;
       }
+      // A choice committed (a list, a checkbox) counts as leaving the field.
       if (field && !s.touched) {
-        s.touched = change.events.some(
-          (e) => (e.type === 'focusout' || e.type === 'change') && eventWithin(e, field),
-        );
+        s.touched = change.events.some((e) => e.type === 'change' && eventWithin(e, field));
       }
     }
     for (const s of this.states) if (s.failing) this.retie(s);
@@ -223,6 +224,25 @@ export class ChecksController implements AidController {
     if (ids.length) tied.field.setAttribute('aria-describedby', ids.join(' '));
     else tied.field.removeAttribute('aria-describedby');
     if (tied.invalidSet) tied.field.removeAttribute('aria-invalid');
+  }
+
+  /**
+   * The person left a field: its checks are judged from now on. The event's path reaches into
+   * open shadow roots; a field in a closed one is left when focus leaves its host.
+   */
+  private onLeave(e: Event): void {
+    const path = e.composedPath();
+    const from = path[0];
+    let left = false;
+    for (const s of this.states) {
+      const field = s.field;
+      if (!field || s.touched) continue;
+      if (path.includes(field) || (from instanceof Node && composedContains(from, field))) {
+        s.touched = true;
+        left = true;
+      }
+    }
+    if (left && this.refresh()) this.env.render();
   }
 
   /** A form is submitted: check the fields inside it. */
