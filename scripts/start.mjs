@@ -154,7 +154,7 @@ async function walkThrough(page, crm) {
   };
   const host = page.locator('inflow-overlay');
   const panel = host.getByRole('complementary', { name: 'Inflow' });
-  const list = panel.getByRole('region', { name: 'New contact' });
+  const list = panel.getByRole('region', { name: 'New contact', exact: true });
   const slow = { delay: 40 };
 
   await page.goto(`${crm}/contacts/new`);
@@ -222,7 +222,7 @@ async function optionsTour(context, extensionId) {
   await options.goto(`${base}#insights`);
   await options.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
   await options
-    .getByRole('heading', { name: /new contact/i, level: 2 })
+    .getByRole('heading', { name: 'New contact', exact: true, level: 2 })
     .waitFor({ timeout: 10_000 });
   await options.waitForTimeout(500);
   shots.push(join(ARTIFACTS, '5-insights.png'));
