@@ -12,6 +12,7 @@ import { byPerson, isPerson } from '../person';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import markdownCss from '../views/markdown.css?inline';
+import bubbleCss from './bubble.css?inline';
 import { Feedback } from './feedback';
 import feedbackCss from './feedback.css?inline';
 import tipCss from './tip.css?inline';
@@ -198,5 +199,5 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
 export const tipKind: AidKindModule<TipAid> = {
   kind: 'tip',
   create: (active, env) => new TipController(active, env),
-  styles: [markdownCss, feedbackCss, tipCss],
+  styles: [markdownCss, feedbackCss, bubbleCss, tipCss],
 };

@@ -21,6 +21,7 @@ import { byPerson, isPerson } from '../person';
 import { domId } from '../views/dom-id';
 import { Markdown } from '../views/Markdown';
 import markdownCss from '../views/markdown.css?inline';
+import bubbleCss from './bubble.css?inline';
 import type { AidController, AidKindModule, SessionEnv, Views } from './types';
 import { useAnchored } from './use-anchored';
 import walkthroughCss from './walkthrough.css?inline';
@@ -355,7 +356,7 @@ function StepPopover({ c, anchor }: { c: WalkthroughController; anchor: Element 
   const id = `${domId(c.key)}-wt-pop`;
   const last = i === c.aid.steps.length - 1;
   return (
-    <div ref={ref} class="wt-pop" role="dialog" aria-labelledby={`${id}-h`}>
+    <div ref={ref} class="bubble wt-pop" role="dialog" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`} ref={heading} tabIndex={-1}>
         {c.aid.title}: {counter(c, i).toLowerCase()}
       </h2>
@@ -380,5 +381,5 @@ function StepPopover({ c, anchor }: { c: WalkthroughController; anchor: Element 
 export const walkthroughKind: AidKindModule<WalkthroughAid> = {
   kind: 'walkthrough',
   create: (active, env) => new WalkthroughController(active, env),
-  styles: [markdownCss, walkthroughCss],
+  styles: [markdownCss, bubbleCss, walkthroughCss],
 };

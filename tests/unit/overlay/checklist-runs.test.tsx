@@ -14,6 +14,7 @@ import type { SessionEnv } from '../../../src/overlay/kinds/types';
 import { PageSession } from '../../../src/overlay/session';
 import type { Ui } from '../../../src/overlay/ui';
 import type { ActiveAid, Progress } from '../../../src/protocol/messages';
+import { fakeEnv } from './fake-env';
 import { allKinds } from './fake-ui';
 
 const FORM = 'https://crm.example.com/contacts/new';
@@ -50,25 +51,8 @@ afterEach(() => {
   root = null;
 });
 
-function envFor() {
-  return {
-    url: FORM,
-    signal: new AbortController().signal,
-    settled: true,
-    reloaded: false,
-    resolve: () => ({ element: null, foundBy: null, failed: [], ambiguous: false }),
-    reportTarget: vi.fn(),
-    record: vi.fn(),
-    announce: vi.fn(),
-    render: vi.fn(),
-    resetProgress: vi.fn(),
-    leaveRun: vi.fn(),
-    host: () => null,
-  };
-}
-
 function create(active: Partial<Omit<ActiveAid, 'aid'>> = {}) {
-  const env = envFor();
+  const env = fakeEnv(FORM);
   const c = checklistKind.create(
     { key: 'crm/new-contact', packId: 'crm', packVersion: '1.0.0', aid, progress: null, ...active },
     env as unknown as SessionEnv,

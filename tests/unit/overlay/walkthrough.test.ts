@@ -3,11 +3,12 @@
  * A walkthrough's state on the page, with a fake session: where it starts, when it starts by
  * itself (once per person), how Back, a missing target and a `url` step move it.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WalkthroughAid } from '../../../src/aids/schema';
 import type { SessionEnv } from '../../../src/overlay/kinds/types';
 import { WalkthroughController } from '../../../src/overlay/kinds/walkthrough';
 import type { Progress } from '../../../src/protocol/messages';
+import { fakeEnv } from './fake-env';
 
 const HOME = 'https://portal.example.com/';
 const FORM = 'https://portal.example.com/billing/address';
@@ -25,22 +26,7 @@ const aid = (start?: 'auto'): WalkthroughAid => ({
   ],
 });
 
-function env(url: string, settled = true) {
-  return {
-    url,
-    signal: new AbortController().signal,
-    settled,
-    reloaded: false,
-    resolve: () => ({ element: null, foundBy: null, failed: [], ambiguous: false }),
-    reportTarget: vi.fn(),
-    record: vi.fn(),
-    announce: vi.fn(),
-    render: vi.fn(),
-    resetProgress: vi.fn(),
-    leaveRun: vi.fn(),
-    host: () => null,
-  } satisfies SessionEnv;
-}
+const env = fakeEnv;
 
 const progress = (over: Partial<Progress> = {}): Progress => ({
   aidKey: 'portal/move',
