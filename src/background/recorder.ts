@@ -115,7 +115,7 @@ function applyEvent(
     case 'walkthrough_abandoned':
       return { ...base(), dismissedAt: event.at, updatedAt: now };
     case 'walkthrough_started':
-      // A new run: the steps of an earlier one are gone (the page reset them first).
+      // A new run: the steps of an earlier one are dropped, stopped and finished with them.
       return { aidKey: event.aidKey, steps: {}, startedAt: event.at, updatedAt: now };
     default:
       return null;
