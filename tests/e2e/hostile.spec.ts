@@ -3,8 +3,32 @@
  * z-indexes, hidden undefined elements): the overlay must stay legible and on top.
  */
 import AxeBuilder from '@axe-core/playwright';
+import type { Locator } from '@playwright/test';
 import { seriousViolations } from './axe';
 import { expect, overlay, panel, registeredScripts, test, waitForStore } from './fixtures';
+
+/**
+ * What the page's CSS left of `el` (in the overlay): the smallest font size of its text, its
+ * width, and the element the page's document finds at its centre (the overlay's host when
+ * nothing of the page covers it).
+ */
+async function legibility(el: Locator) {
+  const smallestFont = await el.evaluate((root) =>
+    Math.min(
+      ...[root, ...root.querySelectorAll('*')]
+        .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
+        .map((e) => Number.parseFloat(getComputedStyle(e).fontSize)),
+    ),
+  );
+  const box = (await el.boundingBox())!;
+  const atCentre = await el
+    .page()
+    .evaluate(([x, y]) => document.elementFromPoint(x, y)?.tagName.toLowerCase(), [
+      box.x + box.width / 2,
+      box.y + box.height / 2,
+    ] as const);
+  return { smallestFont, width: box.width, atCentre };
+}
 
 test('on a hostile page the overlay stays legible and on top', async ({
   page,
@@ -102,19 +126,10 @@ test('on a hostile page a blocking field check stays legible, keeps its note hid
   await expect(page.locator('#note-saved')).toHaveText('');
   // Let the page's 2 s transitions run out before measuring.
   await page.waitForTimeout(2_500);
-  const text = await stop.evaluate((root) =>
-    [root, ...root.querySelectorAll('*')]
-      .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
-      .map((el) => Number.parseFloat(getComputedStyle(el).fontSize)),
-  );
-  expect(Math.min(...text)).toBeGreaterThanOrEqual(12);
-  const box = (await stop.boundingBox())!;
-  expect(box.width).toBeGreaterThan(200);
-  const onTop = await page.evaluate(
-    ([x, y]) => document.elementFromPoint(x, y)?.tagName.toLowerCase(),
-    [box.x + box.width / 2, box.y + box.height / 2] as const,
-  );
-  expect(onTop).toBe('inflow-overlay');
+  const seen = await legibility(stop);
+  expect(seen.smallestFont).toBeGreaterThanOrEqual(12);
+  expect(seen.width).toBeGreaterThan(200);
+  expect(seen.atCentre).toBe('inflow-overlay');
 
   // The field keeps the page's own hint and gains the check's message; the note that carries
   // the message stays hidden whatever the page's CSS says.
@@ -167,18 +182,9 @@ test('on a hostile page a walkthrough’s step stays legible, on top and usable 
   await expect(step.getByRole('heading')).toBeFocused();
   // Let the page's 2 s transitions run out before measuring.
   await page.waitForTimeout(2_500);
-  const sizes = await step.evaluate((root) =>
-    [root, ...root.querySelectorAll('*')]
-      .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
-      .map((el) => Number.parseFloat(getComputedStyle(el).fontSize)),
-  );
-  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
-  const box = (await step.boundingBox())!;
-  const onTop = await page.evaluate(
-    ([x, y]) => document.elementFromPoint(x, y)?.tagName.toLowerCase(),
-    [box.x + box.width / 2, box.y + box.height / 2] as const,
-  );
-  expect(onTop).toBe('inflow-overlay');
+  const seen = await legibility(step);
+  expect(seen.smallestFont).toBeGreaterThanOrEqual(12);
+  expect(seen.atCentre).toBe('inflow-overlay');
   const axe = await new AxeBuilder({ page }).include('inflow-overlay').analyze();
   expect(seriousViolations(axe)).toEqual([]);
   // Tab to Next, Enter: the next step, next to the Save button.
