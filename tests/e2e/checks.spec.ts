@@ -242,8 +242,9 @@ test('the page’s own script can neither write the reason nor save anyway', asy
   serviceWorker,
 }) => {
   const stop = await stopASave(page, appServer.origin('crm'));
-  // The panel stays where it was (Save had a script's focus): the notice is drawn over it.
-  expect(await onTop(page, stop)).toBe(true);
+  // The panel stays where it was (Save had a script's focus): the notice is drawn over it,
+  // once both have settled (the notice follows the button as the page lays out).
+  await expect.poll(() => onTop(page, stop)).toBe(true);
   const reason = stop.getByRole('textbox', { name: /say why it is right/ });
 
   // A script in the page's own world fills the reason and presses the buttons.
