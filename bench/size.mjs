@@ -105,9 +105,7 @@ export async function pageLoads(context, worker, url, { coreGzip, chunks, settle
 
 /** The overlay files a page loads, from the build alone (used when registration is unknown). */
 export function staticOverlayFiles(extDir) {
-  return ['content-scripts/overlay.js', 'content-scripts/overlay.css'].filter((f) =>
-    existsSync(join(extDir, f)),
-  );
+  return ['overlay.js'].filter((f) => existsSync(join(extDir, f)));
 }
 
 function findPeer() {

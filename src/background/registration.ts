@@ -15,7 +15,7 @@ import { frameHostKeys, keysInUse } from './lookup';
 
 export const OVERLAY_SCRIPT_ID = 'inflow-overlay';
 /** The built overlay content script, relative to the extension root. */
-export const OVERLAY_SCRIPT_FILE = 'content-scripts/overlay.js';
+export const OVERLAY_SCRIPT_FILE = 'overlay.js';
 
 const HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 

@@ -22,6 +22,7 @@ import { hasRegexEngine } from '../aids/regex-slot';
 import { addressesFrames } from '../aids/targets';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
 import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
+import type { OverlayContext } from './context';
 import { isThisFrame, tipsHere, watchedSteps } from './frame-plan';
 import { createFrameStates } from './frame-states';
 import { createKindLoader, whenKind } from './kinds';
@@ -55,10 +56,6 @@ function domReady(): Promise<void> {
 /** Tells the background something; nothing to do if it cannot take it. */
 const tell = (request: Parameters<typeof askBackground>[0]) =>
   void askBackground(request).catch(() => {});
-
-export interface OverlayContext {
-  signal: AbortSignal;
-}
 
 /**
  * What differs between a top frame's session and a sub-frame's. `regex`: some `matches`

@@ -71,7 +71,7 @@ describe('authoring wiring', () => {
     );
     expect(scripting.executeScript).toHaveBeenCalledWith({
       target: { tabId: tab.id, allFrames: true },
-      files: ['content-scripts/overlay.js'],
+      files: ['overlay.js'],
     });
     expect(sendMessage).toHaveBeenCalledWith(tab.id, { type: 'overlay.refresh' }, { frameId: 0 });
   });

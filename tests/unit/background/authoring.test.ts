@@ -760,7 +760,7 @@ describe('authoring: preview', () => {
     });
     expect(executeScript).toHaveBeenCalledWith({
       target: { tabId: 4, allFrames: true },
-      files: ['content-scripts/overlay.js'],
+      files: ['overlay.js'],
     });
     // Without a key: a new aid of the local pack.
     expect(await db.previews.get(4)).toMatchObject({ key: 'my-aids/welcome' });

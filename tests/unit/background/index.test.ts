@@ -65,7 +65,7 @@ describe('startBackground', () => {
     expect(scripting.executeScript.mock.calls[0]).toEqual([
       {
         target: { tabId: expect.any(Number), allFrames: true },
-        files: ['content-scripts/overlay.js'],
+        files: ['overlay.js'],
       },
     ]);
   });

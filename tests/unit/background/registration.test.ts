@@ -85,7 +85,7 @@ describe('syncRegistration', () => {
         persistAcrossSessions: true,
       },
     ]);
-    expect(registered.get('inflow-overlay')?.js).toEqual(['content-scripts/overlay.js']);
+    expect(registered.get('inflow-overlay')?.js).toEqual(['overlay.js']);
 
     expect(await syncRegistration(db, api)).toBe('unchanged');
 
