@@ -27,6 +27,8 @@ export const LIMITS = {
   conditionsPerAid: 20,
   attrsPerTarget: 20,
   audienceEntries: 100,
+  /** Search words of one aid, for the help panel. */
+  keywordsPerAid: 20,
   /** Characters. */
   richText: 2_000,
   title: 120,
@@ -38,6 +40,7 @@ export const LIMITS = {
   role: 40,
   audienceName: 100,
   attrValue: 500,
+  keyword: 60,
 } as const;
 
 /** Lower-case slug used for pack, aid and step ids. */
@@ -334,6 +337,13 @@ const aidBase = {
   description: RichText.optional(),
   match: Match,
   audience: Audience.optional(),
+  keywords: z
+    .array(z.string().trim().min(1).max(LIMITS.keyword))
+    .max(LIMITS.keywordsPerAid)
+    .optional()
+    .describe(
+      'Words people may search for in the help panel besides the title and the texts, such as "change of address" for a "Move home" walkthrough.',
+    ),
 };
 
 export const ChecklistAid = z
