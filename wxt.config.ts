@@ -4,8 +4,8 @@ import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 /**
- * What a page loads: the overlay's content script and the aid kinds' chunks
- * (entrypoints/kind-<name>.ts). Their builds differ from the others in two ways:
+ * What a page loads: the overlay's content script, the aid kinds' chunks
+ * (entrypoints/kind-<name>.ts) and the help panel's (entrypoints/help.ts). Their builds differ from the others in two ways:
  *
  * - `wxt/browser` is the browser's own API (`browser` in Firefox, `chrome` in Chromium, both
  *   promise-based), not webextension-polyfill: 9 KB that every page with aids would load,
@@ -30,7 +30,7 @@ function pageBuilds(): Plugin {
     enforce: 'pre',
     configResolved(config) {
       const name = String(config.build.lib ? config.build.lib.fileName : '');
-      chunk = name.startsWith('kind-');
+      chunk = name.startsWith('kind-') || name === 'help';
       page = chunk || name === 'overlay';
     },
     resolveId(source, importer) {

@@ -51,14 +51,17 @@ export function overlaySize(extDir, files) {
 /** The core's budget: what a page with aids loads up front, JS and CSS, gzipped. */
 export const CORE_BUDGET = 20 * 1024;
 
-/** The aid kinds' chunks in the build (kind-<name>.js), each with its sizes. */
+/**
+ * The chunks in the build, each with its sizes: the aid kinds' (kind-<name>.js), and the
+ * help panel's (help.js), which a top frame loads only when the person opens it.
+ */
 export function chunkSizes(extDir) {
   return readdirSync(extDir)
-    .filter((file) => /^kind-.+\.js$/.test(file))
+    .filter((file) => /^(kind-.+|help)\.js$/.test(file))
     .sort()
     .map((file) => {
       const buffer = readFileSync(join(extDir, file));
-      const chunk = file.slice('kind-'.length, -'.js'.length);
+      const chunk = file.replace(/^kind-/, '').slice(0, -'.js'.length);
       return { chunk, file, bytes: buffer.length, gzip: gzipBytes(buffer) };
     });
 }

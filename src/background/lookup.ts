@@ -191,11 +191,15 @@ export async function candidateAids(db: InflowDb, url: string): Promise<AidRow[]
   return cachedCandidates(cache, hostKeys) ?? readCandidates(db, cache, hostKeys);
 }
 
+/** Pack and author order: by pack id, then the aid's place in its pack. */
+export const packOrder = (a: AidRow, b: AidRow): number =>
+  a.packId < b.packId ? -1 : a.packId > b.packId ? 1 : a.order - b.order;
+
 /** The candidates that apply to `url` and `viewer`, in pack and author order. */
 function applicable(rows: AidRow[], url: string, viewer: Viewer): AidRow[] {
   return rows
     .filter((row) => matchesUrl(row.aid.match, url) && inAudience(row.aid.audience, viewer))
-    .sort((a, b) => (a.packId < b.packId ? -1 : a.packId > b.packId ? 1 : a.order - b.order));
+    .sort(packOrder);
 }
 
 function active(rows: AidRow[], progress: readonly (Progress | undefined)[]): ActiveAid[] {

@@ -21,6 +21,7 @@ import {
 import type { SettingKey } from '../protocol/settings';
 import { type AuthoringRequest, answerAuthoring, previewAids } from './authoring';
 import { getSetting, type InflowDb, setSetting, withReopen } from './db';
+import { hasHelp, helpEntries } from './help';
 import { answerInsights, type InsightsRequest } from './insights';
 import { framedSteps, lookup, panelCompact, setPanelCompact, type Viewer } from './lookup';
 import { exportStatus, hubStatus } from './outbox-upload';
@@ -277,17 +278,29 @@ async function answer(
         panelCompact(db),
         settingsOf(deps),
       ]);
+      const top = sender.frameId === 0;
       // Touchpoints are measured in the top frame only, on the hosts policy names.
-      const measure = sender.frameId === 0 && measuresUrl(settings.values, request.url);
+      const measure = top && measuresUrl(settings.values, request.url);
+      // The help panel's shortcut, where its list has something for this person.
+      const shortcut = settings.values.helpShortcut;
+      const help = top && shortcut && (await hasHelp(db, request.url, await viewerOfDeps(deps)));
       return {
         paused: false,
         aids: await startRuns(db, aids, request.url, !!request.reload, now()),
         compact,
         ...(measure ? { touchpoints: true } : {}),
+        ...(help ? { help: shortcut } : {}),
       };
     }
     case 'page.loadRegex':
       return injectIntoSender(deps, sender, request.type, REGEX_SCRIPT_FILE);
+    case 'help.list': {
+      // The page the browser says the sender shows, never one the message names.
+      const url = sender.url ?? sender.tab?.url ?? '';
+      if (!isHttp(url)) return { paused: false, entries: [] };
+      if (await isPaused(db, hostOf(url))) return { paused: true, entries: [] };
+      return { paused: false, entries: await helpEntries(db, url, await viewerOfDeps(deps)) };
+    }
     case 'page.loadChunk':
       // The zod contract admits only the chunks this build has (src/protocol/chunks.ts).
       return injectIntoSender(deps, sender, request.type, chunkFile(request.chunk));
@@ -387,7 +400,9 @@ function senderRule(
 ): [(s: Sender, d: RouterDeps) => boolean, string] {
   if (FROM_CONTENT.has(type)) return [isContentScript, 'a content script'];
   if (FROM_SUB_FRAME.has(type)) return [isSubFrame, 'the content script of a sub-frame'];
-  if (type === 'frame.resync') return [isTopFrame, 'the content script of a top frame'];
+  if (type === 'frame.resync' || type === 'help.list') {
+    return [isTopFrame, 'the content script of a top frame'];
+  }
   // Only the top frame measures touchpoints (page.lookup says so to frame 0 only), but the
   // last time of a page, told on pagehide, reaches the background from a document pending
   // deletion, which the browser reports under another frame id.

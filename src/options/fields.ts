@@ -26,7 +26,7 @@ export interface FieldSpec {
   choices?: { value: string; label: string }[];
 }
 
-export type GroupId = 'sources' | 'audience' | 'analytics' | 'authoring';
+export type GroupId = 'sources' | 'audience' | 'help' | 'analytics' | 'authoring';
 
 export const GROUPS: { id: GroupId; legend: string; help?: string }[] = [
   {
@@ -38,6 +38,11 @@ export const GROUPS: { id: GroupId; legend: string; help?: string }[] = [
     id: 'audience',
     legend: 'Who you are',
     help: 'Some aids are meant for some roles, teams or languages only.',
+  },
+  {
+    id: 'help',
+    legend: 'Help panel',
+    help: 'The list of all aids for the app you are on, to search and start them from.',
   },
   {
     id: 'analytics',
@@ -135,6 +140,12 @@ export const FIELDS: Record<SettingKey, FieldSpec> = {
     kind: 'keys',
     group: 'analytics',
     policyOnly: true,
+  },
+  helpShortcut: {
+    label: 'Keyboard shortcut',
+    help: 'Opens the help panel, for example Alt+Shift+H (with Alt, Ctrl or Meta). Leave empty for none: the panel’s Help button still opens it.',
+    kind: 'text',
+    group: 'help',
   },
   allowLocalAuthoring: {
     label: 'Allow writing aids in this browser',

@@ -25,6 +25,7 @@ import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../pro
 import type { OverlayContext } from './context';
 import { isThisFrame, tipsHere, watchedSteps } from './frame-plan';
 import { createFrameStates } from './frame-states';
+import { createHelpOpener } from './help-opener';
 import { createKindLoader, whenKind } from './kinds';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
@@ -72,13 +73,14 @@ const kindsOf = (aids: readonly { aid: { kind: string } }[]) => aids.map(({ aid 
 export function startOverlay(ctx: OverlayContext): void {
   const inFrame = window.top !== window;
   const outbox = createOutbox();
-  const ui = createUi();
+  const ui = createUi({ show: () => help.show(), shortcut: () => help.shortcut });
   const frames = createFrameStates();
   const kinds = createKindLoader((chunk) => askBackground({ type: 'page.loadChunk', chunk }));
   const meter = inFrame
     ? null
     : createTouchpointMeter((time) => tell({ type: 'touchpoint.time', ...time }), ctx.signal);
   let session: PageSession | null = null;
+  const help = createHelpOpener(ui, (key) => !!session?.reveal(key), ctx.signal);
   let generation = 0;
   const navEntry = performance.getEntriesByType('navigation')[0] as
     | PerformanceNavigationTiming
@@ -171,6 +173,7 @@ export function startOverlay(ctx: OverlayContext): void {
           );
         else meter.end();
       }
+      if (!inFrame) help.shortcut = (found as LookupResponse).help ?? '';
       plan = inFrame ? framePlan(found as FrameLookupResponse) : topPlan(found as LookupResponse);
       // The chunks load while the page is parsed; the session starts once the DOM is there.
       if (plan) loadKinds(plan.kinds, gen);

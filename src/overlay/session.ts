@@ -278,6 +278,16 @@ export class PageSession {
     });
   }
 
+  /** The person asked for the aid `key` (help panel): true if it is here and now shown. */
+  reveal(key: string): boolean {
+    try {
+      return !!this.controllers.find((c) => c.key === key)?.reveal?.();
+    } catch (e) {
+      console.warn('[inflow] aid failed', key, e);
+      return false;
+    }
+  }
+
   status(): OverlayStatus {
     return { aids: this.controllers.filter((c) => c.visible).map((c) => c.status()) };
   }

@@ -3,7 +3,7 @@
  * corner away from the field in use), tips and highlights in the floating layer, and one polite
  * live region. The host is created on first use and removed when nothing is shown.
  */
-import { render } from 'preact';
+import { render, type VNode } from 'preact';
 import { askBackground } from '../protocol/client';
 import { createHost, type OverlayHost } from './host';
 import type { AidController } from './kinds/types';
@@ -31,7 +31,15 @@ export interface Ui {
   host(): HTMLElement | null;
   /** Adds stylesheets (a kind's, once its chunk ran), each once, for as long as the UI lives. */
   addStyles(styles: readonly string[]): void;
+  /** Shows the help panel's view (./help-opener.ts), or closes it (null). */
+  help(view: (() => VNode) | null): void;
   clear(): void;
+}
+
+/** What the panel's Help button does, and the shortcut it names. */
+export interface HelpButton {
+  show(): void;
+  shortcut(): string;
 }
 
 function Overlay({
@@ -42,6 +50,8 @@ function Overlay({
   toggle,
   notice,
   floats,
+  help,
+  helpView,
 }: {
   controllers: AidController[];
   announcement: string;
@@ -50,6 +60,8 @@ function Overlay({
   toggle: () => void;
   notice: string | null;
   floats: boolean;
+  help: HelpButton;
+  helpView: (() => VNode) | null;
 }) {
   const views = controllers.map((c) => c.views());
   const panel = views.map((v) => v.panel).filter(Boolean);
@@ -63,10 +75,19 @@ function Overlay({
             <button type="button" class="link" aria-pressed={compact} onClick={byPerson(toggle)}>
               Compact view
             </button>
+            <button
+              type="button"
+              class="link"
+              aria-keyshortcuts={help.shortcut() || undefined}
+              onClick={byPerson(help.show)}
+            >
+              Help
+            </button>
           </div>
           {panel}
         </aside>
       )}
+      {helpView?.()}
       {notice && (
         // Away from the panel: the other edge of the same side.
         <div class={`toast at${panel.length ? at ^ 2 : at}`} aria-hidden="true">
@@ -147,7 +168,7 @@ export function pickCorner(
 type Weighted = [Element, number];
 
 /** Creates the overlay's UI; nothing is added to the page until there is something to show. */
-export function createUi(): Ui {
+export function createUi(help: HelpButton): Ui {
   let host: OverlayHost | null = null;
   /** The panel's corner (see pickCorner). */
   let at = 0;
@@ -160,6 +181,7 @@ export function createUi(): Ui {
   let field: Element | null = null;
   let last: { controllers: AidController[]; announcement: string } | null = null;
   let notice: string | null = null;
+  let helpView: (() => VNode) | null = null;
   /** The kinds' stylesheets, in the order they came. */
   const styles: string[] = [];
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -176,7 +198,7 @@ export function createUi(): Ui {
     askBackground({ type: 'panel.setCompact', compact }).catch(() => {});
   };
   const draw = () => {
-    if (!last && !notice) return;
+    if (!last && !notice && !helpView) return;
     if (!host) {
       host = createHost();
       for (const css of styles) host.addStyle(css);
@@ -190,6 +212,8 @@ export function createUi(): Ui {
         toggle={toggle}
         notice={notice}
         floats={floats}
+        help={help}
+        helpView={helpView}
       />,
       host.container,
     );
@@ -246,6 +270,12 @@ export function createUi(): Ui {
     host = null;
   };
 
+  /** Draws what is left to show, or removes the host when nothing is. */
+  const drawOrRemove = () => {
+    if (last || notice || helpView) draw();
+    else removeHost();
+  };
+
   return {
     render(controllers, announcement) {
       last = { controllers, announcement };
@@ -274,8 +304,7 @@ export function createUi(): Ui {
       clearTimeout(noticeTimer);
       noticeTimer = setTimeout(() => {
         notice = null;
-        if (last) draw();
-        else removeHost();
+        drawOrRemove();
       }, NOTICE_MS);
       draw();
     },
@@ -287,10 +316,13 @@ export function createUi(): Ui {
         host?.addStyle(css);
       }
     },
+    help(view) {
+      helpView = view;
+      drawOrRemove();
+    },
     clear() {
       last = null;
-      if (notice) draw();
-      else removeHost();
+      drawOrRemove();
     },
   };
 }

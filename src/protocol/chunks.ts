@@ -1,8 +1,9 @@
 /**
- * The page side's code that loads on demand: one chunk per aid kind. The content script holds
- * only the core (sessions, the DOM watcher, the message client, the panel shell); a frame
- * whose aids are of a kind asks the background for that kind's chunk (`page.loadChunk`), and
- * the background injects the chunk's file into that frame. Only the names below are ever
+ * The page side's code that loads on demand: one chunk per aid kind, and the help panel's.
+ * The content script holds only the core (sessions, the DOM watcher, the message client, the
+ * panel shell); a frame whose aids are of a kind asks the background for that kind's chunk
+ * (`page.loadChunk`), and the background injects the chunk's file into that frame; the top
+ * frame asks for the help panel's when the person opens it. Only the names below are ever
  * injected: the page names a chunk, never a file.
  *
  * Adding a kind: its module in src/overlay/kinds/, its entrypoint entrypoints/kind-<name>.ts,
@@ -19,12 +20,18 @@ export const KIND_CHUNKS = [
 
 export type KindChunk = (typeof KIND_CHUNKS)[number];
 
+/** Chunks that are not an aid kind: the help panel (src/overlay/help/). */
+export const PAGE_CHUNKS = [...KIND_CHUNKS, 'help'] as const;
+
+export type PageChunk = (typeof PAGE_CHUNKS)[number];
+
 /** Fails to compile while some aid kind has no chunk. */
 export const EVERY_KIND_HAS_A_CHUNK: Exclude<AidKind, KindChunk> extends never ? true : never =
   true;
 
 /** The file the background injects for a chunk, relative to the extension root. */
-export const chunkFile = (name: KindChunk): string => `kind-${name}.js`;
+export const chunkFile = (name: PageChunk): string =>
+  name === 'help' ? 'help.js' : `kind-${name}.js`;
 
 /** True for the name of a chunk this build has. */
 export const isKindChunk = (name: string): name is KindChunk =>

@@ -4,6 +4,7 @@
  *
  * Directions, named by prefix:
  *   page.*, event.*, progress.*  content script -> background
+ *   help.*                       content script in a top frame -> background
  *   panel.*                      content script -> background
  *   touchpoint.*                 content script in a top frame -> background
  *   frame.*                      content script in a sub-frame -> background (frame.resync:
@@ -18,7 +19,8 @@
 import { z } from 'zod';
 import { Aid } from '../aids/schema';
 import { AuthoringRequest, type AuthoringResponses } from './authoring';
-import { KIND_CHUNKS } from './chunks';
+import { PAGE_CHUNKS } from './chunks';
+import type { HelpList } from './help';
 import { InsightsRequest, type InsightsResponses } from './insights';
 import { type ExportStatus, type ResolvedSettings, Settings } from './settings';
 import { RouteTemplate, TOUCHPOINT_MAX_MS } from './touchpoints';
@@ -218,7 +220,9 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
    * The frame has an aid of a kind whose code is not loaded yet: run that kind's chunk in the
    * sender's frame (and only there). Answered once it ran. Only the chunks this build has.
    */
-  z.object({ type: z.literal('page.loadChunk'), chunk: z.enum(KIND_CHUNKS) }).strict(),
+  z.object({ type: z.literal('page.loadChunk'), chunk: z.enum(PAGE_CHUNKS) }).strict(),
+  /** The top frame's help panel: the aids of its page's app (./help.ts), for its sender's URL. */
+  z.object({ type: z.literal('help.list') }).strict(),
   z.object({ type: z.literal('frame.steps'), aidKey: AidKey, steps: FrameSteps }).strict(),
   z.object({ type: z.literal('frame.gone') }).strict(),
   z.object({ type: z.literal('frame.resync') }).strict(),
@@ -282,6 +286,11 @@ export const LookupResponse = z
     compact: z.boolean().optional(),
     /** Measure this page's visible time for touchpoint coverage (touchpoint.time). */
     touchpoints: z.boolean().optional(),
+    /**
+     * The help panel's shortcut ("Alt+Shift+H"), to the top frame of a page whose app has
+     * aids for this person; absent when there is none or no shortcut is set.
+     */
+    help: z.string().optional(),
   })
   .strict();
 
@@ -345,6 +354,7 @@ export interface BackgroundResponses extends AuthoringResponses, InsightsRespons
   'page.lookup': LookupResponse;
   'page.loadRegex': { ok: true };
   'page.loadChunk': { ok: true };
+  'help.list': HelpList;
   'frame.lookup': FrameLookupResponse;
   /** `delivered`: the top frame's overlay took the states (false: none is running there). */
   'frame.steps': { ok: true; delivered: boolean };

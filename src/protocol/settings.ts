@@ -5,6 +5,19 @@
  */
 import { z } from 'zod';
 import { HOST_PATTERN } from '../aids/route-template';
+import { DEFAULT_HELP_SHORTCUT, parseShortcut } from './shortcut';
+
+/** The help panel's shortcut, canonical ("alt+shift+h" is kept as "Alt+Shift+H"); '': none. */
+const HelpShortcut = z
+  .string()
+  .max(40)
+  .transform((text, ctx) => {
+    if (text.trim() === '') return '';
+    const parsed = parseShortcut(text);
+    if ('shortcut' in parsed) return parsed.shortcut;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
 
 export const PackSource = z
   .object({
@@ -80,6 +93,11 @@ export const Settings = z
       )
       .max(100)
       .default([]),
+    /**
+     * The keyboard shortcut that opens the help panel on pages of apps with aids, such as
+     * "Alt+Shift+H" (./shortcut.ts); empty: none (the panel's Help button still opens it).
+     */
+    helpShortcut: HelpShortcut.default(DEFAULT_HELP_SHORTCUT),
     allowLocalAuthoring: z.boolean().default(true),
     authorsMayEditAdminPacks: z.boolean().default(false),
   })

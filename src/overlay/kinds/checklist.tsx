@@ -55,6 +55,8 @@ export class ChecklistController implements AidController {
   readonly aid: ChecklistAid;
   visible = false;
   collapsed = false;
+  /** The person asked for the checklist (help panel): its title takes focus once drawn. */
+  focus = false;
   completedAt: number | undefined;
   readonly steps: StepRuntime[];
   /** A draft an author previews: says how each target was found. */
@@ -258,6 +260,15 @@ export class ChecklistController implements AidController {
     this.env.render();
   }
 
+  /** From the help panel: expands the checklist and moves focus to its title. */
+  reveal(): boolean {
+    if (!this.visible) return false;
+    this.collapsed = false;
+    this.focus = true;
+    this.env.render();
+    return true;
+  }
+
   setCollapsed(collapsed: boolean): void {
     this.collapsed = collapsed;
     this.env.render();
@@ -427,10 +438,18 @@ function ChecklistView({ c }: { c: ChecklistController }) {
   const listId = `${domId(c.key)}-steps`;
   const finished = status.done + status.skipped;
   const next = c.steps.findIndex((rt) => !rt.state);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!c.focus) return;
+    c.focus = false;
+    heading.current?.focus();
+  });
   return (
     <section class="checklist" aria-labelledby={headingId}>
       <div class="checklist-head">
-        <h2 id={headingId}>{c.aid.title}</h2>
+        <h2 id={headingId} ref={heading} tabIndex={-1}>
+          {c.aid.title}
+        </h2>
         <button
           type="button"
           class="icon"

@@ -87,6 +87,7 @@ export function whenKind(
     },
     update: (change) => now()?.update(change),
     click: (event) => real?.click?.(event),
+    reveal: () => !!now()?.reveal?.(),
     leave: (url, unloading) => real?.leave(url, unloading) ?? null,
     views: () => real?.views() ?? {},
     // Asked only of visible controllers.

@@ -16,6 +16,7 @@
 import type { Fragment } from 'preact';
 import type { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { jsx, jsxs } from 'preact/jsx-runtime';
+import type { HelpModule } from '../help/types';
 import type { AidKindModule } from './types';
 
 /** What of Preact a chunk may use: a name missing here fails the chunk's build. */
@@ -33,6 +34,8 @@ interface KindSlot {
   runtime: UiRuntime;
   /** The kinds whose chunk ran in this frame, by kind name. */
   kinds: Map<string, AidKindModule>;
+  /** The help panel, once its chunk ran. */
+  help?: HelpModule;
 }
 
 const SLOT = Symbol.for('inflow.kinds');
@@ -58,6 +61,16 @@ export function uiRuntime(): UiRuntime {
 /** A chunk: registers its kind module, which the core's sessions then use. */
 export function registerKind(module: AidKindModule): void {
   slot().kinds.set(module.kind, module);
+}
+
+/** The help panel's chunk: registers the panel. */
+export function registerHelp(module: HelpModule): void {
+  slot().help = module;
+}
+
+/** The help panel, once its chunk ran in this world. */
+export function registeredHelp(): HelpModule | undefined {
+  return (globalThis as Holder)[SLOT]?.help;
 }
 
 /** The module of `kind`, once its chunk ran in this world. */

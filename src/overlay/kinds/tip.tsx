@@ -29,6 +29,8 @@ export class TipController implements AidController {
   missing = false;
   /** A feedback form is open in the tip: it stays open until the form is done. */
   pinned = false;
+  /** The person asked for the tip (help panel): its beacon takes focus once drawn. */
+  focus = false;
   private shown = false;
   private openedRecorded = false;
 
@@ -76,6 +78,18 @@ export class TipController implements AidController {
       this.env.record({ type: 'tip_opened', aidKey: this.key });
     }
     this.env.render();
+  }
+
+  /** From the help panel: opens the tip (even one dismissed before) and focuses it. */
+  reveal(): boolean {
+    if (this.dismissed) {
+      this.dismissed = false;
+      this.update();
+    }
+    if (!this.visible) return false;
+    this.focus = true;
+    this.setOpen(true);
+    return true;
   }
 
   dismiss(): void {
@@ -130,6 +144,12 @@ function TipView({ c, anchor }: { c: TipController; anchor: Element }) {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [c.open]);
+
+  useEffect(() => {
+    if (!c.focus) return;
+    c.focus = false;
+    beacon.current?.focus();
+  });
 
   // Opening records tip_opened: only a person's pointer, key or focus opens the tip (a
   // script's focus() on the beacon does not). Any focus inside keeps an open tip open, such

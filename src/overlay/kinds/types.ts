@@ -75,6 +75,12 @@ export interface AidController {
   leave(url: string, unloading?: boolean): string | null;
   views(): Views;
   status(): AidStatus;
+  /**
+   * The person asked for this aid from the help panel: show it and take focus there (start
+   * a walkthrough, open a tip, expand a checklist). False when it cannot be shown on this
+   * page now (its target or conditions do not hold).
+   */
+  reveal?(): boolean;
   /** Page elements this aid points at (found targets), which the panel should not cover. */
   targets(): Element[];
   dispose(): void;

@@ -157,6 +157,17 @@ export class WalkthroughController implements AidController {
     }
   }
 
+  /** From the help panel: starts the walkthrough, or takes focus to it while it runs. */
+  reveal(): boolean {
+    if (!this.visible) return false;
+    if (this.phase !== 'running') this.begin();
+    else {
+      this.focusNext = true;
+      this.env.render();
+    }
+    return true;
+  }
+
   /** The current step is done: `manual` when the person pressed Next. */
   advance(how: 'auto' | 'manual'): void {
     const i = this.current();

@@ -13,6 +13,7 @@ export const fakeUi = (): Ui => ({
   arrange: vi.fn(),
   host: () => null,
   addStyles: vi.fn(),
+  help: vi.fn(),
   clear: vi.fn(),
   focused: () => false,
   prefer: vi.fn(),

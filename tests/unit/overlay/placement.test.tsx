@@ -158,7 +158,7 @@ describe('the panel in the page', () => {
     fakeBrowser.runtime.onMessage.addListener((message: unknown) => {
       sent.push(message);
     });
-    ui = createUi();
+    ui = createUi({ show: () => {}, shortcut: () => '' });
     ui.render([controller('New contact')], '');
     layout();
     // Each render may change the panel's form or corner: lay it out again.

@@ -106,4 +106,27 @@ describe('WalkthroughController', () => {
       'walkthrough_finished',
     ]);
   });
+
+  it('starts from the help panel only where it is shown, and again after it finished', () => {
+    const e = env(HOME);
+    const c = make(e, null);
+    // Not updated yet: its conditions have not been seen to hold.
+    expect(c.reveal()).toBe(false);
+    expect(types(e)).toEqual([]);
+    c.update({ events: [] });
+    expect(c.reveal()).toBe(true);
+    expect(c.phase).toBe('running');
+    expect(c.focusNext).toBe(true);
+    expect(types(e)).toEqual(['aid_shown', 'walkthrough_started', 'step_shown open']);
+    // While it runs: focus goes back to it, and no new run starts.
+    c.focusNext = false;
+    expect(c.reveal()).toBe(true);
+    expect(c.focusNext).toBe(true);
+    expect(types(e).filter((t) => t === 'walkthrough_started')).toHaveLength(1);
+    const done = env(HOME);
+    const finished = make(done, progress({ completedAt: 2 }));
+    finished.update({ events: [] });
+    expect(finished.reveal()).toBe(true);
+    expect(types(done)).toEqual(['aid_shown', 'walkthrough_started', 'step_shown open']);
+  });
 });
