@@ -4,7 +4,7 @@
  * export never carries more than they name.
  */
 import Papa from 'papaparse';
-import type { AidInsight, ExportedEvent } from '../protocol/insights';
+import type { AidInsight, ExportedEvent, ReasonCount } from '../protocol/insights';
 
 /**
  * A cell that starts with = + - @ (or a tab or carriage return) is read as a formula by
@@ -84,11 +84,24 @@ export const SUMMARY_COLUMNS = [
   'target missing',
   'target healed',
   'runs that reached the step',
+  'message shown',
+  'corrected',
+  'saved anyway',
+  'top reasons for saving anyway',
 ];
 
-/** One row per aid (the step columns empty), then one per step of that aid. */
+/** "Customer hung up (2); Wrong number (1)" */
+const reasonsCell = (reasons: ReasonCount[]) =>
+  reasons.map((r) => `${r.reason} (${r.count})`).join('; ');
+
+/**
+ * One row per aid (the step columns empty), then one per step of that aid, then one per
+ * field check: its id and message in the step columns, its field not found in "target
+ * missing", and the check's own columns at the end (empty on the other rows).
+ */
 export function summaryCsv(aids: AidInsight[]): string {
   const rows: unknown[][] = [];
+  const noCheck = ['', '', '', ''];
   for (const a of aids) {
     const rate = a.completionRate === null ? '' : Math.round(a.completionRate * 1000) / 1000;
     const median = a.medianMsToComplete === null ? '' : Math.round(a.medianMsToComplete / 1000);
@@ -115,6 +128,7 @@ export function summaryCsv(aids: AidInsight[]): string {
       a.targetMissing,
       a.targetHealed,
       '',
+      ...noCheck,
     ]);
     for (const s of a.steps) {
       rows.push([
@@ -136,10 +150,41 @@ export function summaryCsv(aids: AidInsight[]): string {
         s.doneManual,
         s.undone,
         s.skipped,
-        s.topReasons.map((r) => `${r.reason} (${r.count})`).join('; '),
+        reasonsCell(s.topReasons),
         s.targetMissing,
         s.targetHealed,
         s.reached,
+        ...noCheck,
+      ]);
+    }
+    for (const c of a.checks ?? []) {
+      rows.push([
+        a.packId,
+        a.aidId,
+        a.title,
+        a.kind,
+        c.checkId,
+        c.message,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        c.targetMissing,
+        '',
+        '',
+        c.failed,
+        c.corrected,
+        c.overridden,
+        reasonsCell(c.topReasons),
       ]);
     }
   }

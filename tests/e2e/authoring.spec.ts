@@ -23,6 +23,7 @@ import {
   expect,
   overlay,
   type Page,
+  pointPickerAt,
   readStore,
   registeredScripts,
   step,
@@ -51,15 +52,8 @@ async function openAids(page: Page, extensionId: string, sub = '') {
 
 /** Moves the mouse onto the field labelled `label` in the app until the picker frames it. */
 async function pickField(app: Page, label: string) {
-  const picker = app.locator('inflow-picker');
-  await expect(picker).toHaveCount(1);
-  const box = await app.getByLabel(label, { exact: true }).boundingBox();
-  if (!box) throw new Error(`the ${label} field is not on screen`);
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
-  await app.mouse.move(x - 30, y);
-  await app.mouse.move(x, y);
-  await expect(picker.locator('.tag')).toHaveText(`textbox “${label}” · label “${label}”`);
+  const field = app.getByLabel(label, { exact: true });
+  await pointPickerAt(app, field, `textbox “${label}” · label “${label}”`);
 }
 
 test('an author builds, previews and publishes a checklist; it heals; it moves to another browser', async ({

@@ -322,6 +322,22 @@ export async function extensionWorlds(page: Page, extensionId: string): Promise<
   return worlds;
 }
 
+/**
+ * Moves the mouse onto `element` in the app's tab until the element picker frames it and
+ * names it `tag` ("textbox “Street” · label “Street”"); the caller then clicks to capture.
+ */
+export async function pointPickerAt(app: Page, element: Locator, tag: string) {
+  const picker = app.locator('inflow-picker');
+  await expect(picker).toHaveCount(1);
+  const box = await element.boundingBox();
+  if (!box) throw new Error(`${tag}: the element is not on screen`);
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await app.mouse.move(x - 30, y);
+  await app.mouse.move(x, y);
+  await expect(picker.locator('.tag')).toHaveText(tag);
+}
+
 export type { BrowserContext, Page, Worker };
 
 /** One step of a bundled checklist, as far as the tests rely on it. */

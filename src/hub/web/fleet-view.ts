@@ -82,11 +82,17 @@ export const FLEET_COLUMNS = [
   'target found by weaker signals',
   'people who reached the step',
   'median seconds to complete',
+  'message shown',
+  'corrected',
+  'saved anyway',
+  'top reasons for saving anyway',
 ];
 
 /**
- * One row per aid (the step columns empty), then one per step of that aid. A count hidden by
- * the fewer-than rule reads "fewer than 5", as on the page.
+ * One row per aid (the step columns empty), then one per step of that aid. A field check is
+ * a step of its aid: its row has its id and message in the step columns, its field not found
+ * in "target missing", and the check's own columns at the end (empty on the other rows). A
+ * count hidden by the fewer-than rule reads "fewer than 5", as on the page.
  */
 export function fleetCsv(aids: FleetAidView[], minGroup: number): string {
   const c = (value: number | null, fewerThan: number | null): string | number => {
@@ -94,8 +100,11 @@ export function fleetCsv(aids: FleetAidView[], minGroup: number): string {
     return typeof cell === 'number' ? cell : cellText(cell);
   };
   const rows: unknown[][] = [];
+  const reasons = (list: { reason: string; count: number }[]) =>
+    list.map((r) => `${r.reason} (${r.count})`).join('; ');
   for (const v of aids) {
     const a = v.aid;
+    const checks = v.kind === 'checks';
     const head = [
       a.packId,
       v.packTitle ?? '',
@@ -124,9 +133,40 @@ export function fleetCsv(aids: FleetAidView[], minGroup: number): string {
       c(a.targetHealed, f),
       '',
       f !== null ? c(null, f) : a.medianMs === null ? '' : Math.round(a.medianMs / 1000),
+      '',
+      '',
+      '',
+      '',
     ]);
     for (const { step: s, text } of v.steps) {
       const g = s.fewerThan;
+      if (checks) {
+        rows.push([
+          ...head,
+          s.stepId,
+          text,
+          c(s.people, g),
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          c(s.targetMissing, g),
+          '',
+          '',
+          '',
+          c(s.failed, g),
+          c(s.corrected, g),
+          c(s.overridden, g),
+          reasons(s.topReasons),
+        ]);
+        continue;
+      }
       rows.push([
         ...head,
         s.stepId,
@@ -141,10 +181,14 @@ export function fleetCsv(aids: FleetAidView[], minGroup: number): string {
         c(s.doneManual, g),
         c(s.undone, g),
         c(s.skipped, g),
-        s.topReasons.map((r) => `${r.reason} (${r.count})`).join('; '),
+        reasons(s.topReasons),
         c(s.targetMissing, g),
         c(s.targetHealed, g),
         c(s.reached, g),
+        '',
+        '',
+        '',
+        '',
         '',
       ]);
     }

@@ -1,7 +1,7 @@
 /**
  * The form for a field-checks aid's checks: for each, the field (picked on the page like any
- * target), the rule and its bounds, the message, and whether it stops the save. A check's
- * `when` (another field's condition) is kept as it is and edited in the JSON view.
+ * target), the rule and its bounds, the message, whether it stops the save, and its
+ * condition on another field (`when`: that field, picked the same way, and a rule on it).
  */
 import { useContext } from 'preact/hooks';
 import {
@@ -10,6 +10,7 @@ import {
   type Json,
   type JsonObject,
   list,
+  type Path,
   str,
   uniqueId,
   wordsOf,
@@ -132,20 +133,16 @@ function CheckItem({
   const n = index + 1;
   const base = ['checks', index] as const;
   const rule = isObject(check.rule) ? check.rule : { type: 'required' };
-  const type = str(rule.type);
   const set = (key: string, value: Json | undefined) => {
     const next: JsonObject = { ...check };
     if (value === undefined) delete next[key];
     else next[key] = value;
     onChange(next);
   };
-  const setRule = (key: string, value: Json | undefined) => {
-    const next: JsonObject = { ...rule };
-    if (value === undefined) delete next[key];
-    else next[key] = value;
-    set('rule', next);
-  };
-  const ruleField = useField([...base, 'rule'], RULES.find((r) => r.type === type)?.hint);
+  const when = isObject(check.when) ? check.when : undefined;
+  const setWhen = (key: string, value: Json) => set('when', { ...(when ?? {}), [key]: value });
+  // The group of the condition has the id of its path; the box that turns it on, its own.
+  const whenBox = `${fieldId([...base, 'when'])}-on`;
   return (
     <Group legend={`Check ${n}`} class="step" path={base}>
       <TargetField
@@ -155,65 +152,12 @@ function CheckItem({
         value={check.field}
         onChange={(t) => set('field', t ?? {})}
       />
-      <div class="field">
-        <label for={ruleField.id}>Check {n}: the value</label>
-        <select
-          {...ruleField.control}
-          value={type}
-          onChange={(e) => set('rule', { type: (e.currentTarget as HTMLSelectElement).value })}
-        >
-          {RULES.map((r) => (
-            <option key={r.type} value={r.type}>
-              {r.label}
-            </option>
-          ))}
-        </select>
-        <Errors id={ruleField.errorId} errors={ruleField.errors} />
-        <p id={ruleField.hintId} class="help">
-          {RULES.find((r) => r.type === type)?.hint}
-        </p>
-      </div>
-      {(type === 'pattern' || type === 'notPattern') && (
-        <TextField
-          path={[...base, 'rule', 'pattern']}
-          label={`Check ${n}: pattern`}
-          code
-          value={str(rule.pattern)}
-          onChange={(p) => setRule('pattern', p)}
-        />
-      )}
-      {(BOUNDS[type] ?? []).map(([key, label, kind]) =>
-        kind === 'number' ? (
-          <ParsedField<number>
-            key={key}
-            path={[...base, 'rule', key]}
-            label={`Check ${n}: ${label.toLowerCase()}`}
-            value={typeof rule[key] === 'number' ? (rule[key] as number) : undefined}
-            parse={toNumber}
-            format={(v) => (v === undefined ? '' : String(v))}
-            onChange={(v) => setRule(key, v)}
-          />
-        ) : (
-          <TextField
-            key={key}
-            path={[...base, 'rule', key]}
-            label={`Check ${n}: ${label.toLowerCase()}`}
-            value={str(rule[key])}
-            onChange={(v) => setRule(key, v.trim() || undefined)}
-          />
-        ),
-      )}
-      {type === 'oneOf' && (
-        <ParsedField<string[]>
-          path={[...base, 'rule', 'values']}
-          label={`Check ${n}: values`}
-          hint="Comma-separated, e.g. Phone, SMS"
-          value={list(rule.values).map(str)}
-          parse={wordsOf}
-          format={(v) => (v ?? []).join(', ')}
-          onChange={(v) => setRule('values', v)}
-        />
-      )}
+      <RuleFields
+        path={[...base, 'rule']}
+        prefix={`Check ${n}`}
+        rule={rule}
+        onChange={(r) => set('rule', r)}
+      />
       <TextField
         path={[...base, 'message']}
         label={`Check ${n}: message`}
@@ -234,8 +178,48 @@ function CheckItem({
           Stop the save while it fails (the person may save anyway with a reason)
         </label>
       </div>
-      {isObject(check.when) && (
-        <p class="help">This check applies only while another field is so: see the JSON view.</p>
+      <div class="field check">
+        <input
+          id={whenBox}
+          type="checkbox"
+          disabled={locked}
+          checked={when !== undefined}
+          aria-describedby={`${whenBox}-hint`}
+          onChange={(e) =>
+            set(
+              'when',
+              (e.currentTarget as HTMLInputElement).checked
+                ? { field: {}, rule: { type: 'required' } }
+                : undefined,
+            )
+          }
+        />
+        <label for={whenBox}>Apply only while another field has a given value</label>
+        <p id={`${whenBox}-hint`} class="help">
+          e.g. a phone number only when the preferred channel is Phone or SMS.
+        </p>
+      </div>
+      {when && (
+        <Group
+          path={[...base, 'when']}
+          legend={`Check ${n}: the condition`}
+          hint="The check applies only while the other field’s value is so. An empty field meets no condition."
+          class="condition"
+        >
+          <TargetField
+            path={[...base, 'when', 'field']}
+            legend={`Check ${n} condition: the other field`}
+            hint="Pick it on the page like the check’s own field, or give at least one signal."
+            value={when.field}
+            onChange={(t) => setWhen('field', t ?? {})}
+          />
+          <RuleFields
+            path={[...base, 'when', 'rule']}
+            prefix={`Check ${n} condition`}
+            rule={isObject(when.rule) ? when.rule : { type: 'required' }}
+            onChange={(r) => setWhen('rule', r)}
+          />
+        </Group>
       )}
       <details class="step-id">
         <summary>Check {n} id</summary>
@@ -256,5 +240,92 @@ function CheckItem({
         </div>
       )}
     </Group>
+  );
+}
+
+/** A field rule: its type, then the fields that type has (pattern, bounds, values). */
+function RuleFields({
+  path,
+  prefix,
+  rule,
+  onChange,
+}: {
+  path: Path;
+  /** Starts every label: "Check 2", "Check 2 condition". */
+  prefix: string;
+  rule: JsonObject;
+  onChange(rule: JsonObject): void;
+}) {
+  const type = str(rule.type);
+  const hint = RULES.find((r) => r.type === type)?.hint;
+  const select = useField(path, hint);
+  const setKey = (key: string, value: Json | undefined) => {
+    const next: JsonObject = { ...rule };
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+    onChange(next);
+  };
+  return (
+    <>
+      <div class="field">
+        <label for={select.id}>{prefix}: the value</label>
+        <select
+          {...select.control}
+          value={type}
+          onChange={(e) => onChange({ type: (e.currentTarget as HTMLSelectElement).value })}
+        >
+          {RULES.map((r) => (
+            <option key={r.type} value={r.type}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+        <Errors id={select.errorId} errors={select.errors} />
+        <p id={select.hintId} class="help">
+          {hint}
+        </p>
+      </div>
+      {(type === 'pattern' || type === 'notPattern') && (
+        <TextField
+          path={[...path, 'pattern']}
+          label={`${prefix}: pattern`}
+          code
+          value={str(rule.pattern)}
+          onChange={(p) => setKey('pattern', p)}
+        />
+      )}
+      {(BOUNDS[type] ?? []).map(([key, label, kind]) =>
+        kind === 'number' ? (
+          <ParsedField<number>
+            key={key}
+            path={[...path, key]}
+            label={`${prefix}: ${label.toLowerCase()}`}
+            value={typeof rule[key] === 'number' ? (rule[key] as number) : undefined}
+            parse={toNumber}
+            format={(v) => (v === undefined ? '' : String(v))}
+            onChange={(v) => setKey(key, v)}
+          />
+        ) : (
+          <TextField
+            key={key}
+            path={[...path, key]}
+            label={`${prefix}: ${label.toLowerCase()}`}
+            value={str(rule[key])}
+            onChange={(v) => setKey(key, v.trim() || undefined)}
+          />
+        ),
+      )}
+      {type === 'oneOf' && (
+        <ParsedField<string[]>
+          path={[...path, 'values']}
+          label={`${prefix}: values`}
+          hint="Comma-separated, e.g. Phone, SMS"
+          value={list(rule.values).map(str)}
+          parse={wordsOf}
+          format={(v) => (v ?? []).join(', ')}
+          onChange={(v) => setKey('values', v)}
+        />
+      )}
+    </>
   );
 }

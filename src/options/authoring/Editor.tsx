@@ -6,7 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { kindName } from '../../aids/kind-names';
-import type { AidKind } from '../../aids/schema';
+import { type AidKind, LIMITS } from '../../aids/schema';
 import type { Problem } from '../../aids/validate';
 import { type AuthoringAid, LOCAL_PACK_ID, type TargetReport } from '../../protocol/authoring';
 import { ChecksField } from './ChecksField';
@@ -576,6 +576,15 @@ export function Editor({
                     rows={2}
                     value={str(getAt(draft, ['description']))}
                     onChange={(v) => update(['description'], v || undefined)}
+                  />
+                  <ParsedField<string[]>
+                    path={['keywords']}
+                    label="Keywords"
+                    hint={`Optional. Comma-separated words people may search for in the help panel besides the title and the texts, e.g. change of address, moving. At most ${LIMITS.keywordsPerAid}, each up to ${LIMITS.keyword} characters.`}
+                    value={list(getAt(draft, ['keywords'])).map(str)}
+                    parse={wordsOf}
+                    format={(v) => (v ?? []).join(', ')}
+                    onChange={(v) => update(['keywords'], v)}
                   />
                   {idEditable ? (
                     <TextField

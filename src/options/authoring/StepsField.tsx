@@ -1,6 +1,7 @@
 /**
- * A checklist's steps: add, remove and move with buttons; each step's text, target and
- * "Done when" rule. Step ids follow the text until the step is first published.
+ * A checklist's or a walkthrough's steps: add, remove and move with buttons; each step's
+ * text, target and "Done when" rule, and a walkthrough step's pages. Step ids follow the
+ * text until the step is first published.
  */
 import { useContext, useEffect, useRef } from 'preact/hooks';
 import type { Completion } from '../../aids/schema';
@@ -10,12 +11,14 @@ import {
   isObject,
   type Json,
   type JsonObject,
+  linesOf,
+  list,
   ownDoneTarget,
   slug,
   str,
   uniqueId,
 } from './editor-model';
-import { Errors, FormContext, Group, TextField, useField } from './fields';
+import { Errors, FormContext, Group, ParsedField, TextField, useField } from './fields';
 import { TargetField } from './TargetField';
 
 const RULES: { type: string; label: string }[] = [
@@ -63,7 +66,7 @@ export function StepsField({
   /** Ids of steps already published: they no longer follow the text. */
   publishedIds: ReadonlySet<string>;
   reports: TargetReport[];
-  /** A walkthrough's steps: none is optional (a step's pages are set in the JSON view). */
+  /** A walkthrough's steps: none is optional, and each may name the pages it is on. */
   walkthrough?: boolean;
 }) {
   const { locked } = useContext(FormContext);
@@ -232,6 +235,20 @@ function StepItem({
             Optional: the checklist can be complete without it
           </label>
         </div>
+      )}
+      {walkthrough && (
+        <ParsedField<string[]>
+          path={[...base, 'urls']}
+          label={`Step ${n}: pages it is on`}
+          hint="Optional. URL patterns, one per line, when the step is not on every page the walkthrough applies to, e.g. https://portal.example.com/billing/address. On other pages the panel says the step is elsewhere."
+          multiline
+          rows={2}
+          code
+          value={list(step.urls).map(str)}
+          parse={linesOf}
+          format={(v) => (v ?? []).join('\n')}
+          onChange={(urls) => onChange(set('urls', urls))}
+        />
       )}
       <TargetField
         path={[...base, 'target']}

@@ -6,7 +6,7 @@
 
 import { describeResolution, describeSignal } from '../../aids/explain-target';
 import type { Target } from '../../aids/schema';
-import { Aid, type AidKind, Id } from '../../aids/schema';
+import { Aid, type AidKind, Id, LIMITS } from '../../aids/schema';
 import { aidContentProblems, type Problem, problemsOf } from '../../aids/validate';
 import type { TargetReport } from '../../protocol/authoring';
 
@@ -122,6 +122,12 @@ const FIELD_WORDS: Record<string, string> = {
   type: 'rule',
   steps: 'steps',
   kind: 'kind',
+  urls: 'pages',
+  keywords: 'keywords',
+  message: 'message',
+  rule: 'rule',
+  when: 'condition',
+  block: 'stop the save',
 };
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -144,6 +150,10 @@ export function describePath(path: Path): string {
   if (head === 'steps' && typeof rest[0] === 'number') {
     return `Step ${rest[0] + 1}${describeWithin(rest.slice(1))}`;
   }
+  if (head === 'checks' && typeof rest[0] === 'number') {
+    return `Check ${rest[0] + 1}${describeWithin(rest.slice(1))}`;
+  }
+  if (head === 'keywords' && typeof rest[0] === 'number') return `Keyword ${rest[0] + 1}`;
   if (head === 'target') return `Target${describeWithin(rest, true)}`;
   return capital(FIELD_WORDS[String(head)] ?? String(head)) + describeWithin(rest);
 }
@@ -170,11 +180,12 @@ function describeWithin(rest: Path, inTarget = false): string {
       words.push(targetWord(key, rest[i + 1]));
       break;
     }
-    if (key === 'target') target = true;
+    // A check's field (and its condition's) is a target like a step's.
+    if (key === 'target' || key === 'field') target = true;
     words.push(FIELD_WORDS[key] ?? key);
   }
   if (inTarget) return words.length ? `: ${words.join(' ')}` : '';
-  return ` ${words.join(' ')}`.replace(/ target (.+)$/, ' target: $1');
+  return ` ${words.join(' ')}`.replace(/ (target|field) (.+)$/, ' $1: $2');
 }
 
 /** zod's messages, as an author would say them. */
@@ -187,11 +198,39 @@ function friendly(message: string): string {
   return message;
 }
 
+/**
+ * A problem with the keywords, saying which keyword: the form edits them all in one field,
+ * so "is too long" alone would not say which one to shorten.
+ */
+function keywordProblem(draft: unknown, path: string, message: string): string {
+  const words = list(getAt(draft, ['keywords']));
+  if (path === 'keywords') {
+    return /expected array to have <=/.test(message)
+      ? `at most ${LIMITS.keywordsPerAid} keywords: there are ${words.length}`
+      : friendly(message);
+  }
+  const at = /^keywords\[(\d+)\]$/.exec(path);
+  if (!at) return friendly(message);
+  const i = Number(at[1]);
+  const word = str(words[i]).trim();
+  if (/expected string to have <=/.test(message)) {
+    const shown = word.length > 30 ? `${word.slice(0, 30)}…` : word;
+    return `keyword ${i + 1} (“${shown}”) is too long: ${word.length} characters, at most ${LIMITS.keyword}`;
+  }
+  if (/expected string to have >=1/.test(message)) return `keyword ${i + 1} is empty`;
+  return `keyword ${i + 1}: ${friendly(message)}`;
+}
+
 /** Every problem that would stop the draft from being published. */
 export function draftProblems(draft: unknown): Problem[] {
   const parsed = Aid.safeParse(draft);
   if (!parsed.success) {
-    return problemsOf(parsed.error).map((p) => ({ path: p.path, message: friendly(p.message) }));
+    return problemsOf(parsed.error).map((p) => ({
+      path: p.path,
+      message: p.path.startsWith('keywords')
+        ? keywordProblem(draft, p.path, p.message)
+        : friendly(p.message),
+    }));
   }
   const aid = parsed.data;
   const problems = aidContentProblems(aid, []);
@@ -246,6 +285,15 @@ export function wordsOf(text: string): string[] | undefined {
     .map((w) => w.trim())
     .filter(Boolean);
   return words.length ? words : undefined;
+}
+
+/** Lines -> list, each trimmed, blank lines dropped; none is `undefined` (left out). */
+export function linesOf(text: string): string[] | undefined {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.length ? lines : undefined;
 }
 
 /** "id=email\nname = email" -> { id: "email", name: "email" }; undefined when empty. */
@@ -324,10 +372,20 @@ export function ownDoneTarget(step: unknown): boolean {
   return JSON.stringify(done.target) !== JSON.stringify(stepTarget);
 }
 
+/** The fields a field rule's form shows for its type, besides the type. */
+const RULE_KEYS: Record<string, string[]> = {
+  pattern: ['pattern'],
+  notPattern: ['pattern'],
+  length: ['min', 'max'],
+  number: ['min', 'max', 'above', 'below'],
+  date: ['min', 'max'],
+  oneOf: ['values'],
+};
+
 /** Paths that have a field of their own in the form: problems are shown there. */
 export function ownedPaths(draft: unknown): Set<string> {
   const owned = new Set<string>(['id', 'title', 'description', 'match.urls', 'match.exclude']);
-  owned.add('audience.roles').add('audience.teams');
+  owned.add('audience.roles').add('audience.teams').add('keywords');
   const addTarget = (base: string) => {
     owned.add(base);
     for (const s of SIGNALS) owned.add(`${base}.${s}`);
@@ -338,9 +396,27 @@ export function ownedPaths(draft: unknown): Set<string> {
   for (const i of list(getAt(draft, ['match', 'exclude'])).keys()) {
     owned.add(`match.exclude[${i}]`);
   }
-  if (getAt(draft, ['kind']) === 'tip') {
+  const addRule = (base: string, rule: unknown) => {
+    owned.add(base);
+    for (const k of RULE_KEYS[str(getAt(rule, ['type']))] ?? []) owned.add(`${base}.${k}`);
+  };
+  const kind = getAt(draft, ['kind']);
+  if (kind === 'tip') {
     addTarget('target');
     owned.add('text').add('placement');
+  } else if (kind === 'checks') {
+    owned.add('checks');
+    list(getAt(draft, ['checks'])).forEach((check, i) => {
+      const base = `checks[${i}]`;
+      for (const f of ['', '.id', '.message', '.block']) owned.add(base + f);
+      addTarget(`${base}.field`);
+      addRule(`${base}.rule`, getAt(check, ['rule']));
+      if (isObject(getAt(check, ['when']))) {
+        owned.add(`${base}.when`);
+        addTarget(`${base}.when.field`);
+        addRule(`${base}.when.rule`, getAt(check, ['when', 'rule']));
+      }
+    });
   } else {
     owned.add('steps');
     list(getAt(draft, ['steps'])).forEach((step, i) => {
@@ -348,6 +424,7 @@ export function ownedPaths(draft: unknown): Set<string> {
       for (const f of ['', '.id', '.text', '.optional', '.done', '.done.pattern']) {
         owned.add(base + f);
       }
+      if (kind === 'walkthrough') owned.add(`${base}.urls`);
       addTarget(`${base}.target`);
       if (ownDoneTarget(step)) addTarget(`${base}.done.target`);
     });

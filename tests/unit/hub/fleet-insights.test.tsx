@@ -332,6 +332,52 @@ describe('FleetInsights', () => {
     expect(text(table)).toContain('Most common reasons for saving anyway:“Manager approved”: 5');
     // No drop-off: checks are not a path.
     expect(s.querySelector('.chart')).toBeNull();
+
+    // The CSV has a row per check, with the check's own columns.
+    const blobs: Blob[] = [];
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blobs.push(b as Blob);
+      return 'blob:fake';
+    });
+    const button = [...view.querySelectorAll('button')].find(
+      (b) => text(b) === 'Download what is shown (CSV)',
+    )!;
+    await act(() => button.click());
+    create.mockRestore();
+    const rows = Papa.parse<string[]>((await blobs[0]!.text()).replace(/^\uFEFF/, ''), {
+      skipEmptyLines: true,
+    }).data;
+    for (const r of rows) expect(r).toHaveLength(FLEET_COLUMNS.length);
+    const cells = (r: string[], names: string[]) =>
+      Object.fromEntries(names.map((n) => [n, r[FLEET_COLUMNS.indexOf(n)]]));
+    expect(rows.map((r) => r[FLEET_COLUMNS.indexOf('step')])).toEqual(['step', '', 'refund']);
+    expect(
+      cells(rows[2]!, [
+        'kind',
+        'step text',
+        'people',
+        'message shown',
+        'corrected',
+        'saved anyway',
+        'top reasons for saving anyway',
+        'target missing',
+        'skipped',
+        'top skip reasons',
+        'people who reached the step',
+      ]),
+    ).toEqual({
+      kind: 'checks',
+      'step text': 'A refund over 500 needs a manager code.',
+      people: '6',
+      'message shown': '7',
+      corrected: '1',
+      'saved anyway': '6',
+      'top reasons for saving anyway': 'Manager approved (5)',
+      'target missing': '0',
+      skipped: '',
+      'top skip reasons': '',
+      'people who reached the step': '',
+    });
   });
 
   it('shows an aid used by fewer than 5 people as such, its title as text', async () => {

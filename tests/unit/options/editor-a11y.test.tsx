@@ -82,6 +82,47 @@ describe('Editor accessibility (axe)', () => {
     expect(await serious()).toEqual([]);
   });
 
+  it('field checks with a condition, and a walkthrough’s pages, with problems, have no serious violations', async () => {
+    await open(
+      authoringAid({
+        key: 'my-aids/contact-checks',
+        published: {
+          id: 'contact-checks',
+          kind: 'checks',
+          title: 'Contact checks',
+          match: { urls: ['https://crm.example.com/*'] },
+          keywords: ['phone', 'x'.repeat(61)],
+          checks: [
+            {
+              id: 'phone',
+              field: { label: 'Phone' },
+              rule: { type: 'required' },
+              message: 'Enter their phone number.',
+              when: { field: {}, rule: { type: 'oneOf', values: ['Phone'] } },
+            },
+          ],
+        },
+      }),
+    );
+    expect(document.getElementById('aid-checks-0-when')).not.toBeNull();
+    expect(await serious()).toEqual([]);
+    cleanup?.();
+    await open(
+      authoringAid({
+        key: 'my-aids/walk',
+        published: {
+          id: 'walk',
+          kind: 'walkthrough',
+          title: 'Walk',
+          match: { urls: ['https://portal.example.com/*'] },
+          steps: [{ id: 'a', text: 'A', urls: ['portal.example.com/'] }],
+        },
+      }),
+    );
+    expect(byLabel('Step 1: pages it is on').getAttribute('aria-invalid')).toBe('true');
+    expect(await serious()).toEqual([]);
+  });
+
   it('the new aid form has no serious violations', async () => {
     const view = await mount({ aidKey: null, isNew: true, deps: fakeDeps(authoringAid()) });
     cleanup = view.unmount;

@@ -577,7 +577,12 @@ describe('Editor: field checks', () => {
     const { deps } = await open(
       authoringAid({ key: 'my-aids/refunds', published: CHECKS, draft: null }),
     );
-    expect(document.body.textContent).toContain('This check applies only while another field');
+    // The condition shows in the form: its box ticked, the other field and its rule filled.
+    expect(byLabel('Apply only while another field has a given value').checked).toBe(true);
+    const condition = document.getElementById('aid-checks-0-when-field')!;
+    expect(byLabel('Label', condition).value).toBe('Refund');
+    expect(byLabel<HTMLSelectElement>('Check 1 condition: the value').value).toBe('number');
+    expect(byLabel('Check 1 condition: more than').value).toBe('500');
     const rule = byLabel<HTMLSelectElement>('Check 1: the value');
     rule.value = 'number';
     await act(() => {
@@ -605,5 +610,228 @@ describe('Editor: field checks', () => {
       rule: { type: 'required' },
       message: '',
     });
+  });
+});
+
+/** Chooses `value` in a select, as a person does. */
+async function choose(select: HTMLSelectElement, value: string) {
+  await act(async () => {
+    select.value = value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+
+/** The draft last handed to saveDraft, once it satisfies `check`. */
+async function lastSaved<T>(deps: ReturnType<typeof fakeDeps>, check: (aid: T) => void) {
+  await waitFor(() => {
+    expect(deps.saveDraft).toHaveBeenCalled();
+    check(deps.saveDraft.mock.calls.at(-1)![1] as T);
+  }, 3000);
+  return deps.saveDraft.mock.calls.at(-1)![1] as T;
+}
+
+describe('Editor: a field check’s condition on another field', () => {
+  type Checks = Extract<Aid, { kind: 'checks' }>;
+  const PHONE: Checks = {
+    id: 'contact-checks',
+    kind: 'checks',
+    title: 'Contact checks',
+    match: { urls: ['https://crm.example.com/contacts/new'] },
+    checks: [
+      {
+        id: 'phone',
+        field: { label: 'Phone' },
+        rule: { type: 'required' },
+        message: 'Enter their phone number.',
+      },
+    ],
+  };
+  const openChecks = (over = {}) =>
+    open(authoringAid({ key: 'my-aids/contact-checks', published: PHONE }), {
+      appTabs: async () => [
+        { id: 7, title: 'New contact', url: 'https://crm.example.com/contacts/new' },
+      ],
+      ...over,
+    });
+
+  it('turns a condition on, picks the other field on the page and sets its rule', async () => {
+    const picked = { label: 'Preferred channel', role: 'combobox', css: '#channel' };
+    const { deps } = await openChecks({
+      pick: async () => ({
+        target: picked,
+        description: { tag: 'select', role: 'combobox', name: 'Preferred channel' },
+        url: 'https://crm.example.com/contacts/new',
+      }),
+    });
+    expect(document.getElementById('aid-checks-0-when')).toBeNull();
+    await click(byLabel('Apply only while another field has a given value'));
+    const group = document.getElementById('aid-checks-0-when')!;
+    expect(group.querySelector('legend')?.textContent).toBe('Check 1: the condition');
+    const other = document.getElementById('aid-checks-0-when-field')!;
+    expect(other.querySelector('legend')?.textContent).toBe('Check 1 condition: the other field');
+    await click(button('Pick on page', other));
+    expect(deps.pick).toHaveBeenCalledWith(7);
+    expect(other.querySelector('[role="status"]')?.textContent).toBe(
+      'Captured: combobox “Preferred channel”',
+    );
+    await choose(byLabel<HTMLSelectElement>('Check 1 condition: the value'), 'oneOf');
+    await type(byLabel('Check 1 condition: values'), 'Phone, SMS,');
+    const saved = await lastSaved<Checks>(deps, (a) =>
+      expect(a.checks[0]!.when?.rule).toEqual({ type: 'oneOf', values: ['Phone', 'SMS'] }),
+    );
+    expect(saved.checks[0]).toEqual({
+      ...PHONE.checks[0],
+      when: { field: picked, rule: { type: 'oneOf', values: ['Phone', 'SMS'] } },
+    });
+    // The check's own rule is untouched by the condition's.
+    expect(byLabel<HTMLSelectElement>('Check 1: the value').value).toBe('required');
+
+    // Unticked, the condition goes from the aid.
+    await click(byLabel('Apply only while another field has a given value'));
+    expect(document.getElementById('aid-checks-0-when')).toBeNull();
+    await lastSaved<Checks>(deps, (a) => expect(a.checks[0]).not.toHaveProperty('when'));
+  });
+
+  it('says next to the condition’s fields what is wrong with them', async () => {
+    await openChecks();
+    await click(byLabel('Apply only while another field has a given value'));
+    // A condition just turned on has no field yet.
+    const other = document.getElementById('aid-checks-0-when-field')!;
+    expect(other.textContent).toContain('a target needs at least one signal');
+    await type(byLabel('Label', other), 'Notes');
+    expect(other.textContent).not.toContain('a target needs at least one signal');
+    await choose(byLabel<HTMLSelectElement>('Check 1 condition: the value'), 'pattern');
+    const pattern = byLabel('Check 1 condition: pattern');
+    await type(pattern, '(\\w+\\s?)*');
+    expect(pattern.getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(pattern)).toContain('refused:');
+    expect(document.querySelector('.problems')?.textContent).toContain(
+      'Check 1 condition rule pattern: refused:',
+    );
+    // And the check's own fields say theirs.
+    const message = byLabel('Check 1: message');
+    await type(message, '');
+    expect(descriptionOf(message)).toContain('must not be empty');
+  });
+});
+
+describe('Editor: a walkthrough step’s pages', () => {
+  type Walkthrough = Extract<Aid, { kind: 'walkthrough' }>;
+  const MOVE: Walkthrough = {
+    id: 'move-home',
+    kind: 'walkthrough',
+    title: 'Move home',
+    match: { urls: ['https://portal.example.com/*'] },
+    steps: [
+      { id: 'open-form', text: 'Open Change your address.' },
+      { id: 'postcode', text: 'Enter the new Postcode.', target: { label: 'Postcode' } },
+    ],
+  };
+  const openWalkthrough = () => open(authoringAid({ key: 'my-aids/move-home', published: MOVE }));
+
+  it('takes URL patterns one per line and saves them as the step’s urls', async () => {
+    const { deps } = await openWalkthrough();
+    const pages = byLabel<HTMLTextAreaElement>('Step 2: pages it is on');
+    expect(pages.value).toBe('');
+    await type(
+      pages,
+      ' https://portal.example.com/billing/address\n\nhttps://portal.example.com/billing/*/edit \n',
+    );
+    const saved = await lastSaved<Walkthrough>(deps, (a) => expect(a.steps[1]!.urls).toBeDefined());
+    expect(saved.steps).toEqual([
+      MOVE.steps[0],
+      {
+        ...MOVE.steps[1],
+        urls: [
+          'https://portal.example.com/billing/address',
+          'https://portal.example.com/billing/*/edit',
+        ],
+      },
+    ]);
+    // Emptied, the step is on every page of the walkthrough again.
+    await type(pages, '\n');
+    await lastSaved<Walkthrough>(deps, (a) => expect(a.steps[1]).not.toHaveProperty('urls'));
+  });
+
+  it('says next to the field which pattern is not a URL pattern', async () => {
+    await openWalkthrough();
+    const pages = byLabel<HTMLTextAreaElement>('Step 1: pages it is on');
+    await type(pages, 'https://portal.example.com/\nportal.example.com/billing');
+    expect(pages.getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(pages)).toContain('invalid URL pattern "portal.example.com/billing"');
+    await type(pages, 'https://portal.example.com/');
+    expect(pages.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('is not offered for a checklist’s steps', async () => {
+    await open();
+    expect(() => byLabel('Step 1: pages it is on')).toThrow('no label');
+  });
+});
+
+describe('Editor: keywords', () => {
+  it('saves comma-separated keywords as a list, and leaves them out when emptied', async () => {
+    const { deps } = await open();
+    const keywords = byLabel('Keywords');
+    await type(keywords, 'change of address,  moving house , ');
+    const saved = await lastSaved<Aid>(deps, (a) => expect(a.keywords).toBeDefined());
+    expect(saved).toEqual({ ...CHECKLIST, keywords: ['change of address', 'moving house'] });
+    // What the author typed stays as typed while it says the same.
+    expect(keywords.value).toBe('change of address,  moving house , ');
+    await type(keywords, ' , ');
+    await lastSaved<Aid>(deps, (a) => expect(a).not.toHaveProperty('keywords'));
+  });
+
+  it('names the keyword that is too long, and says when there are too many', async () => {
+    await open();
+    const keywords = byLabel('Keywords');
+    const long = 'x'.repeat(61);
+    await type(keywords, `moving, ${long}`);
+    expect(keywords.getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(keywords)).toContain(
+      `keyword 2 (“${'x'.repeat(30)}…”) is too long: 61 characters, at most 60`,
+    );
+    expect(document.querySelector('.problems')?.textContent).toContain('Keyword 2: keyword 2');
+    const many = Array.from({ length: 21 }, (_, i) => `word ${i + 1}`).join(', ');
+    await type(keywords, many);
+    expect(descriptionOf(keywords)).toContain('at most 20 keywords: there are 21');
+    await type(keywords, 'moving');
+    expect(keywords.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('is in the form of every kind of aid', async () => {
+    const kinds: Aid[] = [
+      {
+        id: 'tip',
+        kind: 'tip',
+        title: 'Tip',
+        match: { urls: ['https://portal.example.com/*'] },
+        target: { label: 'Postcode' },
+        text: 'Like SW1A 1AA.',
+        keywords: ['postcode'],
+      },
+      {
+        id: 'walk',
+        kind: 'walkthrough',
+        title: 'Walk',
+        match: { urls: ['https://portal.example.com/*'] },
+        steps: [{ id: 'a', text: 'A' }],
+        keywords: ['moving', 'new home'],
+      },
+      {
+        id: 'checks',
+        kind: 'checks',
+        title: 'Checks',
+        match: { urls: ['https://portal.example.com/*'] },
+        checks: [{ id: 'a', field: { label: 'A' }, rule: { type: 'required' }, message: 'A' }],
+        keywords: ['email'],
+      },
+    ];
+    for (const aid of kinds) {
+      await open(authoringAid({ key: `my-aids/${aid.id}`, published: aid }));
+      expect(byLabel('Keywords').value).toBe(aid.keywords!.join(', '));
+      cleanup?.();
+      cleanup = null;
+    }
   });
 });

@@ -3,7 +3,13 @@ import Papa from 'papaparse';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EVENT_COLUMNS, eventsCsv, guardCell, summaryCsv } from '../../../src/insights-ui/csv';
+import {
+  EVENT_COLUMNS,
+  eventsCsv,
+  guardCell,
+  SUMMARY_COLUMNS,
+  summaryCsv,
+} from '../../../src/insights-ui/csv';
 import { duration, presetDates, rangeOf } from '../../../src/insights-ui/format';
 import type { InsightsDeps } from '../../../src/options/insights/deps';
 import { EMPTY_HEALTH, HealthView } from '../../../src/options/insights/HealthView';
@@ -70,6 +76,50 @@ const CHECKLIST: AidInsight = {
       targetMissing: 0,
       targetHealed: 0,
       reached: 3,
+    },
+  ],
+};
+
+const CHECKS: AidInsight = {
+  aidKey: 'crm/new-contact-checks',
+  packId: 'crm',
+  aidId: 'new-contact-checks',
+  title: 'New contact: field checks',
+  kind: 'checks',
+  installed: true,
+  shown: 9,
+  runs: 0,
+  started: 0,
+  completed: 0,
+  abandoned: 0,
+  completionRate: null,
+  medianMsToComplete: null,
+  opened: 0,
+  dismissed: 0,
+  targetMissing: 2,
+  targetHealed: 0,
+  steps: [],
+  checks: [
+    {
+      checkId: 'email-format',
+      message: 'This does not look like an email address: check it with the caller.',
+      failed: 7,
+      corrected: 5,
+      overridden: 2,
+      topReasons: [
+        { reason: 'Customer spelt it out', count: 1 },
+        { reason: '=HYPERLINK("x")', count: 1 },
+      ],
+      targetMissing: 0,
+    },
+    {
+      checkId: 'phone-for-channel',
+      message: 'The customer prefers Phone or SMS: enter their phone number.',
+      failed: 3,
+      corrected: 0,
+      overridden: 0,
+      topReasons: [],
+      targetMissing: 2,
     },
   ],
 };
@@ -300,6 +350,108 @@ describe('CSV', () => {
       '200',
     ]);
     expect(rows[3]![18]).toBe(`Customer hung up (2); =HYPERLINK("x") (1)`);
+  });
+});
+
+describe('summary CSV of field checks', () => {
+  const parse = (csvText: string) =>
+    Papa.parse<string[]>(csvText.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+  /** The cells of a row under these columns. */
+  const cells = (row: string[], names: string[]) =>
+    Object.fromEntries(names.map((n) => [n, row[SUMMARY_COLUMNS.indexOf(n)]]));
+  const CHECK_CELLS = [
+    'aid',
+    'kind',
+    'step',
+    'step text',
+    'message shown',
+    'corrected',
+    'saved anyway',
+    'top reasons for saving anyway',
+    'target missing',
+    'done automatically',
+    'skipped',
+    'top skip reasons',
+    'runs that reached the step',
+  ];
+
+  it('has a row per check after the aid’s row, as a checklist has a row per step', () => {
+    const rows = parse(summaryCsv([CHECKLIST, CHECKS]));
+    expect(rows[0]).toEqual(SUMMARY_COLUMNS);
+    for (const row of rows) expect(row).toHaveLength(SUMMARY_COLUMNS.length);
+    expect(rows.map((r) => [r[1], r[4]])).toEqual([
+      ['aid', 'step'],
+      ['new-contact', ''],
+      ['new-contact', 'name'],
+      ['new-contact', 'save'],
+      ['new-contact-checks', ''],
+      ['new-contact-checks', 'email-format'],
+      ['new-contact-checks', 'phone-for-channel'],
+    ]);
+    expect(cells(rows[4]!, ['shown', 'target missing', 'message shown', 'saved anyway'])).toEqual({
+      shown: '9',
+      'target missing': '2',
+      'message shown': '',
+      'saved anyway': '',
+    });
+    expect(cells(rows[5]!, CHECK_CELLS)).toEqual({
+      aid: 'new-contact-checks',
+      kind: 'checks',
+      step: 'email-format',
+      'step text': 'This does not look like an email address: check it with the caller.',
+      'message shown': '7',
+      corrected: '5',
+      'saved anyway': '2',
+      // Reasons as staff typed them, most frequent first, as for skip reasons.
+      'top reasons for saving anyway': `Customer spelt it out (1); =HYPERLINK("x") (1)`,
+      'target missing': '0',
+      'done automatically': '',
+      skipped: '',
+      'top skip reasons': '',
+      'runs that reached the step': '',
+    });
+    // The field not found is the check's target missing.
+    expect(
+      cells(rows[6]!, ['message shown', 'corrected', 'saved anyway', 'target missing']),
+    ).toEqual({ 'message shown': '3', corrected: '0', 'saved anyway': '0', 'target missing': '2' });
+    // A checklist's rows leave the check columns empty.
+    expect(cells(rows[2]!, ['message shown', 'corrected', 'saved anyway'])).toEqual({
+      'message shown': '',
+      corrected: '',
+      'saved anyway': '',
+    });
+  });
+
+  it('guards a reason for saving anyway that would start a formula', () => {
+    const first = {
+      ...CHECKS.checks![1]!,
+      topReasons: [{ reason: '=cmd|"/c calc"!A1', count: 4 }],
+    };
+    const rows = parse(summaryCsv([{ ...CHECKS, checks: [first] }]));
+    expect(rows[2]![SUMMARY_COLUMNS.indexOf('top reasons for saving anyway')]).toBe(
+      `'=cmd|"/c calc"!A1 (4)`,
+    );
+  });
+
+  it('is what Download summary (CSV) saves', async () => {
+    const { deps, downloads } = fakeDeps({
+      summary: vi.fn(async () => ({ events: 12, aids: [CHECKS] })),
+    });
+    const view = await mount(<InsightsView deps={deps} now={() => NOW} />);
+    const button = [...view.querySelectorAll('button')].find(
+      (b) => text(b) === 'Download summary (CSV)',
+    )!;
+    await act(() => button.click());
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]!.name).toMatch(/^inflow-summary-.*\.csv$/);
+    const rows = parse(downloads[0]!.text);
+    expect(rows.map((r) => r[SUMMARY_COLUMNS.indexOf('step')])).toEqual([
+      'step',
+      '',
+      'email-format',
+      'phone-for-channel',
+    ]);
+    expect(rows[3]![SUMMARY_COLUMNS.indexOf('message shown')]).toBe('3');
   });
 });
 
