@@ -113,7 +113,7 @@ describe('WalkthroughController', () => {
     // Not updated yet: its conditions have not been seen to hold.
     expect(c.reveal()).toBe(false);
     expect(types(e)).toEqual([]);
-    c.update({ events: [] });
+    c.update();
     expect(c.reveal()).toBe(true);
     expect(c.phase).toBe('running');
     expect(c.focusNext).toBe(true);
@@ -125,7 +125,7 @@ describe('WalkthroughController', () => {
     expect(types(e).filter((t) => t === 'walkthrough_started')).toHaveLength(1);
     const done = env(HOME);
     const finished = make(done, progress({ completedAt: 2 }));
-    finished.update({ events: [] });
+    finished.update();
     expect(finished.reveal()).toBe(true);
     expect(types(done)).toEqual(['aid_shown', 'walkthrough_started', 'step_shown open']);
   });
