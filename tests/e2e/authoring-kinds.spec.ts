@@ -219,6 +219,7 @@ test('a walkthrough draft whose steps name their pages, previewed on the portal:
   const card = panel(app).getByRole('region', { name: TITLE, exact: true });
   const popover = overlay(app).getByRole('dialog', { name: new RegExp(`^${TITLE}: step`) });
   await expect(card).toBeVisible({ timeout: 10_000 });
+  await expect(card).toContainText('Preview of a draft: not published');
   // A preview does not start by itself: the author starts it as a person would.
   await expect(popover).toHaveCount(0);
   await card.getByRole('button', { name: 'Start walkthrough' }).click();

@@ -44,7 +44,8 @@ export class WalkthroughController implements AidController {
   private memory: CompletionMemory = { clicked: false, seen: false };
   private readonly shownSteps = new Set<string>();
   private shown = false;
-  private readonly preview: boolean;
+  /** A draft an author previews: shown, never recorded. */
+  readonly preview: boolean;
 
   constructor(
     active: ActiveAid & { aid: WalkthroughAid },
@@ -298,6 +299,7 @@ function WalkthroughCard({ c }: { c: WalkthroughController }) {
       <h2 id={`${id}-h`} ref={heading} tabIndex={-1}>
         {c.aid.title}
       </h2>
+      {c.preview && <p class="preview-badge">Preview of a draft: not published</p>}
       {c.phase === 'ready' || c.phase === 'stopped' ? (
         <>
           {c.aid.description && <Markdown text={c.aid.description} />}
