@@ -14,7 +14,12 @@
  *      highlighting one field with a popover (bench/peer-page.mjs), loads interleaved;
  *   3. time from DOMContentLoaded to the first aid on screen, warm and cold service worker;
  *   4. lookup() with 10,000 aids in a real IndexedDB, for the first visit to a host and for a
- *      host already seen (cached), against a naive full scan.
+ *      host already seen (cached), against a naive full scan;
+ *   5. churn: main-thread time Inflow adds to the console's floor view (about 2,000 DOM
+ *      mutations a second, 50 targets in nested shadow roots) over a fixed window, as a share
+ *      of the page's own, with and without the extension in the same run (bench/churn.mjs);
+ *   6. soak: a working day of route changes under that churn (10 minutes; 30 s with --quick),
+ *      the content script's heap sampled as it goes: its largest, and its slope.
  *
  * Prints one table (metric | value | target | peer/baseline | verdict) and writes every raw
  * figure to artifacts/bench.json. Exits 0 when everything was measured, whether or not the
@@ -25,6 +30,8 @@
  *   npm run bench -- --only peer [--fetch-peer] (only Inflow against driver.js on the CRM)
  *   npm run bench -- --only hub [--quick]       (the hub alone: bench/hub.ts; PostgreSQL from
  *                                                DATABASE_URL, else a throwaway server)
+ *   npm run bench -- --only churn [--quick]     (part 5 alone)
+ *   npm run bench -- --only soak [--soak-minutes N] (part 6 alone, 10 minutes by default)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,6 +40,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch, waitForBackground } from '../bench/browser.mjs';
+import { leastSquares, measureChurn, soak } from '../bench/churn.mjs';
 import { measureFirstAid } from '../bench/first-aid.mjs';
 import { measureLookup } from '../bench/lookup.mjs';
 import { measurePage, pickTimeDomain } from '../bench/main-thread.mjs';
@@ -54,7 +62,22 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD_DIR = resolve(ROOT, 'artifacts/bench/build/chrome-mv3');
 const JSON_OUT = resolve(ROOT, 'artifacts/bench.json');
 
-const TARGETS = { sizeBytes: CORE_BUDGET, firstAidMs: 100, lookupMs: 1, peerRatio: 1.5 };
+const TARGETS = {
+  sizeBytes: CORE_BUDGET,
+  firstAidMs: 100,
+  lookupMs: 1,
+  peerRatio: 1.5,
+  /** Inflow's added main-thread time under churn, in % of the page's own. */
+  churnPct: 2,
+  /** The content script's heap during the soak. */
+  soakHeapBytes: 3 * 1024 * 1024,
+  /**
+   * "Does not grow": a slope under this many KB a minute. At this rate a working day of
+   * 8 hours adds 3 MB, the whole budget; anything steeper would leave a tab kept open all
+   * day over it, anything below is within what the samples can tell from noise in minutes.
+   */
+  soakSlopeKbPerMin: (3 * 1024) / (8 * 60),
+};
 
 /** What the peer does on the CRM's New contact page: the job of Inflow's tip on the email field. */
 const PEER_HIGHLIGHT = {
@@ -64,7 +87,15 @@ const PEER_HIGHLIGHT = {
 };
 
 function parseArgs(argv) {
-  const o = { build: true, ext: null, quick: false, fetchPeer: false, n: null, only: null };
+  const o = {
+    build: true,
+    ext: null,
+    quick: false,
+    fetchPeer: false,
+    n: null,
+    only: null,
+    soakMinutes: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-build') o.build = false;
@@ -75,6 +106,7 @@ function parseArgs(argv) {
       o.build = false;
     } else if (a === '--n') o.n = Number(argv[++i]);
     else if (a === '--only') o.only = argv[++i] ?? '';
+    else if (a === '--soak-minutes') o.soakMinutes = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
       console.log(
         'usage: npm run bench [-- --quick] [-- --no-build | --ext DIR] [-- --fetch-peer] [-- --n N]\n' +
@@ -90,15 +122,22 @@ function parseArgs(argv) {
           '                writes artifacts/bench-peer.json\n' +
           '  --only hub    only the hub: ingest from 1,000 browsers and the fleet views at 1 and 10 million\n' +
           '                events, on PGlite and PostgreSQL (DATABASE_URL, else a throwaway server);\n' +
-          '                writes artifacts/bench-hub.json',
+          '                writes artifacts/bench-hub.json\n' +
+          '  --only churn  only the main-thread time Inflow adds to the console floor view (2,000\n' +
+          '                mutations/s, 50 targets); writes artifacts/bench-churn.json\n' +
+          '  --only soak   only the soak: route changes under churn, the content script heap sampled;\n' +
+          '                writes artifacts/bench-soak.json\n' +
+          '  --soak-minutes N  how long the soak runs (default 10; 0.5 with --quick; 0 skips it)',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (o.n !== null && !(Number.isInteger(o.n) && o.n >= 3))
     throw new Error('--n must be an integer >= 3');
-  if (o.only !== null && !['lookup', 'peer', 'hub'].includes(o.only))
-    throw new Error('--only takes: lookup, peer, hub');
+  if (o.only !== null && !['lookup', 'peer', 'hub', 'churn', 'soak'].includes(o.only))
+    throw new Error('--only takes: lookup, peer, hub, churn, soak');
+  if (o.soakMinutes !== null && !(o.soakMinutes >= 0))
+    throw new Error('--soak-minutes must be >= 0');
   return o;
 }
 
@@ -147,6 +186,19 @@ async function startApps() {
   const url = pathToFileURL(resolve(ROOT, 'tests/apps/server.mjs')).href;
   const { startAppServer } = await import(url);
   return startAppServer({ port: 0 });
+}
+
+/** Waits until the overlay shows on the floor view without churn: the background is ready. */
+async function floorReady(context, url) {
+  const page = await context.newPage();
+  const t0 = Date.now();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('inflow-overlay', { state: 'attached', timeout: 30_000 });
+    return { ms: Date.now() - t0 };
+  } finally {
+    await page.close();
+  }
 }
 
 /** "HeadlessChrome/…" from the user agent of a context's first page. */
@@ -312,6 +364,78 @@ function peerRows(page) {
   ];
 }
 
+const pctText = (v) => (Number.isFinite(v) ? `${v.toFixed(v >= 10 ? 0 : 1)} %` : 'n/a');
+const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
+
+/** The rows of the churn window and of the soak. */
+function churnRows(churn, soaked) {
+  const rows = [];
+  if (churn?.added) {
+    const a = churn.added;
+    const med = (side, key) => summarize(churn[side].map((x) => x[key])).median;
+    const share = churn.sharePct;
+    const window = (churn.with[0]?.seconds ?? Number.NaN).toFixed(0);
+    const shown = churn.with.filter((x) => x.overlay).length;
+    const byKind = KINDS.map(([key, name]) => `${name} ${signed(a[key].median)}`).join(', ');
+    let verdict;
+    if (shown < churn.with.length)
+      verdict = `UNEXPECTED: the overlay showed in ${shown}/${churn.with.length} loads`;
+    else if (share.median <= TARGETS.churnPct)
+      verdict =
+        share.p75 <= TARGETS.churnPct ? 'met' : `met at the median (p75 ${pctText(share.p75)})`;
+    else {
+      verdict = `MISSED: Inflow adds ${signed(a.taskMs.median)} over ${window} s (${byKind}); a pass over all 50 targets runs on every animation frame the churn dirties`;
+    }
+    rows.push([
+      `main thread added under churn, console /floor (${Math.round(med('without', 'mutationsPerSecond')).toLocaleString('en')} mutations/s, 50 targets in nested shadow roots), ${window} s window`,
+      `${pctText(share.median)} of the page's own (p25–p75 ${pctText(share.p25)}–${pctText(share.p75)}): ${signed(a.taskMs.median)} of tasks (script ${signed(a.scriptMs.median)}); ${churn.with.length} loads per side`,
+      `≤ ${TARGETS.churnPct} % of the page's own`,
+      `page without the extension: ${ms(churn.own.median)} (p25–p75 ${range(churn.own.p25, churn.own.p75)}); the page's 20 ms timer ran ${med('with', 'ticksPerSecond').toFixed(0)}/s with, ${med('without', 'ticksPerSecond').toFixed(0)}/s without; layouts ${med('with', 'layouts')} / ${med('without', 'layouts')}`,
+      verdict,
+    ]);
+  }
+  const samples = soaked?.samples ?? [];
+  if (samples.length >= 3) {
+    // The first minute (the first session, the chunks, compiled code, the outbox) is left out
+    // of the fit of a long soak; a short one (--quick) fits from its second sample and is a
+    // smoke run whose slope says nothing.
+    const minutes = samples.at(-1).minutes;
+    const long = minutes >= 5;
+    const fit = long ? samples.filter((s) => s.minutes >= 1) : samples.slice(1);
+    const xs = fit.map((s) => s.minutes);
+    const line = leastSquares(
+      xs,
+      fit.map((s) => s.contentScriptBytes / 1024),
+    );
+    // Everything the extension adds to the renderer's heap, its world's own context and
+    // compiled code included, as the with−without difference of the two tabs' isolates: an
+    // upper bound, as noisy as the page's heap.
+    const added = (s) => s.isolateUsedWith - s.isolateUsedWithout;
+    const addedLine = leastSquares(
+      xs,
+      fit.map((s) => added(s) / 1024),
+    );
+    const addedMax = Math.max(...samples.map(added));
+    const max = Math.max(...samples.map((s) => s.contentScriptBytes));
+    const grows = line.slope >= TARGETS.soakSlopeKbPerMin;
+    const under = max < TARGETS.soakHeapBytes;
+    const lost = samples.filter((s) => !s.overlay).length;
+    const medianOf = (key) => summarize(samples.map((s) => s[key])).median;
+    rows.push([
+      `content script heap, soak: ${minutes.toFixed(1)} min, ${soaked.navigations} route changes under churn`,
+      `max ${kb(max)}, slope ${line.slope >= 0 ? '+' : '−'}${Math.abs(line.slope).toFixed(1)} KB/min (± ${(1.96 * line.se).toFixed(1)}, 95 %; ${samples.length} samples): live objects allocated by the extension's scripts, sampling heap profiler after a full GC`,
+      `< ${kb(TARGETS.soakHeapBytes)}, slope < ${TARGETS.soakSlopeKbPerMin.toFixed(1)} KB/min (3 MB over an 8-hour day)`,
+      `renderer heap (page and content script, one V8 isolate): median ${(medianOf('isolateUsedWith') / 1048576).toFixed(1)} MB with, ${(medianOf('isolateUsedWithout') / 1048576).toFixed(1)} MB without; with−without: max ${kb(addedMax)}, slope ${addedLine.slope.toFixed(1)} KB/min${lost ? `; overlay missing in ${lost} samples` : ''}`,
+      !long
+        ? `not judged: ${minutes.toFixed(1)} min is a smoke run`
+        : under && !grows
+          ? 'met'
+          : `MISSED: ${[under ? '' : 'over 3 MB', grows ? 'grows' : ''].filter(Boolean).join(', ')}`,
+    ]);
+  }
+  return rows;
+}
+
 function firstAidRow(label, s, other, otherLabel) {
   const shown = s.samples.filter((x) => x.asideMs !== null).length;
   const met = s.stats.median <= TARGETS.firstAidMs;
@@ -362,6 +486,17 @@ async function main() {
     reducedMotion: { n: Math.max(3, Math.ceil(n / 2)), warmup: 1 },
     firstAid: { n, warmup: 3 },
     lookup: { count: opts.quick ? 60 : 200, naiveEvery: opts.quick ? 20 : 10, warmup: 20 },
+    churn: {
+      n: opts.n ?? (opts.quick ? 3 : 8),
+      warmup: 1,
+      settleMs: 2500,
+      windowMs: opts.quick ? 5000 : 10_000,
+    },
+    soak: {
+      minutes: opts.soakMinutes ?? (opts.quick ? 0.5 : 10),
+      sampleEveryMs: opts.quick ? 5000 : 20_000,
+      navEveryMs: opts.quick ? 2000 : 5000,
+    },
   };
   const results = {
     startedAt: new Date().toISOString(),
@@ -401,12 +536,14 @@ async function main() {
         crm: `${apps.origin('crm')}/contacts/new`,
         components: `${apps.origin('components')}/`,
         framesNoAids: noAids.url,
+        floor: `${apps.origin('console')}/floor`,
       };
       results.urls = {
         plain: '/ (plain)',
         crm: '/contacts/new (crm)',
         components: '/ (components)',
         framesNoAids: 'bench/pages/frames-no-aids.html (noaids host; third frame: plain)',
+        floor: '/floor (console)',
       };
 
       const withExt = await launch({ ext });
@@ -493,43 +630,44 @@ async function main() {
 
       // The peer in the same run: Inflow and driver.js on the same CRM page, against the page
       // without either, one load of each side per round (three browsers, interleaved).
-      await section(
-        results,
-        'crmPeer',
-        async () => {
-          const driver = findDriver();
-          if (!driver) {
+      if (all || opts.only === 'peer')
+        await section(
+          results,
+          'crmPeer',
+          async () => {
+            const driver = findDriver();
+            if (!driver) {
+              return {
+                skipped: `driver.js is not installed: \`npm run bench -- --fetch-peer\` installs ${DEFAULT_PEER} into artifacts/bench/peer`,
+              };
+            }
+            const peer = await launch();
+            closers.push(() => peer.close());
+            const page = await measurePage({ ...contexts, peer: peer.context }, urls.crm, {
+              ...cfg.mainThread,
+              timeDomain,
+              setup: { peer: await withPeer(driver, urls.crm, PEER_HIGHLIGHT) },
+            });
+            const addedBy = (side) =>
+              Object.fromEntries(
+                ADDED_KEYS.map((key) => [
+                  key,
+                  shift(
+                    page[side].map((s) => s[key]),
+                    page.without.map((s) => s[key]),
+                  ),
+                ]),
+              );
             return {
-              skipped: `driver.js is not installed: \`npm run bench -- --fetch-peer\` installs ${DEFAULT_PEER} into artifacts/bench/peer`,
+              ...page,
+              peerName: `${driver.name}@${driver.version}`,
+              added: addedBy('with'),
+              peerAdded: addedBy('peer'),
             };
-          }
-          const peer = await launch();
-          closers.push(() => peer.close());
-          const page = await measurePage({ ...contexts, peer: peer.context }, urls.crm, {
-            ...cfg.mainThread,
-            timeDomain,
-            setup: { peer: await withPeer(driver, urls.crm, PEER_HIGHLIGHT) },
-          });
-          const addedBy = (side) =>
-            Object.fromEntries(
-              ADDED_KEYS.map((key) => [
-                key,
-                shift(
-                  page[side].map((s) => s[key]),
-                  page.without.map((s) => s[key]),
-                ),
-              ]),
-            );
-          return {
-            ...page,
-            peerName: `${driver.name}@${driver.version}`,
-            added: addedBy('with'),
-            peerAdded: addedBy('peer'),
-          };
-        },
-        results.mainThread,
-        'mainThread.',
-      );
+          },
+          results.mainThread,
+          'mainThread.',
+        );
 
       if (all)
         await section(results, 'firstAid', async () => {
@@ -556,6 +694,29 @@ async function main() {
         });
 
       if (all) await section(results, 'lookup', () => measureLookup(without.context, cfg.lookup));
+
+      // Churn and a working day on the console's floor view. The background must have
+      // finished installing its packs first: a tab opened meanwhile waits for it, and the
+      // first load would measure that wait.
+      if (all || opts.only === 'churn' || opts.only === 'soak') {
+        await section(results, 'floorReady', () =>
+          floorReady(withExt.context, `${urls.floor}?rate=0`),
+        );
+      }
+      if (all || opts.only === 'churn') {
+        await section(results, 'churn', () =>
+          measureChurn(contexts, urls.floor, { ...cfg.churn, timeDomain }),
+        );
+      }
+      if ((all || opts.only === 'soak') && cfg.soak.minutes > 0) {
+        await section(results, 'soak', () =>
+          soak(contexts, urls.floor, {
+            ...cfg.soak,
+            durationMs: cfg.soak.minutes * 60_000,
+            log,
+          }),
+        );
+      }
     }
   } catch (e) {
     results.errors.push({ section: 'setup', message: e?.stack ?? String(e) });
@@ -661,6 +822,8 @@ async function main() {
       verdict(warm),
     ]);
   }
+
+  rows.push(...churnRows(results.churn, results.soak));
 
   console.log(table(rows));
 

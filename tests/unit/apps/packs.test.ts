@@ -98,6 +98,17 @@ const SAMPLES: Record<string, Sample> = {
     paths: ['/#/contacts/new'],
     not: ['/#/contacts', '/#/cases'],
   },
+  'contact-centre-floor/shift-check-ins': {
+    app: 'console',
+    paths: ['/floor', '/floor#/queue', '/floor?rate=0#/alerts'],
+    not: ['/', '/softphone.html', '/floor/'],
+  },
+  ...Object.fromEntries(
+    Array.from({ length: 10 }, (_, i) => [
+      `contact-centre-floor/listen-${2041 + i}`,
+      { app: 'console' as const, paths: ['/floor', '/floor#/teams'], not: ['/'] },
+    ]),
+  ),
   'harbour-bank-frames/open-account': { app: 'frames', paths: ['/'], not: ['/details.html'] },
   'harbour-bank-frames/postcode-tip': { app: 'frames', paths: ['/'], not: ['/details.html'] },
 };
@@ -164,6 +175,7 @@ describe('bundled packs', () => {
       'console',
       'crm',
       'desk',
+      'floor',
       'frames',
       'hostile',
       'portal',

@@ -22,7 +22,7 @@ describe('bin/inflow.mjs', () => {
     const run = await inflow('validate', 'aids');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^7 packs checked: all valid$/m);
+    expect(run.stdout).toMatch(/^8 packs checked: all valid$/m);
   });
 
   it('exits 1 and names file and path for a broken pack', { timeout: 30_000 }, async () => {

@@ -11,7 +11,7 @@ describe('inflow build', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const index = JSON.parse(await readFile(join(out, 'index.json'), 'utf8'));
-    expect(index.packs).toHaveLength(7);
+    expect(index.packs).toHaveLength(8);
     expect((await readdir(out)).sort()).toEqual(
       ['index.json', ...index.packs.map((p: { file: string }) => p.file)].sort(),
     );

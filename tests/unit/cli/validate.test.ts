@@ -9,7 +9,7 @@ describe('inflow validate', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('aids/crm/pack.json: ok');
-    expect(run.stdout).toMatch(/^7 packs checked: all valid$/m);
+    expect(run.stdout).toMatch(/^8 packs checked: all valid$/m);
   });
 
   it('names the file and the JSON path of every problem, and exits 1', async () => {
@@ -114,7 +114,7 @@ describe('inflow validate', () => {
     expect((await cli('build', '--out', out, 'aids')).code).toBe(0);
     const run = await cli('validate', 'aids', out);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^14 packs checked: all valid$/m);
+    expect(run.stdout).toMatch(/^16 packs checked: all valid$/m);
   });
 
   it('fails on a directory without packs and on a missing path', async () => {
