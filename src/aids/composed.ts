@@ -104,20 +104,29 @@ export function findShadowRoots(
   const filter = skip && {
     acceptNode: (n: Node) => (skip(n as Element) ? 2 /* REJECT */ : 1) /* ACCEPT */,
   };
+  /** Looks at one element below or at `top`; false when `top` itself is left out. */
+  const look = (el: Element, top: Node): boolean => {
+    if (!canHostShadow(el)) return true;
+    if (el === top && skip?.(el)) return false;
+    const root = read(el);
+    if (root) {
+      out.push(root);
+      visit(root);
+    } else if (undefinedHosts && !isDefined(el)) {
+      undefinedHosts.push(el);
+    }
+    return true;
+  };
   const visit = (node: Node) => {
+    // An element without children (most nodes a page adds): no walker to make.
+    if (node.nodeType === 1 && !(node as Element).firstElementChild) {
+      look(node as Element, node);
+      return;
+    }
     const doc = node.ownerDocument ?? (node as Document);
     const walker = doc.createTreeWalker(node, 1 /* NodeFilter.SHOW_ELEMENT */, filter);
     for (let n = walker.currentNode as Node | null; n; n = walker.nextNode()) {
-      if (n.nodeType !== 1 || !canHostShadow(n as Element)) continue;
-      const el = n as Element;
-      if (n === node && skip?.(el)) return;
-      const root = read(el);
-      if (root) {
-        out.push(root);
-        visit(root);
-      } else if (undefinedHosts && !isDefined(el)) {
-        undefinedHosts.push(el);
-      }
+      if (n.nodeType === 1 && !look(n as Element, node)) return;
     }
   };
   visit(scope);

@@ -310,6 +310,23 @@ export function resolveTarget(
   return { element: best.el, foundBy, failed: [...failed, ...best.failed], ambiguous: ties > 0 };
 }
 
+/**
+ * True if `r`, a resolution of `target` made before, still holds: its element is on the page,
+ * shown, and still meets every signal of the target. Such an element is the one a new search
+ * would find (no element can score higher), so a session keeps it from one pass to the next
+ * instead of searching every root again. Anything less (a healed or ambiguous find, a target
+ * `within` a container, nothing found) is searched again.
+ */
+export function stillResolves(
+  target: Target,
+  r: Resolution,
+  read: ShadowRootReader = shadowRootOf,
+): boolean {
+  const el = r.element;
+  if (!el || r.failed.length || r.ambiguous || target.within || !isRendered(el)) return false;
+  return assess(el, target, read).failed.length === 0;
+}
+
 /** A target is healed when it was found although its first-choice signal (css) failed. */
 export function isHealed(target: Target, r: Resolution): boolean {
   return r.element !== null && target.css !== undefined && r.failed.includes('css');

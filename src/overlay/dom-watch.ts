@@ -1,7 +1,8 @@
 /**
  * The one DOM watcher of a page session: a single MutationObserver and a few capturing
- * listeners, coalesced so the session re-evaluates at most once per animation frame.
- * Everything is removed when the session's signal aborts.
+ * listeners, coalesced so the session re-evaluates at most once per animation frame, and on
+ * a page that keeps changing, within a time budget (see `schedule`). Everything is removed
+ * when the session's signal aborts.
  *
  * Mutation observers do not see into shadow roots, so the session adds roots as it finds
  * them: fully (like the document) for roots that hold a target, and for their structure only
@@ -35,13 +36,22 @@ export interface DomWatch {
    * only. A root can go from structure to full, never back; all of it ends with the session.
    */
   observe(root: ShadowRoot, how: 'full' | 'structure'): void;
-  /** Asks for a pass (something changed that no mutation shows, e.g. an upgrade). */
+  /**
+   * Asks for a pass (something changed that no mutation shows, e.g. an upgrade), within the
+   * budget that page changes have.
+   */
   schedule(): void;
   /** Runs the pass that is waiting for the next frame now, if any (before a navigation). */
   flush(): void;
 }
 
 const INTERACTIONS = ['input', 'change', 'click', 'focusin'] as const;
+/** The share of the time that passes asked for by page changes alone may take, over time. */
+const BUDGET = 0.005;
+/** Pass time (ms) beyond the budget that runs without waiting: a page's ordinary bursts. */
+const BURST_MS = 25;
+/** The longest a change waits for its pass, however much the passes cost. */
+const MAX_WAIT_MS = 1000;
 const FULL = { subtree: true, childList: true, attributes: true, characterData: true };
 const STRUCTURE = { subtree: true, childList: true };
 
@@ -75,25 +85,55 @@ export function watchDom(
   { signal, ignore, onChange, onAdded, onClick }: DomWatchOptions,
 ): DomWatch {
   let scheduled = false;
+  /** The pass planned waits for the budget (see schedule). */
+  let delayed = false;
+  /** Pass time (ms) not yet paid back at BUDGET, as of `lastEnd`; see schedule. */
+  let debt = 0;
+  let lastEnd = 0;
+  /** The earliest time a pass that only page changes ask for may run. */
+  let nextAt = 0;
   let raf = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let events: Event[] = [];
   const flush = () => {
     cancelAnimationFrame(raf);
     clearTimeout(timer);
-    scheduled = false;
+    scheduled = delayed = false;
     if (signal.aborted) return;
     const batch = events;
     events = [];
+    const start = performance.now();
     onChange({ events: batch });
+    const end = performance.now();
+    debt = Math.max(0, debt - (start - lastEnd) * BUDGET) + end - start;
+    lastEnd = end;
+    nextAt = end + Math.min(MAX_WAIT_MS, Math.max(0, debt - BURST_MS) / BUDGET);
   };
-  const schedule = () => {
-    if (scheduled || signal.aborted) return;
-    scheduled = true;
+  const frame = () => {
+    delayed = false;
     // rAF keeps the work off the mutation's own task; the timeout covers hidden tabs,
     // where animation frames do not run.
     raf = requestAnimationFrame(flush);
     timer = setTimeout(flush, 250);
+  };
+  /**
+   * Plans a pass on the next frame. Passes are paid back at BUDGET of the time that passes:
+   * while what they cost stays under BURST_MS more than that, a pass that only page changes
+   * ask for (`input` false) runs on the next frame as well; beyond, it waits (at most
+   * MAX_WAIT_MS), so on a page that changes all the time Inflow's share of the main thread
+   * stays small. A person's input is never kept waiting: it moves a waiting pass to the next
+   * frame.
+   */
+  const schedule = (input = false) => {
+    if (signal.aborted || (scheduled && !(input && delayed))) return;
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+    scheduled = true;
+    const wait = input ? 0 : nextAt - performance.now();
+    if (wait > 0) {
+      delayed = true;
+      timer = setTimeout(frame, wait);
+    } else frame();
   };
   signal.addEventListener('abort', () => {
     cancelAnimationFrame(raf);
@@ -107,7 +147,8 @@ export function watchDom(
     for (const r of records) {
       if (host && (host === r.target || host.contains(r.target))) continue;
       ours = false;
-      for (const n of r.addedNodes) if (n.nodeType === 1) added.push(n);
+      // Only a childList record adds nodes: the others' node lists cost a wrapper each.
+      if (r.type === 'childList') for (const n of r.addedNodes) if (n.nodeType === 1) added.push(n);
     }
     if (ours) return;
     if (added.length) onAdded?.(added);
@@ -139,7 +180,7 @@ export function watchDom(
           seen.add(event);
           events.push(event);
           if (event.type === 'click') onClick?.(event);
-          schedule();
+          schedule(true);
         },
         { capture: true, passive: true, signal },
       );
@@ -156,7 +197,7 @@ export function watchDom(
       if (!now) listen(shadow);
       watched.set(shadow, how);
     },
-    schedule,
+    schedule: () => schedule(),
     flush: () => {
       if (scheduled) flush();
     },

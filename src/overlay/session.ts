@@ -5,7 +5,7 @@
  */
 import { rootsAbove, shadowRootOf } from '../aids/composed';
 import type { Target } from '../aids/schema';
-import { isHealed, type Resolution, resolveTarget } from '../aids/target';
+import { isHealed, type Resolution, resolveTarget, stillResolves } from '../aids/target';
 import type { ActiveAid, EventInput, FrameStepState, OverlayStatus } from '../protocol/messages';
 import { type DomWatch, type PageChange, watchDom } from './dom-watch';
 import { createController, type Kinds } from './kinds';
@@ -51,7 +51,9 @@ export class PageSession {
   private readonly controllers: AidController[];
   /** Resolutions of this pass, by target content: a step's target and its completion
    *  rule's target are usually the same element described twice. */
-  private readonly cache = new Map<string, Resolution>();
+  /** Target resolutions of this pass, by target; and of the pass before (see stillResolves). */
+  private cache = new Map<string, Resolution>();
+  private previous = new Map<string, Resolution>();
   private readonly cacheKeys = new WeakMap<Target, string>();
   /** "missing:<aid>#<step>" / "healed:…" already recorded in this session. */
   private readonly reported = new Set<string>();
@@ -94,7 +96,12 @@ export class PageSession {
         }
         let r = this.cache.get(key);
         if (!r) {
-          r = resolveTarget(target, document, { roots: this.roots, shadowRootOf });
+          // An element found before that still meets every signal is kept: no search.
+          const before = this.previous.get(key);
+          r =
+            before && stillResolves(target, before, shadowRootOf)
+              ? before
+              : resolveTarget(target, document, { roots: this.roots, shadowRootOf });
           this.cache.set(key, r);
         }
         return r;
@@ -226,7 +233,8 @@ export class PageSession {
     if (this.abort.signal.aborted) return;
     this.shadowRoots.recheck();
     this.roots = this.shadowRoots.roots();
-    this.cache.clear();
+    this.previous = this.cache;
+    this.cache = new Map();
     for (const c of this.controllers) {
       try {
         c.update(change);

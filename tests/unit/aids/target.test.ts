@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isHealed, resolveTarget } from '../../../src/aids/target';
+import { isHealed, resolveTarget, stillResolves } from '../../../src/aids/target';
 
 const FORM = `
   <form>
@@ -109,5 +109,42 @@ describe('resolveTarget does not heal onto a stranger', () => {
   it('still accepts role alone when role is all the target gives', () => {
     document.body.innerHTML = `<div><input type="checkbox" id="only"></div>`;
     expect(resolveTarget({ role: 'checkbox' }).element?.id).toBe('only');
+  });
+});
+
+describe('stillResolves: a find kept from one pass to the next', () => {
+  it('keeps an element that is there, shown and meets every signal; asks for a search otherwise', () => {
+    document.body.innerHTML =
+      '<label for="e">Email</label><input id="e" name="email"><button id="b">Save</button>';
+    const target = { css: '#e', label: 'Email' };
+    const r = resolveTarget(target);
+    expect(r.element?.id).toBe('e');
+    expect(stillResolves(target, r)).toBe(true);
+    // A signal that no longer holds: search again (a better element may be there).
+    document.querySelector('label')!.textContent = 'Work email';
+    expect(stillResolves(target, r)).toBe(false);
+    document.querySelector('label')!.textContent = 'Email';
+    expect(stillResolves(target, r)).toBe(true);
+    // Gone from the page, or hidden.
+    const input = r.element as HTMLElement;
+    input.style.display = 'none';
+    expect(stillResolves(target, r)).toBe(false);
+    input.style.display = '';
+    input.remove();
+    expect(stillResolves(target, r)).toBe(false);
+  });
+
+  it('never keeps a healed, ambiguous or missing find, nor one within a container', () => {
+    document.body.innerHTML = '<form><button>Save</button><button>Save</button></form><p>x</p>';
+    const healed = resolveTarget({ css: '#gone', text: 'x' });
+    expect(healed.element?.localName).toBe('p');
+    expect(stillResolves({ css: '#gone', text: 'x' }, healed)).toBe(false);
+    const twice = resolveTarget({ text: 'Save' });
+    expect(twice.ambiguous).toBe(true);
+    expect(stillResolves({ text: 'Save' }, twice)).toBe(false);
+    const missing = resolveTarget({ css: '#nothing' });
+    expect(stillResolves({ css: '#nothing' }, missing)).toBe(false);
+    const within = { within: 'form', css: 'button' };
+    expect(stillResolves(within, resolveTarget(within))).toBe(false);
   });
 });

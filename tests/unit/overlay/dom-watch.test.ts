@@ -4,7 +4,7 @@
  * are found from mutation records and upgrades, attached, fed into the same batch, and let go
  * when the session ends. Clicks inside a component count for targets inside it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type DomWatch,
   eventTarget,
@@ -168,5 +168,76 @@ describe('events from inside components', () => {
     (document.getElementById('overlay')!.shadowRoot!.firstElementChild as HTMLElement).click();
     await settle();
     expect(changes.flatMap((c) => c.events)).toEqual([]);
+  });
+});
+
+describe('the time budget of passes', () => {
+  /** A watcher whose passes each take `cost` ms of (fake) time. */
+  function costly(cost: number) {
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const passes: PageChange[] = [];
+    const stop = new AbortController();
+    watchDom(document.documentElement, {
+      signal: stop.signal,
+      ignore: () => null,
+      onChange: (c) => {
+        now += cost;
+        passes.push(c);
+      },
+    });
+    const main = document.querySelector('main')!;
+    return {
+      passes,
+      stop,
+      mutate: () => main.append(document.createElement('span')),
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
+  }
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('runs cheap passes on the next frame, one after the other', async () => {
+    const w = costly(1);
+    for (let i = 0; i < 5; i++) {
+      w.mutate();
+      await settle();
+      w.advance(16);
+    }
+    expect(w.passes).toHaveLength(5);
+    w.stop.abort();
+  });
+
+  it('makes page changes wait once passes cost more than the budget, but never a person’s input', async () => {
+    // 20 ms passes: past the 25 ms burst on the second, so the third change waits.
+    const w = costly(20);
+    w.mutate();
+    await settle();
+    w.mutate();
+    await settle();
+    expect(w.passes).toHaveLength(2);
+    w.mutate();
+    await settle();
+    expect(w.passes).toHaveLength(2);
+    // A person's input does not wait: its pass runs on the next frame, with the input in it.
+    document.querySelector('main')!.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    expect(w.passes).toHaveLength(3);
+    expect(w.passes[2]!.events.map((e) => e.type)).toEqual(['input']);
+    w.stop.abort();
+  });
+
+  it('runs a waiting change’s pass within a second, however much the passes cost', async () => {
+    const w = costly(200);
+    w.mutate();
+    await settle();
+    w.mutate();
+    await settle();
+    expect(w.passes).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(w.passes).toHaveLength(2);
+    w.stop.abort();
   });
 });
