@@ -15,8 +15,8 @@ function pageProbe(startedEvent) {
   const mark = (k) => {
     if (!(k in marks)) marks[k] = performance.now();
   };
-  // WXT's content-script wrapper announces itself on the document as main() starts; the event
-  // name is WXT's, so this diagnostic mark may go missing after a WXT upgrade.
+  // The overlay announces itself on the document as it starts, so that an older copy stops
+  // (src/overlay/context.ts): the same event marks when the content script began.
   document.addEventListener(startedEvent, () => mark('script'), { capture: true, once: true });
   const watchShadow = (host) => {
     const found = () => {
@@ -58,10 +58,10 @@ function pageProbe(startedEvent) {
   }
 }
 
-async function sample(context, url, timeout, extensionId) {
+async function sample(context, url, timeout) {
   const page = await context.newPage();
   try {
-    await page.addInitScript(pageProbe, `${extensionId}:overlay:wxt:content-script-started`);
+    await page.addInitScript(pageProbe, 'inflow-overlay-started');
     const response = await page.goto(url, { waitUntil: 'domcontentloaded' });
     if (!response?.ok()) throw new Error(`${url} answered ${response?.status()}`);
     const shown = await page
@@ -107,19 +107,19 @@ export async function measureFirstAid(context, url, { n, warmup, extensionId, ti
   let stopMethod = null;
   const notCold = [];
   try {
-    for (let i = 0; i < warmup; i++) await sample(context, url, timeout, extensionId);
+    for (let i = 0; i < warmup; i++) await sample(context, url, timeout);
     for (let i = 0; i < n; i++) {
       stopMethod = await sw.stop();
       const statusBefore = sw.status();
       const trace = sw.trace();
-      const c = await sample(context, url, timeout, extensionId);
+      const c = await sample(context, url, timeout);
       const statuses = trace();
       // A cold sample must have found the worker stopped and seen it start for this load.
       c.workerWasStopped = statusBefore === 'stopped' && statuses.includes('starting');
       if (!c.workerWasStopped) notCold.push({ statusBefore, statuses });
       cold.push(c);
       const statusWarm = sw.status();
-      const w = await sample(context, url, timeout, extensionId);
+      const w = await sample(context, url, timeout);
       w.workerWasRunning = statusWarm === 'running';
       warm.push(w);
     }
