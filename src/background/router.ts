@@ -283,7 +283,8 @@ async function answer(
       const measure = top && measuresUrl(settings.values, request.url);
       // The help panel's shortcut, where its list has something for this person.
       const shortcut = settings.values.helpShortcut;
-      const help = top && shortcut && (await hasHelp(db, request.url, await viewerOfDeps(deps)));
+      const help =
+        top && shortcut && (await hasHelp(db, request.url, viewerOf(settings.values, deps.locale)));
       return {
         paused: false,
         aids: await startRuns(db, aids, request.url, !!request.reload, now()),
