@@ -233,6 +233,11 @@ export interface SettingRow<V = unknown> {
 /** Known settings and the type of their values. */
 export interface Settings {
   pausedHosts: string[];
+  /**
+   * The organisation's policy as managed storage last gave it (settings.ts): what settings
+   * use while a read of managed storage is slow to answer.
+   */
+  policy: Record<string, unknown> | null;
   role: string;
   team: string;
   locale: string;

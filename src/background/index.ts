@@ -29,6 +29,7 @@ import {
   AUDIENCE_KEYS,
   forgetPolicy,
   type ManagedArea,
+  onLatePolicy,
   resolveSettings,
   SETTING_KEYS,
   SYNC_KEYS,
@@ -296,13 +297,15 @@ export function startBackground(): void {
   });
 
   // Policy changes apply without a restart.
+  const policyChanged = (keys: string[]) =>
+    void settingsChanged(keys).catch((e) => console.error('[inflow] applying policy failed', e));
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'managed') return;
     forgetPolicy();
-    void settingsChanged(Object.keys(changes)).catch((e) =>
-      console.error('[inflow] applying policy failed', e),
-    );
+    policyChanged(Object.keys(changes));
   });
+  // So does a first read that managed storage answered only after its kept copy was used.
+  onLatePolicy(policyChanged);
 
   // A sync that the worker's stopping cut short starts over now.
   void withReopen(db, () => runner.resumeIfPending()).catch((e) =>

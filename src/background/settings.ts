@@ -8,6 +8,14 @@
  * The policy is cached in memory (a page lookup reads the audience on every page) until
  * `forgetPolicy()`, which the background calls when storage.onChanged reports a change in
  * the `managed` area. The service worker stopping empties the cache.
+ *
+ * Chromium's managed storage can take seconds to answer its first read after the browser
+ * starts (its policy service is still loading), and has been seen not to answer at all. So
+ * the last policy read is kept in the store (`policy`), and a read that is not there first
+ * is answered from it; the fresh read, when it comes, replaces it and the keys it changed
+ * are reported (`onLatePolicy`), as a change of policy would be. With nothing kept yet (the
+ * first start), settings wait for the read at most POLICY_FIRST_WAIT_MS, then go on as if
+ * there were no policy until it comes.
  */
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
@@ -15,7 +23,7 @@ import type { Viewer } from '../aids/audience';
 import { problemsOf } from '../aids/validate';
 import type { PolicyProblem, SettingsView } from '../protocol/messages';
 import { DEFAULT_SETTINGS, type SettingKey, Settings } from '../protocol/settings';
-import { getDb, type InflowDb } from './db';
+import { getDb, getSetting, type InflowDb, setSetting } from './db';
 
 export const SETTING_KEYS = Object.keys(Settings.shape) as SettingKey[];
 
@@ -57,11 +65,22 @@ export interface Policy {
   ignored: PolicyProblem[];
 }
 
+/** How long settings wait for a first read of the policy when none was kept before. */
+export const POLICY_FIRST_WAIT_MS = 2_000;
+
 let policyCache: { area: ManagedArea; policy: Promise<Policy> } | null = null;
+
+/** Told the keys a policy read changed when it came after its kept copy was used. */
+let latePolicy: ((keys: string[]) => void) | null = null;
 
 /** Drops the cached policy: the next resolve reads managed storage again. */
 export function forgetPolicy(): void {
   policyCache = null;
+}
+
+/** Sets who hears of a late policy read that changed keys (the background: settingsChanged). */
+export function onLatePolicy(listener: ((keys: string[]) => void) | null): void {
+  latePolicy = listener;
 }
 
 async function readManaged(area: ManagedArea): Promise<Record<string, unknown>> {
@@ -75,20 +94,79 @@ async function readManaged(area: ManagedArea): Promise<Record<string, unknown>> 
   }
 }
 
+/** The keys whose values differ between two reads of the policy. */
+export function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).sort();
+}
+
+function checkPolicy(raw: Record<string, unknown>): Policy {
+  const checked = policyValues(raw);
+  for (const problem of checked.ignored) {
+    console.warn(`[inflow] policy value ignored: ${problem.reason}`);
+  }
+  return checked;
+}
+
+async function keptPolicy(db: InflowDb | undefined): Promise<Record<string, unknown> | null> {
+  if (!db) return null;
+  const kept = await getSetting(db, 'policy', null).catch(() => null);
+  return kept && typeof kept === 'object' ? kept : null;
+}
+
+const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The raw policy: the fresh read of `area` if it has come once the copy kept in `db` is
+ * read (or, with none kept, within POLICY_FIRST_WAIT_MS), else the kept copy (or no policy),
+ * replaced in the cache by the fresh read when that comes.
+ */
+async function rawPolicy(area: ManagedArea, db: InflowDb | undefined): Promise<Policy> {
+  const fresh = readManaged(area);
+  const kept = await keptPolicy(db);
+  const keep = (raw: Record<string, unknown>) => {
+    if (db && (!kept || changedKeys(kept, raw).length)) {
+      void setSetting(db, 'policy', raw).catch((e) =>
+        console.warn('[inflow] keeping the policy failed', e),
+      );
+    }
+  };
+  // The fresh read first: of two answers already there, race takes the first listed.
+  const first = await Promise.race([
+    fresh.then((raw) => ({ raw, fresh: true })),
+    (kept ? Promise.resolve() : after(POLICY_FIRST_WAIT_MS)).then(() => ({
+      raw: kept ?? {},
+      fresh: false,
+    })),
+  ]);
+  if (first.fresh) {
+    keep(first.raw);
+    return checkPolicy(first.raw);
+  }
+  console.info(
+    `[inflow] managed storage is slow to answer: settings follow ${kept ? 'the policy it gave last time' : 'no policy'} until it does`,
+  );
+  void fresh.then((raw) => {
+    keep(raw);
+    const keys = changedKeys(first.raw, raw);
+    if (!keys.length) return;
+    if (policyCache?.area === area) {
+      policyCache = { area, policy: Promise.resolve(checkPolicy(raw)) };
+    }
+    latePolicy?.(keys);
+  });
+  return checkPolicy(first.raw);
+}
+
 /**
  * The policy, checked (cached until forgetPolicy). What it ignores is logged once per read,
- * not on every page lookup.
+ * not on every page lookup. With `db`, the copy kept there answers when managed storage is
+ * slow (see the top of this file).
  */
-export function readPolicy(area: ManagedArea | null): Promise<Policy> {
+export function readPolicy(area: ManagedArea | null, db?: InflowDb): Promise<Policy> {
   if (!area) return Promise.resolve({ values: {}, ignored: [] });
   if (policyCache?.area !== area) {
-    const policy = readManaged(area).then((raw) => {
-      const checked = policyValues(raw);
-      for (const problem of checked.ignored) {
-        console.warn(`[inflow] policy value ignored: ${problem.reason}`);
-      }
-      return checked;
-    });
+    const policy = rawPolicy(area, db);
     policyCache = { area, policy };
     // A failed read is not kept.
     policy.catch(() => {
@@ -154,7 +232,7 @@ export async function resolveSettings(sources: SettingsSources = {}): Promise<Se
   const db = sources.db ?? getDb();
   const managed = sources.managed === undefined ? browserManaged() : sources.managed;
   const [policy, rows] = await Promise.all([
-    readPolicy(managed),
+    readPolicy(managed, db),
     db.settings.bulkGet(SETTING_KEYS),
   ]);
   const fromPolicy = policy;
@@ -193,7 +271,7 @@ export async function setLocalSetting<K extends SettingKey>(
   if (!(SETTING_KEYS as string[]).includes(key)) {
     throw new SettingRefused(`${key}: not a setting of Inflow`);
   }
-  const fromPolicy = await readPolicy(managed);
+  const fromPolicy = await readPolicy(managed, db);
   if (key in fromPolicy.values) {
     throw new SettingRefused(`${key} is set by your organisation and cannot be changed here`);
   }

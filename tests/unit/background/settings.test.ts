@@ -8,6 +8,8 @@ import { handleMessage, type RouterDeps, type Sender } from '../../../src/backgr
 import {
   forgetPolicy,
   type ManagedArea,
+  onLatePolicy,
+  POLICY_FIRST_WAIT_MS,
   policyValues,
   readPolicy,
   resolveSettings,
@@ -184,6 +186,105 @@ describe('resolveSettings', () => {
     expect(get).toHaveBeenCalledTimes(2);
   });
 
+  describe('when managed storage is slow to answer', () => {
+    /** A managed area whose read answers only when `answer` is called. */
+    function slowArea() {
+      let answer!: (policy: Record<string, unknown>) => void;
+      const read = new Promise<Record<string, unknown>>((resolve) => {
+        answer = resolve;
+      });
+      return { area: { get: () => read } as ManagedArea, answer };
+    }
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+    it('keeps each fresh read in the store', async () => {
+      const db = freshDb();
+      await resolveSettings({ db, managed: policyArea({ role: 'agent' }) });
+      await settle();
+      expect((await db.settings.get('policy'))?.value).toEqual({ role: 'agent' });
+    });
+
+    it('answers from the policy kept last time, then applies the late read and says what changed', async () => {
+      const db = freshDb();
+      await db.settings.put({ key: 'policy', value: { role: 'agent', team: 'north' } });
+      const late = vi.fn();
+      onLatePolicy(late);
+      const { area, answer } = slowArea();
+      const first = await resolveSettings({ db, managed: area });
+      expect(first.values).toMatchObject({ role: 'agent', team: 'north' });
+      expect(first.managed).toEqual(['role', 'team']);
+      expect(late).not.toHaveBeenCalled();
+
+      answer({ role: 'agent', team: 'south', locale: 'fr' });
+      await settle();
+      expect(late).toHaveBeenCalledWith(['locale', 'team']);
+      expect((await resolveSettings({ db, managed: area })).values).toMatchObject({
+        role: 'agent',
+        team: 'south',
+        locale: 'fr',
+      });
+      expect((await db.settings.get('policy'))?.value).toEqual({
+        role: 'agent',
+        team: 'south',
+        locale: 'fr',
+      });
+      onLatePolicy(null);
+    });
+
+    it('with nothing kept, waits a while for the first read, then goes on without a policy', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout'] });
+      try {
+        const db = freshDb();
+        const late = vi.fn();
+        onLatePolicy(late);
+        const { area, answer } = slowArea();
+        let resolved: Awaited<ReturnType<typeof resolveSettings>> | null = null;
+        void resolveSettings({ db, managed: area }).then((view) => {
+          resolved = view;
+        });
+        // The wait starts once the store said it keeps nothing.
+        await vi.waitFor(() => expect(vi.getTimerCount()).toBe(1));
+        await vi.advanceTimersByTimeAsync(POLICY_FIRST_WAIT_MS - 100);
+        expect(resolved).toBeNull();
+        await vi.advanceTimersByTimeAsync(200);
+        expect(resolved!.values.role).toBe(DEFAULT_SETTINGS.role);
+        expect(resolved!.managed).toEqual([]);
+        answer({ role: 'supervisor' });
+        await vi.advanceTimersByTimeAsync(10);
+        expect(late).toHaveBeenCalledWith(['role']);
+        expect((await resolveSettings({ db, managed: area })).values.role).toBe('supervisor');
+      } finally {
+        onLatePolicy(null);
+        vi.useRealTimers();
+      }
+    });
+
+    it('says nothing when the late read is the policy kept', async () => {
+      const db = freshDb();
+      await db.settings.put({ key: 'policy', value: { role: 'agent' } });
+      const late = vi.fn();
+      onLatePolicy(late);
+      const { area, answer } = slowArea();
+      expect((await resolveSettings({ db, managed: area })).values.role).toBe('agent');
+      answer({ role: 'agent' });
+      await settle();
+      expect(late).not.toHaveBeenCalled();
+      onLatePolicy(null);
+    });
+
+    it('a policy value that is not valid is ignored from the kept copy too', async () => {
+      const db = freshDb();
+      await db.settings.put({
+        key: 'policy',
+        value: { syncIntervalMinutes: 'soon', role: 'agent' },
+      });
+      const view = await resolveSettings({ db, managed: slowArea().area });
+      expect(view.values.syncIntervalMinutes).toBe(60);
+      expect(view.values.role).toBe('agent');
+      expect(view.ignored.map((p) => p.key)).toEqual(['syncIntervalMinutes']);
+    });
+  });
+
   it('analyticsFormat: xapi by default; json or xapi from policy, anything else ignored', () => {
     expect(DEFAULT_SETTINGS.analyticsFormat).toBe('xapi');
     expect(policyValues({ analyticsFormat: 'json' }).values).toEqual({ analyticsFormat: 'json' });
@@ -235,7 +336,8 @@ describe('setLocalSetting', () => {
     await expect(
       setLocalSetting('packSources', [{ url: 'nope' }], { db, managed }),
     ).rejects.toThrow(/^packSources\[0\]\.url: /);
-    expect(await db.settings.count()).toBe(0);
+    // Nothing but the copy of the policy read (see "when managed storage is slow").
+    expect(await db.settings.toCollection().primaryKeys()).toEqual(['policy']);
   });
 
   it('accepts a key whose policy value was ignored', async () => {
