@@ -696,8 +696,8 @@ async function main() {
       if (all) await section(results, 'lookup', () => measureLookup(without.context, cfg.lookup));
 
       // Churn and a working day on the console's floor view. The background must have
-      // finished installing its packs first: a tab opened meanwhile waits for it, and the
-      // first load would measure that wait.
+      // finished starting (packs installed, first sync) first, or the first load would
+      // measure that start.
       if (all || opts.only === 'churn' || opts.only === 'soak') {
         await section(results, 'floorReady', () =>
           floorReady(withExt.context, `${urls.floor}?rate=0`),
