@@ -16,6 +16,7 @@ import type {
 } from '../protocol/fleet-health';
 import type { Counts } from '../protocol/insights';
 import { foldPending } from './compact';
+import { jsonRows } from './db/json-rows';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
 import { DEFAULT_MIN_GROUP } from './insights';
@@ -87,20 +88,29 @@ export async function fleetHealth(
   const rows =
     periods.length === 0
       ? []
-      : await countsIn(db, query, periods)!
-          .where((eb) =>
-            eb.or([eb('metric', 'in', HEALTH_TYPES), eb('metric', 'like', 'signal:%')]),
-          )
-          .select((eb) => [
-            'aid_key',
-            'pack_id',
-            'step_id',
-            'metric',
-            eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
-            eb.fn.max('start').as('latest'),
-          ])
-          .groupBy(['aid_key', 'pack_id', 'step_id', 'metric'])
-          .execute();
+      : await jsonRows<{
+          aid_key: string;
+          pack_id: string;
+          step_id: string;
+          metric: string;
+          events: number;
+          latest: string;
+        }>(
+          db,
+          countsIn(db, query, periods)!
+            .where((eb) =>
+              eb.or([eb('metric', 'in', HEALTH_TYPES), eb('metric', 'like', 'signal:%')]),
+            )
+            .select((eb) => [
+              'aid_key',
+              'pack_id',
+              'step_id',
+              'metric',
+              eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
+              eb.fn.max('start').as('latest'),
+            ])
+            .groupBy(['aid_key', 'pack_id', 'step_id', 'metric']),
+        );
   const people = await peopleOf(db, query, periods, [
     'aid:health',
     'aid:missing',

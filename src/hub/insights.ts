@@ -18,6 +18,7 @@ import type {
 } from '../protocol/fleet';
 import type { ReasonCount } from '../protocol/insights';
 import { foldPending } from './compact';
+import { jsonRows } from './db/json-rows';
 import type { HubDb } from './db/open';
 import { countsIn, peopleOf, rangeFor } from './period-read';
 import { ALL, bucketMs } from './period-rows';
@@ -81,30 +82,31 @@ export async function fleetSummary(
   // connections (PGlite, one connection, takes them in turn). Counts are summed over
   // versions; the second grouping set says which versions each aid was counted in. A sum
   // of nothing but days taken away is 0, and not a count.
-  const countedQuery = countsIn(db, query, signed.plus, signed.minus)!
-    .where('metric', 'not like', 'signal:%')
-    .select((eb) => [
-      'aid_key',
-      'pack_id',
-      'pack_version',
-      'step_id',
-      'metric',
-      eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
-    ])
-    .groupBy(
-      sql`grouping sets ((aid_key, pack_id, step_id, metric), (aid_key, pack_id, pack_version))`,
-    )
-    .having((eb) => eb(eb.fn.sum('events'), '!=', 0))
-    // Each grouping set leaves the other's columns null.
-    .$castTo<{
-      aid_key: string;
-      pack_id: string;
-      pack_version: string | null;
-      step_id: string | null;
-      metric: string | null;
-      events: number;
-    }>()
-    .execute();
+  // Each grouping set leaves the other's columns null.
+  const countedQuery = jsonRows<{
+    aid_key: string;
+    pack_id: string;
+    pack_version: string | null;
+    step_id: string | null;
+    metric: string | null;
+    events: number;
+  }>(
+    db,
+    countsIn(db, query, signed.plus, signed.minus)!
+      .where('metric', 'not like', 'signal:%')
+      .select((eb) => [
+        'aid_key',
+        'pack_id',
+        'pack_version',
+        'step_id',
+        'metric',
+        eb.cast<number>(eb.fn.sum('events'), 'bigint').as('events'),
+      ])
+      .groupBy(
+        sql`grouping sets ((aid_key, pack_id, step_id, metric), (aid_key, pack_id, pack_version))`,
+      )
+      .having((eb) => eb(eb.fn.sum('events'), '!=', 0)),
+  );
   const peopleQuery = peopleOf(db, query, periods, [
     'aid:any',
     'aid:reached',

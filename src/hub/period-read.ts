@@ -7,6 +7,7 @@
  * someone who moved teams is counted in both for the days they acted.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { jsonRows } from './db/json-rows';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
 import { ALL, COUNT_KEY, type Subject } from './period-rows';
@@ -192,9 +193,12 @@ export async function peopleOf(
       )}) as m(block, bits) on m.block = u.block`
     : sql``;
   const cols = sql.join(groupBy.map((c) => sql.ref(`u.${c}`)));
-  const result = await sql<PeopleRow>`
+  const rows = await jsonRows<PeopleRow>(
+    db,
+    sql`
     select ${cols}, sum(${counted})::bigint as people
     from (${unions}) as u ${masked}
-    group by ${cols}`.execute(db);
-  return result.rows.map((r) => ({ ...r, people: Number(r.people) }));
+    group by ${cols}`,
+  );
+  return rows.map((r) => ({ ...r, people: Number(r.people) }));
 }
