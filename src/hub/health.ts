@@ -16,9 +16,9 @@ import type {
 } from '../protocol/fleet-health';
 import type { Counts } from '../protocol/insights';
 import { foldPending } from './compact';
-import { jsonRows } from './db/json-rows';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
+import { viewRows } from './db/view-rows';
 import { DEFAULT_MIN_GROUP } from './insights';
 import { countsIn, peopleOf, periodsFor } from './period-read';
 import { HEALTH_TYPES } from './period-rows';
@@ -88,7 +88,7 @@ export async function fleetHealth(
   const rows =
     periods.length === 0
       ? []
-      : await jsonRows<{
+      : await viewRows<{
           aid_key: string;
           pack_id: string;
           step_id: string;

@@ -18,8 +18,8 @@ import type {
 } from '../protocol/fleet';
 import type { ReasonCount } from '../protocol/insights';
 import { foldPending } from './compact';
-import { jsonRows } from './db/json-rows';
 import type { HubDb } from './db/open';
+import { viewRows } from './db/view-rows';
 import { countsIn, peopleOf, rangeFor } from './period-read';
 import { ALL, bucketMs } from './period-rows';
 import { cover, signedCover } from './periods';
@@ -83,7 +83,7 @@ export async function fleetSummary(
   // versions; the second grouping set says which versions each aid was counted in. A sum
   // of nothing but days taken away is 0, and not a count.
   // Each grouping set leaves the other's columns null.
-  const countedQuery = jsonRows<{
+  const countedQuery = viewRows<{
     aid_key: string;
     pack_id: string;
     pack_version: string | null;

@@ -7,9 +7,9 @@
  * someone who moved teams is counted in both for the days they acted.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import { jsonRows } from './db/json-rows';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
+import { viewRows } from './db/view-rows';
 import { ALL, COUNT_KEY, type Subject } from './period-rows';
 import {
   BLOCK_BITS,
@@ -193,7 +193,7 @@ export async function peopleOf(
       )}) as m(block, bits) on m.block = u.block`
     : sql``;
   const cols = sql.join(groupBy.map((c) => sql.ref(`u.${c}`)));
-  const rows = await jsonRows<PeopleRow>(
+  const rows = await viewRows<PeopleRow>(
     db,
     sql`
     select ${cols}, sum(${counted})::bigint as people

@@ -78,6 +78,14 @@ export async function migrate(db: HubDb): Promise<void> {
   }
 }
 
+/** The databases opened on PGlite: in this process, in WebAssembly, one connection. */
+const embedded = new WeakSet<HubDb>();
+
+/** True for a database opened on PGlite rather than a PostgreSQL server. */
+export function isEmbedded(db: HubDb): boolean {
+  return embedded.has(db);
+}
+
 /** Opens (creating if need be) and migrates the hub's database. */
 export async function openDatabase(target: DatabaseTarget): Promise<HubDb> {
   let db: HubDb;
@@ -96,6 +104,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<HubDb> {
       lite = new PGlite(join(target.dataDir, 'pgdata'));
     }
     db = new Kysely<HubDatabase>({ dialect: pgliteDialect(lite, { parsers, onEnd: unlock }) });
+    embedded.add(db);
   }
   try {
     // PGlite is one session; each of the pool's connections sets it as it connects.
