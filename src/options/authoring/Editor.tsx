@@ -447,8 +447,11 @@ export function Editor({
   const reports = aid?.reports ?? [];
   const lastPublish = Math.max(0, ...(aid?.history ?? []).map((v) => v.publishedAt));
   const attention = reports.filter((r) => r.lastAt > lastPublish);
+  // Events name steps by id: once published, a step's id no longer follows its text.
   const publishedStepIds = new Set(
-    published?.kind === 'checklist' ? published.steps.map((s) => s.id) : [],
+    published?.kind === 'checklist' || published?.kind === 'walkthrough'
+      ? published.steps.map((s) => s.id)
+      : [],
   );
   const patterns = list(getAt(draft, ['match', 'urls'])).map(str);
   // Only an aid of the author's own that was never published may change its id (and key).

@@ -763,6 +763,25 @@ describe('Editor: a walkthrough step’s pages', () => {
     expect(pages.getAttribute('aria-invalid')).toBeNull();
   });
 
+  it('keeps a published step’s id when its text changes; a new step’s id follows its text', async () => {
+    // An id made from the text, as the editor makes it: it would follow a new text.
+    const published = {
+      ...MOVE,
+      steps: [{ id: 'open-the-form', text: 'Open the form' }, MOVE.steps[1]!],
+    };
+    const { deps } = await open(authoringAid({ key: 'my-aids/move-home', published }));
+    await type(byLabel<HTMLTextAreaElement>('Step 1 text'), 'Open Change your address');
+    const saved = await lastSaved<Walkthrough>(deps, (a) =>
+      expect(a.steps[0]!.text).toBe('Open Change your address'),
+    );
+    // Events already name this step by its id.
+    expect(saved.steps[0]!.id).toBe('open-the-form');
+    await click(button('Add a step'));
+    await type(byLabel<HTMLTextAreaElement>('Step 3 text'), 'Save the address');
+    const added = await lastSaved<Walkthrough>(deps, (a) => expect(a.steps).toHaveLength(3));
+    expect(added.steps[2]!.id).toBe('save-the-address');
+  });
+
   it('is not offered for a checklist’s steps', async () => {
     await open();
     expect(() => byLabel('Step 1: pages it is on')).toThrow('no label');
