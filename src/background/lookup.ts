@@ -27,7 +27,14 @@ import type { Aid, FrameRef, Target } from '../aids/schema';
 import { targetsOf } from '../aids/targets';
 import { hostKeyOfPattern, hostKeysOfUrl, matchesUrl } from '../aids/url-match';
 import type { ActiveAid, Progress } from '../protocol/messages';
-import type { AidRow, InflowDb } from './db';
+import {
+  type AidRow,
+  type AidsHold,
+  aidsByHostKey,
+  HOST_INDEX_META,
+  type HostIndexRow,
+  type InflowDb,
+} from './db';
 import { readHostIndexMeta, readHostIndexRows } from './host-index';
 
 export { inAudience, type Viewer } from '../aids/audience';
@@ -53,14 +60,73 @@ interface AidCache {
 
 const caches = new WeakMap<InflowDb, AidCache>();
 
-/** The cache of `db`, emptied first if the aids may have changed since it was filled. */
+/** The snapshot of every aid taken for a hold (whileReplacingAids), once it was read. */
+const snapshots = new WeakMap<AidsHold, AidCache>();
+
+/**
+ * The cache of `db`, emptied first if the aids may have changed since it was filled; while an
+ * install holds the previous version, the snapshot of that version.
+ */
 function cacheOf(db: InflowDb): AidCache {
+  const hold = db.aidsHold;
+  const snapshot = hold && snapshots.get(hold);
+  if (snapshot) return snapshot;
   let cache = caches.get(db);
   if (!cache || cache.generation !== db.aidsGeneration || !db.isOpen()) {
     cache = { generation: db.aidsGeneration, inUse: null, rows: new Map() };
     caches.set(db, cache);
   }
   return cache;
+}
+
+/**
+ * Every aid of the store as one cache that needs no read: all keys in use, the rows of each.
+ * One read transaction, so one state of the store.
+ */
+async function readWholeCache(db: InflowDb): Promise<AidCache> {
+  const generation = db.aidsGeneration;
+  const rows = await db.transaction('r', db.aids, db.hostIndex, async () => {
+    const meta = await readHostIndexMeta(db);
+    if (!meta) return aidsByHostKey(await db.aids.toArray());
+    const byKey = new Map<string, AidRow[]>(meta.keys.map((key) => [key, []]));
+    await db.hostIndex.each((row) => {
+      if (row.key !== HOST_INDEX_META) byKey.set(row.key, (row as HostIndexRow).rows);
+    });
+    return byKey;
+  });
+  const frozen = new Map<string, readonly AidRow[]>();
+  for (const [key, list] of rows) frozen.set(key, deepFreeze(list));
+  return { generation, inUse: { keys: new Set(rows.keys()), indexed: true }, rows: frozen };
+}
+
+/**
+ * Runs `replace`, a write that replaces aids in one transaction (it calls claimAidsHold
+ * first thing inside it), while lookups are answered from the aids as they were before it:
+ * a read transaction on `aids` or `hostIndex` would wait for the whole write. The previous
+ * version is read first, whole, in one read transaction (a snapshot of committed rows, so
+ * never a mix of two versions); lookups use it from then until `replace` ends, committed or
+ * not, and read the store again after. A write to `aids` from another transaction ends the
+ * hold at once (db.ts), and lookups go back to the store.
+ *
+ * For big installs only: the snapshot costs a read of every aid and keeps them in memory
+ * while the install runs.
+ */
+export async function whileReplacingAids<T>(db: InflowDb, replace: () => Promise<T>): Promise<T> {
+  const hold: AidsHold = {};
+  db.aidsHold = hold;
+  try {
+    try {
+      const snapshot = await readWholeCache(db);
+      if (db.aidsHold === hold) snapshots.set(hold, snapshot);
+    } catch (e) {
+      // Lookups read the store, and wait for the install, as without a hold.
+      if (db.aidsHold === hold) db.aidsHold = null;
+      console.warn('[inflow] no snapshot of the aids for the install', e);
+    }
+    return await replace();
+  } finally {
+    if (db.aidsHold === hold) db.aidsHold = null;
+  }
 }
 
 /** Forgets what lookup() cached for `db` (the next lookup reads the store again). */

@@ -9,8 +9,9 @@ import type { Aid, Pack } from '../aids/schema';
 import { hostKeyOfPattern } from '../aids/url-match';
 import { compareVersions, type Problem, parsePack } from '../aids/validate';
 import { inSlices } from '../aids/validate-sliced';
-import type { AidRow, InflowDb, PackRow, PackSource } from './db';
+import { type AidRow, claimAidsHold, type InflowDb, type PackRow, type PackSource } from './db';
 import { readHostIndexMeta, writeHostIndex } from './host-index';
+import { whileReplacingAids } from './lookup';
 
 export type InstallResult =
   | { ok: true; status: 'installed'; pack: PackRow; previousVersion?: string }
@@ -80,6 +81,25 @@ export async function writePackRows(
   await db.packs.put(row);
 }
 
+/**
+ * From this many aids, an install lets lookups answer from the previous version while it
+ * writes (whileReplacingAids). A smaller pack's write is over sooner than that snapshot of
+ * every aid would be read.
+ */
+export const SNAPSHOT_FROM_AIDS = 500;
+
+/**
+ * Runs `install`, a transaction that installs `pack` (it calls claimAidsHold first), with
+ * lookups answered from the previous version meanwhile when the pack is big.
+ */
+export function answeringFromPrevious<T>(
+  db: InflowDb,
+  pack: Pack,
+  install: () => Promise<T>,
+): Promise<T> {
+  return pack.aids.length >= SNAPSHOT_FROM_AIDS ? whileReplacingAids(db, install) : install();
+}
+
 /** Former versions kept per pack (packHistory), for rolling back. */
 export const HISTORY_PER_PACK = 5;
 
@@ -130,7 +150,8 @@ export async function installPack(
 ): Promise<InstallResult> {
   const parsed = parsePack(input);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
-  return installValidPack(db, parsed.value, options);
+  const pack = parsed.value;
+  return answeringFromPrevious(db, pack, () => installValidPack(db, pack, options));
 }
 
 /**
@@ -156,6 +177,7 @@ export async function installValidPack(
   };
   const tables = [db.packs, db.aids, db.hostIndex, db.packHistory];
   return db.transaction('rw', tables, async (): Promise<Extract<InstallResult, { ok: true }>> => {
+    claimAidsHold(db);
     const installed = await db.packs.get(pack.id);
     if (installed) {
       const reason = policy(pack, installed, source);
