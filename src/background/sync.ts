@@ -100,14 +100,26 @@ export interface SyncDeps {
   limits?: Partial<SyncLimits>;
   /** Told as each step of a source's sync ends (the bench times them); nothing by default. */
   trace?: (step: SyncStep, url: string) => void;
+  /**
+   * From how many aids an install answers lookups from the previous version meanwhile
+   * (SNAPSHOT_FROM_AIDS by default; the bench's reference turns it off with Infinity).
+   */
+  snapshotFromAids?: number;
 }
 
 /**
- * The steps of a source's sync that installs a pack, in order: downloaded, signature
- * checked, validated, rows built, write started (inside the transaction; the snapshot that
+ * The steps of a source's sync that installs a pack, in order: downloaded, JSON parsed,
+ * signature checked, validated, rows built, write started (inside the transaction; the snapshot that
  * lookups answer from meanwhile is read before it), committed.
  */
-export type SyncStep = 'fetched' | 'signature' | 'validated' | 'rows' | 'writing' | 'committed';
+export type SyncStep =
+  | 'fetched'
+  | 'parsed'
+  | 'signature'
+  | 'validated'
+  | 'rows'
+  | 'writing'
+  | 'committed';
 
 interface Downloaded {
   notModified: boolean;
@@ -372,6 +384,7 @@ export async function syncSource(
     } catch {
       throw new SyncFailure('not-json');
     }
+    trace('parsed');
     // The signature first: it is checked on the JSON as downloaded, and a pack that no
     // trusted key vouches for (when one must) is refused before the costly validation.
     if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
@@ -395,52 +408,56 @@ export async function syncSource(
     // The end: one transaction for the pack, its aids, its history and the status. Page
     // lookups meanwhile are answered from the version it replaces (a big pack's write takes
     // a while).
-    const result = await answeringFromPrevious(db, pack, () =>
-      db.transaction(
-        'rw',
-        [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
-        async (): Promise<SourceResult> => {
-          claimAidsHold(db);
-          trace('writing');
-          const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
-            url,
-            packId: pack.id,
-            packVersion: pack.version,
-            lastSuccessAt: now(),
-            lastAttemptAt: attemptAt,
-            outcome,
-            message: syncMessage(outcome, params),
-            error: null,
-            ...(got.etag ? { etag: got.etag } : {}),
-            ...(got.lastModified ? { lastModified: got.lastModified } : {}),
-          });
-          const current = await db.packs.get(pack.id);
-          if (
-            current &&
-            current.version === pack.version &&
-            JSON.stringify(current.pack) === JSON.stringify(pack)
-          ) {
-            return save(success('up-to-date'));
-          }
-          const result = await installValidPack(
-            db,
-            pack,
-            { source: sourceName(url), now: attemptAt },
-            rows,
-          );
-          if (result.status === 'skipped') {
-            throw new SyncFailure('older', {
-              version: pack.version,
-              installed: result.installed.version,
+    const done = await answeringFromPrevious(
+      db,
+      pack,
+      () =>
+        db.transaction(
+          'rw',
+          [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
+          async (): Promise<SourceResult> => {
+            claimAidsHold(db);
+            trace('writing');
+            const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
+              url,
+              packId: pack.id,
+              packVersion: pack.version,
+              lastSuccessAt: now(),
+              lastAttemptAt: attemptAt,
+              outcome,
+              message: syncMessage(outcome, params),
+              error: null,
+              ...(got.etag ? { etag: got.etag } : {}),
+              ...(got.lastModified ? { lastModified: got.lastModified } : {}),
             });
-          }
-          const saved = await save(success('installed', { version: pack.version }));
-          return { ...saved, installed: result.pack };
-        },
-      ),
+            const current = await db.packs.get(pack.id);
+            if (
+              current &&
+              current.version === pack.version &&
+              JSON.stringify(current.pack) === JSON.stringify(pack)
+            ) {
+              return save(success('up-to-date'));
+            }
+            const result = await installValidPack(
+              db,
+              pack,
+              { source: sourceName(url), now: attemptAt },
+              rows,
+            );
+            if (result.status === 'skipped') {
+              throw new SyncFailure('older', {
+                version: pack.version,
+                installed: result.installed.version,
+              });
+            }
+            const saved = await save(success('installed', { version: pack.version }));
+            return { ...saved, installed: result.pack };
+          },
+        ),
+      deps.snapshotFromAids,
     );
     trace('committed');
-    return result;
+    return done;
   } catch (e) {
     if (e instanceof SyncFailure) return save(failed(e));
     console.error('[inflow] sync of %s failed', url, e);

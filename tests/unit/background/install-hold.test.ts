@@ -158,7 +158,15 @@ describe('a sync of a big signed pack', () => {
     expect((await syncSource(deps, settings.packSources[0]!, settings)).status.outcome).toBe(
       'installed',
     );
-    expect(steps).toEqual(['fetched', 'signature', 'validated', 'rows', 'writing', 'committed']);
+    expect(steps).toEqual([
+      'fetched',
+      'parsed',
+      'signature',
+      'validated',
+      'rows',
+      'writing',
+      'committed',
+    ]);
     // The first install: nothing was installed before, so nothing is answered.
     for (const answer of await Promise.all(during.splice(0))) expect(answer).toEqual([]);
 
