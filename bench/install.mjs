@@ -75,7 +75,7 @@ async function serve(script) {
 }
 
 /** What one sync did: its steps, and the lookups asked while it ran, by what they answered. */
-function describe(run, previous, next) {
+function summarizeRun(run, previous, next) {
   const { steps } = run;
   const committed = steps.committed ?? Number.NaN;
   const during = run.asked.filter((a) => a.at < committed);
@@ -161,7 +161,7 @@ export async function measureInstall(context, { rounds = 3, log = () => {} } = {
           if (run.outcome !== 'installed' || run.installedAids !== o.aids) {
             throw new Error(`${phase} install (${mode}): ${run.outcome}: ${run.message}`);
           }
-          runs[mode][phase].push(describe(run, previous, next));
+          runs[mode][phase].push(summarizeRun(run, previous, next));
           log(`install: round ${r + 1}, ${mode}, ${phase}: ${Math.round(run.steps.committed)} ms`);
         }
       }
