@@ -545,7 +545,7 @@ function installNotes(install) {
   const lat = (l) =>
     `cached hosts p95 ${ms(l.cached.p95)} / max ${ms(l.cached.max)}, first visits p95 ${ms(l.first.p95)} / max ${ms(l.first.max)}`;
   return [
-    `install split, median round (from the sync's start: fetch over HTTP, JSON parse, signature check, validation, row building, snapshot of the previous version for lookups, the write transaction to its commit): ` +
+    `install split, median round (from the sync's start: fetch over HTTP, JSON parse, signature check, validation, row building, waiting for the snapshot of the previous version (read while the pack is checked), the write transaction to its commit): ` +
       `first install ${split(install.snapshot.first)}; update ${split(install.snapshot.update)}; ` +
       `pack ${(install.packBytes.v2 / 1024 / 1024).toFixed(2)} MiB of JSON, ${install.options.rounds} rounds alternating with the reference`,
     `lookups during the install, one every ${install.options.paceMs} ms: first install ${lat(install.snapshot.first.lookups)}; update ${lat(install.snapshot.update.lookups)}; ` +

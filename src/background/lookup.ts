@@ -89,9 +89,10 @@ async function readWholeCache(db: InflowDb): Promise<AidCache> {
     const meta = await readHostIndexMeta(db);
     if (!meta) return aidsByHostKey(await db.aids.toArray());
     const byKey = new Map<string, AidRow[]>(meta.keys.map((key) => [key, []]));
-    await db.hostIndex.each((row) => {
+    // One request for all rows (a cursor would take a round trip per row).
+    for (const row of await db.hostIndex.toArray()) {
       if (row.key !== HOST_INDEX_META) byKey.set(row.key, (row as HostIndexRow).rows);
-    });
+    }
     return byKey;
   });
   const frozen = new Map<string, readonly AidRow[]>();
@@ -99,34 +100,61 @@ async function readWholeCache(db: InflowDb): Promise<AidCache> {
   return { generation, inUse: { keys: new Set(rows.keys()), indexed: true }, rows: frozen };
 }
 
+/** A hold of the previous version (holdPreviousAids). */
+export interface PreviousAids {
+  /**
+   * Runs `replace`, a write that replaces aids in one transaction (it calls claimAidsHold
+   * first thing inside it), once the snapshot is read, and ends the hold when it ends.
+   */
+  during<T>(replace: () => Promise<T>): Promise<T>;
+  /** Ends the hold (an install that will not happen). */
+  release(): void;
+}
+
 /**
- * Runs `replace`, a write that replaces aids in one transaction (it calls claimAidsHold
- * first thing inside it), while lookups are answered from the aids as they were before it:
- * a read transaction on `aids` or `hostIndex` would wait for the whole write. The previous
- * version is read first, whole, in one read transaction (a snapshot of committed rows, so
- * never a mix of two versions); lookups use it from then until `replace` ends, committed or
- * not, and read the store again after. A write to `aids` from another transaction ends the
- * hold at once (db.ts), and lookups go back to the store.
+ * Starts answering lookups from the aids as they are now, for an install that is about to
+ * replace some: a read transaction on `aids` or `hostIndex` would wait for its whole write.
+ * The current aids are read now, whole, in one read transaction (committed rows, so never a
+ * mix of two versions); lookups use that snapshot once it is read and until the install
+ * ends, committed or not, then read the store again. The read may run while the caller
+ * checks and validates the pack. A write to `aids` from any other transaction ends the hold
+ * at once (db.ts), and lookups go back to the store.
  *
  * For big installs only: the snapshot costs a read of every aid and keeps them in memory
  * while the install runs.
  */
-export async function whileReplacingAids<T>(db: InflowDb, replace: () => Promise<T>): Promise<T> {
+export function holdPreviousAids(db: InflowDb): PreviousAids {
   const hold: AidsHold = {};
   db.aidsHold = hold;
-  try {
-    try {
-      const snapshot = await readWholeCache(db);
-      if (db.aidsHold === hold) snapshots.set(hold, snapshot);
-    } catch (e) {
-      // Lookups read the store, and wait for the install, as without a hold.
-      if (db.aidsHold === hold) db.aidsHold = null;
-      console.warn('[inflow] no snapshot of the aids for the install', e);
-    }
-    return await replace();
-  } finally {
+  const release = () => {
     if (db.aidsHold === hold) db.aidsHold = null;
-  }
+  };
+  const read = readWholeCache(db).then(
+    (snapshot) => {
+      if (db.aidsHold === hold) snapshots.set(hold, snapshot);
+    },
+    (e) => {
+      // Lookups read the store, and wait for the install, as without a hold.
+      release();
+      console.warn('[inflow] no snapshot of the aids for the install', e);
+    },
+  );
+  return {
+    async during(replace) {
+      try {
+        await read;
+        return await replace();
+      } finally {
+        release();
+      }
+    },
+    release,
+  };
+}
+
+/** holdPreviousAids(db).during(replace): the snapshot is read, then `replace` runs. */
+export function whileReplacingAids<T>(db: InflowDb, replace: () => Promise<T>): Promise<T> {
+  return holdPreviousAids(db).during(replace);
 }
 
 /** Forgets what lookup() cached for `db` (the next lookup reads the store again). */

@@ -17,7 +17,8 @@ import { parsePackInSlices } from '../aids/validate-sliced';
 import type { SourceStatus } from '../protocol/messages';
 import type { PackSource, Settings } from '../protocol/settings';
 import { claimAidsHold, type InflowDb, type PackRow, type SyncStatusRow } from './db';
-import { aidRowsInSlices, answeringFromPrevious, installValidPack } from './packs';
+import { holdPreviousAids, type PreviousAids } from './lookup';
+import { aidRowsInSlices, installValidPack, SNAPSHOT_FROM_AIDS } from './packs';
 
 export const SYNC_LIMITS = {
   /** The whole download (headers and body) of one try. */
@@ -362,6 +363,7 @@ export async function syncSource(
     return { status: publicStatus(row) };
   };
 
+  let held: PreviousAids | null = null;
   try {
     if (!isHttpUrl(url)) throw new SyncFailure('bad-url');
     const got = await download(deps, url, await validatorsFor(db, previous));
@@ -385,6 +387,12 @@ export async function syncSource(
       throw new SyncFailure('not-json');
     }
     trace('parsed');
+    // A big pack: from now until its install ends, page lookups are answered from the aids
+    // installed now; the snapshot they use is read while the pack is checked.
+    const aids = (raw as { aids?: unknown } | null)?.aids;
+    if (Array.isArray(aids) && aids.length >= (deps.snapshotFromAids ?? SNAPSHOT_FROM_AIDS)) {
+      held = holdPreviousAids(db);
+    }
     // The signature first: it is checked on the JSON as downloaded, and a pack that no
     // trusted key vouches for (when one must) is refused before the costly validation.
     if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
@@ -408,57 +416,54 @@ export async function syncSource(
     // The end: one transaction for the pack, its aids, its history and the status. Page
     // lookups meanwhile are answered from the version it replaces (a big pack's write takes
     // a while).
-    const done = await answeringFromPrevious(
-      db,
-      pack,
-      () =>
-        db.transaction(
-          'rw',
-          [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
-          async (): Promise<SourceResult> => {
-            claimAidsHold(db);
-            trace('writing');
-            const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
-              url,
-              packId: pack.id,
-              packVersion: pack.version,
-              lastSuccessAt: now(),
-              lastAttemptAt: attemptAt,
-              outcome,
-              message: syncMessage(outcome, params),
-              error: null,
-              ...(got.etag ? { etag: got.etag } : {}),
-              ...(got.lastModified ? { lastModified: got.lastModified } : {}),
+    const install = () =>
+      db.transaction(
+        'rw',
+        [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
+        async (): Promise<SourceResult> => {
+          claimAidsHold(db);
+          trace('writing');
+          const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
+            url,
+            packId: pack.id,
+            packVersion: pack.version,
+            lastSuccessAt: now(),
+            lastAttemptAt: attemptAt,
+            outcome,
+            message: syncMessage(outcome, params),
+            error: null,
+            ...(got.etag ? { etag: got.etag } : {}),
+            ...(got.lastModified ? { lastModified: got.lastModified } : {}),
+          });
+          const current = await db.packs.get(pack.id);
+          if (
+            current &&
+            current.version === pack.version &&
+            JSON.stringify(current.pack) === JSON.stringify(pack)
+          ) {
+            return save(success('up-to-date'));
+          }
+          const result = await installValidPack(
+            db,
+            pack,
+            { source: sourceName(url), now: attemptAt },
+            rows,
+          );
+          if (result.status === 'skipped') {
+            throw new SyncFailure('older', {
+              version: pack.version,
+              installed: result.installed.version,
             });
-            const current = await db.packs.get(pack.id);
-            if (
-              current &&
-              current.version === pack.version &&
-              JSON.stringify(current.pack) === JSON.stringify(pack)
-            ) {
-              return save(success('up-to-date'));
-            }
-            const result = await installValidPack(
-              db,
-              pack,
-              { source: sourceName(url), now: attemptAt },
-              rows,
-            );
-            if (result.status === 'skipped') {
-              throw new SyncFailure('older', {
-                version: pack.version,
-                installed: result.installed.version,
-              });
-            }
-            const saved = await save(success('installed', { version: pack.version }));
-            return { ...saved, installed: result.pack };
-          },
-        ),
-      deps.snapshotFromAids,
-    );
+          }
+          const saved = await save(success('installed', { version: pack.version }));
+          return { ...saved, installed: result.pack };
+        },
+      );
+    const done = await (held ? held.during(install) : install());
     trace('committed');
     return done;
   } catch (e) {
+    held?.release();
     if (e instanceof SyncFailure) return save(failed(e));
     console.error('[inflow] sync of %s failed', url, e);
     return save(failed(new SyncFailure('store-error', { detail: errorDetail(e) })));
