@@ -309,7 +309,7 @@ export class InflowDb extends Dexie {
 
   /**
    * While a big install replaces aids, lookups are answered from a snapshot of the aids as
-   * they were before it (lookup.ts, whileReplacingAids), instead of waiting for its
+   * they were before it (lookup.ts, holdPreviousAids), instead of waiting for its
    * transaction. The hold names that transaction once it has started (claimAidsHold). Any
    * write to `aids` from another transaction, and every opening of the database, ends the
    * hold: the snapshot would no longer be the previous version.

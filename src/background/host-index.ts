@@ -27,10 +27,10 @@ import {
  * Aid rows written per batch of requests, in `aids` and here (packs.ts). Each row is cloned
  * on the worker's thread as its put is issued, and the store serves other transactions'
  * requests only between batches: written in batches, page lookups answered meanwhile (from
- * the previous version, see whileReplacingAids in lookup.ts) wait for one batch, not for all
+ * the previous version, see holdPreviousAids in lookup.ts) wait for one batch, not for all
  * 5,000 rows of a big pack (~1 s in Chromium).
  */
-export const AIDS_PER_WRITE = 250;
+export const AIDS_PER_WRITE = 100;
 
 /** `rows` in batches of about AIDS_PER_WRITE aid rows. */
 function batches(rows: readonly HostIndexRow[]): HostIndexRow[][] {
