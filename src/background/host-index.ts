@@ -100,12 +100,20 @@ export async function writeHostIndex(
   if (!before) return rebuildHostIndex(db);
   const added = aidsByHostKey(rows);
   const affected = [...new Set([...(before.packs[packId] ?? []), ...added.keys()])];
-  const old = await db.hostIndex.bulkGet(affected);
+  // Only the rows that other packs' aids share need reading (to keep their aids): the rest
+  // hold this pack's aids alone, and are written anew (a big pack's old rows are megabytes).
+  const shared = new Set<string>();
+  for (const [id, packKeys] of Object.entries(before.packs)) {
+    if (id !== packId) for (const key of packKeys) shared.add(key);
+  }
+  const toRead = affected.filter((key) => shared.has(key));
+  const read = await db.hostIndex.bulkGet(toRead);
+  const old = new Map(toRead.map((key, i) => [key, read[i] as HostIndexRow | undefined]));
   const keys = new Set(before.keys);
   const put: HostIndexRow[] = [];
   const gone: string[] = [];
-  affected.forEach((key, i) => {
-    const previous = old[i] as HostIndexRow | undefined;
+  affected.forEach((key) => {
+    const previous = old.get(key);
     const next = (previous?.rows ?? [])
       .filter((row) => row.packId !== packId)
       .concat(added.get(key) ?? []);
