@@ -121,7 +121,7 @@ function summarizeRun(run, previous, next) {
  * @param {import('@playwright/test').BrowserContext} context a context without the extension
  * @param {{ rounds?: number, log?: (line: string) => void }} [opts]
  */
-export async function measureInstall(context, { rounds = 3, log = () => {} } = {}) {
+export async function measureInstall(context, { rounds = 5, log = () => {} } = {}) {
   const o = INSTALL_OPTIONS;
   const server = await serve(await bundle());
   log('install: harness bundled');

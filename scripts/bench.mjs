@@ -565,7 +565,7 @@ async function main() {
     reducedMotion: { n: Math.max(3, Math.ceil(n / 2)), warmup: 1 },
     firstAid: { n, warmup: 3 },
     lookup: { count: opts.quick ? 60 : 200, naiveEvery: opts.quick ? 20 : 10, warmup: 20 },
-    install: { rounds: opts.quick ? 1 : 3 },
+    install: { rounds: opts.quick ? 1 : 5 },
     churn: {
       n: opts.n ?? (opts.quick ? 3 : 8),
       warmup: 1,
