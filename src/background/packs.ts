@@ -26,6 +26,11 @@ export interface InstallOptions {
    * Returns a reason to skip, or null to install. Default: `defaultPolicy`.
    */
   policy?: (pack: Pack, installed: PackRow, source: PackSource) => string | null;
+  /**
+   * The pack's installed row (null: none) when the caller read it in the transaction that
+   * this install joins: a big pack's row is megabytes, not worth reading twice.
+   */
+  installed?: PackRow | null;
 }
 
 /** The key of an aid in the store. */
@@ -117,8 +122,9 @@ export const HISTORY_PER_PACK = 5;
  */
 async function keepInHistory(db: InflowDb, replaced: PackRow, now: number): Promise<void> {
   await db.packHistory.put({ ...replaced, replacedAt: now });
+  // Counted first: each row is a whole pack, read only when one must go.
+  if ((await db.packHistory.where('id').equals(replaced.id).count()) <= HISTORY_PER_PACK) return;
   const rows = await db.packHistory.where('id').equals(replaced.id).toArray();
-  if (rows.length <= HISTORY_PER_PACK) return;
   rows.sort((a, b) => b.replacedAt - a.replacedAt);
   await db.packHistory.bulkDelete(
     rows.slice(HISTORY_PER_PACK).map((row): [string, string] => [row.id, row.version]),
@@ -186,7 +192,10 @@ export async function installValidPack(
   const tables = [db.packs, db.aids, db.hostIndex, db.packHistory];
   return db.transaction('rw', tables, async (): Promise<Extract<InstallResult, { ok: true }>> => {
     claimAidsHold(db);
-    const installed = await db.packs.get(pack.id);
+    const installed =
+      options.installed === undefined
+        ? await db.packs.get(pack.id)
+        : (options.installed ?? undefined);
     if (installed) {
       const reason = policy(pack, installed, source);
       if (reason) return { ok: true, status: 'skipped', reason, installed };

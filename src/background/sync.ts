@@ -446,7 +446,7 @@ export async function syncSource(
           const result = await installValidPack(
             db,
             pack,
-            { source: sourceName(url), now: attemptAt },
+            { source: sourceName(url), now: attemptAt, installed: current ?? null },
             rows,
           );
           if (result.status === 'skipped') {
