@@ -411,13 +411,13 @@ export interface AidsHold {
 }
 
 /**
- * Names the current transaction (Dexie's) as the one the hold of `db` is for. Call it inside
- * that transaction before its first write to `aids`; a write before it ends the hold.
+ * Names the current transaction (Dexie's) as the one `hold` is for, if it is still the hold
+ * of `db` and names none yet. Call it inside that transaction before its first write to
+ * `aids`; a write before it ends the hold.
  */
-export function claimAidsHold(db: InflowDb): void {
-  const hold = db.aidsHold;
+export function claimAidsHold(db: InflowDb, hold: AidsHold): void {
   const trans = Dexie.currentTransaction?.idbtrans;
-  if (hold && hold.trans === undefined && trans) hold.trans = trans;
+  if (db.aidsHold === hold && hold.trans === undefined && trans) hold.trans = trans;
 }
 
 /** Opens a database; tests pass their own name to get a fresh, empty one. */

@@ -31,6 +31,7 @@ import {
   type AidRow,
   type AidsHold,
   aidsByHostKey,
+  claimAidsHold,
   HOST_INDEX_META,
   type HostIndexRow,
   type InflowDb,
@@ -60,7 +61,7 @@ interface AidCache {
 
 const caches = new WeakMap<InflowDb, AidCache>();
 
-/** The snapshot of every aid taken for a hold (whileReplacingAids), once it was read. */
+/** The snapshot of every aid taken for a hold (holdPreviousAids), once it was read. */
 const snapshots = new WeakMap<AidsHold, AidCache>();
 
 /**
@@ -103,10 +104,13 @@ async function readWholeCache(db: InflowDb): Promise<AidCache> {
 /** A hold of the previous version (holdPreviousAids). */
 export interface PreviousAids {
   /**
-   * Runs `replace`, a write that replaces aids in one transaction (it calls claimAidsHold
-   * first thing inside it), once the snapshot is read, and ends the hold when it ends.
+   * Runs `replace`, a write that replaces aids in one transaction, once the snapshot is
+   * read, and ends the hold when it ends. `replace` calls `claim` first thing inside its
+   * transaction: it names that transaction as the one whose writes the hold lets through.
+   * A claim of a hold that another install took over does nothing, so that install's
+   * writes end the other hold.
    */
-  during<T>(replace: () => Promise<T>): Promise<T>;
+  during<T>(replace: (claim: () => void) => Promise<T>): Promise<T>;
   /** Ends the hold (an install that will not happen). */
   release(): void;
 }
@@ -143,7 +147,7 @@ export function holdPreviousAids(db: InflowDb): PreviousAids {
     async during(replace) {
       try {
         await read;
-        return await replace();
+        return await replace(() => claimAidsHold(db, hold));
       } finally {
         release();
       }
@@ -153,7 +157,10 @@ export function holdPreviousAids(db: InflowDb): PreviousAids {
 }
 
 /** holdPreviousAids(db).during(replace): the snapshot is read, then `replace` runs. */
-export function whileReplacingAids<T>(db: InflowDb, replace: () => Promise<T>): Promise<T> {
+export function whileReplacingAids<T>(
+  db: InflowDb,
+  replace: (claim: () => void) => Promise<T>,
+): Promise<T> {
   return holdPreviousAids(db).during(replace);
 }
 

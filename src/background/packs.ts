@@ -9,7 +9,7 @@ import type { Aid, Pack } from '../aids/schema';
 import { hostKeyOfPattern } from '../aids/url-match';
 import { compareVersions, type Problem, parsePack } from '../aids/validate';
 import { inSlices } from '../aids/validate-sliced';
-import { type AidRow, claimAidsHold, type InflowDb, type PackRow, type PackSource } from './db';
+import type { AidRow, InflowDb, PackRow, PackSource } from './db';
 import { AIDS_PER_WRITE, readHostIndexMeta, writeHostIndex } from './host-index';
 import { whileReplacingAids } from './lookup';
 
@@ -31,6 +31,8 @@ export interface InstallOptions {
    * this install joins: a big pack's row is megabytes, not worth reading twice.
    */
   installed?: PackRow | null;
+  /** Called first thing inside the install's transaction (a hold's claim, see lookup.ts). */
+  claim?: () => void;
 }
 
 /** The key of an aid in the store. */
@@ -101,16 +103,16 @@ export async function writePackRows(
 export const SNAPSHOT_FROM_AIDS = 500;
 
 /**
- * Runs `install`, a transaction that installs `pack` (it calls claimAidsHold first), with
+ * Runs `install`, a transaction that installs `pack` (it calls `claim` first), with
  * lookups answered from the previous version meanwhile when the pack is big.
  */
 export function answeringFromPrevious<T>(
   db: InflowDb,
   pack: Pack,
-  install: () => Promise<T>,
+  install: (claim: () => void) => Promise<T>,
   fromAids: number = SNAPSHOT_FROM_AIDS,
 ): Promise<T> {
-  return pack.aids.length >= fromAids ? whileReplacingAids(db, install) : install();
+  return pack.aids.length >= fromAids ? whileReplacingAids(db, install) : install(() => {});
 }
 
 /** Former versions kept per pack (packHistory), for rolling back. */
@@ -165,7 +167,9 @@ export async function installPack(
   const parsed = parsePack(input);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
   const pack = parsed.value;
-  return answeringFromPrevious(db, pack, () => installValidPack(db, pack, options));
+  return answeringFromPrevious(db, pack, (claim) =>
+    installValidPack(db, pack, { ...options, claim }),
+  );
 }
 
 /**
@@ -191,7 +195,7 @@ export async function installValidPack(
   };
   const tables = [db.packs, db.aids, db.hostIndex, db.packHistory];
   return db.transaction('rw', tables, async (): Promise<Extract<InstallResult, { ok: true }>> => {
-    claimAidsHold(db);
+    options.claim?.();
     const installed =
       options.installed === undefined
         ? await db.packs.get(pack.id)

@@ -16,7 +16,7 @@ import type { Problem } from '../aids/validate';
 import { parsePackInSlices } from '../aids/validate-sliced';
 import type { SourceStatus } from '../protocol/messages';
 import type { PackSource, Settings } from '../protocol/settings';
-import { claimAidsHold, type InflowDb, type PackRow, type SyncStatusRow } from './db';
+import type { InflowDb, PackRow, SyncStatusRow } from './db';
 import { holdPreviousAids, type PreviousAids } from './lookup';
 import { aidRowsInSlices, installValidPack, SNAPSHOT_FROM_AIDS } from './packs';
 
@@ -416,12 +416,12 @@ export async function syncSource(
     // The end: one transaction for the pack, its aids, its history and the status. Page
     // lookups meanwhile are answered from the version it replaces (a big pack's write takes
     // a while).
-    const install = () =>
+    const install = (claim?: () => void) =>
       db.transaction(
         'rw',
         [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
         async (): Promise<SourceResult> => {
-          claimAidsHold(db);
+          claim?.();
           trace('writing');
           const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
             url,

@@ -9,8 +9,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Pack } from '../../../src/aids/schema';
 import { generateKeyPair, signPack } from '../../../src/aids/signature';
 import { parsePack } from '../../../src/aids/validate';
-import { claimAidsHold, type InflowDb } from '../../../src/background/db';
-import { lookup, whileReplacingAids } from '../../../src/background/lookup';
+import type { InflowDb } from '../../../src/background/db';
+import { holdPreviousAids, lookup, whileReplacingAids } from '../../../src/background/lookup';
 import {
   aidRowsOf,
   installPack,
@@ -69,9 +69,9 @@ describe('lookups during a big install', () => {
   it('answers from the previous version until the install commits, then from the new one', async () => {
     const v2 = valid(bigPack('2'));
     const during: Promise<ActiveAid[]>[] = [];
-    await whileReplacingAids(db, () =>
+    await whileReplacingAids(db, (claim) =>
       db.transaction('rw', [db.packs, db.aids, db.hostIndex, db.packHistory], async () => {
-        claimAidsHold(db);
+        claim();
         during.push(outside(db, page(0)), outside(db, page(1)));
         await writePackRows(db, { ...(await db.packs.get('big'))!, version: v2.version, pack: v2 });
         // Issued after the new rows were written, before the commit.
@@ -90,9 +90,9 @@ describe('lookups during a big install', () => {
   it('does not wait for the install: a first visit is answered before the write commits', async () => {
     let committed = false;
     let answeredBeforeCommit: boolean | undefined;
-    const install = whileReplacingAids(db, () =>
+    const install = whileReplacingAids(db, (claim) =>
       db.transaction('rw', [db.packs, db.aids, db.hostIndex, db.packHistory], async () => {
-        claimAidsHold(db);
+        claim();
         const asked = outside(db, page(5)).then((answer) => {
           answeredBeforeCommit = !committed;
           return answer;
@@ -109,9 +109,9 @@ describe('lookups during a big install', () => {
 
   it('answers from the previous version after an install that failed', async () => {
     await expect(
-      whileReplacingAids(db, () =>
+      whileReplacingAids(db, (claim) =>
         db.transaction('rw', [db.packs, db.aids, db.hostIndex, db.packHistory], async () => {
-          claimAidsHold(db);
+          claim();
           await db.aids.bulkPut(aidRowsOf(valid(bigPack('2'))));
           throw new Error('disk full');
         }),
@@ -119,6 +119,23 @@ describe('lookups during a big install', () => {
     ).rejects.toThrow('disk full');
     expect(versionsOf(await lookup(db, page(0)))).toEqual(['1']);
     expect(versionsOf(await lookup(db, page(7)))).toEqual(['1']);
+  });
+
+  it('never keeps answering from a snapshot that another install took over', async () => {
+    const v2 = valid(bigPack('2'));
+    const first = holdPreviousAids(db);
+    // A second sync starts before the first installs: its hold replaces the first's.
+    const second = holdPreviousAids(db);
+    await first.during((claim) =>
+      db.transaction('rw', [db.packs, db.aids, db.hostIndex, db.packHistory], async () => {
+        claim();
+        await writePackRows(db, { ...(await db.packs.get('big'))!, version: v2.version, pack: v2 });
+      }),
+    );
+    // The first install committed: the second's snapshot of version 1 must not answer.
+    expect(versionsOf(await lookup(db, page(3)))).toEqual(['2']);
+    expect(versionsOf(await lookup(db, page(0)))).toEqual(['2']);
+    second.release();
   });
 
   it('stops answering from the snapshot when another transaction writes aids', async () => {
