@@ -110,8 +110,8 @@ export interface SyncDeps {
 
 /**
  * The steps of a source's sync that installs a pack, in order: downloaded, JSON parsed,
- * signature checked, validated, rows built, write started (inside the transaction; the snapshot that
- * lookups answer from meanwhile is read before it), committed.
+ * signature checked, validated, rows built, write started (inside the transaction; the
+ * snapshot that lookups answer from meanwhile is read before it), committed.
  */
 export type SyncStep =
   | 'fetched'
@@ -387,12 +387,16 @@ export async function syncSource(
       throw new SyncFailure('not-json');
     }
     trace('parsed');
-    // A big pack: from now until its install ends, page lookups are answered from the aids
-    // installed now; the snapshot they use is read while the pack is checked.
-    const aids = (raw as { aids?: unknown } | null)?.aids;
-    if (Array.isArray(aids) && aids.length >= (deps.snapshotFromAids ?? SNAPSHOT_FROM_AIDS)) {
-      held = holdPreviousAids(db);
-    }
+    // A big pack in a version this source did not install last time (a server without
+    // validators sends the same pack again and again): from now until its install ends, page
+    // lookups are answered from the aids installed now; the snapshot they use is read while
+    // the pack is checked.
+    const head = raw as { id?: unknown; version?: unknown; aids?: unknown } | null;
+    const same = previous?.packId === head?.id && previous?.packVersion === head?.version;
+    const big =
+      Array.isArray(head?.aids) &&
+      head.aids.length >= (deps.snapshotFromAids ?? SNAPSHOT_FROM_AIDS);
+    if (big && !same) held = holdPreviousAids(db);
     // The signature first: it is checked on the JSON as downloaded, and a pack that no
     // trusted key vouches for (when one must) is refused before the costly validation.
     if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {

@@ -187,6 +187,16 @@ describe('a sync of a big signed pack', () => {
     // The first install: nothing was installed before, so nothing is answered.
     for (const answer of await Promise.all(during.splice(0))) expect(answer).toEqual([]);
 
+    // The same version again (a server without validators): nothing to hold, nothing read.
+    let heldOnWrite: unknown = 'not written';
+    const again = await syncSource(
+      { ...deps, trace: (step) => step === 'writing' && (heldOnWrite = db.aidsHold) },
+      settings.packSources[0]!,
+      settings,
+    );
+    expect(again.status.outcome).toBe('up-to-date');
+    expect(heldOnWrite).toBeNull();
+
     await lookup(db, page(0));
     body = JSON.stringify(await signed(bigPack('2')));
     expect((await syncSource(deps, settings.packSources[0]!, settings)).status.outcome).toBe(
