@@ -190,7 +190,12 @@ describe('a sync of a big signed pack', () => {
     // The same version again (a server without validators): nothing to hold, nothing read.
     let heldOnWrite: unknown = 'not written';
     const again = await syncSource(
-      { ...deps, trace: (step) => step === 'writing' && (heldOnWrite = db.aidsHold) },
+      {
+        ...deps,
+        trace: (step) => {
+          if (step === 'writing') heldOnWrite = db.aidsHold;
+        },
+      },
       settings.packSources[0]!,
       settings,
     );
