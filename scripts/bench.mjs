@@ -19,7 +19,11 @@
  *      mutations a second, 50 targets in nested shadow roots) over a fixed window, as a share
  *      of the page's own, with and without the extension in the same run (bench/churn.mjs);
  *   6. soak: a working day of route changes under that churn (10 minutes; 30 s with --quick),
- *      the content script's heap sampled as it goes: its largest, and its slope.
+ *      the content script's heap sampled as it goes: its largest, and its slope;
+ *   7. install: sync and install of a signed 5,000-aid pack served by a local HTTP server
+ *      (first install and update), split by step, with page lookups asked all the while:
+ *      their latency and the version they answered from, against the reference where a
+ *      lookup reads the store and waits for the install (bench/install.mjs).
  *
  * Prints one table (metric | value | target | peer/baseline | verdict) and writes every raw
  * figure to artifacts/bench.json. Exits 0 when everything was measured, whether or not the
@@ -32,6 +36,7 @@
  *                                                DATABASE_URL, else a throwaway server)
  *   npm run bench -- --only churn [--quick]     (part 5 alone)
  *   npm run bench -- --only soak [--soak-minutes N] (part 6 alone, 10 minutes by default)
+ *   npm run bench -- --only install [--quick]   (part 7 alone: no build, no extension)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -42,6 +47,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch, waitForBackground } from '../bench/browser.mjs';
 import { leastSquares, measureChurn, soak } from '../bench/churn.mjs';
 import { measureFirstAid } from '../bench/first-aid.mjs';
+import { measureInstall } from '../bench/install.mjs';
 import { measureLookup } from '../bench/lookup.mjs';
 import { measurePage, pickTimeDomain } from '../bench/main-thread.mjs';
 import { startNoAidsPage } from '../bench/no-aids-page.mjs';
@@ -77,6 +83,13 @@ const TARGETS = {
    * day over it, anything below is within what the samples can tell from noise in minutes.
    */
   soakSlopeKbPerMin: (3 * 1024) / (8 * 60),
+  /** Sync and install of a signed 5,000-aid pack, from the sync's start to the commit. */
+  installMs: 2000,
+  /**
+   * The slowest page lookup asked during an install: one batch of the install's writes
+   * (host-index.ts), not the whole install (over a second for 5,000 aids).
+   */
+  lookupDuringInstallMs: 250,
 };
 
 /** What the peer does on the CRM's New contact page: the job of Inflow's tip on the email field. */
@@ -111,6 +124,7 @@ function parseArgs(argv) {
       console.log(
         'usage: npm run bench [-- --quick] [-- --no-build | --ext DIR] [-- --fetch-peer] [-- --n N]\n' +
           '       npm run bench -- --only lookup [--quick]\n' +
+          '       npm run bench -- --only install [--quick]\n' +
           '       npm run bench -- --only peer [--fetch-peer] [--no-build] [--quick] [--n N]\n' +
           '  --no-build    measure the last bench build (artifacts/bench/build) instead of building\n' +
           '  --ext DIR     measure a built extension, e.g. .output/chrome-mv3\n' +
@@ -127,6 +141,8 @@ function parseArgs(argv) {
           '                mutations/s, 50 targets); writes artifacts/bench-churn.json\n' +
           '  --only soak   only the soak: route changes under churn, the content script heap sampled;\n' +
           '                writes artifacts/bench-soak.json\n' +
+          '  --only install only the sync and install of a signed 5,000-aid pack, with page lookups\n' +
+          '                asked meanwhile: no build, no extension; writes artifacts/bench-install.json\n' +
           '  --soak-minutes N  how long the soak runs (default 10; 0.5 with --quick; 0 skips it)',
       );
       process.exit(0);
@@ -134,8 +150,8 @@ function parseArgs(argv) {
   }
   if (o.n !== null && !(Number.isInteger(o.n) && o.n >= 3))
     throw new Error('--n must be an integer >= 3');
-  if (o.only !== null && !['lookup', 'peer', 'hub', 'churn', 'soak'].includes(o.only))
-    throw new Error('--only takes: lookup, peer, hub, churn, soak');
+  if (o.only !== null && !['lookup', 'peer', 'hub', 'churn', 'soak', 'install'].includes(o.only))
+    throw new Error('--only takes: lookup, peer, hub, churn, soak, install');
   if (o.soakMinutes !== null && !(o.soakMinutes >= 0))
     throw new Error('--soak-minutes must be >= 0');
   return o;
@@ -474,6 +490,69 @@ function benchHub(quick) {
   return r.status ?? 1;
 }
 
+/** The install rows: total time per case, and the lookups asked while it ran. */
+function installRows(install) {
+  if (!install) return [];
+  const rows = [];
+  const { aids, hosts } = install.options;
+  for (const [phase, label] of [
+    ['first', 'first install (empty store)'],
+    ['update', 'update, version 1 → 2'],
+  ]) {
+    const mine = install.snapshot[phase];
+    const ref = install.reference[phase];
+    const t = mine.totalMs;
+    const s = mine.median.split;
+    const biggest = Object.entries(s).sort((a, b) => b[1] - a[1])[0];
+    rows.push([
+      `sync + install, signed ${aids.toLocaleString('en')}-aid pack / ${hosts} hosts, ${label}`,
+      `median ${ms(t.median)}, max ${ms(t.max)} (${mine.rounds} rounds)`,
+      `< ${TARGETS.installMs} ms, sync start to commit`,
+      `lookups reading the store (reference): median ${ms(ref.totalMs.median)}`,
+      t.median < TARGETS.installMs
+        ? t.max < TARGETS.installMs
+          ? 'met'
+          : 'median met, max missed'
+        : `MISSED: ${biggest[0].replace(/Ms$/, '')} takes ${ms(biggest[1])}`,
+    ]);
+    const l = mine.lookups;
+    const r = ref.lookups;
+    const wrong = l.known - l.previous;
+    const answers =
+      phase === 'first'
+        ? `${l.previous}/${l.known} answered as before it (no aids)`
+        : `${l.previous}/${l.known} from version 1, ${l.next} from version 2, ${l.mixed} mixed, ${l.empty} empty`;
+    rows.push([
+      `page lookups during that ${phase === 'first' ? 'first install' : 'update'} (cached hosts and first visits)`,
+      `${l.asked} asked (${l.duringWrite} during the write): p50 ${ms(l.all.median)}, p95 ${ms(l.all.p95)}, max ${ms(l.all.max)}; ${answers}`,
+      `from the previous version, none empty or mixed; max < ${TARGETS.lookupDuringInstallMs} ms`,
+      `reference (no snapshot): ${r.asked} asked, p95 ${ms(r.all.p95)}, max ${ms(r.all.max)}; first visits max ${ms(r.first.max)}`,
+      wrong
+        ? `MISSED: ${wrong} not from the previous version`
+        : l.all.max < TARGETS.lookupDuringInstallMs
+          ? 'met'
+          : `MISSED: max ${ms(l.all.max)} (the worker's thread was busy cloning rows)`,
+    ]);
+  }
+  return rows;
+}
+
+function installNotes(install) {
+  const split = (x) =>
+    Object.entries(x.median.split)
+      .map(([k, v]) => `${k.replace(/Ms$/, '')} ${ms(v)}`)
+      .join(', ');
+  const lat = (l) =>
+    `cached hosts p95 ${ms(l.cached.p95)} / max ${ms(l.cached.max)}, first visits p95 ${ms(l.first.p95)} / max ${ms(l.first.max)}`;
+  return [
+    `install split, median round (from the sync's start: fetch over HTTP, JSON parse, signature check, validation, row building, waiting for the snapshot of the previous version (read while the pack is checked), the write transaction to its commit): ` +
+      `first install ${split(install.snapshot.first)}; update ${split(install.snapshot.update)}; ` +
+      `pack ${(install.packBytes.v2 / 1024 / 1024).toFixed(2)} MiB of JSON, ${install.options.rounds} rounds alternating with the reference`,
+    `lookups during the install, one every ${install.options.paceMs} ms: first install ${lat(install.snapshot.first.lookups)}; update ${lat(install.snapshot.update.lookups)}; ` +
+      `reference update ${lat(install.reference.update.lookups)}`,
+  ];
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.only === 'hub') {
@@ -486,6 +565,7 @@ async function main() {
     reducedMotion: { n: Math.max(3, Math.ceil(n / 2)), warmup: 1 },
     firstAid: { n, warmup: 3 },
     lookup: { count: opts.quick ? 60 : 200, naiveEvery: opts.quick ? 20 : 10, warmup: 20 },
+    install: { rounds: opts.quick ? 1 : 5 },
     churn: {
       n: opts.n ?? (opts.quick ? 3 : 8),
       warmup: 1,
@@ -510,12 +590,18 @@ async function main() {
   const ext = opts.ext ?? BUILD_DIR;
 
   try {
-    if (opts.only === 'lookup') {
-      // The lookup alone needs no build and no extension: a plain Chromium page.
+    if (opts.only === 'lookup' || opts.only === 'install') {
+      // The lookup and the install need no build and no extension: a plain Chromium page.
       const without = await launch();
       closers.push(() => without.close());
       results.machine.browser = await browserOf(without.context);
-      await section(results, 'lookup', () => measureLookup(without.context, cfg.lookup));
+      if (opts.only === 'lookup') {
+        await section(results, 'lookup', () => measureLookup(without.context, cfg.lookup));
+      } else {
+        await section(results, 'install', () =>
+          measureInstall(without.context, { ...cfg.install, log }),
+        );
+      }
     } else {
       if (opts.fetchPeer) await section(results, 'fetchPeer', fetchPeer);
       if (opts.build) {
@@ -694,6 +780,11 @@ async function main() {
         });
 
       if (all) await section(results, 'lookup', () => measureLookup(without.context, cfg.lookup));
+      if (all) {
+        await section(results, 'install', () =>
+          measureInstall(without.context, { ...cfg.install, log }),
+        );
+      }
 
       // Churn and a working day on the console's floor view. The background must have
       // finished starting (packs installed, first sync) first, or the first load would
@@ -824,6 +915,7 @@ async function main() {
   }
 
   rows.push(...churnRows(results.churn, results.soak));
+  rows.push(...installRows(results.install));
 
   console.log(table(rows));
 
@@ -848,6 +940,7 @@ async function main() {
           : 'lookup() agrees with both peers on every URL'),
     );
   }
+  if (results.install) notes.push(...installNotes(results.install));
   if (firstAid) {
     const at = (side, key) =>
       ms(summarize(firstAid[side].samples.map((x) => x[key] ?? Number.NaN)).median);

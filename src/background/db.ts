@@ -307,6 +307,15 @@ export class InflowDb extends Dexie {
    */
   aidsGeneration = 0;
 
+  /**
+   * While a big install replaces aids, lookups are answered from a snapshot of the aids as
+   * they were before it (lookup.ts, holdPreviousAids), instead of waiting for its
+   * transaction. The hold names that transaction once it has started (claimAidsHold). Any
+   * write to `aids` from another transaction, and every opening of the database, ends the
+   * hold: the snapshot would no longer be the previous version.
+   */
+  aidsHold: AidsHold | null = null;
+
   constructor(name: string = DB_NAME) {
     super(name);
     this.version(1).stores({
@@ -358,6 +367,7 @@ export class InflowDb extends Dexie {
       // Called each time the database opens, to build the stack of that connection.
       create: (down) => {
         this.aidsGeneration++;
+        this.aidsHold = null;
         return {
           ...down,
           // Every transaction that may write `aids` can also mark `hostIndex` stale.
@@ -380,6 +390,7 @@ export class InflowDb extends Dexie {
               // then updates the index (host-index.ts) puts it back.
               mutate: (req) => {
                 this.aidsGeneration++;
+                if (this.aidsHold && this.aidsHold.trans !== req.trans) this.aidsHold = null;
                 return down
                   .table('hostIndex')
                   .mutate({ trans: req.trans, type: 'delete', keys: [HOST_INDEX_META] })
@@ -391,6 +402,22 @@ export class InflowDb extends Dexie {
       },
     });
   }
+}
+
+/** See InflowDb.aidsHold. */
+export interface AidsHold {
+  /** The transaction that replaces the aids; unset until it starts. */
+  trans?: unknown;
+}
+
+/**
+ * Names the current transaction (Dexie's) as the one `hold` is for, if it is still the hold
+ * of `db` and names none yet. Call it inside that transaction before its first write to
+ * `aids`; a write before it ends the hold.
+ */
+export function claimAidsHold(db: InflowDb, hold: AidsHold): void {
+  const trans = Dexie.currentTransaction?.idbtrans;
+  if (db.aidsHold === hold && hold.trans === undefined && trans) hold.trans = trans;
 }
 
 /** Opens a database; tests pass their own name to get a fresh, empty one. */

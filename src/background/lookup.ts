@@ -27,7 +27,15 @@ import type { Aid, FrameRef, Target } from '../aids/schema';
 import { targetsOf } from '../aids/targets';
 import { hostKeyOfPattern, hostKeysOfUrl, matchesUrl } from '../aids/url-match';
 import type { ActiveAid, Progress } from '../protocol/messages';
-import type { AidRow, InflowDb } from './db';
+import {
+  type AidRow,
+  type AidsHold,
+  aidsByHostKey,
+  claimAidsHold,
+  HOST_INDEX_META,
+  type HostIndexRow,
+  type InflowDb,
+} from './db';
 import { readHostIndexMeta, readHostIndexRows } from './host-index';
 
 export { inAudience, type Viewer } from '../aids/audience';
@@ -53,14 +61,107 @@ interface AidCache {
 
 const caches = new WeakMap<InflowDb, AidCache>();
 
-/** The cache of `db`, emptied first if the aids may have changed since it was filled. */
+/** The snapshot of every aid taken for a hold (holdPreviousAids), once it was read. */
+const snapshots = new WeakMap<AidsHold, AidCache>();
+
+/**
+ * The cache of `db`, emptied first if the aids may have changed since it was filled; while an
+ * install holds the previous version, the snapshot of that version.
+ */
 function cacheOf(db: InflowDb): AidCache {
+  const hold = db.aidsHold;
+  const snapshot = hold && snapshots.get(hold);
+  if (snapshot) return snapshot;
   let cache = caches.get(db);
   if (!cache || cache.generation !== db.aidsGeneration || !db.isOpen()) {
     cache = { generation: db.aidsGeneration, inUse: null, rows: new Map() };
     caches.set(db, cache);
   }
   return cache;
+}
+
+/**
+ * Every aid of the store as one cache that needs no read: all keys in use, the rows of each.
+ * One read transaction, so one state of the store.
+ */
+async function readWholeCache(db: InflowDb): Promise<AidCache> {
+  const generation = db.aidsGeneration;
+  const rows = await db.transaction('r', db.aids, db.hostIndex, async () => {
+    const meta = await readHostIndexMeta(db);
+    if (!meta) return aidsByHostKey(await db.aids.toArray());
+    const byKey = new Map<string, AidRow[]>(meta.keys.map((key) => [key, []]));
+    // One request for all rows (a cursor would take a round trip per row).
+    for (const row of await db.hostIndex.toArray()) {
+      if (row.key !== HOST_INDEX_META) byKey.set(row.key, (row as HostIndexRow).rows);
+    }
+    return byKey;
+  });
+  const frozen = new Map<string, readonly AidRow[]>();
+  for (const [key, list] of rows) frozen.set(key, deepFreeze(list));
+  return { generation, inUse: { keys: new Set(rows.keys()), indexed: true }, rows: frozen };
+}
+
+/** A hold of the previous version (holdPreviousAids). */
+export interface PreviousAids {
+  /**
+   * Runs `replace`, a write that replaces aids in one transaction, once the snapshot is
+   * read, and ends the hold when it ends. `replace` calls `claim` first thing inside its
+   * transaction: it names that transaction as the one whose writes the hold lets through.
+   * A claim of a hold that another install took over does nothing, so that install's
+   * writes end the other hold.
+   */
+  during<T>(replace: (claim: () => void) => Promise<T>): Promise<T>;
+  /** Ends the hold (an install that will not happen). */
+  release(): void;
+}
+
+/**
+ * Starts answering lookups from the aids as they are now, for an install that is about to
+ * replace some: a read transaction on `aids` or `hostIndex` would wait for its whole write.
+ * The current aids are read now, whole, in one read transaction (committed rows, so never a
+ * mix of two versions); lookups use that snapshot once it is read and until the install
+ * ends, committed or not, then read the store again. The read may run while the caller
+ * checks and validates the pack. A write to `aids` from any other transaction ends the hold
+ * at once (db.ts), and lookups go back to the store.
+ *
+ * For big installs only: the snapshot costs a read of every aid and keeps them in memory
+ * while the install runs.
+ */
+export function holdPreviousAids(db: InflowDb): PreviousAids {
+  const hold: AidsHold = {};
+  db.aidsHold = hold;
+  const release = () => {
+    if (db.aidsHold === hold) db.aidsHold = null;
+  };
+  const read = readWholeCache(db).then(
+    (snapshot) => {
+      if (db.aidsHold === hold) snapshots.set(hold, snapshot);
+    },
+    (e) => {
+      // Lookups read the store, and wait for the install, as without a hold.
+      release();
+      console.warn('[inflow] no snapshot of the aids for the install', e);
+    },
+  );
+  return {
+    async during(replace) {
+      try {
+        await read;
+        return await replace(() => claimAidsHold(db, hold));
+      } finally {
+        release();
+      }
+    },
+    release,
+  };
+}
+
+/** holdPreviousAids(db).during(replace): the snapshot is read, then `replace` runs. */
+export function whileReplacingAids<T>(
+  db: InflowDb,
+  replace: (claim: () => void) => Promise<T>,
+): Promise<T> {
+  return holdPreviousAids(db).during(replace);
 }
 
 /** Forgets what lookup() cached for `db` (the next lookup reads the store again). */

@@ -10,7 +10,8 @@ import { hostKeyOfPattern } from '../aids/url-match';
 import { compareVersions, type Problem, parsePack } from '../aids/validate';
 import { inSlices } from '../aids/validate-sliced';
 import type { AidRow, InflowDb, PackRow, PackSource } from './db';
-import { readHostIndexMeta, writeHostIndex } from './host-index';
+import { AIDS_PER_WRITE, readHostIndexMeta, writeHostIndex } from './host-index';
+import { whileReplacingAids } from './lookup';
 
 export type InstallResult =
   | { ok: true; status: 'installed'; pack: PackRow; previousVersion?: string }
@@ -25,6 +26,13 @@ export interface InstallOptions {
    * Returns a reason to skip, or null to install. Default: `defaultPolicy`.
    */
   policy?: (pack: Pack, installed: PackRow, source: PackSource) => string | null;
+  /**
+   * The pack's installed row (null: none) when the caller read it in the transaction that
+   * this install joins: a big pack's row is megabytes, not worth reading twice.
+   */
+  installed?: PackRow | null;
+  /** Called first thing inside the install's transaction (a hold's claim, see lookup.ts). */
+  claim?: () => void;
 }
 
 /** The key of an aid in the store. */
@@ -74,10 +82,37 @@ export async function writePackRows(
 ): Promise<void> {
   // Read before the writes to `aids`, which mark the index stale until it is written back.
   const index = await readHostIndexMeta(db);
-  await db.aids.where('packId').equals(row.id).delete();
-  await db.aids.bulkPut(aids);
+  // Only the aids that the new version no longer has are deleted: a put replaces the others.
+  // (Deleting every row first cost as much as writing them all again, ~1 s for 5,000 aids.)
+  const kept = new Set(aids.map((aid) => aid.key));
+  const installed = (await db.aids.where('packId').equals(row.id).primaryKeys()) as string[];
+  const gone = installed.filter((key) => !kept.has(key));
+  if (gone.length) await db.aids.bulkDelete(gone);
+  for (let i = 0; i < aids.length; i += AIDS_PER_WRITE) {
+    await db.aids.bulkPut(aids.slice(i, i + AIDS_PER_WRITE));
+  }
   await writeHostIndex(db, row.id, aids, index);
   await db.packs.put(row);
+}
+
+/**
+ * From this many aids, an install lets lookups answer from the previous version while it
+ * writes (whileReplacingAids). A smaller pack's write is over sooner than that snapshot of
+ * every aid would be read.
+ */
+export const SNAPSHOT_FROM_AIDS = 500;
+
+/**
+ * Runs `install`, a transaction that installs `pack` (it calls `claim` first), with
+ * lookups answered from the previous version meanwhile when the pack is big.
+ */
+export function answeringFromPrevious<T>(
+  db: InflowDb,
+  pack: Pack,
+  install: (claim: () => void) => Promise<T>,
+  fromAids: number = SNAPSHOT_FROM_AIDS,
+): Promise<T> {
+  return pack.aids.length >= fromAids ? whileReplacingAids(db, install) : install(() => {});
 }
 
 /** Former versions kept per pack (packHistory), for rolling back. */
@@ -89,8 +124,9 @@ export const HISTORY_PER_PACK = 5;
  */
 async function keepInHistory(db: InflowDb, replaced: PackRow, now: number): Promise<void> {
   await db.packHistory.put({ ...replaced, replacedAt: now });
+  // Counted first: each row is a whole pack, read only when one must go.
+  if ((await db.packHistory.where('id').equals(replaced.id).count()) <= HISTORY_PER_PACK) return;
   const rows = await db.packHistory.where('id').equals(replaced.id).toArray();
-  if (rows.length <= HISTORY_PER_PACK) return;
   rows.sort((a, b) => b.replacedAt - a.replacedAt);
   await db.packHistory.bulkDelete(
     rows.slice(HISTORY_PER_PACK).map((row): [string, string] => [row.id, row.version]),
@@ -130,7 +166,10 @@ export async function installPack(
 ): Promise<InstallResult> {
   const parsed = parsePack(input);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
-  return installValidPack(db, parsed.value, options);
+  const pack = parsed.value;
+  return answeringFromPrevious(db, pack, (claim) =>
+    installValidPack(db, pack, { ...options, claim }),
+  );
 }
 
 /**
@@ -156,7 +195,11 @@ export async function installValidPack(
   };
   const tables = [db.packs, db.aids, db.hostIndex, db.packHistory];
   return db.transaction('rw', tables, async (): Promise<Extract<InstallResult, { ok: true }>> => {
-    const installed = await db.packs.get(pack.id);
+    options.claim?.();
+    const installed =
+      options.installed === undefined
+        ? await db.packs.get(pack.id)
+        : (options.installed ?? undefined);
     if (installed) {
       const reason = policy(pack, installed, source);
       if (reason) return { ok: true, status: 'skipped', reason, installed };

@@ -17,7 +17,8 @@ import { parsePackInSlices } from '../aids/validate-sliced';
 import type { SourceStatus } from '../protocol/messages';
 import type { PackSource, Settings } from '../protocol/settings';
 import type { InflowDb, PackRow, SyncStatusRow } from './db';
-import { aidRowsInSlices, installValidPack } from './packs';
+import { holdPreviousAids, type PreviousAids } from './lookup';
+import { aidRowsInSlices, installValidPack, SNAPSHOT_FROM_AIDS } from './packs';
 
 export const SYNC_LIMITS = {
   /** The whole download (headers and body) of one try. */
@@ -98,7 +99,28 @@ export interface SyncDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   limits?: Partial<SyncLimits>;
+  /** Told as each step of a source's sync ends (the bench times them); nothing by default. */
+  trace?: (step: SyncStep, url: string) => void;
+  /**
+   * From how many aids an install answers lookups from the previous version meanwhile
+   * (SNAPSHOT_FROM_AIDS by default; the bench's reference turns it off with Infinity).
+   */
+  snapshotFromAids?: number;
 }
+
+/**
+ * The steps of a source's sync that installs a pack, in order: downloaded, JSON parsed,
+ * signature checked, validated, rows built, write started (inside the transaction; the
+ * snapshot that lookups answer from meanwhile is read before it), committed.
+ */
+export type SyncStep =
+  | 'fetched'
+  | 'parsed'
+  | 'signature'
+  | 'validated'
+  | 'rows'
+  | 'writing'
+  | 'committed';
 
 interface Downloaded {
   notModified: boolean;
@@ -326,6 +348,7 @@ export async function syncSource(
   const url = source.url;
   const attemptAt = now();
   const previous = await db.syncStatus.get(url);
+  const trace = (step: SyncStep) => deps.trace?.(step, url);
   // What a failure leaves: the last success as it was, and the problem.
   const failed = (e: SyncFailure): SyncStatusRow => ({
     ...(previous ?? pendingStatus(url)),
@@ -340,9 +363,11 @@ export async function syncSource(
     return { status: publicStatus(row) };
   };
 
+  let held: PreviousAids | null = null;
   try {
     if (!isHttpUrl(url)) throw new SyncFailure('bad-url');
     const got = await download(deps, url, await validatorsFor(db, previous));
+    trace('fetched');
     if (got.notModified) {
       return await save({
         ...(previous ?? pendingStatus(url)),
@@ -361,6 +386,17 @@ export async function syncSource(
     } catch {
       throw new SyncFailure('not-json');
     }
+    trace('parsed');
+    // A big pack in a version this source did not install last time (a server without
+    // validators sends the same pack again and again): from now until its install ends, page
+    // lookups are answered from the aids installed now; the snapshot they use is read while
+    // the pack is checked.
+    const head = raw as { id?: unknown; version?: unknown; aids?: unknown } | null;
+    const same = previous?.packId === head?.id && previous?.packVersion === head?.version;
+    const big =
+      Array.isArray(head?.aids) &&
+      head.aids.length >= (deps.snapshotFromAids ?? SNAPSHOT_FROM_AIDS);
+    if (big && !same) held = holdPreviousAids(db);
     // The signature first: it is checked on the JSON as downloaded, and a pack that no
     // trusted key vouches for (when one must) is refused before the costly validation.
     if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
@@ -370,56 +406,68 @@ export async function syncSource(
         settings.requireSignatures,
       );
     }
+    trace('signature');
     // Validation gives the event loop back every few ms: a big pack does not hold up the
     // worker's other work.
     const parsed = await parsePackInSlices(raw);
     if (!parsed.ok) throw new SyncFailure('invalid', { problems: problemsText(parsed.problems) });
     const pack = parsed.value;
+    trace('validated');
     // Made before the transaction, which must not wait for anything but the store.
     const rows = await aidRowsInSlices(pack);
+    trace('rows');
 
-    // The end: one transaction for the pack, its aids, its history and the status.
-    return await db.transaction(
-      'rw',
-      [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
-      async (): Promise<SourceResult> => {
-        const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
-          url,
-          packId: pack.id,
-          packVersion: pack.version,
-          lastSuccessAt: now(),
-          lastAttemptAt: attemptAt,
-          outcome,
-          message: syncMessage(outcome, params),
-          error: null,
-          ...(got.etag ? { etag: got.etag } : {}),
-          ...(got.lastModified ? { lastModified: got.lastModified } : {}),
-        });
-        const current = await db.packs.get(pack.id);
-        if (
-          current &&
-          current.version === pack.version &&
-          JSON.stringify(current.pack) === JSON.stringify(pack)
-        ) {
-          return save(success('up-to-date'));
-        }
-        const result = await installValidPack(
-          db,
-          pack,
-          { source: sourceName(url), now: attemptAt },
-          rows,
-        );
-        if (result.status === 'skipped') {
-          throw new SyncFailure('older', {
-            version: pack.version,
-            installed: result.installed.version,
+    // The end: one transaction for the pack, its aids, its history and the status. Page
+    // lookups meanwhile are answered from the version it replaces (a big pack's write takes
+    // a while).
+    const install = (claim?: () => void) =>
+      db.transaction(
+        'rw',
+        [db.packs, db.aids, db.hostIndex, db.packHistory, db.syncStatus],
+        async (): Promise<SourceResult> => {
+          claim?.();
+          trace('writing');
+          const success = (outcome: SyncOutcome, params = {}): SyncStatusRow => ({
+            url,
+            packId: pack.id,
+            packVersion: pack.version,
+            lastSuccessAt: now(),
+            lastAttemptAt: attemptAt,
+            outcome,
+            message: syncMessage(outcome, params),
+            error: null,
+            ...(got.etag ? { etag: got.etag } : {}),
+            ...(got.lastModified ? { lastModified: got.lastModified } : {}),
           });
-        }
-        const saved = await save(success('installed', { version: pack.version }));
-        return { ...saved, installed: result.pack };
-      },
-    );
+          const current = await db.packs.get(pack.id);
+          if (
+            current &&
+            current.version === pack.version &&
+            JSON.stringify(current.pack) === JSON.stringify(pack)
+          ) {
+            return save(success('up-to-date'));
+          }
+          const result = await installValidPack(
+            db,
+            pack,
+            { source: sourceName(url), now: attemptAt, installed: current ?? null },
+            rows,
+          );
+          if (result.status === 'skipped') {
+            throw new SyncFailure('older', {
+              version: pack.version,
+              installed: result.installed.version,
+            });
+          }
+          const saved = await save(success('installed', { version: pack.version }));
+          return { ...saved, installed: result.pack };
+        },
+      );
+    const done = await (held ? held.during(install) : install());
+    trace('committed');
+    return done;
   } catch (e) {
+    held?.release();
     if (e instanceof SyncFailure) return save(failed(e));
     console.error('[inflow] sync of %s failed', url, e);
     return save(failed(new SyncFailure('store-error', { detail: errorDetail(e) })));
