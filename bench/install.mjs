@@ -10,26 +10,12 @@
  */
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { bundleForPage } from './bundle.mjs';
 import { summarize } from './stats.mjs';
 
 const HARNESS = fileURLToPath(new URL('./install-harness.ts', import.meta.url));
 
 export const INSTALL_OPTIONS = { aids: 5_000, hosts: 300, cachedHosts: 20, paceMs: 4 };
-
-async function bundle() {
-  const esbuild = await import('esbuild');
-  const out = await esbuild.build({
-    entryPoints: [HARNESS],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    minify: true,
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0].text;
-}
 
 /** The page, the harness and the pack source, from one origin (no CORS, no private-network rules). */
 async function serve(script) {
@@ -123,7 +109,7 @@ function summarizeRun(run, previous, next) {
  */
 export async function measureInstall(context, { rounds = 5, log = () => {} } = {}) {
   const o = INSTALL_OPTIONS;
-  const server = await serve(await bundle());
+  const server = await serve(await bundleForPage(HARNESS, 'install harness'));
   log('install: harness bundled');
   const page = await context.newPage();
   const errors = [];

@@ -4,6 +4,7 @@
  * Chromium page without the extension, and runs it there: real IndexedDB, native URLPattern.
  */
 import { fileURLToPath } from 'node:url';
+import { bundleForPage } from './bundle.mjs';
 import { summarize } from './stats.mjs';
 
 const HARNESS = fileURLToPath(new URL('./lookup-harness.ts', import.meta.url));
@@ -20,24 +21,8 @@ export const LOOKUP_OPTIONS = {
 };
 
 /** Bundles the harness; throws with esbuild's messages when a module cannot be bundled. */
-export async function bundleHarness() {
-  let esbuild;
-  try {
-    esbuild = await import('esbuild');
-  } catch (e) {
-    throw new Error(`esbuild is not available to bundle the lookup harness: ${e.message}`);
-  }
-  const out = await esbuild.build({
-    entryPoints: [HARNESS],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    minify: true,
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0].text;
+export function bundleHarness() {
+  return bundleForPage(HARNESS, 'lookup harness');
 }
 
 /**
