@@ -85,9 +85,10 @@ async function numbersOf(trx: Trx, actors: string[]): Promise<Map<string, number
 
 /**
  * The team and role rows a count goes to in a span: a day keeps the team and role as they
- * are and their sum ('*', '*'); a week keeps each team over all roles, each role over all
- * teams, and their sum; a month keeps all four (the team and role as they are too). A view
- * filtered by team and role together reads months, and days for the rest of its range.
+ * are and their sum ('*', '*'); a week and a year keep each team over all roles, each role
+ * over all teams, and their sum; a month keeps all four (the team and role as they are too).
+ * A view filtered by team and role together reads months, and days for the rest of its
+ * range.
  */
 export function cube(span: Span, team: string, role: string): [string, string][] {
   if (span === 'd') {

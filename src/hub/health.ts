@@ -22,7 +22,7 @@ import { viewRows } from './db/view-rows';
 import { DEFAULT_MIN_GROUP } from './insights';
 import { countsIn, peopleOf, periodsFor } from './period-read';
 import { HEALTH_TYPES } from './period-rows';
-import { dayCover, type Period, periodEnd } from './periods';
+import { dayCover, monthCover, type Period, periodEnd, type Span } from './periods';
 import { retentionDays } from './retention';
 
 /** Comments returned per aid at most, newest first. */
@@ -250,7 +250,8 @@ export async function fleetHealth(
 
 /**
  * The last day each counted row (aid, step, metric) was seen: the period rows say in which
- * period; where that is a week or a month, its day rows say which day.
+ * period; where that is a year, its month rows say which month, and where that is a week or
+ * a month, its day rows say which day.
  */
 async function lastDaysOf(
   db: HubDb,
@@ -259,27 +260,41 @@ async function lastDaysOf(
   counted: { aid_key: string; pack_id: string; step_id: string; metric: string; latest: string }[],
 ): Promise<Map<string, string>> {
   const spanOf = new Map(periods.map((p) => [p.start, p]));
-  const wide = [...new Set(counted.map((r) => r.latest))]
-    .map((start) => spanOf.get(start))
-    .filter((p): p is Period => p !== undefined && p.span !== 'd');
-  const out = new Map<string, string>();
-  if (wide.length === 0) return out;
-  const days = wide.flatMap(dayCover);
-  const rows = await countsIn(db, { ...query, from: undefined, to: undefined }, days)!
-    .where('metric', 'in', HEALTH_TYPES)
-    .select(['aid_key', 'pack_id', 'step_id', 'metric', (eb) => eb.fn.max('start').as('last')])
-    .groupBy(['aid_key', 'pack_id', 'step_id', 'metric'])
-    .execute();
-  const latestOf = new Map(
-    counted.map((r) => [idOf(r.aid_key, r.pack_id, r.step_id, r.metric), r.latest]),
-  );
-  for (const r of rows) {
-    const id = idOf(r.aid_key, r.pack_id, r.step_id, r.metric);
-    const latest = latestOf.get(id);
-    // Only a day inside the row's own latest period: a later day row belongs to a later period
+  const latestOf = new Map<string, Period>();
+  for (const r of counted) {
+    const p = spanOf.get(r.latest);
+    if (p && p.span !== 'd') latestOf.set(idOf(r.aid_key, r.pack_id, r.step_id, r.metric), p);
+  }
+  /** The latest start of each row's metric among `pieces`, inside the row's latest period. */
+  const narrow = async (wide: Span, pieces: (p: Period) => Period[]) => {
+    const unique = new Map<string, Period>();
+    for (const p of latestOf.values()) if (p.span === wide) unique.set(p.start, p);
+    if (unique.size === 0) return [];
+    const rows = await countsIn(
+      db,
+      { ...query, from: undefined, to: undefined },
+      [...unique.values()].flatMap(pieces),
+    )!
+      .where('metric', 'in', HEALTH_TYPES)
+      .select(['aid_key', 'pack_id', 'step_id', 'metric', (eb) => eb.fn.max('start').as('last')])
+      .groupBy(['aid_key', 'pack_id', 'step_id', 'metric'])
+      .execute();
+    // Only a start inside the row's own latest period: a later one belongs to a later period
     // that the row was not seen in.
-    const p = latest ? spanOf.get(latest) : undefined;
-    if (p && p.span !== 'd' && r.last >= p.start && r.last <= periodEnd(p)) out.set(id, r.last);
+    return rows.flatMap((r) => {
+      const id = idOf(r.aid_key, r.pack_id, r.step_id, r.metric);
+      const p = latestOf.get(id);
+      return p?.span === wide && r.last >= p.start && r.last <= periodEnd(p)
+        ? [{ id, last: r.last }]
+        : [];
+    });
+  };
+  for (const { id, last } of await narrow('y', monthCover)) {
+    latestOf.set(id, { span: 'm', start: last });
+  }
+  const out = new Map<string, string>();
+  for (const wide of ['m', 'w'] as const) {
+    for (const { id, last } of await narrow(wide, dayCover)) out.set(id, last);
   }
   return out;
 }

@@ -73,10 +73,10 @@ export async function fleetSummary(
 ): Promise<FleetSummary> {
   await foldPending(db);
   const range = await rangeFor(db, query);
-  const periods = range ? cover(range.from, range.to) : [];
+  const periods = range ? cover(range.from, range.to, range.data) : [];
   if (!range || periods.length === 0) return { query, minGroup, aids: [] };
   // Counts may take days away from a whole month or week; people are unions, and cannot.
-  const signed = signedCover(range.from, range.to);
+  const signed = signedCover(range.from, range.to, range.data);
 
   // Counts and people are independent: on PostgreSQL they run at once on the pool's
   // connections (PGlite, one connection, takes them in turn). Counts are summed over

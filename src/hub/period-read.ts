@@ -15,49 +15,46 @@ import {
   BLOCK_BITS,
   bitText,
   cover,
+  type DataBounds,
   dayCover,
   emptyBits,
-  monthStart,
+  monthCover,
   type Period,
-  periodEnd,
   type Span,
   setBit,
 } from './periods';
 import type { RollupFilter } from './rollup-filter';
 
 /**
- * The filter's days, or null when nothing was ever counted. An open end reaches to the whole
- * month of the first (or last) day counted.
+ * The filter's days, or null when nothing was ever counted, with the first and last day
+ * counted: the days outside those hold nothing, and a cover may reach over them
+ * (./periods.ts cover). An open end reaches to the first (or last) day counted.
  */
 export async function rangeFor(
   db: HubDb,
   filter: RollupFilter,
-): Promise<{ from: string; to: string } | null> {
-  let { from, to } = filter;
-  if (!from || !to) {
-    const bounds = await db
-      .selectFrom('period_counts')
-      .where('span', '=', 'd')
-      .select((eb) => [eb.fn.min('start').as('first'), eb.fn.max('start').as('last')])
-      .executeTakeFirst();
-    if (!bounds?.first || !bounds.last) return null;
-    from ??= monthStart(bounds.first);
-    to ??= periodEnd({ span: 'm', start: monthStart(bounds.last) });
-  }
-  return { from, to };
+): Promise<{ from: string; to: string; data: DataBounds } | null> {
+  const bounds = await db
+    .selectFrom('period_counts')
+    .where('span', '=', 'd')
+    .select((eb) => [eb.fn.min('start').as('first'), eb.fn.max('start').as('last')])
+    .executeTakeFirst();
+  if (!bounds?.first || !bounds.last) return null;
+  const data = { first: bounds.first, last: bounds.last };
+  return { from: filter.from ?? data.first, to: filter.to ?? data.last, data };
 }
 
 /** The periods that cover the filter's days (./periods.ts cover), or null as rangeFor. */
 export async function periodsFor(db: HubDb, filter: RollupFilter): Promise<Period[] | null> {
   const range = await rangeFor(db, filter);
-  return range && cover(range.from, range.to);
+  return range && cover(range.from, range.to, range.data);
 }
 
 type Keyed = 'period_counts' | 'period_people';
 
 /** Periods grouped by span: the starts of each span's periods, spans in a fixed order. */
 function bySpan(periods: Period[]): [Span, string[]][] {
-  return (['m', 'w', 'd'] as const)
+  return (['y', 'm', 'w', 'd'] as const)
     .map((span): [Span, string[]] => [
       span,
       periods.filter((p) => p.span === span).map((p) => p.start),
@@ -87,15 +84,15 @@ function keyWhere<T extends Keyed>(
  * UNION ALL, a range of the primary key read from the index alone; one condition ORing the
  * spans would read the table.
  *
- * Team and role pick the rows that hold them (./compact.ts cube): weeks and months keep a
- * team over all roles or a role over all teams, months and days keep both as they are too.
- * With team and role together, weeks are read as their days.
+ * Team and role pick the rows that hold them (./compact.ts cube): weeks, months and years keep
+ * a team over all roles or a role over all teams, months and days keep both as they are too.
+ * With team and role together, weeks are read as their days and years as their months.
  */
 export function countsIn(db: HubDb, filter: RollupFilter, periods: Period[], minus: Period[] = []) {
   const { team, role } = filter;
   const both = team !== undefined && role !== undefined;
   const read = (list: Period[]) =>
-    both ? list.flatMap((p) => (p.span === 'w' ? dayCover(p) : [p])) : list;
+    both ? list.flatMap((p) => (p.span === 'w' ? dayCover(p) : monthCover(p))) : list;
   const arm = (span: Span, starts: string[], sign: 1 | -1) =>
     db
       .selectFrom('period_counts')

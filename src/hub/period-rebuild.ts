@@ -24,7 +24,8 @@ function subjectRows(): string {
   }).join('\nunion all\n');
 }
 
-const up = (span: 'w' | 'm') => `date_trunc('${span === 'w' ? 'week' : 'month'}', start)::date`;
+const UNITS = { w: 'week', m: 'month', y: 'year' } as const;
+const up = (span: 'w' | 'm' | 'y') => `date_trunc('${UNITS[span]}', start)::date`;
 
 /** Empties the period rollups and fills them from the daily tables, in the caller's transaction. */
 export async function rebuildPeriods(db: QueryExecutorProvider): Promise<void> {
@@ -70,10 +71,10 @@ export async function rebuildPeriods(db: QueryExecutorProvider): Promise<void> {
       ${key}, metric, sum(events)
     from base
     group by day, ${key}, metric, grouping sets ((team, role), ())`);
-  // Weeks and months (./compact.ts cube): each team over all roles and each role over all
-  // teams (and, in a month, each team and role as they are) from the days' own teams and
+  // Weeks, months and years (./compact.ts cube): each team over all roles and each role over
+  // all teams (and, in a month, each team and role as they are) from the days' own teams and
   // roles, and the sum from the days' sums.
-  for (const span of ['w', 'm'] as const) {
+  for (const span of ['w', 'm', 'y'] as const) {
     const sets = span === 'm' ? '(team, role), (team), (role)' : '(team), (role)';
     await run(`insert into period_counts (span, start, team, role, ${key}, metric, events)
       select '${span}', ${up(span)},
@@ -98,7 +99,7 @@ export async function rebuildPeriods(db: QueryExecutorProvider): Promise<void> {
       bit_or(set_bit(B'0'::bit(${BLOCK_BITS}), n % ${BLOCK_BITS}, 1))
     from subjects
     group by day, ${key}, subject, n / ${BLOCK_BITS}`);
-  for (const span of ['w', 'm'] as const) {
+  for (const span of ['w', 'm', 'y'] as const) {
     await run(`insert into period_people (span, start, ${key}, subject, block, bits)
       select '${span}', ${up(span)}, ${key}, subject, block, bit_or(bits)
       from period_people where span = 'd'

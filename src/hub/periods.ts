@@ -1,16 +1,26 @@
 /**
  * Calendar periods of the period rollups (./compact.ts): every event counts in its UTC day,
- * its week (Monday to Sunday) and its month. A range of days is then read as the fewest
- * whole periods that cover it exactly (`cover`): whole months, then whole weeks, then days.
- * Half a year is about six months and a few weeks and days at its two ends, instead of 180
- * days, which is what keeps the fleet views fast at millions of events.
+ * its week (Monday to Sunday), its month and its year. A range of days is then read as the
+ * fewest whole periods that cover it exactly (`cover`): whole years, months, weeks, then
+ * days. Half a year is about six months and a few weeks and days at its two ends, instead of
+ * 180 days, which is what keeps the fleet views fast at millions of events.
+ *
+ * Days before the first day counted and after the last hold nothing: a period may reach over
+ * them (`DataBounds`). The whole record of a fleet that started in June is then its year, one
+ * period, instead of its months.
  *
  * People are counted with bitmaps: each person gets a number (actor_numbers), and a period
  * row holds one bit per person of a block of BLOCK_BITS people. The union of rows (bit_or)
  * counts each person once however many periods they acted in.
  */
 
-export type Span = 'd' | 'w' | 'm';
+export type Span = 'd' | 'w' | 'm' | 'y';
+
+/** The first and the last day that anything was counted in. */
+export interface DataBounds {
+  first: string;
+  last: string;
+}
 
 export interface Period {
   span: Span;
@@ -25,6 +35,8 @@ const DAY_MS = 86_400_000;
 
 const msOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayBefore = (day: string) => dayOf(msOf(day) - DAY_MS);
+const dayAfter = (day: string) => dayOf(msOf(day) + DAY_MS);
 
 /** The Monday of a day's week. */
 export function weekStart(day: string): string {
@@ -37,13 +49,41 @@ export function monthStart(day: string): string {
   return `${day.slice(0, 7)}-01`;
 }
 
-/** The three periods a day counts in. */
+export function yearStart(day: string): string {
+  return `${day.slice(0, 4)}-01-01`;
+}
+
+/** The start of the period of `span` that a day is in. */
+export function startOf(span: Span, day: string): string {
+  if (span === 'd') return day;
+  if (span === 'w') return weekStart(day);
+  return span === 'm' ? monthStart(day) : yearStart(day);
+}
+
+/** The four periods a day counts in. */
 export function periodsOf(day: string): Period[] {
   return [
     { span: 'd', start: day },
     { span: 'w', start: weekStart(day) },
     { span: 'm', start: monthStart(day) },
+    { span: 'y', start: yearStart(day) },
   ];
+}
+
+/** Spans from the widest. */
+const WIDEST_FIRST = ['y', 'm', 'w', 'd'] as const;
+const rank = (span: Span) => 3 - WIDEST_FIRST.indexOf(span);
+
+/**
+ * What reading a period costs, against a day: about how many rows it holds. Most of a fleet's
+ * aids and steps are used every day, so a period's rows grow far slower than its days: on the
+ * bench's fleet a week holds 1.3 times a day's rows, a month 1.5 and half a year 2.7.
+ */
+const COST: Record<Span, number> = { d: 1, w: 1.3, m: 1.5, y: 2.5 };
+
+/** The cost of reading periods, as COST. */
+export function costOf(periods: Period[]): number {
+  return periods.reduce((sum, p) => sum + COST[p.span], 0);
 }
 
 function nextMonth(day: string): string {
@@ -52,34 +92,42 @@ function nextMonth(day: string): string {
 }
 
 /**
- * The fewest periods, disjoint, whose days are exactly `from`..`to` (inclusive): a month
- * where one fits whole, else a week where one fits whole, else a day. Empty when from > to.
+ * The cheapest periods to read (COST), disjoint, whose days are exactly `from`..`to`
+ * (inclusive), but for days outside `data`'s bounds, which hold nothing and may be in or out.
+ * Empty when nothing of the range is counted.
  */
-export function cover(from: string, to: string): Period[] {
-  const out: Period[] = [];
-  const end = msOf(to);
-  let at = from;
-  while (msOf(at) <= end) {
-    const next = nextMonth(at);
-    if (at.endsWith('-01') && msOf(next) - DAY_MS <= end) {
-      out.push({ span: 'm', start: at });
-      at = next;
-      continue;
+export function cover(from: string, to: string, data?: DataBounds): Period[] {
+  const lo = data && data.first > from ? data.first : from;
+  const hi = data && data.last < to ? data.last : to;
+  if (lo > hi) return [];
+  /** Every day of the period that holds anything is in the range. */
+  const fits = (p: Period) => {
+    const end = periodEnd(p);
+    const first = data && p.start < data.first ? data.first : p.start;
+    const last = data && end > data.last ? data.last : end;
+    return first >= from && last <= to;
+  };
+  const base = msOf(lo);
+  const n = Math.round((msOf(hi) - base) / DAY_MS) + 1;
+  // From the last day back: the cheapest cover of days i..n-1 starts with step[i].
+  const cost = new Array<number>(n + 1).fill(0);
+  const step = new Array<{ p: Period; next: number }>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    const day = dayOf(base + i * DAY_MS);
+    for (const span of WIDEST_FIRST) {
+      const p: Period = { span, start: startOf(span, day) };
+      // Only the first period may start before its day, over days that hold nothing.
+      if ((p.start !== day && i > 0) || !fits(p)) continue;
+      const next = Math.min(n, Math.round((msOf(periodEnd(p)) - base) / DAY_MS) + 1);
+      const total = COST[span] + cost[next]!;
+      if (!step[i] || total < cost[i]!) {
+        step[i] = { p, next };
+        cost[i] = total;
+      }
     }
-    const ms = msOf(at);
-    // A whole week that does not run past the next month's start when that month fits whole
-    // (a month is one row where a week and days would be several).
-    const weekEnd = ms + 6 * DAY_MS;
-    const monthFits = msOf(nextMonth(next)) - DAY_MS <= end;
-    const crossesMonth = weekEnd >= msOf(next);
-    if (weekStart(at) === at && weekEnd <= end && !(monthFits && crossesMonth)) {
-      out.push({ span: 'w', start: at });
-      at = dayOf(ms + 7 * DAY_MS);
-      continue;
-    }
-    out.push({ span: 'd', start: at });
-    at = dayOf(ms + DAY_MS);
   }
+  const out: Period[] = [];
+  for (let i = 0; i < n; i = step[i]!.next) out.push(step[i]!.p);
   return out;
 }
 
@@ -89,39 +137,32 @@ export interface SignedCover {
   minus: Period[];
 }
 
-const dayBefore = (day: string) => dayOf(msOf(day) - DAY_MS);
-const dayAfter = (day: string) => dayOf(msOf(day) + DAY_MS);
-
 /**
  * A cover for counts, which can be subtracted (people cannot: they are counted with `cover`).
- * Where a month or a week is only partly in the range, its whole period less the days outside
- * the range is taken instead of the pieces inside, when that is fewer periods: 1 to 28
- * November is November less the 29th and 30th (3 periods) rather than a day, three weeks and
- * six days (10).
+ * Where a year, a month or a week is only partly in the range, its whole period less the days
+ * outside the range is taken instead of the pieces inside, when that costs less to read: 1 to
+ * 28 November is November less the 29th and 30th (3 periods) rather than a day, three weeks
+ * and six days (10).
  */
-export function signedCover(from: string, to: string): SignedCover {
-  let plus = cover(from, to);
+export function signedCover(from: string, to: string, data?: DataBounds): SignedCover {
+  let plus = cover(from, to, data);
   const minus: Period[] = [];
-  for (const span of ['m', 'w'] as const) {
-    const startOf = span === 'm' ? monthStart : weekStart;
-    const edges = new Set(
-      plus.filter((p) => p.span !== 'm' && p.span !== span).map((p) => startOf(p.start)),
-    );
+  for (const span of ['y', 'm', 'w'] as const) {
+    const narrower = (p: Period) => rank(p.span) < rank(span);
+    const edges = new Set(plus.filter(narrower).map((p) => startOf(span, p.start)));
     for (const start of edges) {
       const whole: Period = { span, start };
       const end = periodEnd(whole);
       const overlaps = plus.filter((p) => p.start <= end && periodEnd(p) >= start);
-      const inside = overlaps.filter(
-        (p) => p.span !== 'm' && p.span !== span && p.start >= start && periodEnd(p) <= end,
-      );
+      const inside = overlaps.filter((p) => narrower(p) && p.start >= start && periodEnd(p) <= end);
       // Only when every piece of the cover that touches the period lies wholly inside it:
       // then they are exactly the range's days in it, and the rest is outside the range.
       if (inside.length === 0 || inside.length < overlaps.length) continue;
       const outside = [
-        ...(start < from ? cover(start, dayBefore(from)) : []),
-        ...(end > to ? cover(dayAfter(to), end) : []),
+        ...(start < from ? cover(start, dayBefore(from), data) : []),
+        ...(end > to ? cover(dayAfter(to), end, data) : []),
       ];
-      if (1 + outside.length >= inside.length) continue;
+      if (COST[span] + costOf(outside) >= costOf(inside)) continue;
       plus = [...plus.filter((p) => !inside.includes(p)), whole];
       minus.push(...outside);
     }
@@ -133,7 +174,18 @@ export function signedCover(from: string, to: string): SignedCover {
 export function periodEnd(p: Period): string {
   if (p.span === 'd') return p.start;
   if (p.span === 'w') return dayOf(msOf(p.start) + 6 * DAY_MS);
-  return dayOf(msOf(nextMonth(p.start)) - DAY_MS);
+  if (p.span === 'm') return dayOf(msOf(nextMonth(p.start)) - DAY_MS);
+  return `${p.start.slice(0, 4)}-12-31`;
+}
+
+/** The months of a year (or the one month of a month), as month periods. */
+export function monthCover(p: Period): Period[] {
+  if (p.span !== 'y') return [p];
+  const year = p.start.slice(0, 4);
+  return Array.from({ length: 12 }, (_, i) => ({
+    span: 'm' as const,
+    start: `${year}-${String(i + 1).padStart(2, '0')}-01`,
+  }));
 }
 
 /** The days of a period, as day periods. */

@@ -466,6 +466,31 @@ const migrations: Record<string, Migration> = {
       await sql`drop statistics daily_rollups_groups, daily_actors_groups`.execute(db);
     },
   },
+  // Years (src/hub/periods.ts): a fleet's whole record is read as one period per year instead
+  // of one per month. Filled from the months: each team over all roles, each role over all
+  // teams, their sum, and people as the union of the months' bitmaps.
+  '0013_years': {
+    async up(db: Kysely<unknown>) {
+      for (const table of ['period_counts', 'period_people']) {
+        await sql`alter table ${sql.table(table)}
+          drop constraint ${sql.ref(`${table}_span_check`)}`.execute(db);
+        await sql`alter table ${sql.table(table)} add constraint ${sql.ref(`${table}_span_check`)}
+          check (span in ('d', 'w', 'm', 'y'))`.execute(db);
+      }
+      await sql`insert into period_counts
+          (span, start, team, role, pack_id, aid_key, pack_version, step_id, metric, events)
+        select 'y', date_trunc('year', start)::date, team, role,
+          pack_id, aid_key, pack_version, step_id, metric, sum(events)
+        from period_counts where span = 'm' and (team = '*' or role = '*')
+        group by 2, team, role, pack_id, aid_key, pack_version, step_id, metric`.execute(db);
+      await sql`insert into period_people
+          (span, start, pack_id, aid_key, pack_version, step_id, subject, block, bits)
+        select 'y', date_trunc('year', start)::date,
+          pack_id, aid_key, pack_version, step_id, subject, block, bit_or(bits)
+        from period_people where span = 'm'
+        group by 2, pack_id, aid_key, pack_version, step_id, subject, block`.execute(db);
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */

@@ -219,7 +219,7 @@ export interface PeriodPendingTable {
 }
 
 /**
- * Counts per calendar period (span 'd' day, 'w' week, 'm' month; src/hub/periods.ts),
+ * Counts per calendar period (span 'd' day, 'w' week, 'm' month, 'y' year; src/hub/periods.ts),
  * metric and key. Team and role are also summed over: '*' stands for every team (or role),
  * so a view filtered by team alone reads (team, '*') rows and an unfiltered one ('*', '*').
  */
