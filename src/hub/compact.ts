@@ -4,7 +4,7 @@
  * PostgreSQL take turns), oldest rows first, deleted in the same transaction that adds them.
  * Ingest itself only appends, so concurrent uploads never wait on the same rollup row.
  *
- * For each pending row: its counts go to the day, week and month, for its team and role and
+ * For each pending row: its counts go to the day, week, month and year, for its team and role and
  * for '*' (every team, every role, both); its person gets a number (actor_numbers) and a bit
  * in the bitmaps of the subjects the event belongs to; a skip reason remembers who gave it.
  *
