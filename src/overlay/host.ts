@@ -3,9 +3,10 @@
  * promoted to the top layer (popover) so no page z-index can cover it, and styled inline
  * with !important so page CSS cannot restyle the host. Everything inside is ours.
  */
+import { applyAside, HOST_TAG } from './aside';
 import css from './styles.css?inline';
 
-export const HOST_TAG = 'inflow-overlay';
+export { HOST_TAG };
 
 const HOST_STYLE = [
   'all: initial',
@@ -48,6 +49,8 @@ export interface OverlayHost {
 export function createHost(doc: Document = document): OverlayHost {
   const element = doc.createElement(HOST_TAG);
   element.setAttribute('style', HOST_STYLE);
+  // While an author picks in this frame (src/picker), the panels wait until the pick ends.
+  applyAside(element);
   const supportsPopover = typeof element.showPopover === 'function';
   if (supportsPopover) element.setAttribute('popover', 'manual');
   const shadow = element.attachShadow({ mode: 'open' });

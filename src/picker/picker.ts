@@ -9,6 +9,7 @@ import { innerField } from '../aids/composed';
 import type { Completion, Target } from '../aids/schema';
 import { resolveTarget } from '../aids/target';
 import { ruleProblem } from '../aids/values';
+import { HOST_TAG, stepAside } from '../overlay/aside';
 import type { PickerApi, PickOptions, RawCheck, RawEnd, RawPick } from './api';
 import { captureTarget, describeElement, type TargetDescription } from './capture';
 import { controlOf, elementAt, focusedIn } from './composed';
@@ -31,7 +32,7 @@ export const UNNAMED_FRAME =
 export const FLASH_MS = 2000;
 
 /** The overlay's own host: its UI is not part of the app. */
-const OURS = new Set([PICKER_TAG, 'inflow-overlay']);
+const OURS = new Set([PICKER_TAG, HOST_TAG]);
 
 const FRAMES = new Set(['iframe', 'frame']);
 
@@ -86,6 +87,8 @@ function runPick(
   return new Promise((resolve) => {
     const win = doc.defaultView ?? window;
     const layer = createLayer(doc);
+    // Inflow's own panels could sit over the field the author wants: they step aside.
+    const back = stepAside(doc);
     const showBanner = options.banner !== false;
     if (showBanner) layer.banner(BANNER);
     const pickable = options.frames ? new Set(options.frames) : null;
@@ -99,6 +102,7 @@ function runPick(
       stop.abort();
       cancelAnimationFrame(frameRequest);
       layer.remove();
+      back();
       resolve(result);
     };
 

@@ -260,16 +260,14 @@ async function pickAll(
 ): Promise<Map<string, Target>> {
   const targets = new Map<string, Target>();
   for (const k of kinds) {
-    if (k.frame) {
-      // The app's own checklist sits over the side frames at this size: an author folds it
-      // away before pointing at a field under it (the picker ignores clicks on Inflow).
-      await checklist(page, 'Log a service request')
-        .getByRole('button', { name: 'Collapse checklist' })
-        .click();
-    }
     const box = await fieldBox(k, page, sw, tabId);
+    // The app's checklist sits over the side frames at this size: while the author picks,
+    // Inflow's panels step aside, and come back after.
+    const panels = page.locator('inflow-overlay');
+    const drawn = (await panels.count()) > 0;
     const picking = startPick(sw, tabId);
     await expect(page.locator('inflow-picker')).toHaveCount(1);
+    if (drawn) await expect(panels, `${k.what}: the panels step aside`).toBeHidden();
     if (k.frame) await expect(inFrame(page, k.frame).locator('inflow-picker')).toHaveCount(1);
     const at = centre(box);
     await page.mouse.move(at.x - 8, at.y);
@@ -289,6 +287,7 @@ async function pickAll(
     );
     // Every frame's picker is gone once one captured.
     await expect(page.locator('inflow-picker')).toHaveCount(0);
+    if (drawn) await expect(panels, `${k.what}: the panels are back`).toBeVisible();
 
     // Check on page: the target finds the element picked, and only it.
     const checking = startCheck(sw, tabId, p.target);

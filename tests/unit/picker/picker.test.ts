@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createHost } from '../../../src/overlay/host';
 import type { RawPick } from '../../../src/picker/api';
 import {
   BANNER,
@@ -79,6 +80,24 @@ describe('the picker on a page', () => {
     expect(result?.url).toBe(location.href);
     expect(seen).toEqual([]);
     expect(layer()).toBeNull();
+  });
+
+  it("steps Inflow's panels aside while the author picks, and brings them back", async () => {
+    const before = createHost();
+    const display = (el: HTMLElement) => el.style.getPropertyValue('display');
+    expect(display(before.element)).toBe('block');
+    const picking = createPicker().pick();
+    expect(display(before.element)).toBe('none');
+    expect(before.element.style.getPropertyPriority('display')).toBe('important');
+    // A panel the overlay draws during the pick (a new host) waits too.
+    const during = createHost();
+    expect(display(during.element)).toBe('none');
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(await picking).toEqual({ ended: 'escape' });
+    expect(display(before.element)).toBe('block');
+    expect(display(during.element)).toBe('block');
+    expect(display(createHost().element)).toBe('block');
+    for (const host of document.querySelectorAll('inflow-overlay')) host.remove();
   });
 
   it('captures an element inside an open shadow root', async () => {
