@@ -1,9 +1,9 @@
 /**
  * Calendar periods of the period rollups (./compact.ts): every event counts in its UTC day,
  * its week (Monday to Sunday), its month and its year. A range of days is then read as the
- * fewest whole periods that cover it exactly (`cover`): whole years, months, weeks, then
- * days. Half a year is about six months and a few weeks and days at its two ends, instead of
- * 180 days, which is what keeps the fleet views fast at millions of events.
+ * whole periods that cover it exactly and cost least to read (`cover`): half a year is about
+ * six months and a few weeks and days at its two ends, instead of 180 days, which is what
+ * keeps the fleet views fast at millions of events.
  *
  * Days before the first day counted and after the last hold nothing: a period may reach over
  * them (`DataBounds`). The whole record of a fleet that started in June is then its year, one
