@@ -37,6 +37,7 @@
  *   npm run bench -- --only churn [--quick]     (part 5 alone)
  *   npm run bench -- --only soak [--soak-minutes N] (part 6 alone, 10 minutes by default)
  *   npm run bench -- --only install [--quick]   (part 7 alone: no build, no extension)
+ *   npm run bench -- --only first-aid [--quick] (part 3 alone)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -141,6 +142,8 @@ function parseArgs(argv) {
           '                mutations/s, 50 targets); writes artifacts/bench-churn.json\n' +
           '  --only soak   only the soak: route changes under churn, the content script heap sampled;\n' +
           '                writes artifacts/bench-soak.json\n' +
+          '  --only first-aid only the time from DOMContentLoaded to the first aid on the CRM, worker\n' +
+          '                awake and stopped; writes artifacts/bench-first-aid.json\n' +
           '  --only install only the sync and install of a signed 5,000-aid pack, with page lookups\n' +
           '                asked meanwhile: no build, no extension; writes artifacts/bench-install.json\n' +
           '  --soak-minutes N  how long the soak runs (default 10; 0.5 with --quick; 0 skips it)',
@@ -150,8 +153,11 @@ function parseArgs(argv) {
   }
   if (o.n !== null && !(Number.isInteger(o.n) && o.n >= 3))
     throw new Error('--n must be an integer >= 3');
-  if (o.only !== null && !['lookup', 'peer', 'hub', 'churn', 'soak', 'install'].includes(o.only))
-    throw new Error('--only takes: lookup, peer, hub, churn, soak, install');
+  if (
+    o.only !== null &&
+    !['lookup', 'peer', 'hub', 'churn', 'soak', 'install', 'first-aid'].includes(o.only)
+  )
+    throw new Error('--only takes: lookup, peer, hub, churn, soak, install, first-aid');
   if (o.soakMinutes !== null && !(o.soakMinutes >= 0))
     throw new Error('--soak-minutes must be >= 0');
   return o;
@@ -755,7 +761,7 @@ async function main() {
           'mainThread.',
         );
 
-      if (all)
+      if (all || opts.only === 'first-aid')
         await section(results, 'firstAid', async () => {
           const r = await measureFirstAid(withExt.context, urls.crm, {
             ...cfg.firstAid,
