@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { SYNC_DONE_KEY } from '../protocol/signals';
 import { clearPreviews, dropPreview } from './authoring';
 import { bundledPacks } from './bundled';
-import { getDb, getSetting, type InflowDb, withReopen } from './db';
+import { getDb, type InflowDb, withReopen } from './db';
 import {
   applyExportSettings,
   applyHubSettings,
@@ -182,30 +182,29 @@ export function startBackground(): void {
 
   /**
    * Touchpoint measuring follows the policy: where the overlay is registered, the periodic
-   * upload, and open pages on those hosts start or stop measuring.
+   * upload, and open pages on those hosts start or stop measuring. One job in the queue, the
+   * settings read when it runs: a start's job that read the settings before a late policy
+   * came must not write its hosts over the policy's.
    */
-  const touchpointSettings = async () => {
-    const values = (await withReopen(db, settings)).values;
-    const hostKeys = () => withReopen(db, () => getSetting(db, 'touchpointHostKeys', []));
-    const before = (await hostKeys()).join(' ');
-    const on = await withReopen(db, () => applyTouchpointSettings(db, values));
-    if (on) {
-      const existing = await browser.alarms.get(TOUCHPOINT_ALARM);
-      if (!existing) {
-        await browser.alarms.create(TOUCHPOINT_ALARM, {
-          periodInMinutes: TOUCHPOINT_UPLOAD_MINUTES,
-        });
-      }
-    } else await browser.alarms.clear(TOUCHPOINT_ALARM);
-    // Every start of the worker comes here: open pages are asked again only on a change.
-    if ((await hostKeys()).join(' ') === before) return;
-    log('touchpoints', on ? `on for ${values.touchpointHosts.join(', ')}` : 'off');
-    await serially('registration for touchpoints', async () => {
+  const touchpointSettings = () =>
+    serially('touchpoint settings', async () => {
+      const values = (await settings()).values;
+      const { on, changed } = await applyTouchpointSettings(db, values);
+      if (on) {
+        const existing = await browser.alarms.get(TOUCHPOINT_ALARM);
+        if (!existing) {
+          await browser.alarms.create(TOUCHPOINT_ALARM, {
+            periodInMinutes: TOUCHPOINT_UPLOAD_MINUTES,
+          });
+        }
+      } else await browser.alarms.clear(TOUCHPOINT_ALARM);
+      // Every start of the worker comes here: open pages are asked again only on a change.
+      if (!changed) return;
+      log('touchpoints', on ? `on for ${values.touchpointHosts.join(', ')}` : 'off');
       log('overlay registration', await syncRegistration(db, scripting));
       await injectIntoOpenTabs(db, tabs, scripting);
       await refreshOverlays(tabs);
     });
-  };
 
   const sync = (reason: string, fresh = false) =>
     runner.run(reason, { fresh }).catch((e) => {

@@ -42,20 +42,39 @@ export function measuresUrl(settings: Settings, url: string): boolean {
 }
 
 /**
- * Notes where touchpoints are measured, for the registration of the content script; when
- * measuring is off, forgets the sums and the queue: nothing more is sent.
+ * Whether touchpoints are measured; when they are not, forgets the sums and the queue:
+ * nothing more is sent. The uploader's check before each run: it leaves where the overlay
+ * measures to applyTouchpointSettings, so that a run of the upload never hides a change of
+ * hosts from the registration that must follow it.
  */
-export async function applyTouchpointSettings(db: InflowDb, settings: Settings): Promise<boolean> {
+export async function touchpointsAllowed(db: InflowDb, settings: Settings): Promise<boolean> {
   const on = touchpointsOn(settings);
-  const keys = on ? [...new Set(settings.touchpointHosts.map((h) => h.toLowerCase()))].sort() : [];
-  await db.transaction('rw', db.settings, db.touchpoints, db.touchpointOutbox, async () => {
-    await db.settings.put({ key: 'touchpointHostKeys', value: keys });
-    if (!on) {
+  if (!on) {
+    await db.transaction('rw', db.touchpoints, db.touchpointOutbox, async () => {
       await db.touchpoints.clear();
       await db.touchpointOutbox.clear();
-    }
-  });
+    });
+  }
   return on;
+}
+
+/**
+ * Notes where touchpoints are measured, for the registration of the content script (the
+ * only writer of `touchpointHostKeys`), and forgets the sums when measuring is off. Says
+ * whether it is on and whether the hosts changed.
+ */
+export async function applyTouchpointSettings(
+  db: InflowDb,
+  settings: Settings,
+): Promise<{ on: boolean; changed: boolean }> {
+  const on = await touchpointsAllowed(db, settings);
+  const keys = on ? [...new Set(settings.touchpointHosts.map((h) => h.toLowerCase()))].sort() : [];
+  const changed = await db.transaction('rw', db.settings, async () => {
+    const before = await getSetting(db, 'touchpointHostKeys', []);
+    await db.settings.put({ key: 'touchpointHostKeys', value: keys });
+    return before.join(' ') !== keys.join(' ');
+  });
+  return { on, changed };
 }
 
 /** The UTC calendar day of an instant, 'YYYY-MM-DD'. */
@@ -147,7 +166,7 @@ export const touchpointDestination: Destination = {
   queue: (db) => db.touchpointOutbox as Table<OutboxRow<SealedTouchpoint>, string>,
   keys: { state: 'touchpointState', refused: 'touchpointRefused' },
   batchSize: BATCH_SIZE,
-  apply: applyTouchpointSettings,
+  apply: touchpointsAllowed,
   prepare: async (db) => {
     await sealTouchpoints(db);
   },

@@ -19,6 +19,7 @@ import {
   sealTouchpoints,
   TOUCHPOINT_ROWS_LIMIT,
   touchpointDestination,
+  touchpointsAllowed,
 } from '../../../src/background/touchpoints';
 import { createDevice } from '../../../src/hub/devices';
 import { type Hub, startHub } from '../../../src/hub/server';
@@ -230,6 +231,19 @@ describe('touchpoint registration', () => {
     await applyTouchpointSettings(db, settings({ touchpointHosts: ['desk.localhost'] }));
     expect(await installedHostKeys(db)).toEqual(['crm.localhost']);
     expect(await db.touchpoints.count()).toBe(0);
+  });
+
+  it("says when the hosts change, and the upload's check never changes them", async () => {
+    const { db } = await setup();
+    const settings = (over: Partial<Settings>) => ({ ...DEFAULT_SETTINGS, ...over }) as Settings;
+    const policy = settings({ ...ON, touchpointHosts: ['desk.localhost'] });
+    // A policy that came late: the uploader may run on it before the registration does.
+    expect(await touchpointsAllowed(db, policy)).toBe(true);
+    expect(await installedHostKeys(db)).toEqual(['crm.localhost']);
+    expect(await applyTouchpointSettings(db, policy)).toEqual({ on: true, changed: true });
+    expect(await installedHostKeys(db)).toEqual(['crm.localhost', 'desk.localhost']);
+    expect(await applyTouchpointSettings(db, policy)).toEqual({ on: true, changed: false });
+    expect(await applyTouchpointSettings(db, settings({}))).toEqual({ on: false, changed: true });
   });
 });
 
