@@ -46,6 +46,22 @@ function readJson(file) {
   }
 }
 
+/**
+ * The first lines of a failure, without colours, on one line: the summary is what is left
+ * of a long CI log, so it says why as well as what.
+ */
+function why(message) {
+  const lines = String(message ?? '')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .join(' | ');
+  return lines.length > 300 ? `${lines.slice(0, 299)}…` : lines;
+}
+
 function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -58,7 +74,10 @@ function unitTotals(report) {
   for (const file of report.testResults ?? []) {
     const name = relative(ROOT, file.name);
     for (const a of file.assertionResults ?? []) {
-      if (a.status === 'failed') failedNames.push(`${name} > ${a.fullName}`);
+      if (a.status !== 'failed') continue;
+      failedNames.push(`${name} > ${a.fullName}`);
+      const reason = why(a.failureMessages?.[0]);
+      if (reason) failedNames.push(`    why: ${reason}`);
     }
     // A file that failed to load has no tests in the report: count it once.
     if (file.status === 'failed' && !(file.assertionResults ?? []).length) {
@@ -81,7 +100,17 @@ function e2eTotals(report) {
   const failedNames = [];
   const walk = (suite, file) => {
     for (const spec of suite.specs ?? []) {
-      if (!spec.ok) failedNames.push(`${spec.file ?? file} > ${spec.title}`);
+      if (spec.ok) continue;
+      failedNames.push(`${spec.file ?? file} > ${spec.title}`);
+      // Each try of each project: the reasons may differ between a first try and a retry.
+      for (const t of spec.tests ?? []) {
+        for (const r of t.results ?? []) {
+          const error = r.errors?.[0] ?? r.error;
+          if (!error) continue;
+          const at = error.location ? ` (line ${error.location.line})` : '';
+          failedNames.push(`    why${at}: ${why(error.message ?? error.value)}`);
+        }
+      }
     }
     for (const child of suite.suites ?? []) walk(child, child.file ?? file);
   };
@@ -288,7 +317,9 @@ async function main() {
     const t = r.totals;
     const extra = r.name === 'unit' ? `${t.files} files` : seconds(t.duration);
     console.log(`${r.name}: ${line(t)} (${extra})${t.flaky ? `, ${t.flaky} flaky` : ''}`);
-    for (const name of t.failedNames) console.log(`  failed: ${name}`);
+    for (const name of t.failedNames) {
+      console.log(name.startsWith('    why') ? name : `  failed: ${name}`);
+    }
     // A runner that exits non-zero with nothing failed in its report has crashed.
     if (r.code !== 0 && t.failed === 0) {
       console.log(`  ${r.name} exited with ${r.code} but its report shows no failure`);
