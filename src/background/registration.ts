@@ -79,6 +79,8 @@ export interface ScriptingApi {
   executeScript(injection: {
     target: { tabId: number; allFrames?: boolean; frameIds?: number[] };
     files: string[];
+    /** Run now, even while the page is loading, rather than once it is idle. */
+    injectImmediately?: boolean;
   }): Promise<unknown>;
 }
 

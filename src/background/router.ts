@@ -244,7 +244,14 @@ async function injectIntoSender(
     return { error: `${what}: refused, the sender is not a frame of a tab` };
   }
   if (!deps.scripting) return { error: `${what}: this browser cannot run scripts in tabs` };
-  await deps.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] });
+  // The frame asks while its page is still parsing (the overlay starts at document_start):
+  // by default the browser would hold the script until the page is idle, after its load,
+  // and the first aid with it.
+  await deps.scripting.executeScript({
+    target: { tabId, frameIds: [frameId] },
+    files: [file],
+    injectImmediately: true,
+  });
   return { ok: true };
 }
 

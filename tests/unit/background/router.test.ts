@@ -101,6 +101,8 @@ describe('handleMessage: senders', () => {
     expect(executeScript).toHaveBeenCalledWith({
       target: { tabId: 7, frameIds: [4] },
       files: ['regex.js'],
+      // Not held until the page is idle: the frame asked while it was still loading.
+      injectImmediately: true,
     });
     // Nothing in the message chooses where it runs.
     expect(await handleMessage({ ...ask, tabId: 1 }, content, withScripting)).toEqual({
@@ -131,11 +133,23 @@ describe('handleMessage: senders', () => {
       });
     }
     expect(executeScript.mock.calls).toEqual([
-      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-checklist.js'] }],
-      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-tip.js'] }],
-      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-checks.js'] }],
-      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-walkthrough.js'] }],
-      [{ target: { tabId: 7, frameIds: [4] }, files: ['help.js'] }],
+      [
+        {
+          target: { tabId: 7, frameIds: [4] },
+          files: ['kind-checklist.js'],
+          injectImmediately: true,
+        },
+      ],
+      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-tip.js'], injectImmediately: true }],
+      [{ target: { tabId: 7, frameIds: [4] }, files: ['kind-checks.js'], injectImmediately: true }],
+      [
+        {
+          target: { tabId: 7, frameIds: [4] },
+          files: ['kind-walkthrough.js'],
+          injectImmediately: true,
+        },
+      ],
+      [{ target: { tabId: 7, frameIds: [4] }, files: ['help.js'], injectImmediately: true }],
     ]);
     // A name that is not a chunk, or a path, is refused before anything runs.
     for (const chunk of ['help-panel', '../background', 'kind-tip.js', 'constructor', '']) {
