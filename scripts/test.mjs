@@ -100,15 +100,19 @@ function e2eTotals(report) {
   const failedNames = [];
   const walk = (suite, file) => {
     for (const spec of suite.specs ?? []) {
-      if (spec.ok) continue;
-      failedNames.push(`${spec.file ?? file} > ${spec.title}`);
+      // A test that failed and then passed on its retry (CI only) is listed too, with why.
+      const flaky = spec.ok && (spec.tests ?? []).some((t) => t.status === 'flaky');
+      if (spec.ok && !flaky) continue;
+      failedNames.push(`${flaky ? 'flaky: ' : ''}${spec.file ?? file} > ${spec.title}`);
       // Each try of each project: the reasons may differ between a first try and a retry.
       for (const t of spec.tests ?? []) {
         for (const r of t.results ?? []) {
           const error = r.errors?.[0] ?? r.error;
           if (!error) continue;
           const at = error.location ? ` (line ${error.location.line})` : '';
-          failedNames.push(`    why${at}: ${why(error.message ?? error.value)}`);
+          const line = `    why${at}: ${why(error.message ?? error.value)}`;
+          // A retry that failed the same way says nothing new.
+          if (failedNames.at(-1) !== line) failedNames.push(line);
         }
       }
     }
@@ -318,7 +322,9 @@ async function main() {
     const extra = r.name === 'unit' ? `${t.files} files` : seconds(t.duration);
     console.log(`${r.name}: ${line(t)} (${extra})${t.flaky ? `, ${t.flaky} flaky` : ''}`);
     for (const name of t.failedNames) {
-      console.log(name.startsWith('    why') ? name : `  failed: ${name}`);
+      if (name.startsWith('    why')) console.log(name);
+      else if (name.startsWith('flaky: ')) console.log(`  ${name}`);
+      else console.log(`  failed: ${name}`);
     }
     // A runner that exits non-zero with nothing failed in its report has crashed.
     if (r.code !== 0 && t.failed === 0) {
