@@ -31,9 +31,16 @@ export interface KindLoader extends Kinds {
   load(kind: string): Promise<boolean>;
 }
 
-/** Opens the kind slot in this frame and loads chunks with `ask` (page.loadChunk). */
+/**
+ * Opens the kind slot in this frame and loads chunks with `ask` (page.loadChunk). A load
+ * resolves as soon as its chunk has registered its kind, which may be well before the
+ * background's answer reaches a page whose main thread is busy loading.
+ */
 export function createKindLoader(ask: (chunk: KindChunk) => Promise<unknown>): KindLoader {
-  openKindSlot({ jsx, jsxs, Fragment, useEffect, useLayoutEffect, useRef, useState });
+  const arrived = new Map<string, (ok: boolean) => void>();
+  openKindSlot({ jsx, jsxs, Fragment, useEffect, useLayoutEffect, useRef, useState }, (kind) =>
+    arrived.get(kind)?.(true),
+  );
   const loading = new Map<KindChunk, Promise<boolean>>();
   return {
     module: registeredKind,
@@ -42,13 +49,13 @@ export function createKindLoader(ask: (chunk: KindChunk) => Promise<unknown>): K
       if (!isKindChunk(kind)) return Promise.resolve(false);
       let answer = loading.get(kind);
       if (!answer) {
-        const asked = ask(kind).then(
-          () => !!registeredKind(kind),
-          (e) => {
-            console.warn('[inflow] could not load the %s chunk', kind, e);
-            return false;
-          },
-        );
+        const asked = new Promise<boolean>((resolve) => {
+          arrived.set(kind, resolve);
+          // A chunk that ran has resolved this already: the answer only settles a failure.
+          ask(kind)
+            .catch((e) => console.warn('[inflow] could not load the %s chunk', kind, e))
+            .then(() => resolve(false));
+        });
         loading.set(kind, asked);
         void asked.then((ok) => {
           if (!ok && loading.get(kind) === asked) loading.delete(kind);

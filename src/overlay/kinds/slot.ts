@@ -36,15 +36,22 @@ interface KindSlot {
   kinds: Map<string, AidKindModule>;
   /** The help panel, once its chunk ran. */
   help?: HelpModule;
+  /** Told each kind its chunk registers: the loader need not wait for the background's answer. */
+  registered?: (kind: string) => void;
 }
 
 const SLOT = Symbol.for('inflow.kinds');
 
 type Holder = { [SLOT]?: KindSlot };
 
-/** The core: opens the slot in this world, once (a second call keeps the first). */
-export function openKindSlot(runtime: UiRuntime): void {
-  (globalThis as Holder)[SLOT] ??= { runtime, kinds: new Map() };
+/**
+ * The core: opens the slot in this world, once (a second call keeps the first), and hears
+ * of each kind registered in it from now on.
+ */
+export function openKindSlot(runtime: UiRuntime, registered?: (kind: string) => void): void {
+  const holder = globalThis as Holder;
+  holder[SLOT] ??= { runtime, kinds: new Map() };
+  holder[SLOT].registered = registered;
 }
 
 function slot(): KindSlot {
@@ -60,7 +67,9 @@ export function uiRuntime(): UiRuntime {
 
 /** A chunk: registers its kind module, which the core's sessions then use. */
 export function registerKind(module: AidKindModule): void {
-  slot().kinds.set(module.kind, module);
+  const open = slot();
+  open.kinds.set(module.kind, module);
+  open.registered?.(module.kind);
 }
 
 /** The help panel's chunk: registers the panel. */

@@ -56,6 +56,23 @@ describe('the kind loader', () => {
     expect(kinds.module('checklist')).toBe(checklistKind);
   });
 
+  it("is done once the chunk registered its kind, before the background's answer", async () => {
+    let answer = (_: unknown) => {};
+    // The chunk ran in the frame; the answer to page.loadChunk has not come yet.
+    const ask = vi.fn((chunk: string) => {
+      registerKind(chunk === 'tip' ? tipKind : checklistKind);
+      return new Promise((resolve) => {
+        answer = resolve;
+      });
+    });
+    const kinds = createKindLoader(ask);
+    expect(await kinds.load('tip')).toBe(true);
+    expect(kinds.module('tip')).toBe(tipKind);
+    answer({ ok: true });
+    expect(await kinds.load('tip')).toBe(true);
+    expect(ask).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a kind this build has no chunk for, without asking', async () => {
     const ask = injects();
     const kinds = createKindLoader(ask);
