@@ -8,6 +8,8 @@ import { SYNC_DONE_KEY } from '../protocol/signals';
 import { clearPreviews, dropPreview } from './authoring';
 import { bundledPacks } from './bundled';
 import { getDb, type InflowDb, withReopen } from './db';
+import { createFirstPaintWriter, type LocalArea } from './first-paint';
+import { syncKindRegistrations } from './kind-registration';
 import {
   applyExportSettings,
   applyHubSettings,
@@ -33,6 +35,7 @@ import {
   resolveSettings,
   SETTING_KEYS,
   SYNC_KEYS,
+  viewerOf,
 } from './settings';
 import { type AlarmsApi, createSyncRunner, SYNC_ALARM, scheduleSync } from './sync-runner';
 import {
@@ -89,6 +92,7 @@ export async function refreshPacks(
     if (report.installed.length) log('installed packs', report.installed);
   }
   log('overlay registration', await syncRegistration(db, scripting));
+  log('chunk registrations', await syncKindRegistrations(db, scripting));
 }
 
 export function startBackground(): void {
@@ -98,6 +102,13 @@ export function startBackground(): void {
   const alarms = browser.alarms as unknown as AlarmsApi;
   const managed = (browser.storage.managed as unknown as ManagedArea | undefined) ?? null;
   const settings = () => resolveSettings({ db, managed });
+  const locale = globalThis.navigator?.language;
+  // What a top frame shows before this worker answers it (first-paint.ts).
+  const firstPaint = createFirstPaintWriter(
+    db,
+    browser.storage.local as unknown as LocalArea,
+    async () => viewerOf((await withReopen(db, settings)).values, locale),
+  );
 
   // Pack installs and registration changes run one at a time, in the order they were asked.
   let queue: Promise<void> = Promise.resolve();
@@ -119,6 +130,8 @@ export function startBackground(): void {
           packs.map((p) => `${p.id}@${p.version}`),
         );
         log('overlay registration', await syncRegistration(db, scripting));
+        log('chunk registrations', await syncKindRegistrations(db, scripting));
+        void firstPaint.all();
         await injectIntoOpenTabs(db, tabs, scripting);
         await refreshOverlays(tabs);
       }),
@@ -223,7 +236,10 @@ export function startBackground(): void {
     if (changed.includes('syncIntervalMinutes')) {
       await schedule().catch((e) => console.error('[inflow] scheduling sync failed', e));
     }
-    if (changed.some((key) => AUDIENCE_KEYS.has(key))) await refreshOverlays(tabs);
+    if (changed.some((key) => AUDIENCE_KEYS.has(key))) {
+      void firstPaint.all();
+      await refreshOverlays(tabs);
+    }
     const toLrs = changed.some((key) => EXPORT_KEYS.has(key));
     const toHub = changed.some((key) => HUB_KEYS.has(key));
     if (toLrs || toHub) {
@@ -246,7 +262,7 @@ export function startBackground(): void {
     db,
     runtime: browser.runtime,
     tabs,
-    locale: globalThis.navigator?.language,
+    locale,
     managed,
     syncNow: async () => (await runner.run('on demand')).sources,
     settingsChanged,
@@ -255,8 +271,11 @@ export function startBackground(): void {
     aidsChanged: () =>
       serially('registration after authoring', async () => {
         log('overlay registration', await syncRegistration(db, scripting));
+        log('chunk registrations', await syncKindRegistrations(db, scripting));
+        void firstPaint.all();
         await injectIntoOpenTabs(db, tabs, scripting);
       }),
+    firstPaintSettings: () => firstPaint.settings(),
   };
 
   // After the bundled packs: schedule the periodic sync and sync once.
@@ -268,6 +287,7 @@ export function startBackground(): void {
   browser.runtime.onInstalled.addListener(({ reason }) => {
     void serially('install', async () => {
       await refreshPacks(db, scripting, false);
+      void firstPaint.all();
       if (reason === 'install' || reason === 'update') {
         const injected = await injectIntoOpenTabs(db, tabs, scripting);
         if (injected.length) log('overlay injected into open tabs', injected);
@@ -281,9 +301,10 @@ export function startBackground(): void {
     void withReopen(db, () => clearPreviews(db)).catch((e) =>
       console.error('[inflow] clearing previews failed', e),
     );
-    void serially('startup', () => refreshPacks(db, scripting, true)).then(() =>
-      startSyncing('startup'),
-    );
+    void serially('startup', async () => {
+      await refreshPacks(db, scripting, true);
+      void firstPaint.all();
+    }).then(() => startSyncing('startup'));
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {

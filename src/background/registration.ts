@@ -65,8 +65,8 @@ interface ScriptRegistration {
   matches: string[];
   js: string[];
   runAt: 'document_start';
-  allFrames: true;
-  matchOriginAsFallback: true;
+  allFrames: boolean;
+  matchOriginAsFallback?: boolean;
   persistAcrossSessions: boolean;
 }
 

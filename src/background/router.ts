@@ -77,6 +77,8 @@ export interface RouterDeps {
    * overlay for the hosts they need. Open pages are refreshed by the caller.
    */
   aidsChanged?: () => Promise<void>;
+  /** Told after a site was paused or resumed, or the compact panel chosen (first-paint.ts). */
+  firstPaintSettings?: () => Promise<void>;
 }
 
 type Response = BackgroundResponses[keyof BackgroundResponses] | ErrorResponse;
@@ -164,6 +166,8 @@ async function setPaused(deps: RouterDeps, host: string, paused: boolean): Promi
     else hosts.delete(host);
     await setSetting(db, 'pausedHosts', [...hosts].sort());
   });
+  // Before the open pages look up again: a page must not show the aids of a paused site.
+  await deps.firstPaintSettings?.();
   await refreshOverlays(deps.tabs, (url) => hostOf(url) === host);
 }
 
@@ -346,6 +350,7 @@ async function answer(
       return { ok: true };
     case 'panel.setCompact':
       await setPanelCompact(db, request.compact);
+      await deps.firstPaintSettings?.();
       return { ok: true };
     case 'touchpoint.time': {
       // The template's own host must be one the policy names. Not compared with the sender's

@@ -23,6 +23,7 @@ import { addressesFrames } from '../aids/targets';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
 import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
 import type { OverlayContext } from './context';
+import { readFirstPaint } from './first-paint';
 import { isThisFrame, tipsHere, watchedSteps } from './frame-plan';
 import { createFrameStates } from './frame-states';
 import { createHelpOpener } from './help-opener';
@@ -90,22 +91,25 @@ export function startOverlay(ctx: OverlayContext): void {
   // reported before this listened.
   let askFrames = document.readyState !== 'loading';
 
-  /** The top frame's session: its aids, with what its frames report. */
-  const topPlan = (found: LookupResponse): Plan | null => {
+  /**
+   * The top frame's session: its aids, with what its frames report. `early`: a first paint,
+   * which asks nothing of the frames and records nothing.
+   */
+  const topPlan = (found: LookupResponse, early = false): Plan | null => {
     if (found.paused || !found.aids.length) return null;
-    if (askFrames && found.aids.some((a) => addressesFrames(a.aid))) {
+    if (!early && askFrames && found.aids.some((a) => addressesFrames(a.aid))) {
       // States from before this session may be of frames that are gone or of other aids:
       // drop them, and have the frames that are there report again.
       frames.clear();
       tell({ type: 'frame.resync' });
     }
-    askFrames = true;
+    if (!early) askFrames = true;
     ui.prefer(!!found.compact);
     // A tip on an element in an iframe is shown by that frame: not here, nor its chunk.
     const aids = found.aids.filter(({ aid }) => !(aid.kind === 'tip' && aid.target.frame));
     return {
       aids,
-      record: (event) => outbox.send(event),
+      record: early ? () => {} : (event) => outbox.send(event),
       frameStep: frames.get,
       regex: usesRegex(found.aids),
       kinds: kindsOf(aids),
@@ -144,14 +148,36 @@ export function startOverlay(ctx: OverlayContext): void {
     };
   };
 
+  const end = () => {
+    session?.dispose();
+    session = null;
+  };
+
+  /** Starts the session of `plan`; an `early` one (a first paint) records nothing. */
+  const begin = (plan: Plan, url: string, reload: boolean, early: boolean) => {
+    end();
+    session = new PageSession({
+      ...plan,
+      url,
+      reloaded: reload,
+      ui,
+      resetProgress: (aidKey) => early || tell({ type: 'progress.reset', aidKey }),
+      leaveRun: (aidKey, at) => early || tell({ type: 'progress.leave', aidKey, at }),
+      onBatch: () => urls.check(),
+      kinds,
+    });
+    session.start();
+  };
+
   const open = async (url: string) => {
     const gen = ++generation;
     const startedAt = performance.now();
-    session?.dispose();
-    session = null;
+    end();
     let plan: Plan | null;
     // Only the first lookup of a reloaded page is a reload, whether it finds aids or not.
     const reload = reloaded;
+    let answered = false;
+    const current = () => gen === generation && !ctx.signal.aborted;
     try {
       // Started at document_start: the question overlaps the page's parsing, and the
       // session starts once the DOM is there.
@@ -160,9 +186,29 @@ export function startOverlay(ctx: OverlayContext): void {
         : withRetry(() =>
             askBackground({ type: 'page.lookup', url, ...(reload ? { reload } : {}) }),
           );
+      void answer.then(
+        () => (answered = true),
+        () => {},
+      );
+      // A stopped service worker takes a few hundred milliseconds to answer. If it has not
+      // answered by the time the DOM is there, the top frame shows what the first paint has
+      // (./first-paint.ts), with the chunks registered for its pages, and the answer
+      // replaces it.
+      if (!inFrame) {
+        const early = readFirstPaint(url);
+        void domReady()
+          .then(() => early)
+          .then((found) => {
+            const plan = found && !answered && current() && topPlan(found, true);
+            if (!plan) return;
+            loadKinds(plan.kinds, gen);
+            begin(plan, url, reload, true);
+          })
+          .catch(() => {});
+      }
       const found = await answer;
       reloaded = false;
-      if (gen !== generation || ctx.signal.aborted) return;
+      if (!current()) return;
       if (meter) {
         const top = found as LookupResponse;
         if (top.touchpoints)
@@ -178,26 +224,19 @@ export function startOverlay(ctx: OverlayContext): void {
       // The chunks load while the page is parsed; the session starts once the DOM is there.
       if (plan) loadKinds(plan.kinds, gen);
       await domReady();
-      if (gen !== generation || ctx.signal.aborted) return;
+      if (!current()) return;
     } catch (e) {
+      // A first paint shown meanwhile goes too: what a person did there would count nowhere.
+      if (current()) end();
       console.warn('[inflow] no answer from the extension', e);
       return;
     }
     if (!plan) {
+      end();
       ui.clear();
       return;
     }
-    session = new PageSession({
-      ...plan,
-      url,
-      reloaded: reload,
-      ui,
-      resetProgress: (aidKey) => tell({ type: 'progress.reset', aidKey }),
-      leaveRun: (aidKey, at) => tell({ type: 'progress.leave', aidKey, at }),
-      onBatch: () => urls.check(),
-      kinds,
-    });
-    session.start();
+    begin(plan, url, reload, false);
     if (plan.regex && !hasRegexEngine()) {
       // Once the engine is here, a value that already matches completes its step.
       void loadRegexEngine(() => askBackground({ type: 'page.loadRegex' })).then(

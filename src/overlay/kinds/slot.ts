@@ -1,7 +1,8 @@
 /**
  * Where the content script's core and the kinds' chunks meet. The core holds no aid kind: a
  * frame that needs one asks the background to inject that kind's chunk
- * (entrypoints/kind-<name>.ts, see ./index.ts). An injected script runs in the content
+ * (entrypoints/kind-<name>.ts, see ./index.ts), unless the browser ran it already as a
+ * registered content script (a top frame). An injected script runs in the content
  * script's isolated world and shares its globals (the page's own scripts cannot see them), so
  * the core opens a slot there, a global under a symbol, and the chunk registers its kind
  * module in it.
@@ -31,7 +32,8 @@ export interface UiRuntime {
 }
 
 interface KindSlot {
-  runtime: UiRuntime;
+  /** Set by the core; a chunk that ran first reads it only once it renders. */
+  runtime?: UiRuntime;
   /** The kinds whose chunk ran in this frame, by kind name. */
   kinds: Map<string, AidKindModule>;
   /** The help panel, once its chunk ran. */
@@ -44,25 +46,30 @@ const SLOT = Symbol.for('inflow.kinds');
 
 type Holder = { [SLOT]?: KindSlot };
 
+/** The slot of this world, made by whichever side runs first. */
+function slot(): KindSlot {
+  const holder = globalThis as Holder;
+  holder[SLOT] ??= { kinds: new Map() };
+  return holder[SLOT];
+}
+
 /**
- * The core: opens the slot in this world, once (a second call keeps the first), and hears
- * of each kind registered in it from now on.
+ * The core: opens the slot in this world (a second call keeps the first Preact), and hears
+ * of each kind registered in it from now on. A top frame's chunks are registered content
+ * scripts too (src/background/registration.ts), which the browser may run before the core:
+ * their kinds are in the slot already.
  */
 export function openKindSlot(runtime: UiRuntime, registered?: (kind: string) => void): void {
-  const holder = globalThis as Holder;
-  holder[SLOT] ??= { runtime, kinds: new Map() };
-  holder[SLOT].registered = registered;
+  const open = slot();
+  open.runtime ??= runtime;
+  open.registered = registered;
 }
 
-function slot(): KindSlot {
-  const open = (globalThis as Holder)[SLOT];
-  if (!open) throw new Error('[inflow] a kind chunk ran where no overlay runs');
-  return open;
-}
-
-/** A chunk: the core's Preact. Throws where no overlay opened the slot. */
+/** A chunk: the core's Preact, once the core has opened the slot. */
 export function uiRuntime(): UiRuntime {
-  return slot().runtime;
+  const { runtime } = slot();
+  if (!runtime) throw new Error('[inflow] a kind chunk rendered where no overlay runs');
+  return runtime;
 }
 
 /** A chunk: registers its kind module, which the core's sessions then use. */
