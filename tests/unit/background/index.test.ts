@@ -61,6 +61,15 @@ describe('startBackground', () => {
     expect(scripting.registerContentScripts).toHaveBeenCalledWith([
       expect.objectContaining({ id: OVERLAY_SCRIPT_ID, matches: ['*://crm.localhost/*'] }),
     ]);
+    // The checklist's chunk, in the top frames of its host only.
+    expect(scripting.registerContentScripts).toHaveBeenCalledWith([
+      expect.objectContaining({
+        id: 'inflow-kind-checklist',
+        matches: ['*://crm.localhost/*'],
+        js: ['kind-checklist.js'],
+        allFrames: false,
+      }),
+    ]);
     expect(scripting.executeScript).toHaveBeenCalledTimes(1);
     expect(scripting.executeScript.mock.calls[0]).toEqual([
       {
@@ -82,7 +91,8 @@ describe('startBackground', () => {
     await fakeBrowser.runtime.onStartup.trigger();
     await settle();
     expect(await getDb().packs.count()).toBe(1);
-    expect(scripting.registerContentScripts).toHaveBeenCalledTimes(1);
+    // The overlay, and the chunk of the one kind installed.
+    expect(scripting.registerContentScripts).toHaveBeenCalledTimes(2);
 
     bundled.packs = [
       {
@@ -93,6 +103,7 @@ describe('startBackground', () => {
     await fakeBrowser.runtime.onStartup.trigger();
     await settle();
     expect((await getDb().packs.get('crm'))?.version).toBe('1.0.0');
-    expect(scripting.getRegisteredContentScripts).toHaveBeenCalledTimes(2);
+    // Both registrations were checked again.
+    expect(scripting.getRegisteredContentScripts).toHaveBeenCalledTimes(4);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { kindScriptId, syncKindRegistrations } from '../../../src/background/kind-registration';
 import { installPack, removePack } from '../../../src/background/packs';
 import {
   applyRegistration,
@@ -225,5 +226,50 @@ describe('injectIntoOpenTabs', () => {
     expect(urlHasAidHost('https://example.org/', keys)).toBe(false);
     expect(urlHasAidHost(undefined, keys)).toBe(false);
     expect(urlHasAidHost('chrome://crm.localhost/', keys)).toBe(false);
+  });
+});
+
+describe('syncKindRegistrations', () => {
+  it("registers each kind's chunk in the top frames of its aids' hosts, and follows installs", async () => {
+    const db = freshDb();
+    const { api, registered } = fakeScripting();
+    await installPack(
+      db,
+      pack('crm', '1.0.0', [
+        checklist('new', ['https://crm.localhost:3000/contacts/new']),
+        tip('email', ['https://crm.localhost/contacts/*']),
+        tip('portal', ['https://*.portal.test/*']),
+        // Shown by the frame it names: no tip chunk for its top page's host.
+        tip('framed', ['https://desk.localhost/*'], {
+          target: { css: '#x', frame: { url: 'https://lookup.localhost/*' } },
+        }),
+      ]),
+    );
+    expect(await syncKindRegistrations(db, api)).toEqual([
+      'checklist: registered',
+      'tip: registered',
+    ]);
+    expect(registered.get(kindScriptId('checklist'))).toEqual({
+      id: 'inflow-kind-checklist',
+      matches: ['*://crm.localhost/*'],
+      js: ['kind-checklist.js'],
+      runAt: 'document_start',
+      allFrames: false,
+      persistAcrossSessions: true,
+    });
+    expect(registered.get(kindScriptId('tip'))?.matches).toEqual([
+      '*://*.portal.test/*',
+      '*://crm.localhost/*',
+    ]);
+    expect(await syncKindRegistrations(db, api)).toEqual([]);
+
+    await installPack(
+      db,
+      pack('crm', '2.0.0', [checklist('new', ['https://crm.localhost/contacts/new'])]),
+    );
+    expect(await syncKindRegistrations(db, api)).toEqual(['tip: unregistered']);
+    await removePack(db, 'crm');
+    expect(await syncKindRegistrations(db, api)).toEqual(['checklist: unregistered']);
+    expect(registered.size).toBe(0);
   });
 });

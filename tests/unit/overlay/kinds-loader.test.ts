@@ -85,11 +85,21 @@ describe('the kind loader', () => {
 
   it("hands chunks the core's Preact, and only where a core opened the slot", () => {
     expect(() => uiRuntime()).toThrow(/no overlay runs/);
-    expect(() => registerKind(tipKind)).toThrow(/no overlay runs/);
     createKindLoader(injects());
     expect(Object.keys(uiRuntime()).sort()).toEqual(
       ['Fragment', 'jsx', 'jsxs', 'useEffect', 'useLayoutEffect', 'useRef', 'useState'].sort(),
     );
+  });
+
+  it('takes a chunk that ran before the core (a registered content script) without asking', async () => {
+    registerKind(tipKind);
+    expect(() => uiRuntime()).toThrow(/no overlay runs/);
+    const ask = vi.fn(async () => ({ ok: true }));
+    const loader = createKindLoader(ask);
+    expect(loader.module('tip')).toBe(tipKind);
+    expect(await loader.load('tip')).toBe(true);
+    expect(ask).not.toHaveBeenCalled();
+    expect(uiRuntime().jsx).toBeTypeOf('function');
   });
 });
 
