@@ -5,7 +5,8 @@ import { defineConfig } from 'wxt';
 
 /**
  * What a page loads: the overlay's content script, the aid kinds' chunks
- * (entrypoints/kind-<name>.ts) and the help panel's (entrypoints/help.ts). Their builds differ from the others in two ways:
+ * (entrypoints/kind-<name>.ts), the help panel's (entrypoints/help.ts) and the touchpoint
+ * meter's (entrypoints/touchpoints.ts). Their builds differ from the others in two ways:
  *
  * - `wxt/browser` is the browser's own API (`browser` in Firefox, `chrome` in Chromium, both
  *   promise-based), not webextension-polyfill: 9 KB that every page with aids would load,
@@ -30,7 +31,7 @@ function pageBuilds(): Plugin {
     enforce: 'pre',
     configResolved(config) {
       const name = String(config.build.lib ? config.build.lib.fileName : '');
-      chunk = name.startsWith('kind-') || name === 'help';
+      chunk = name.startsWith('kind-') || name === 'help' || name === 'touchpoints';
       page = chunk || name === 'overlay';
     },
     resolveId(source, importer) {

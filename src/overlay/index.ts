@@ -15,7 +15,8 @@
  * its kind's chunk has run.
  *
  * Where the background's lookup says so (touchpoint coverage, set by policy), the top frame
- * also measures how long each route is visible (./touchpoints.ts).
+ * also measures how long each route is visible (./touchpoints.ts, a chunk of its own that
+ * only those pages load).
  */
 import { browser } from 'wxt/browser';
 import { hasRegexEngine } from '../aids/regex-slot';
@@ -28,11 +29,12 @@ import { isThisFrame, tipsHere, watchedSteps } from './frame-plan';
 import { createFrameStates } from './frame-states';
 import { createHelpOpener } from './help-opener';
 import { createKindLoader, whenKind } from './kinds';
+import { registeredTouchpoints } from './kinds/slot';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
 import { loadRegexEngine, needsRegex, usesRegex } from './regex-loader';
 import { PageSession, type SessionDeps } from './session';
-import { createTouchpointMeter } from './touchpoints';
+import type { TouchpointMeter } from './touchpoints';
 import { createUi } from './ui';
 
 const LOOKUP_RETRY_MS = [100, 400, 1500];
@@ -77,9 +79,8 @@ export function startOverlay(ctx: OverlayContext): void {
   const ui = createUi({ show: () => help.show(), shortcut: () => help.shortcut });
   const frames = createFrameStates();
   const kinds = createKindLoader((chunk) => askBackground({ type: 'page.loadChunk', chunk }));
-  const meter = inFrame
-    ? null
-    : createTouchpointMeter((time) => tell({ type: 'touchpoint.time', ...time }), ctx.signal);
+  /** The top frame's touchpoint meter, once a lookup said to measure and its chunk ran. */
+  let meter: TouchpointMeter | null = null;
   let session: PageSession | null = null;
   const help = createHelpOpener(ui, (key) => !!session?.reveal(key), ctx.signal);
   let generation = 0;
@@ -148,9 +149,24 @@ export function startOverlay(ctx: OverlayContext): void {
     };
   };
 
+  const isCurrent = (gen: number) => gen === generation && !ctx.signal.aborted;
+
   const end = () => {
     session?.dispose();
     session = null;
+  };
+
+  /** Measures the page's visible time (./touchpoints.ts), loading the meter the first time. */
+  const measure = (url: string, aided: boolean, since: number, gen: number) => {
+    if (meter) return meter.begin(url, aided, since);
+    void askBackground({ type: 'page.loadChunk', chunk: 'touchpoints' })
+      .then(() => {
+        const create = registeredTouchpoints();
+        if (!create || meter || !isCurrent(gen)) return;
+        meter = create((time) => tell({ type: 'touchpoint.time', ...time }), ctx.signal);
+        meter.begin(url, aided, since);
+      })
+      .catch((e) => console.warn('[inflow] could not load the touchpoint meter', e));
   };
 
   /** Starts the session of `plan`; an `early` one (a first paint) records nothing. */
@@ -177,7 +193,7 @@ export function startOverlay(ctx: OverlayContext): void {
     // Only the first lookup of a reloaded page is a reload, whether it finds aids or not.
     const reload = reloaded;
     let answered = false;
-    const current = () => gen === generation && !ctx.signal.aborted;
+    const current = () => isCurrent(gen);
     try {
       // Started at document_start: the question overlaps the page's parsing, and the
       // session starts once the DOM is there.
@@ -209,15 +225,16 @@ export function startOverlay(ctx: OverlayContext): void {
       const found = await answer;
       reloaded = false;
       if (!current()) return;
-      if (meter) {
+      if (!inFrame) {
         const top = found as LookupResponse;
         if (top.touchpoints)
-          meter.begin(
+          measure(
             url,
             top.aids.some((a) => !a.preview),
             startedAt,
+            gen,
           );
-        else meter.end();
+        else meter?.end();
       }
       if (!inFrame) help.shortcut = (found as LookupResponse).help ?? '';
       plan = inFrame ? framePlan(found as FrameLookupResponse) : topPlan(found as LookupResponse);
@@ -252,7 +269,12 @@ export function startOverlay(ctx: OverlayContext): void {
    */
   const loadKinds = (wanted: string[], gen: number) => {
     for (const kind of new Set(wanted)) {
-      if (kinds.module(kind)) continue;
+      // A registered chunk ran before any lookup (a top frame): only its styles to add.
+      const ready = kinds.module(kind);
+      if (ready) {
+        ui.addStyles(ready.styles ?? []);
+        continue;
+      }
       void kinds.load(kind).then((loaded) => {
         if (!loaded) return;
         ui.addStyles(kinds.module(kind)?.styles ?? []);

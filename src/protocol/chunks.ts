@@ -1,5 +1,6 @@
 /**
- * The page side's code that loads on demand: one chunk per aid kind, and the help panel's.
+ * The page side's code that loads on demand: one chunk per aid kind, the help panel's and
+ * the touchpoint meter's.
  * The content script holds only the core (sessions, the DOM watcher, the message client, the
  * panel shell); a frame whose aids are of a kind asks the background for that kind's chunk
  * (`page.loadChunk`), and the background injects the chunk's file into that frame; the top
@@ -20,8 +21,12 @@ export const KIND_CHUNKS = [
 
 export type KindChunk = (typeof KIND_CHUNKS)[number];
 
-/** Chunks that are not an aid kind: the help panel (src/overlay/help/). */
-export const PAGE_CHUNKS = [...KIND_CHUNKS, 'help'] as const;
+/**
+ * Chunks that are not an aid kind: the help panel (src/overlay/help/), and the touchpoint
+ * meter (src/overlay/touchpoints.ts), which only pages on the hosts an organisation measures
+ * load (off by default).
+ */
+export const PAGE_CHUNKS = [...KIND_CHUNKS, 'help', 'touchpoints'] as const;
 
 export type PageChunk = (typeof PAGE_CHUNKS)[number];
 
@@ -31,7 +36,7 @@ export const EVERY_KIND_HAS_A_CHUNK: Exclude<AidKind, KindChunk> extends never ?
 
 /** The file the background injects for a chunk, relative to the extension root. */
 export const chunkFile = (name: PageChunk): string =>
-  name === 'help' ? 'help.js' : `kind-${name}.js`;
+  name === 'help' || name === 'touchpoints' ? `${name}.js` : `kind-${name}.js`;
 
 /** True for the name of a chunk this build has. */
 export const isKindChunk = (name: string): name is KindChunk =>

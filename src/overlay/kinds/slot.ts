@@ -18,6 +18,7 @@ import type { Fragment } from 'preact';
 import type { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { jsx, jsxs } from 'preact/jsx-runtime';
 import type { HelpModule } from '../help/types';
+import type { createTouchpointMeter } from '../touchpoints';
 import type { AidKindModule } from './types';
 
 /** What of Preact a chunk may use: a name missing here fails the chunk's build. */
@@ -38,6 +39,8 @@ interface KindSlot {
   kinds: Map<string, AidKindModule>;
   /** The help panel, once its chunk ran. */
   help?: HelpModule;
+  /** The touchpoint meter, once its chunk ran. */
+  touchpoints?: typeof createTouchpointMeter;
   /** Told each kind its chunk registers: the loader need not wait for the background's answer. */
   registered?: (kind: string) => void;
 }
@@ -82,6 +85,16 @@ export function registerKind(module: AidKindModule): void {
 /** The help panel's chunk: registers the panel. */
 export function registerHelp(module: HelpModule): void {
   slot().help = module;
+}
+
+/** The touchpoint meter's chunk: registers the meter. */
+export function registerTouchpoints(create: typeof createTouchpointMeter): void {
+  slot().touchpoints = create;
+}
+
+/** The touchpoint meter, once its chunk ran in this world. */
+export function registeredTouchpoints(): typeof createTouchpointMeter | undefined {
+  return (globalThis as Holder)[SLOT]?.touchpoints;
 }
 
 /** The help panel, once its chunk ran in this world. */

@@ -127,7 +127,7 @@ describe('handleMessage: senders', () => {
     const executeScript = vi.fn(async () => []);
     const withScripting = { ...deps, scripting: { executeScript } };
     const frame: Sender = { ...content, url: 'https://lookup.localhost/x', frameId: 4 };
-    for (const chunk of ['checklist', 'tip', 'checks', 'walkthrough', 'help']) {
+    for (const chunk of ['checklist', 'tip', 'checks', 'walkthrough', 'help', 'touchpoints']) {
       expect(await handleMessage({ type: 'page.loadChunk', chunk }, frame, withScripting)).toEqual({
         ok: true,
       });
@@ -150,6 +150,13 @@ describe('handleMessage: senders', () => {
         },
       ],
       [{ target: { tabId: 7, frameIds: [4] }, files: ['help.js'], injectImmediately: true }],
+      [
+        {
+          target: { tabId: 7, frameIds: [4] },
+          files: ['touchpoints.js'],
+          injectImmediately: true,
+        },
+      ],
     ]);
     // A name that is not a chunk, or a path, is refused before anything runs.
     for (const chunk of ['help-panel', '../background', 'kind-tip.js', 'constructor', '']) {
@@ -168,7 +175,7 @@ describe('handleMessage: senders', () => {
     const ask = { type: 'page.loadChunk', chunk: 'tip' };
     expect(await handleMessage(ask, popup, withScripting)).toEqual(refused);
     expect(await handleMessage(ask, { ...content, id: 'other' }, withScripting)).toEqual(refused);
-    expect(executeScript).toHaveBeenCalledTimes(5);
+    expect(executeScript).toHaveBeenCalledTimes(6);
     executeScript.mockRejectedValueOnce(new Error('Frame with ID 4 was removed.'));
     expect(await handleMessage(ask, frame, withScripting)).toEqual({
       error: 'page.loadChunk: Frame with ID 4 was removed.',
