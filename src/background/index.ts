@@ -91,6 +91,11 @@ export async function refreshPacks(
     if (report.failed.length) console.error('[inflow] bundled packs refused', report.failed);
     if (report.installed.length) log('installed packs', report.installed);
   }
+  await registerForAids(db, scripting);
+}
+
+/** Makes the overlay's and the chunks' registrations follow the installed aids. */
+async function registerForAids(db: InflowDb, scripting: ScriptingApi): Promise<void> {
   log('overlay registration', await syncRegistration(db, scripting));
   log('chunk registrations', await syncKindRegistrations(db, scripting));
 }
@@ -129,8 +134,7 @@ export function startBackground(): void {
           'installed from pack sources',
           packs.map((p) => `${p.id}@${p.version}`),
         );
-        log('overlay registration', await syncRegistration(db, scripting));
-        log('chunk registrations', await syncKindRegistrations(db, scripting));
+        await registerForAids(db, scripting);
         void firstPaint.all();
         await injectIntoOpenTabs(db, tabs, scripting);
         await refreshOverlays(tabs);
@@ -270,8 +274,7 @@ export function startBackground(): void {
     // An aid an author published may need the overlay on a new host, also in open tabs.
     aidsChanged: () =>
       serially('registration after authoring', async () => {
-        log('overlay registration', await syncRegistration(db, scripting));
-        log('chunk registrations', await syncKindRegistrations(db, scripting));
+        await registerForAids(db, scripting);
         void firstPaint.all();
         await injectIntoOpenTabs(db, tabs, scripting);
       }),

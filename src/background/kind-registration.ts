@@ -16,7 +16,7 @@ import type { Aid } from '../aids/schema';
 import { hostKeyOfPattern } from '../aids/url-match';
 import { chunkFile, KIND_CHUNKS, type KindChunk } from '../protocol/chunks';
 import type { InflowDb } from './db';
-import { matchPatternsOf, type ScriptingApi } from './registration';
+import { matchPatternsOf, type ScriptingApi, sameList } from './registration';
 
 export const kindScriptId = (kind: KindChunk): string => `inflow-kind-${kind}`;
 
@@ -30,9 +30,6 @@ export function kindMatches(aids: Iterable<Aid>): Map<KindChunk, string[]> {
   }
   return new Map([...hostKeys].map(([kind, keys]) => [kind, matchPatternsOf(keys)]));
 }
-
-const same = (a: readonly string[] = [], b: readonly string[] = []) =>
-  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
 /** Registers, updates or unregisters each kind's chunk so that it runs exactly on `matches`. */
 export async function applyKindRegistrations(
@@ -67,7 +64,7 @@ export async function applyKindRegistrations(
     if (!now) {
       await scripting.registerContentScripts([script]);
       changes.push(`${kind}: registered`);
-    } else if (!same(now.matches, want) || !same(now.js, script.js) || now.allFrames) {
+    } else if (!sameList(now.matches, want) || !sameList(now.js, script.js) || now.allFrames) {
       await scripting.updateContentScripts([script]);
       changes.push(`${kind}: updated`);
     }

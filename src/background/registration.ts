@@ -109,7 +109,8 @@ export async function refreshOverlays(
 
 export type SyncResult = 'registered' | 'updated' | 'unregistered' | 'unchanged';
 
-function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {
+/** True if two lists hold the same strings, in any order. */
+export function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {
   const sa = [...a].sort();
   const sb = [...b].sort();
   return sa.length === sb.length && sa.every((x, i) => x === sb[i]);

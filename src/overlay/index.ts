@@ -38,6 +38,8 @@ import type { TouchpointMeter } from './touchpoints';
 import { createUi } from './ui';
 
 const LOOKUP_RETRY_MS = [100, 400, 1500];
+/** After a route change, how long an awake worker has to answer before the first paint. */
+const ROUTE_GRACE_MS = 60;
 
 async function withRetry<T>(ask: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -209,10 +211,13 @@ export function startOverlay(ctx: OverlayContext): void {
       // A stopped service worker takes a few hundred milliseconds to answer. If it has not
       // answered by the time the DOM is there, the top frame shows what the first paint has
       // (./first-paint.ts), with the chunks registered for its pages, and the answer
-      // replaces it.
+      // replaces it. On a route change the DOM is there already: an awake worker gets a
+      // moment to answer first, so its pages do not show the aids twice.
       if (!inFrame) {
         const early = readFirstPaint(url);
+        const parsed = document.readyState !== 'loading';
         void domReady()
+          .then(() => parsed && new Promise((r) => setTimeout(r, ROUTE_GRACE_MS)))
           .then(() => early)
           .then((found) => {
             const plan = found && !answered && current() && topPlan(found, true);
