@@ -92,6 +92,8 @@ export async function measureLookup(context, { count = 200, naiveEvery = 10, war
       aidsQuery: summarize(run.aidsQueryMs),
       indexed: run.indexed,
       progressOnly: summarize(run.progressMs),
+      firstRead: summarize(run.firstReadMs),
+      twoReads: summarize(run.twoReadsMs),
       matchOnly: summarize(run.matchMs),
       emptyTransaction: summarize(run.emptyTxMs),
       naive: { urls: run.naiveUrls, ...summarize(run.naiveMs) },

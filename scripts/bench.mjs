@@ -932,6 +932,7 @@ async function main() {
     notes.push(
       `lookup breakdown (median / p95): store part of a first visit (rows of the aids by host key for the URL's keys in use, one read${lookup.indexed ? '' : '; the index was STALE, lookups read the aids table'}) ${mp(lookup.storeOnly)} (the same from the aids table, one query per key: ${mp(lookup.aidsQuery)}); ` +
         `progress of the aids found (all a cached host reads) ${mp(lookup.progressOnly)}; ` +
+        `both, as a first visit reads them, in one read transaction ${mp(lookup.firstRead)} (in two, through Dexie: ${mp(lookup.twoReads)}); ` +
         `matching only (URL rules, audience, sort over the candidates) ${mp(lookup.matchOnly)}; ` +
         `one empty read transaction ${mp(lookup.emptyTransaction)}; ` +
         `index keys in use, read once after a start from the index's meta row ${mp(lookup.keysInUse)} (from the aids table's hostKeys index: ${mp(lookup.keysFromIndex)}); ` +

@@ -235,10 +235,54 @@ async function readKeys(
   return lists.map(deepFreeze);
 }
 
+/** The rows of a first visit and the progress of those that apply, read together. */
+export interface FirstRead {
+  lists: (readonly AidRow[])[];
+  /** The aids that apply, of the candidates these rows made, and their progress. */
+  applicable: AidRow[];
+  progress: (Progress | undefined)[];
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/**
+ * The rows of `keys` in the aids by host key, then, in the same read transaction, the
+ * progress of the aids that `pick` keeps of the candidates they make: one transaction where
+ * a first visit made two. On IndexedDB itself: a Dexie transaction around both reads cost
+ * more than the second transaction it saves (the lookup bench measures both ways). Only
+ * reads: Dexie's middleware (db.ts) is about writes to `aids`, which this never makes.
+ * `db` must be open (Dexie opens it on the first read, the keys in use).
+ */
+export async function readRowsAndProgress(
+  db: InflowDb,
+  keys: readonly string[],
+  pick: (lists: readonly (readonly AidRow[])[]) => AidRow[],
+): Promise<FirstRead> {
+  const tx = db.backendDB().transaction(['hostIndex', 'progress'], 'readonly');
+  const index = tx.objectStore('hostIndex');
+  const rows = await Promise.all(
+    keys.map((key) => request(index.get(key) as IDBRequest<HostIndexRow | undefined>)),
+  );
+  const lists = rows.map((row) => deepFreeze(row && row.key !== HOST_INDEX_META ? row.rows : []));
+  const applicable = pick(lists);
+  const store = tx.objectStore('progress');
+  const progress = await Promise.all(
+    applicable.map((row) => request(store.get(row.key) as IDBRequest<Progress | undefined>)),
+  );
+  return { lists, applicable, progress };
+}
+
 /**
  * The candidates of `hostKeys`, reading from the store what the cache lacks (the keys in
  * use, once per generation, then the rows of the keys in use that are not cached), and
- * keeping it.
+ * keeping it. With `pick`, also the aids that apply of those candidates and their
+ * progress, read with the rows when rows must be read (readRowsAndProgress); when `picked`
+ * is absent, the caller matches and reads the progress itself.
  *
  * The keys and the rows are read in separate transactions, each of them one state of the
  * store. If a write to `aids` was issued meanwhile, they may be of two states, and what the
@@ -250,7 +294,8 @@ async function readCandidates(
   db: InflowDb,
   cache: AidCache,
   hostKeys: readonly string[],
-): Promise<AidRow[]> {
+  pick?: (candidates: AidRow[]) => AidRow[],
+): Promise<{ candidates: AidRow[]; picked?: FirstRead }> {
   const current = () => db.aidsGeneration === cache.generation && caches.get(db) === cache;
   const inUse = cache.inUse ?? (await readKeysInUse(db));
   const used = hostKeys.filter((key) => inUse.keys.has(key));
@@ -261,13 +306,21 @@ async function readCandidates(
     if (rows) held.set(key, rows);
   }
   const missing = used.filter((key) => !held.has(key));
-  const read = await readKeys(db, missing, inUse.indexed);
+  const all = (read: readonly (readonly AidRow[])[]) =>
+    union(used.map((key) => held.get(key) ?? read[missing.indexOf(key)]!));
+  let picked: FirstRead | undefined;
+  let read: (readonly AidRow[])[];
+  if (pick && missing.length && inUse.indexed && db.isOpen()) {
+    picked = await readRowsAndProgress(db, missing, (lists) => pick(all(lists)));
+    read = picked.lists;
+  } else read = await readKeys(db, missing, inUse.indexed);
   if (!current()) {
-    return db.transaction('r', db.aids, db.hostIndex, async () => {
+    const candidates = await db.transaction('r', db.aids, db.hostIndex, async () => {
       const again = await readKeysInUse(db);
       const keys = hostKeys.filter((key) => again.keys.has(key));
       return union(await readKeys(db, keys, again.indexed));
     });
+    return { candidates };
   }
   cache.inUse = inUse;
   missing.forEach((key, i) => {
@@ -278,7 +331,7 @@ async function readCandidates(
     if (cache.rows.size <= MAX_CACHED_KEYS) break;
     cache.rows.delete(key);
   }
-  return union(used.map((key) => held.get(key)!));
+  return { candidates: all(read), picked };
 }
 
 /**
@@ -289,7 +342,9 @@ export async function candidateAids(db: InflowDb, url: string): Promise<AidRow[]
   const hostKeys = hostKeysOfUrl(url);
   if (!hostKeys.length) return [];
   const cache = cacheOf(db);
-  return cachedCandidates(cache, hostKeys) ?? readCandidates(db, cache, hostKeys);
+  return (
+    cachedCandidates(cache, hostKeys) ?? (await readCandidates(db, cache, hostKeys)).candidates
+  );
 }
 
 /** Pack and author order: by pack id, then the aid's place in its pack. */
@@ -317,19 +372,24 @@ function active(rows: AidRow[], progress: readonly (Progress | undefined)[]): Ac
  * The aids that apply to `url` for `viewer`, in pack and author order, with progress.
  *
  * A host already seen costs one read (the progress of the aids that match), or none when
- * nothing matches. A first visit to a host reads its row of the aids by host key first (and,
- * after a start, the keys in use). Each read is a transaction of its own: Dexie's explicit
- * transactions cost more than the second round trip. Progress is per aid and changes on its
- * own, so reading it apart from the aids mixes nothing. The returned aids are frozen: they
- * are shared with the cache.
+ * nothing matches. A first visit to a host reads its rows of the aids by host key and the
+ * progress of the aids that match in one read transaction (after a start, the keys in use
+ * first). Progress is per aid and changes on its own, so reading it apart from the aids, as
+ * a host already seen does, mixes nothing. The returned aids are frozen: they are shared
+ * with the cache.
  */
 export async function lookup(db: InflowDb, url: string, viewer: Viewer = {}): Promise<ActiveAid[]> {
   const hostKeys = hostKeysOfUrl(url);
   if (!hostKeys.length) return [];
   const cache = cacheOf(db);
-  const candidates =
-    cachedCandidates(cache, hostKeys) ?? (await readCandidates(db, cache, hostKeys));
-  const rows = applicable(candidates, url, viewer);
+  const match = (candidates: AidRow[]) => applicable(candidates, url, viewer);
+  let candidates = cachedCandidates(cache, hostKeys);
+  if (!candidates) {
+    const read = await readCandidates(db, cache, hostKeys, match);
+    if (read.picked) return active(read.picked.applicable, read.picked.progress);
+    candidates = read.candidates;
+  }
+  const rows = match(candidates);
   if (!rows.length) return [];
   return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
 }
