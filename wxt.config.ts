@@ -93,6 +93,6 @@ export default defineConfig({
     plugins: [pageBuilds(), preact()],
     // Terser packs the content script a little tighter than esbuild: every page with aids
     // downloads and parses it.
-    build: { minify: 'terser', terserOptions: { compress: { passes: 2 }, ecma: 2020 } },
+    build: { minify: 'terser', terserOptions: { compress: { passes: 3 }, ecma: 2020 } },
   }),
 });

@@ -207,20 +207,12 @@ export function literalPathPrefix(pattern: string): string {
   return prefix;
 }
 
-/** The last URL whose path was asked, and its path: a lookup tests many patterns on one URL. */
-let lastUrl = '';
-let lastPath: string | null = null;
-
 function pathOf(url: string): string | null {
-  if (url !== lastUrl) {
-    lastUrl = url;
-    try {
-      lastPath = new URL(url).pathname;
-    } catch {
-      lastPath = null;
-    }
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return null;
   }
-  return lastPath;
 }
 
 /** True if `url` matches the pattern. Invalid patterns never match. */

@@ -27,6 +27,7 @@ import type { OverlayContext } from './context';
 import { readFirstPaint } from './first-paint';
 import { isThisFrame, tipsHere, watchedSteps } from './frame-plan';
 import { createFrameStates } from './frame-states';
+import { type HeldAction, OF_THE_VIEW, sendHeld } from './held-actions';
 import { createHelpOpener } from './help-opener';
 import { createKindLoader, whenKind } from './kinds';
 import { registeredTouchpoints } from './kinds/slot';
@@ -59,9 +60,9 @@ function domReady(): Promise<void> {
   );
 }
 
-/** Tells the background something; nothing to do if it cannot take it. */
+/** Tells the background something; nothing to do if it cannot take it. Never rejects. */
 const tell = (request: Parameters<typeof askBackground>[0]) =>
-  void askBackground(request).catch(() => {});
+  askBackground(request).catch(() => {});
 
 /**
  * What differs between a top frame's session and a sub-frame's. `regex`: some `matches`
@@ -78,6 +79,8 @@ const kindsOf = (aids: readonly { aid: { kind: string } }[]) => aids.map(({ aid 
 export function startOverlay(ctx: OverlayContext): void {
   const inFrame = window.top !== window;
   const outbox = createOutbox();
+  /** What a person did in a first paint's session, until the background answers. */
+  const held: HeldAction[] = [];
   const ui = createUi({ show: () => help.show(), shortcut: () => help.shortcut });
   const frames = createFrameStates();
   const kinds = createKindLoader((chunk) => askBackground({ type: 'page.loadChunk', chunk }));
@@ -96,7 +99,7 @@ export function startOverlay(ctx: OverlayContext): void {
 
   /**
    * The top frame's session: its aids, with what its frames report. `early`: a first paint,
-   * which asks nothing of the frames and records nothing.
+   * which asks nothing of the frames and keeps what it records until the background answers.
    */
   const topPlan = (found: LookupResponse, early = false): Plan | null => {
     if (found.paused || !found.aids.length) return null;
@@ -112,7 +115,9 @@ export function startOverlay(ctx: OverlayContext): void {
     const aids = found.aids.filter(({ aid }) => !(aid.kind === 'tip' && aid.target.frame));
     return {
       aids,
-      record: early ? () => {} : (event) => outbox.send(event),
+      record: early
+        ? (event) => OF_THE_VIEW.test(event.type) || held.push(() => outbox.send(event))
+        : (event) => outbox.send(event),
       frameStep: frames.get,
       regex: usesRegex(found.aids),
       kinds: kindsOf(aids),
@@ -171,16 +176,17 @@ export function startOverlay(ctx: OverlayContext): void {
       .catch((e) => console.warn('[inflow] could not load the touchpoint meter', e));
   };
 
-  /** Starts the session of `plan`; an `early` one (a first paint) records nothing. */
+  /** Starts the session of `plan`; an `early` one (a first paint) keeps what it asks. */
   const begin = (plan: Plan, url: string, reload: boolean, early: boolean) => {
     end();
+    const ask = early ? (r: Parameters<typeof tell>[0]) => held.push(() => tell(r)) : tell;
     session = new PageSession({
       ...plan,
       url,
       reloaded: reload,
       ui,
-      resetProgress: (aidKey) => early || tell({ type: 'progress.reset', aidKey }),
-      leaveRun: (aidKey, at) => early || tell({ type: 'progress.leave', aidKey, at }),
+      resetProgress: (aidKey) => ask({ type: 'progress.reset', aidKey }),
+      leaveRun: (aidKey, at) => ask({ type: 'progress.leave', aidKey, at }),
       onBatch: () => urls.check(),
       kinds,
     });
@@ -227,8 +233,14 @@ export function startOverlay(ctx: OverlayContext): void {
           })
           .catch(() => {});
       }
-      const found = await answer;
+      let found = await answer;
       reloaded = false;
+      // What a person did in the first paint's session counts: sent first, then the lookup
+      // again, for the progress it made. Meanwhile that session stays, and keeps what is new.
+      while (!inFrame && held.length) {
+        await sendHeld(held);
+        found = await askBackground({ type: 'page.lookup', url });
+      }
       if (!current()) return;
       if (!inFrame) {
         const top = found as LookupResponse;
@@ -240,15 +252,16 @@ export function startOverlay(ctx: OverlayContext): void {
             gen,
           );
         else meter?.end();
+        help.shortcut = top.help ?? '';
       }
-      if (!inFrame) help.shortcut = (found as LookupResponse).help ?? '';
       plan = inFrame ? framePlan(found as FrameLookupResponse) : topPlan(found as LookupResponse);
       // The chunks load while the page is parsed; the session starts once the DOM is there.
       if (plan) loadKinds(plan.kinds, gen);
       await domReady();
       if (!current()) return;
     } catch (e) {
-      // A first paint shown meanwhile goes too: what a person did there would count nowhere.
+      // A first paint shown meanwhile goes too; what a person did there stays kept, for the
+      // next answer (a route change, a reload from the back/forward cache).
       if (current()) end();
       console.warn('[inflow] no answer from the extension', e);
       return;

@@ -9,7 +9,8 @@ import type { EventInput } from '../protocol/messages';
 const RETRY_MS = [200, 1000, 3000, 10000, 30000];
 
 export interface Outbox {
-  send(event: EventInput): void;
+  /** Queues `event`; resolves as drain() does, once it and those before it are stored. */
+  send(event: EventInput): Promise<void>;
   /** Resolves when everything queued so far has been stored (or given up on). */
   drain(): Promise<void>;
   pending(): number;
@@ -48,6 +49,7 @@ export function createOutbox(
     send(event) {
       queue.push(event);
       running ??= run();
+      return running;
     },
     drain: () => running ?? Promise.resolve(),
     pending: () => queue.length,

@@ -3,6 +3,8 @@
  * background last wrote to local storage, before the worker answers; the answer then brings
  * the person's progress, and the visit is recorded once.
  *
+ * What a person does before the answer is sent once it comes, and counts once.
+ *
  * So that "before the worker answers" is certain, not a race, a page of the extension holds a
  * read-write transaction on the store's `settings` table, which every lookup reads first:
  * the worker cannot answer until it lets go.
@@ -103,6 +105,48 @@ test('with the worker stopped, the checklist shows before the worker answers, th
   await expect.poll(() => shownCount(hold.reader), { timeout: 10_000 }).toBe(before + 1);
   // Once, not once for the first paint and once for the answer.
   await page.waitForTimeout(1_000);
+  expect(await shownCount(hold.reader)).toBe(before + 1);
+});
+
+test('a step ticked by hand before the worker answers counts once, and stays ticked', async ({
+  page,
+  context,
+  appServer,
+  extensionId,
+}) => {
+  await openNewContact(page, appServer.origin('crm'));
+  const hold = await holdStore(context, extensionId);
+  await stopServiceWorker(context, hold.reader as unknown as Page, extensionId);
+  const before = await shownCount(hold.reader);
+  await page.reload();
+
+  // The first paint's session: the person ticks a step there, before the worker can answer.
+  const list = checklist(page, NEW_CONTACT.title);
+  const box = stepBox(list, S.channel.text);
+  await expect(box).toBeVisible({ timeout: 10_000 });
+  await box.click();
+  await expect(box).toBeChecked();
+  await page.waitForTimeout(300);
+  const held = async () =>
+    (await readStore(hold.reader, 'events')).filter(
+      (e) => e.type === 'step_done' && e.stepId === S.channel.id,
+    );
+  expect(await held()).toHaveLength(0);
+
+  await hold.release();
+  // Sent once the worker answers; the session that replaces the first paint has it in its
+  // progress, so the step stays ticked and is not done a second time.
+  await expect.poll(async () => (await held()).length, { timeout: 15_000 }).toBe(1);
+  const [done] = await held();
+  expect(done?.how).toBe('manual');
+  await waitForStore(hold.reader, 'progress', {
+    aidKey: NEW_CONTACT.key,
+    steps: { [S.channel.id]: { state: 'done', how: 'manual' } },
+  });
+  await expect(box).toBeChecked();
+  await expect(list).toContainText(`1 of ${Object.keys(S).length} done`);
+  await page.waitForTimeout(1_000);
+  expect(await held()).toHaveLength(1);
   expect(await shownCount(hold.reader)).toBe(before + 1);
 });
 

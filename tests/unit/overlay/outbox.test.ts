@@ -28,6 +28,17 @@ describe('outbox', () => {
     expect(delivered).toEqual(['a', 'b', 'c']);
     expect(outbox.pending()).toBe(0);
   });
+
+  it('send resolves once that event and those before it are delivered', async () => {
+    const delivered: string[] = [];
+    const outbox = createOutbox(async (e) => {
+      await new Promise((r) => setTimeout(r, 5));
+      delivered.push(e.stepId!);
+    });
+    void outbox.send(event('a'));
+    await outbox.send(event('b'));
+    expect(delivered).toEqual(['a', 'b']);
+  });
 });
 
 describe('outbox refusals', () => {
