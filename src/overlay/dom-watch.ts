@@ -8,6 +8,12 @@
  * them: fully (like the document) for roots that hold a target, and for their structure only
  * (added and removed nodes) for the others, so new roots and late targets are still noticed
  * while a component's own attribute and text churn does not cost a pass.
+ *
+ * Structure and detail (attributes and text) have an observer each. Once a pass is planned,
+ * the detail observer lets go until the pass runs: the pass reads the page as it is then, so
+ * records of what changed meanwhile would tell it nothing, and on a page that changes all the
+ * time Blink would make one for each change (the structure observer stays, to find new
+ * shadow roots).
  */
 
 export interface PageChange {
@@ -20,7 +26,10 @@ export interface DomWatchOptions {
   /** Events whose composed path includes this element (our overlay) are ignored. */
   ignore: () => Element | null;
   onChange: (change: PageChange) => void;
-  /** Elements that mutations added, before the pass they cause (to find new shadow roots). */
+  /**
+   * Elements that mutations added, at the start of the pass they cause (to find new shadow
+   * roots); some may have left the page since.
+   */
   onAdded?: (nodes: Node[]) => void;
   /**
    * A click, while it is dispatched: before the app's own handlers run, when the element
@@ -52,7 +61,7 @@ const BUDGET = 0.005;
 const BURST_MS = 25;
 /** The longest a change waits for its pass, however much the passes cost. */
 const MAX_WAIT_MS = 1000;
-const FULL = { subtree: true, childList: true, attributes: true, characterData: true };
+const DETAIL = { subtree: true, attributes: true, characterData: true };
 const STRUCTURE = { subtree: true, childList: true };
 
 /**
@@ -95,14 +104,26 @@ export function watchDom(
   let raf = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let events: Event[] = [];
+  /** Elements that mutations added since the last pass. */
+  let added: Node[] = [];
+  /** The nodes whose attributes and text are watched: the root, and roots that hold targets. */
+  const full = new Set<Node>([root]);
+  const watchDetails = () => {
+    for (const node of full) detail.observe(node, DETAIL);
+  };
   const flush = () => {
     cancelAnimationFrame(raf);
     clearTimeout(timer);
+    const start = performance.now();
+    // The nodes added since the last pass are searched for shadow roots now, once, whatever
+    // the number of records that brought them (on a busy page many are gone again). The
+    // roots found join this pass: `scheduled` still holds, so they ask for no other.
+    if (added.length && !signal.aborted) onAdded?.(added.splice(0));
     scheduled = delayed = false;
     if (signal.aborted) return;
+    watchDetails();
     const batch = events;
     events = [];
-    const start = performance.now();
     onChange({ events: batch });
     const end = performance.now();
     debt = Math.max(0, debt - (start - lastEnd) * BUDGET) + end - start;
@@ -129,6 +150,7 @@ export function watchDom(
     cancelAnimationFrame(raf);
     clearTimeout(timer);
     scheduled = true;
+    detail.disconnect();
     const wait = input ? 0 : nextAt - performance.now();
     if (wait > 0) {
       delayed = true;
@@ -143,25 +165,20 @@ export function watchDom(
   const onRecords = (records: MutationRecord[]) => {
     const host = ignore();
     let ours = true;
-    const added: Node[] = [];
     for (const r of records) {
-      if (host && (host === r.target || host.contains(r.target))) continue;
+      if (host?.contains(r.target)) continue;
       ours = false;
       // Only a childList record adds nodes: the others' node lists cost a wrapper each.
       if (r.type === 'childList') for (const n of r.addedNodes) if (n.nodeType === 1) added.push(n);
     }
-    if (ours) return;
-    if (added.length) onAdded?.(added);
-    schedule();
+    if (!ours) schedule();
   };
-  // Two observers, because a root moves from structure-only to full when it turns out to
-  // hold a target, and some DOMs (happy-dom) keep a node's first options. The structure one
-  // keeps such a root too: its node lists then arrive twice, which only repeats a cheap scan.
-  const observer = new MutationObserver(onRecords);
+  const detail = new MutationObserver(onRecords);
   const structural = new MutationObserver(onRecords);
-  observer.observe(root, FULL);
+  structural.observe(root, STRUCTURE);
+  watchDetails();
   signal.addEventListener('abort', () => {
-    observer.disconnect();
+    detail.disconnect();
     structural.disconnect();
   });
 
@@ -193,8 +210,15 @@ export function watchDom(
     observe(shadow, how) {
       const now = watched.get(shadow);
       if (signal.aborted || now === how || now === 'full') return;
-      (how === 'full' ? observer : structural).observe(shadow, how === 'full' ? FULL : STRUCTURE);
-      if (!now) listen(shadow);
+      if (!now) {
+        structural.observe(shadow, STRUCTURE);
+        listen(shadow);
+      }
+      if (how === 'full') {
+        full.add(shadow);
+        // While a pass is planned, the detail observer is off; the pass turns it back on.
+        if (!scheduled) detail.observe(shadow, DETAIL);
+      }
       watched.set(shadow, how);
     },
     schedule: () => schedule(),

@@ -35,7 +35,8 @@ export class ShadowRootTracker {
     const undefinedHosts: Element[] = [];
     const fresh: ShadowRoot[] = [];
     for (const node of nodes) {
-      if (node.nodeType !== 1 || (host && (node === host || host.contains(node)))) continue;
+      // A node added and removed again since is not searched.
+      if (node.nodeType !== 1 || !node.isConnected || host?.contains(node)) continue;
       for (const root of findShadowRoots(node, read, {
         skip: (el) => el === host,
         undefinedHosts,

@@ -134,6 +134,55 @@ describe('watching shadow roots', () => {
   });
 });
 
+describe('attribute and text changes while a pass is planned', () => {
+  it('are not recorded until the pass runs, and are seen again after it', async () => {
+    const records: MutationRecord[] = [];
+    const Real = globalThis.MutationObserver;
+    // Counts what the watcher's observers are given.
+    vi.stubGlobal(
+      'MutationObserver',
+      class extends Real {
+        constructor(cb: MutationCallback) {
+          super((rs, o) => {
+            records.push(...rs);
+            cb(rs, o);
+          });
+        }
+      },
+    );
+    start();
+    vi.unstubAllGlobals();
+    const main = document.querySelector('main')!;
+    main.setAttribute('data-a', '1');
+    // The first record plans a pass: the changes after it, before the pass, make none.
+    await Promise.resolve();
+    for (let i = 2; i < 10; i++) main.setAttribute('data-a', String(i));
+    await settle();
+    expect(records.filter((r) => r.type === 'attributes')).toHaveLength(1);
+    expect(changes).toHaveLength(1);
+
+    // After the pass, the next change is seen and plans the next pass.
+    main.setAttribute('data-a', 'after');
+    await settle();
+    expect(records.filter((r) => r.type === 'attributes')).toHaveLength(2);
+    expect(changes).toHaveLength(2);
+  });
+
+  it('watches a root fully from the pass after it was asked to, when a pass was planned', async () => {
+    start();
+    const root = host('late', '<input id="f">');
+    document.querySelector('main')!.append(root.host);
+    await Promise.resolve();
+    // Asked while the pass for the new host is planned.
+    watch.observe(root, 'full');
+    await settle();
+    changes = [];
+    root.getElementById('f')!.setAttribute('aria-invalid', 'true');
+    await settle();
+    expect(changes).toHaveLength(1);
+  });
+});
+
 describe('events from inside components', () => {
   it('keeps the real target of a click in a shadow root', async () => {
     start();
