@@ -114,13 +114,13 @@ export function watchDom(
   const flush = () => {
     cancelAnimationFrame(raf);
     clearTimeout(timer);
+    if (signal.aborted) return;
     const start = performance.now();
     // The nodes added since the last pass are searched for shadow roots now, once, whatever
     // the number of records that brought them (on a busy page many are gone again). The
     // roots found join this pass: `scheduled` still holds, so they ask for no other.
-    if (added.length && !signal.aborted) onAdded?.(added.splice(0));
+    onAdded?.(added.splice(0));
     scheduled = delayed = false;
-    if (signal.aborted) return;
     watchDetails();
     const batch = events;
     events = [];
@@ -157,27 +157,22 @@ export function watchDom(
       timer = setTimeout(frame, wait);
     } else frame();
   };
-  signal.addEventListener('abort', () => {
-    cancelAnimationFrame(raf);
-    clearTimeout(timer);
-  });
-
   const onRecords = (records: MutationRecord[]) => {
     const host = ignore();
-    let ours = true;
     for (const r of records) {
       if (host?.contains(r.target)) continue;
-      ours = false;
+      schedule();
       // Only a childList record adds nodes: the others' node lists cost a wrapper each.
       if (r.type === 'childList') for (const n of r.addedNodes) if (n.nodeType === 1) added.push(n);
     }
-    if (!ours) schedule();
   };
   const detail = new MutationObserver(onRecords);
   const structural = new MutationObserver(onRecords);
   structural.observe(root, STRUCTURE);
   watchDetails();
   signal.addEventListener('abort', () => {
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
     detail.disconnect();
     structural.disconnect();
   });
@@ -216,8 +211,7 @@ export function watchDom(
       }
       if (how === 'full') {
         full.add(shadow);
-        // While a pass is planned, the detail observer is off; the pass turns it back on.
-        if (!scheduled) detail.observe(shadow, DETAIL);
+        detail.observe(shadow, DETAIL);
       }
       watched.set(shadow, how);
     },
