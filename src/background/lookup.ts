@@ -25,7 +25,8 @@
 import { inAudience, type Viewer } from '../aids/audience';
 import type { Aid, FrameRef, Target } from '../aids/schema';
 import { targetsOf } from '../aids/targets';
-import { hostKeyOfPattern, hostKeysOfUrl, matchesUrl } from '../aids/url-match';
+import { hostKeyOfPattern, hostKeysOfUrl } from '../aids/url-match';
+import { urlMatcher } from '../aids/url-simple';
 import type { ActiveAid, Progress } from '../protocol/messages';
 import {
   type AidRow,
@@ -353,8 +354,9 @@ export const packOrder = (a: AidRow, b: AidRow): number =>
 
 /** The candidates that apply to `url` and `viewer`, in pack and author order. */
 function applicable(rows: AidRow[], url: string, viewer: Viewer): AidRow[] {
+  const matches = urlMatcher(url);
   return rows
-    .filter((row) => matchesUrl(row.aid.match, url) && inAudience(row.aid.audience, viewer))
+    .filter((row) => matches(row.aid.match) && inAudience(row.aid.audience, viewer))
     .sort(packOrder);
 }
 
