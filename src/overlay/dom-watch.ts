@@ -13,7 +13,9 @@
  * the detail observer lets go until the pass runs: the pass reads the page as it is then, so
  * records of what changed meanwhile would tell it nothing, and on a page that changes all the
  * time Blink would make one for each change (the structure observer stays, to find new
- * shadow roots).
+ * shadow roots). The pass then watches the document's details again, and the session names
+ * again the roots that hold its targets now: a root that no longer holds one, or whose host
+ * left the page, is let go.
  */
 
 export interface PageChange {
@@ -41,8 +43,9 @@ export interface DomWatchOptions {
 /** What the session can do with a running watcher. */
 export interface DomWatch {
   /**
-   * Watches a shadow root: `full` like the document, `structure` for added and removed nodes
-   * only. A root can go from structure to full, never back; all of it ends with the session.
+   * Watches a shadow root: `structure` for added and removed nodes, from now until the
+   * session ends; `full` also for attributes and text, until the next pass is planned (each
+   * pass names again the roots that hold its targets).
    */
   observe(root: ShadowRoot, how: 'full' | 'structure'): void;
   /**
@@ -105,12 +108,7 @@ export function watchDom(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let events: Event[] = [];
   /** Elements that mutations added since the last pass. */
-  let added: Node[] = [];
-  /** The nodes whose attributes and text are watched: the root, and roots that hold targets. */
-  const full = new Set<Node>([root]);
-  const watchDetails = () => {
-    for (const node of full) detail.observe(node, DETAIL);
-  };
+  const added: Node[] = [];
   const flush = () => {
     cancelAnimationFrame(raf);
     clearTimeout(timer);
@@ -121,7 +119,7 @@ export function watchDom(
     // roots found join this pass: `scheduled` still holds, so they ask for no other.
     onAdded?.(added.splice(0));
     scheduled = delayed = false;
-    watchDetails();
+    detail.observe(root, DETAIL);
     const batch = events;
     events = [];
     onChange({ events: batch });
@@ -169,7 +167,7 @@ export function watchDom(
   const detail = new MutationObserver(onRecords);
   const structural = new MutationObserver(onRecords);
   structural.observe(root, STRUCTURE);
-  watchDetails();
+  detail.observe(root, DETAIL);
   signal.addEventListener('abort', () => {
     cancelAnimationFrame(raf);
     clearTimeout(timer);
@@ -200,20 +198,16 @@ export function watchDom(
   };
   listen(root);
 
-  const watched = new WeakMap<ShadowRoot, 'full' | 'structure'>();
+  const watched = new WeakSet<ShadowRoot>();
   return {
     observe(shadow, how) {
-      const now = watched.get(shadow);
-      if (signal.aborted || now === how || now === 'full') return;
-      if (!now) {
+      if (signal.aborted) return;
+      if (!watched.has(shadow)) {
+        watched.add(shadow);
         structural.observe(shadow, STRUCTURE);
         listen(shadow);
       }
-      if (how === 'full') {
-        full.add(shadow);
-        detail.observe(shadow, DETAIL);
-      }
-      watched.set(shadow, how);
+      if (how === 'full') detail.observe(shadow, DETAIL);
     },
     schedule: () => schedule(),
     flush: () => {

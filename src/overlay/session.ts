@@ -247,7 +247,10 @@ export class PageSession {
     this.deps.onBatch();
   }
 
-  /** Fully observes the shadow roots that hold a found target, and the roots above them. */
+  /**
+   * Fully observes the shadow roots that hold a target found in this pass, and the roots above
+   * them, until the next pass is planned (which names them again).
+   */
   private watchTargetRoots(): void {
     if (!this.watch || this.roots.length === 0) return;
     for (const r of this.cache.values()) {

@@ -168,18 +168,42 @@ describe('attribute and text changes while a pass is planned', () => {
     expect(changes).toHaveLength(2);
   });
 
-  it('watches a root fully from the pass after it was asked to, when a pass was planned', async () => {
-    start();
-    const root = host('late', '<input id="f">');
+  it('watches a root in full until the next pass, and on while each pass names it', async () => {
+    let holdsTarget = true;
+    const root = host('card', '<input id="f">');
     document.querySelector('main')!.append(root.host);
-    await Promise.resolve();
-    // Asked while the pass for the new host is planned.
-    watch.observe(root, 'full');
+    start();
+    // The session's part: each pass names the roots that hold its targets.
+    const passes: PageChange[] = [];
+    const stop = new AbortController();
+    const named = watchDom(document.documentElement, {
+      signal: stop.signal,
+      ignore: () => null,
+      onChange: (c) => {
+        passes.push(c);
+        if (holdsTarget) named.observe(root, 'full');
+      },
+    });
+    named.observe(root, 'structure');
+    named.observe(root, 'full');
+    const flip = async (value: string) => {
+      root.getElementById('f')!.setAttribute('aria-invalid', value);
+      await settle();
+    };
+    await flip('true');
+    expect(passes).toHaveLength(1);
+    await flip('false');
+    expect(passes).toHaveLength(2);
+    // A pass that finds no target there lets the root's attributes go; its structure stays.
+    holdsTarget = false;
+    await flip('true');
+    expect(passes).toHaveLength(3);
+    await flip('false');
+    expect(passes).toHaveLength(3);
+    root.append(document.createElement('span'));
     await settle();
-    changes = [];
-    root.getElementById('f')!.setAttribute('aria-invalid', 'true');
-    await settle();
-    expect(changes).toHaveLength(1);
+    expect(passes).toHaveLength(4);
+    stop.abort();
   });
 });
 
