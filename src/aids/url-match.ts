@@ -251,10 +251,20 @@ function componentOf(u: URL, c: Component): string {
   }
 }
 
-/** True if the URL part of a `match` rule holds: any of `urls`, none of `exclude`. */
+/**
+ * True if the URL part of a `match` rule holds by `test` (a pattern matches the URL): any of
+ * `urls`, none of `exclude`.
+ */
+export function matchesUrlBy(
+  match: Pick<Match, 'urls' | 'exclude'>,
+  test: (pattern: string) => boolean,
+): boolean {
+  return match.urls.some(test) && !match.exclude?.some(test);
+}
+
+/** True if the URL part of a `match` rule holds for `url`. */
 export function matchesUrl(match: Pick<Match, 'urls' | 'exclude'>, url: string): boolean {
-  if (!match.urls.some((p) => testUrlPattern(p, url))) return false;
-  return !match.exclude?.some((p) => testUrlPattern(p, url));
+  return matchesUrlBy(match, (p) => testUrlPattern(p, url));
 }
 
 const LITERAL_HOST = /^[a-z0-9.-]+$/i;

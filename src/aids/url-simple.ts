@@ -8,7 +8,7 @@
  * the caller uses URLPattern. A unit test checks both agree on generated patterns and URLs.
  */
 import type { Match } from './schema';
-import { testUrlPattern } from './url-match';
+import { matchesUrlBy, testUrlPattern } from './url-match';
 
 /** Tells whether a parsed URL matches one pattern. */
 export type UrlTest = (url: URL) => boolean;
@@ -70,5 +70,5 @@ export function urlMatcher(url: string): (match: Pick<Match, 'urls' | 'exclude'>
     const simple = parsed && simpleUrlTest(pattern);
     return simple ? simple(parsed!) : testUrlPattern(pattern, url);
   };
-  return (match) => match.urls.some(test) && !match.exclude?.some(test);
+  return (match) => matchesUrlBy(match, test);
 }
