@@ -20,7 +20,14 @@
  * wrappers of its world and the nodes it created (the overlay's shadow tree). Sampled after a
  * full garbage collection, live objects only, scaled by V8 to bytes. The isolate's used heap is
  * recorded beside it for both tabs.
+ *
+ * The soak also takes three heap snapshots of each tab, at a quarter, half and the end of its
+ * time, and counts the objects allocated between the first two that are still there at the
+ * third (bench/heap-snapshot.mjs): what the renderer retains, object by object, with the
+ * extension and without it. Garbage is not in a snapshot, and a page session's objects end
+ * with it, so the with−without difference is what Inflow keeps.
  */
+import { retained, takeSnapshot } from './heap-snapshot.mjs';
 import { shift, sleep, summarize } from './stats.mjs';
 
 const METRICS = [
@@ -230,6 +237,17 @@ export async function soak(
     let step = 0;
     let nextNav = t0 + navEveryMs;
     let nextSample = t0 + sampleEveryMs;
+    // Three snapshots a tab, at a quarter, half and the end of the time.
+    const snapshots = { with: [], without: [] };
+    const snapshotAt = [durationMs / 4, durationMs / 2];
+    const snapshot = async () => {
+      for (const [side, tab] of Object.entries(tabs))
+        snapshots[side].push(await takeSnapshot(tab.cdp));
+      snapshots.minutes = [...(snapshots.minutes ?? []), (Date.now() - t0) / 60_000];
+      log?.(
+        `soak ${snapshots.minutes.at(-1).toFixed(1)} min: heap snapshot ${snapshots.with.length}`,
+      );
+    };
     const sample = async () => {
       const at = (Date.now() - t0) / 60_000;
       await w.cdp.send('HeapProfiler.collectGarbage');
@@ -256,7 +274,10 @@ export async function soak(
     await sample();
     while (Date.now() - t0 < durationMs) {
       const now = Date.now();
-      if (now >= nextSample) {
+      if (snapshotAt.length && now - t0 >= snapshotAt[0]) {
+        snapshotAt.shift();
+        await snapshot();
+      } else if (now >= nextSample) {
         await sample();
         nextSample += sampleEveryMs;
       } else if (now >= nextNav) {
@@ -267,7 +288,16 @@ export async function soak(
     }
     await sample();
     await w.cdp.send('HeapProfiler.stopSampling').catch(() => {});
-    return { samples, navigations: step, samplingInterval };
+    let kept = null;
+    if (snapshots.with.length === 2) {
+      await snapshot();
+      kept = { minutes: snapshots.minutes };
+      for (const side of ['with', 'without']) {
+        const [a, b, c] = snapshots[side];
+        kept[side] = { ...retained(a, b, c), heapBytes: [a.bytes, b.bytes, c.bytes] };
+      }
+    }
+    return { samples, navigations: step, samplingInterval, retained: kept };
   } finally {
     for (const tab of Object.values(tabs)) {
       await tab.cdp.detach().catch(() => {});

@@ -455,6 +455,29 @@ function churnRows(churn, soaked) {
           : `MISSED: ${[under ? '' : 'over 3 MB', grows ? 'grows' : ''].filter(Boolean).join(', ')}`,
     ]);
   }
+  const kept = soaked?.retained;
+  if (kept) {
+    // Objects allocated between the first two snapshots and still there at the third, with the
+    // extension less without it, per minute between the first two.
+    const [t1, t2, t3] = kept.minutes;
+    const perMin = (kept.with.bytes - kept.without.bytes) / 1024 / (t2 - t1);
+    const top = (side) =>
+      kept[side].largest
+        .slice(0, 4)
+        .map((g) => `${g.group} ${kb(g.bytes)} (whole group ${g.totals.map(kb).join(' → ')})`)
+        .join(', ');
+    rows.push([
+      `renderer heap retained, soak: objects allocated from ${t1.toFixed(1)} to ${t2.toFixed(1)} min still there at ${t3.toFixed(1)} min (heap snapshots)`,
+      `with ${kb(kept.with.bytes)} (${kept.with.count.toLocaleString('en')} objects), without ${kb(kept.without.bytes)} (${kept.without.count.toLocaleString('en')}): ${perMin >= 0 ? '+' : '−'}${Math.abs(perMin).toFixed(1)} KB/min with the extension`,
+      `< ${TARGETS.soakSlopeKbPerMin.toFixed(1)} KB/min`,
+      `largest with: ${top('with')}; without: ${top('without')}`,
+      t3 < 5
+        ? `not judged: ${t3.toFixed(1)} min is a smoke run`
+        : perMin < TARGETS.soakSlopeKbPerMin
+          ? 'met'
+          : 'MISSED: grows',
+    ]);
+  }
   return rows;
 }
 
@@ -903,10 +926,13 @@ async function main() {
           : 'median met, p95 missed'
         : 'MISSED';
     const naive = `naive full scan: median ${ms(lookup.naive.median)}, p95 ${ms(lookup.naive.p95)} (${lookup.naive.urls} URLs)`;
-    const { cold, coldRead, warm, uncached } = lookup;
+    const { cold, coldRead, coldReadProgress, warm, uncached } = lookup;
+    const withProgress = coldReadProgress?.urls
+      ? `; of those, the ${coldReadProgress.urls} whose aids have progress, read in a second round trip: median ${ms(coldReadProgress.median)}, p95 ${ms(coldReadProgress.p95)}`
+      : '';
     rows.push([
       `lookup(), first visit to a host, ${lookup.store.aids.toLocaleString('en')} aids / ${lookup.store.hosts} hosts`,
-      `median ${ms(cold.median)}, p95 ${ms(cold.p95)} (${cold.urls} URLs; the ${coldRead.urls} that read aid rows: median ${ms(coldRead.median)}, p95 ${ms(coldRead.p95)})`,
+      `median ${ms(cold.median)}, p95 ${ms(cold.p95)} (${cold.urls} URLs; the ${coldRead.urls} that read aid rows: median ${ms(coldRead.median)}, p95 ${ms(coldRead.p95)}${withProgress})`,
       `< ${TARGETS.lookupMs} ms (judged on the lookups that read aid rows)`,
       naive,
       verdict(coldRead),
