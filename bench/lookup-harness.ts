@@ -311,6 +311,8 @@ export interface RunResult {
   firstVisit: boolean[];
   /** Per URL of the first pass: some of its index keys were not cached, so rows were read. */
   readRows: boolean[];
+  /** Per URL of the first pass: some aid it found has progress (a second read for it). */
+  hadProgress: boolean[];
   /**
    * ms per lookup() of another page on the same host as the URL of the first pass at that
    * index: hosts already seen, the everyday case (an agent on the same app all day).
@@ -398,6 +400,7 @@ export async function run(
   const firstPassMs: number[] = [];
   const firstVisit: boolean[] = [];
   const readRows: boolean[] = [];
+  const hadProgress: boolean[] = [];
   const found: string[][] = [];
   for (const url of urls) {
     const keys = hostKeysOfUrl(url).filter((key) => inUse.has(key));
@@ -410,6 +413,7 @@ export async function run(
     const aids = await lookup(d, url, viewer);
     firstPassMs.push(performance.now() - s);
     found.push(aids.map((a) => a.key));
+    hadProgress.push(aids.some((a) => a.progress));
   }
   const warmMs: number[] = [];
   const uncachedMs: number[] = [];
@@ -517,6 +521,7 @@ export async function run(
     firstPassMs,
     firstVisit,
     readRows,
+    hadProgress,
     warmMs,
     uncachedMs,
     keysInUseMs,

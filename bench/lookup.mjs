@@ -72,6 +72,10 @@ export async function measureLookup(context, { count = 200, naiveEvery = 10, war
     const hits = run.found.filter((n) => n > 0).length;
     const cold = run.firstPassMs.filter((_, i) => run.firstVisit[i]);
     const coldRead = run.firstPassMs.filter((_, i) => run.firstVisit[i] && run.readRows[i]);
+    // Those whose aids have progress read it in a second round trip; the others ask none.
+    const coldReadProgress = run.firstPassMs.filter(
+      (_, i) => run.firstVisit[i] && run.readRows[i] && run.hadProgress[i],
+    );
     return {
       store: { ...LOOKUP_OPTIONS, ...setup },
       urls: run.firstPassMs.length,
@@ -83,6 +87,7 @@ export async function measureLookup(context, { count = 200, naiveEvery = 10, war
       firstLookupMs: run.firstLookupMs,
       cold: { urls: cold.length, ...summarize(cold) },
       coldRead: { urls: coldRead.length, ...summarize(coldRead) },
+      coldReadProgress: { urls: coldReadProgress.length, ...summarize(coldReadProgress) },
       firstPass: summarize(run.firstPassMs),
       warm: { urls: run.warmMs.length, ...summarize(run.warmMs) },
       uncached: { urls: run.uncachedMs.length, ...summarize(run.uncachedMs) },
@@ -103,6 +108,7 @@ export async function measureLookup(context, { count = 200, naiveEvery = 10, war
         firstPassMs: run.firstPassMs,
         firstVisit: run.firstVisit,
         readRows: run.readRows,
+        hadProgress: run.hadProgress,
         warmMs: run.warmMs,
         uncachedMs: run.uncachedMs,
         naiveMs: run.naiveMs,

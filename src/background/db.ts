@@ -316,6 +316,18 @@ export class InflowDb extends Dexie {
    */
   aidsHold: AidsHold | null = null;
 
+  /**
+   * The aids that may have a progress row: every key in the store when it was last read
+   * (`loadProgressKeys`, once after the database opens), and every key written to `progress`
+   * through this instance since it opened, added when the write is issued, before it can
+   * commit. A superset: a key stays after its row is deleted. Lookups read the progress of the
+   * aids named here and no other (lookup.ts): the other reads would find nothing. Until it is
+   * loaded, every aid may have progress. A fresh object at every opening, like
+   * aidsGeneration; writes from other contexts are not seen, and must go through the
+   * background.
+   */
+  progressKeys: ProgressKeys = { keys: new Set(), loaded: false };
+
   constructor(name: string = DB_NAME) {
     super(name);
     this.version(1).stores({
@@ -368,6 +380,8 @@ export class InflowDb extends Dexie {
       create: (down) => {
         this.aidsGeneration++;
         this.aidsHold = null;
+        const progressKeys: ProgressKeys = { keys: new Set(), loaded: false };
+        this.progressKeys = progressKeys;
         return {
           ...down,
           // Every transaction that may write `aids` can also mark `hostIndex` stale.
@@ -381,6 +395,19 @@ export class InflowDb extends Dexie {
             ),
           table: (tableName) => {
             const table = down.table(tableName);
+            if (tableName === 'progress') {
+              const keyOf = table.schema.primaryKey.extractKey;
+              return {
+                ...table,
+                mutate: (req) => {
+                  if (req.type === 'add' || req.type === 'put') {
+                    for (const key of req.keys ?? req.values.map((v) => keyOf?.(v)))
+                      if (typeof key === 'string') progressKeys.keys.add(key);
+                  }
+                  return table.mutate(req);
+                },
+              };
+            }
             if (tableName !== 'aids') return table;
             return {
               ...table,
@@ -402,6 +429,33 @@ export class InflowDb extends Dexie {
       },
     });
   }
+}
+
+/** See InflowDb.progressKeys. */
+export interface ProgressKeys {
+  keys: Set<string>;
+  /** Whether the keys in the store were read into `keys` since the database opened. */
+  loaded: boolean;
+}
+
+/** Whether the aid `key` may have a progress row (InflowDb.progressKeys). */
+export function mayHaveProgress(db: InflowDb, key: string): boolean {
+  const known = db.progressKeys;
+  return !known.loaded || known.keys.has(key);
+}
+
+/**
+ * Reads the keys of the progress rows in the store into `db.progressKeys`, once per opening.
+ * Writes issued meanwhile add their keys themselves; a read that an opening overtook fills
+ * the set of the connection before, which nobody reads any more.
+ */
+export async function loadProgressKeys(db: InflowDb): Promise<void> {
+  if (db.progressKeys.loaded) return;
+  if (!db.isOpen()) await db.open();
+  const known = db.progressKeys;
+  const keys = await db.progress.toCollection().primaryKeys();
+  for (const key of keys) known.keys.add(key);
+  known.loaded = true;
 }
 
 /** See InflowDb.aidsHold. */

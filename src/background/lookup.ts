@@ -12,14 +12,16 @@
  * (most pages have no aids of their own, and wildcard keys are rare, so most keys of a URL
  * need no read) and, for each key already looked up, the rows indexed under it. A read
  * costs more than matching, and an agent stays on the same app all day, so a page of a host
- * already seen reads only the progress of the aids that match it.
+ * already seen reads only the progress of the aids that match it, and only of those that
+may have some (`db.progressKeys`, the keys of the progress rows: an aid nobody has used has
+none, and its read would find nothing).
  *
  * The cache never serves stale aids. It carries the `db.aidsGeneration` it was started at,
  * and a lookup starts a new one when that moved: every write to `aids` through this instance
  * moves it as soon as the write is issued, before it can commit (db.ts). A read that a write
  * overtook can only have filled a cache that is already obsolete. Writes from other contexts
- * are not seen: they must go through the background (see db.ts). Progress is never cached,
- * it changes all the time. The service worker stopping empties the cache with the rest of
+ * are not seen: they must go through the background (see db.ts). Progress itself is never
+ * cached, it changes all the time. The service worker stopping empties the cache with the rest of
  * its memory.
  */
 import { inAudience, type Viewer } from '../aids/audience';
@@ -36,6 +38,8 @@ import {
   HOST_INDEX_META,
   type HostIndexRow,
   type InflowDb,
+  loadProgressKeys,
+  mayHaveProgress,
 } from './db';
 import { readHostIndexMeta, readHostIndexRows } from './host-index';
 
@@ -272,8 +276,14 @@ export async function readRowsAndProgress(
   const lists = rows.map((row) => deepFreeze(row && row.key !== HOST_INDEX_META ? row.rows : []));
   const applicable = pick(lists);
   const store = tx.objectStore('progress');
+  // No request for an aid that has no progress row: none at all, often, and so no second
+  // round trip.
   const progress = await Promise.all(
-    applicable.map((row) => request(store.get(row.key) as IDBRequest<Progress | undefined>)),
+    applicable.map((row) =>
+      mayHaveProgress(db, row.key)
+        ? request(store.get(row.key) as IDBRequest<Progress | undefined>)
+        : undefined,
+    ),
   );
   return { lists, applicable, progress };
 }
@@ -298,7 +308,7 @@ async function readCandidates(
   pick?: (candidates: AidRow[]) => AidRow[],
 ): Promise<{ candidates: AidRow[]; picked?: FirstRead }> {
   const current = () => db.aidsGeneration === cache.generation && caches.get(db) === cache;
-  const inUse = cache.inUse ?? (await readKeysInUse(db));
+  const [inUse] = await Promise.all([cache.inUse ?? readKeysInUse(db), loadProgressKeys(db)]);
   const used = hostKeys.filter((key) => inUse.keys.has(key));
   // Taken now: a concurrent lookup may drop keys from the cache while this one reads.
   const held = new Map<string, readonly AidRow[]>();
@@ -374,9 +384,10 @@ function active(rows: AidRow[], progress: readonly (Progress | undefined)[]): Ac
  * The aids that apply to `url` for `viewer`, in pack and author order, with progress.
  *
  * A host already seen costs one read (the progress of the aids that match), or none when
- * nothing matches. A first visit to a host reads its rows of the aids by host key and the
- * progress of the aids that match in one read transaction (after a start, the keys in use
- * first). Progress is per aid and changes on its own, so reading it apart from the aids, as
+ * none of them may have progress. A first visit to a host reads its rows of the aids by host
+ * key and the progress of the aids that match in one read transaction, whose second round
+ * trip is left out when none of them may have progress (after a start, the keys in use and
+ * the keys of the progress rows first). Progress is per aid and changes on its own, so reading it apart from the aids, as
  * a host already seen does, mixes nothing. The returned aids are frozen: they are shared
  * with the cache.
  */
@@ -393,7 +404,16 @@ export async function lookup(db: InflowDb, url: string, viewer: Viewer = {}): Pr
   }
   const rows = match(candidates);
   if (!rows.length) return [];
-  return active(rows, await db.progress.bulkGet(rows.map((row) => row.key)));
+  return active(rows, await readProgress(db, rows));
+}
+
+/** The progress of `rows`, reading only the rows that may exist. */
+async function readProgress(db: InflowDb, rows: AidRow[]): Promise<(Progress | undefined)[]> {
+  const keys = rows.filter((row) => mayHaveProgress(db, row.key)).map((row) => row.key);
+  if (!keys.length) return rows.map(() => undefined);
+  const read = await db.progress.bulkGet(keys);
+  const found = new Map(keys.map((key, i) => [key, read[i]]));
+  return rows.map((row) => found.get(row.key));
 }
 
 /** The settings row that keeps the person's choice of the compact checklist panel. */

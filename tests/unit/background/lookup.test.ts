@@ -189,10 +189,11 @@ describe('lookup over 10,000 aids', () => {
 
     // Only the candidates of that host (20 + the 2 wildcard aids) were read and tested, not
     // 10,000, and from the aids by host key: its meta row (the keys in use, once after a
-    // start), then the rows of the 3 keys in use (app42…, *.example.test, *) and the progress
-    // in one read. No row of `aids`, no cursor walking the table or an index.
+    // start, beside the keys of the progress rows), then the rows of the 3 keys in use
+    // (app42…, *.example.test, *) in one read; none of them has progress, so no progress is
+    // asked for. No row of `aids`, no cursor walking the table or an index.
     expect(tested.count).toBe(22);
-    expect(reads).toMatchObject({ aidRows: 0, aidCursors: 0, indexGets: 4, transactions: 2 });
+    expect(reads).toMatchObject({ aidRows: 0, aidCursors: 0, indexGets: 4, transactions: 3 });
     expect(await candidateAids(db, url)).toHaveLength(22);
 
     // The first visit to another host: its own row only (the wildcard keys are cached), and
@@ -208,7 +209,22 @@ describe('lookup over 10,000 aids', () => {
     reads.reset();
     const aids = await lookup(db, 'https://app42.example.test/contacts/6');
     expect(aids).toHaveLength(22);
+    // None of them has progress: nothing to read at all.
+    expect(reads).toMatchObject({ aidRows: 0, aidCursors: 0, transactions: 0 });
+
+    // One of them has some now: one read, and it is there.
+    await recordEvent(db, {
+      type: 'aid_dismissed',
+      aidKey: 'extra/wild',
+      at: 5,
+      url: 'https://app42.example.test/contacts/6',
+    });
+    reads.reset();
+    const again = await lookup(db, 'https://app42.example.test/contacts/7');
+    expect(again.find((a) => a.key === 'extra/wild')?.progress).toMatchObject({ dismissedAt: 5 });
+    expect(again.filter((a) => a.progress)).toHaveLength(1);
     expect(reads).toMatchObject({ aidRows: 0, aidCursors: 0, transactions: 1 });
+    await resetProgress(db, 'extra/wild');
 
     // A page of a host already seen that nothing matches needs no transaction at all.
     await lookup(db, 'https://app7.example.test/deals/1');
@@ -431,6 +447,35 @@ describe('lookup cache', () => {
 
     await resetProgress(db, 'crm/c');
     expect((await lookup(db, CRM))[0]?.progress).toBeNull();
+  });
+
+  it('finds progress written before it opened, and while it reads which aids have some', async () => {
+    const first = freshDb();
+    await installPack(first, pack('crm', '1.0.0', [checklist('c', CRM_URLS), tip('t', CRM_URLS)]));
+    await recordEvent(first, {
+      type: 'step_done',
+      aidKey: 'crm/c',
+      stepId: 'name',
+      at: 5,
+      url: CRM,
+    });
+    first.close();
+
+    // Another instance, as after the service worker starts again: the row is in the store.
+    const second = openDb(first.name);
+    const looking = lookup(second, CRM);
+    // Written while the first lookup reads the keys of the progress rows.
+    const writing = recordEvent(second, {
+      type: 'aid_dismissed',
+      aidKey: 'crm/t',
+      at: 6,
+      url: CRM,
+    });
+    await Promise.all([looking, writing]);
+    const aids = await lookup(second, CRM);
+    expect(aids.find((a) => a.key === 'crm/c')?.progress).toMatchObject({ steps: { name: {} } });
+    expect(aids.find((a) => a.key === 'crm/t')?.progress).toMatchObject({ dismissedAt: 6 });
+    second.close();
   });
 
   it('reads the aids themselves while the aids by host key are stale', async () => {
