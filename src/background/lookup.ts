@@ -308,7 +308,7 @@ async function readCandidates(
   pick?: (candidates: AidRow[]) => AidRow[],
 ): Promise<{ candidates: AidRow[]; picked?: FirstRead }> {
   const current = () => db.aidsGeneration === cache.generation && caches.get(db) === cache;
-  const [inUse] = await Promise.all([cache.inUse ?? readKeysInUse(db), loadProgressKeys(db)]);
+  const inUse = cache.inUse ?? (await readKeysInUse(db));
   const used = hostKeys.filter((key) => inUse.keys.has(key));
   // Taken now: a concurrent lookup may drop keys from the cache while this one reads.
   const held = new Map<string, readonly AidRow[]>();
@@ -334,6 +334,9 @@ async function readCandidates(
     return { candidates };
   }
   cache.inUse = inUse;
+  // After this lookup's reads, not beside them (the first lookup after a start would wait for
+  // it), and not waited for: until it is read, every aid may have progress and is read.
+  if (!db.progressKeys.loaded) loadProgressKeys(db).catch(() => {});
   missing.forEach((key, i) => {
     held.set(key, read[i]!);
     cache.rows.set(key, read[i]!);
@@ -386,9 +389,10 @@ function active(rows: AidRow[], progress: readonly (Progress | undefined)[]): Ac
  * A host already seen costs one read (the progress of the aids that match), or none when
  * none of them may have progress. A first visit to a host reads its rows of the aids by host
  * key and the progress of the aids that match in one read transaction, whose second round
- * trip is left out when none of them may have progress (after a start, the keys in use and
- * the keys of the progress rows first). Progress is per aid and changes on its own, so reading it apart from the aids, as
- * a host already seen does, mixes nothing. The returned aids are frozen: they are shared
+ * trip is left out when none of them may have progress (after a start, the keys in use
+ * first; the keys of the progress rows are read after that first lookup). Progress is per aid
+ * and changes on its own, so reading it apart from the aids, as a host already seen does,
+ * mixes nothing. The returned aids are frozen: they are shared
  * with the cache.
  */
 export async function lookup(db: InflowDb, url: string, viewer: Viewer = {}): Promise<ActiveAid[]> {
