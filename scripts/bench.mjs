@@ -346,7 +346,8 @@ const KINDS = [
 
 /** Inflow's and the peer's added main-thread time on the CRM, as a ratio, with a verdict. */
 function peerRows(page) {
-  const label = 'main thread added, CRM /contacts/new: Inflow (checklist + 3 tips) / driver.js';
+  const label =
+    'main thread added, CRM /contacts/new: Inflow (checklist, 3 tips, field checks) / driver.js';
   if (!page) return [];
   if (page.skipped)
     return [[label, 'not measured', `≤ ${TARGETS.peerRatio}×`, page.skipped, 'n/a']];
