@@ -8,18 +8,19 @@
  * Inflow adds is the median of all with−without differences; the page's own time is the
  * without side's.
  *
- * soak: one tab with the extension (and the same tab without it, for the page's own heap)
- * moving between the floor's routes and ticking agents' boxes while the churn goes on, with
- * the content script's heap sampled at intervals. What is measured as the content script's
- * heap: a renderer runs the page's main world and the extension's isolated world in one V8
+ * soak: one tab with the extension and the same tab without it, moving between the floor's
+ * routes and ticking agents' boxes while the churn goes on, their heaps sampled at intervals.
+ * A renderer runs the page's main world and the extension's isolated world in one V8
  * isolate, so the isolate's heap figures (Runtime.getHeapUsage, Performance.getMetrics'
- * JSHeapUsedSize, performance.memory) are the page's and Inflow's together. The sampling heap
- * profiler (HeapProfiler.startSampling) keeps, for each sampled object still alive, the stack
- * that allocated it; the objects allocated with a frame of the extension's scripts
- * (chrome-extension://…) on that stack are the content script's: its own objects, the DOM
- * wrappers of its world and the nodes it created (the overlay's shadow tree). Sampled after a
- * full garbage collection, live objects only, scaled by V8 to bytes. The isolate's used heap is
- * recorded beside it for both tabs.
+ * JSHeapUsedSize, performance.memory) are the page's and Inflow's together: the isolate's
+ * used heap after a full garbage collection, with the extension less without it, is what
+ * Inflow adds (its world's context and compiled code included), and the verdict's measure.
+ * Beside it, the sampling heap profiler (HeapProfiler.startSampling) keeps, for each sampled
+ * object still alive, the stack that allocated it; the live objects allocated with a frame of
+ * the extension's scripts (chrome-extension://…) on that stack, scaled by V8 to bytes, are
+ * its estimate of the content script's own objects, the DOM wrappers of its world and the
+ * nodes it created. That estimate grew several times faster than the whole heap it samples
+ * in long soaks, so it is printed, not judged.
  *
  * The soak also takes three heap snapshots of each tab, at a quarter, half and the end of its
  * time, and counts the objects allocated between the first two that are still there at the

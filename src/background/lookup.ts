@@ -13,16 +13,16 @@
  * need no read) and, for each key already looked up, the rows indexed under it. A read
  * costs more than matching, and an agent stays on the same app all day, so a page of a host
  * already seen reads only the progress of the aids that match it, and only of those that
-may have some (`db.progressKeys`, the keys of the progress rows: an aid nobody has used has
-none, and its read would find nothing).
+ * may have some (`db.progressKeys`, the keys of the progress rows: an aid nobody has used has
+ * none, and its read would find nothing).
  *
  * The cache never serves stale aids. It carries the `db.aidsGeneration` it was started at,
  * and a lookup starts a new one when that moved: every write to `aids` through this instance
  * moves it as soon as the write is issued, before it can commit (db.ts). A read that a write
  * overtook can only have filled a cache that is already obsolete. Writes from other contexts
  * are not seen: they must go through the background (see db.ts). Progress itself is never
- * cached, it changes all the time. The service worker stopping empties the cache with the rest of
- * its memory.
+ * cached, it changes all the time. The service worker stopping empties the cache with the
+ * rest of its memory.
  */
 import { inAudience, type Viewer } from '../aids/audience';
 import type { Aid, FrameRef, Target } from '../aids/schema';
@@ -390,10 +390,9 @@ function active(rows: AidRow[], progress: readonly (Progress | undefined)[]): Ac
  * none of them may have progress. A first visit to a host reads its rows of the aids by host
  * key and the progress of the aids that match in one read transaction, whose second round
  * trip is left out when none of them may have progress (after a start, the keys in use
- * first; the keys of the progress rows are read after that first lookup). Progress is per aid
- * and changes on its own, so reading it apart from the aids, as a host already seen does,
- * mixes nothing. The returned aids are frozen: they are shared
- * with the cache.
+ * first; the keys of the progress rows are read after that first lookup). Progress is per
+ * aid and changes on its own, so reading it apart from the aids, as a host already seen does,
+ * mixes nothing. The returned aids are frozen: they are shared with the cache.
  */
 export async function lookup(db: InflowDb, url: string, viewer: Viewer = {}): Promise<ActiveAid[]> {
   const hostKeys = hostKeysOfUrl(url);
