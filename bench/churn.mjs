@@ -240,13 +240,14 @@ export async function soak(
     let nextSample = t0 + sampleEveryMs;
     // Three snapshots a tab, at a quarter, half and the end of the time.
     const snapshots = { with: [], without: [] };
+    const snapshotMinutes = [];
     const snapshotAt = [durationMs / 4, durationMs / 2];
     const snapshot = async () => {
       for (const [side, tab] of Object.entries(tabs))
         snapshots[side].push(await takeSnapshot(tab.cdp));
-      snapshots.minutes = [...(snapshots.minutes ?? []), (Date.now() - t0) / 60_000];
+      snapshotMinutes.push((Date.now() - t0) / 60_000);
       log?.(
-        `soak ${snapshots.minutes.at(-1).toFixed(1)} min: heap snapshot ${snapshots.with.length}`,
+        `soak ${snapshotMinutes.at(-1).toFixed(1)} min: heap snapshot ${snapshotMinutes.length}`,
       );
     };
     const sample = async () => {
@@ -292,7 +293,7 @@ export async function soak(
     let kept = null;
     if (snapshots.with.length === 2) {
       await snapshot();
-      kept = { minutes: snapshots.minutes };
+      kept = { minutes: snapshotMinutes };
       for (const side of ['with', 'without']) {
         const [a, b, c] = snapshots[side];
         kept[side] = { ...retained(a, b, c), heapBytes: [a.bytes, b.bytes, c.bytes] };

@@ -26,4 +26,6 @@ export function retained(
   count: number;
   bytes: number;
   largest: { group: string; count: number; bytes: number; totals: number[] }[];
+  /** The compiled-code group, among the largest or not. */
+  code: { group: string; count: number; bytes: number; totals: number[] };
 };

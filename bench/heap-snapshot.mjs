@@ -23,6 +23,9 @@ export async function takeSnapshot(cdp) {
   return readSnapshot(JSON.parse(chunks.join('')));
 }
 
+/** The group of V8's bytecode, compiled code and function metadata. */
+const COMPILED_CODE = '(compiled code)';
+
 /** What a group is called: a string's text or a number's value is not a name. */
 function groupOf(type, name) {
   switch (type) {
@@ -34,7 +37,7 @@ function groupOf(type, name) {
     case 'heap number':
       return '(number)';
     case 'code':
-      return '(compiled code)';
+      return COMPILED_CODE;
     case 'closure':
       return '(closure)';
     case 'regexp':
@@ -82,7 +85,8 @@ export function readSnapshot(json) {
  * Objects allocated between snapshots `a` and `b` and still present in `c`: their count,
  * their bytes and the largest groups by bytes, each with its group's whole size in the three
  * snapshots (objects that replace others of their group, as compiled code that V8 drops and
- * compiles again, leave that size flat).
+ * compiles again, leave that size flat); compiled code also on its own, whether it is among
+ * the largest or not.
  */
 export function retained(a, b, c, top = 8) {
   const groups = new Map();
@@ -97,9 +101,13 @@ export function retained(a, b, c, top = 8) {
     g.bytes += node.size;
     groups.set(node.group, g);
   }
+  const withTotals = (g) => ({ ...g, totals: [a, b, c].map((s) => s.groups.get(g.group) ?? 0) });
   const largest = [...groups.values()]
     .sort((x, y) => y.bytes - x.bytes)
     .slice(0, top)
-    .map((g) => ({ ...g, totals: [a, b, c].map((s) => s.groups.get(g.group) ?? 0) }));
-  return { count, bytes, largest };
+    .map(withTotals);
+  const code = withTotals(
+    groups.get(COMPILED_CODE) ?? { group: COMPILED_CODE, count: 0, bytes: 0 },
+  );
+  return { count, bytes, largest, code };
 }

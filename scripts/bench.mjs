@@ -249,6 +249,7 @@ function pct(n, d) {
 }
 
 const signed = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}` : 'n/a');
+const signedKb = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)} KB/min`;
 const range = (a, b) => `${ms(a)}–${ms(b)}`;
 
 /** A verdict on "with minus without": noise if the middle half of the differences spans 0. */
@@ -448,7 +449,6 @@ function churnRows(churn, soaked) {
     const under = max < TARGETS.soakHeapBytes;
     const lost = samples.filter((s) => !s.overlay).length;
     const medianOf = (key) => summarize(samples.map((s) => s[key])).median;
-    const signedKb = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)} KB/min`;
     let verdict;
     if (!long) verdict = `not judged: ${minutes.toFixed(1)} min is a smoke run`;
     else if (!under) verdict = 'MISSED: over 3 MB';
@@ -471,11 +471,7 @@ function churnRows(churn, soaked) {
     // V8 compiles and drops it on its own schedule.
     const [t1, t2, t3] = kept.minutes;
     const perMin = (bytes) => bytes / 1024 / (t2 - t1);
-    const code = (side) =>
-      kept[side].largest.find((g) => g.group === '(compiled code)') ?? {
-        bytes: 0,
-        totals: [0, 0, 0],
-      };
+    const code = (side) => kept[side].code;
     const rest = (side) => kept[side].bytes - code(side).bytes;
     const codeGrowth = (side) => {
       const [a, , c] = code(side).totals;
@@ -485,7 +481,6 @@ function churnRows(churn, soaked) {
       const [a, , c] = kept[side].heapBytes;
       return (c - a) / 1024 / (t3 - t1);
     };
-    const signedKb = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)} KB/min`;
     const top = (side) =>
       kept[side].largest
         .slice(0, 4)
