@@ -189,9 +189,9 @@ describe('lookup over 10,000 aids', () => {
 
     // Only the candidates of that host (20 + the 2 wildcard aids) were read and tested, not
     // 10,000, and from the aids by host key: its meta row (the keys in use, once after a
-    // start, beside the keys of the progress rows), then the rows of the 3 keys in use
-    // (app42…, *.example.test, *) in one read; none of them has progress, so no progress is
-    // asked for. No row of `aids`, no cursor walking the table or an index.
+    // start), then the rows of the 3 keys in use (app42…, *.example.test, *) in one read, and
+    // then the keys of the progress rows, once after a start; none of the aids has progress,
+    // so no progress is asked for. No row of `aids`, no cursor walking the table or an index.
     expect(tested.count).toBe(22);
     expect(reads).toMatchObject({ aidRows: 0, aidCursors: 0, indexGets: 4, transactions: 3 });
     expect(await candidateAids(db, url)).toHaveLength(22);
@@ -464,7 +464,7 @@ describe('lookup cache', () => {
     // Another instance, as after the service worker starts again: the row is in the store.
     const second = openDb(first.name);
     const looking = lookup(second, CRM);
-    // Written while the first lookup reads the keys of the progress rows.
+    // Written during the first lookup, which starts reading the keys of the progress rows.
     const writing = recordEvent(second, {
       type: 'aid_dismissed',
       aidKey: 'crm/t',
