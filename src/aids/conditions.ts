@@ -5,7 +5,7 @@
  */
 import { type ShadowRootReader, shadowRootOf } from './composed';
 import { conditionVerdict } from './field-rules';
-import { hasRegexEngine, patternMatches } from './regex-slot';
+import { patternMatches, patternVerdict } from './regex-slot';
 import type { Completion, DomCondition, Target } from './schema';
 import { isRendered, type Resolution } from './target';
 import { testUrlPattern } from './url-match';
@@ -62,16 +62,17 @@ export function completionHolds(
     case 'checked':
       return el !== null && readChecked(el, read) === true;
     case 'matches': {
-      // On the linear-time engine, once it is loaded in this frame (./regex-slot.ts).
+      // On the linear-time engine, once it is loaded in this frame (./regex-slot.ts). A blank
+      // field matches nothing, as a field that `passes` passes nothing.
       const value = el && readValue(el, read);
       return typeof value === 'string' && patternMatches(done.pattern, value);
     }
     case 'passes': {
       // As a field check's `when`: an empty field passes nothing.
       const value = el && readValue(el, read);
-      const test = (p: string, v: string) => (hasRegexEngine() ? patternMatches(p, v) : null);
       return (
-        typeof value === 'string' && conditionVerdict(done.rule, value, new Date(), test) === true
+        typeof value === 'string' &&
+        conditionVerdict(done.rule, value, new Date(), patternVerdict) === true
       );
     }
   }

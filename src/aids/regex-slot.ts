@@ -1,9 +1,11 @@
 /**
  * The page side's handle on the regular-expression engine (./regex.ts). The content script
  * does not bundle the engine, which is larger than the whole overlay: the background injects
- * entrypoints/regex.ts into a frame whose aids have a `matches` rule, and that script puts
- * the engine here, a global of the extension's isolated world (the page's own scripts cannot
- * see it). Until it is here, no pattern matches.
+ * entrypoints/regex.ts into a frame that needs it, and that script puts the engine here, a
+ * global of the extension's isolated world (the page's own scripts cannot see it). A frame
+ * needs it the first time a pattern is to be tested on a value that is not blank: an empty
+ * field matches no pattern, so a form nobody has typed in yet never loads it. Until it is
+ * here, no pattern matches, and the frame's overlay is told (`whenRegexWanted`).
  */
 
 /** What the page side needs of the engine. */
@@ -13,8 +15,10 @@ export interface RegexEngine {
 }
 
 const SLOT = Symbol.for('inflow.regexEngine');
+/** The loader's hook; a global too, as the kinds' chunks each bundle their copy of this module. */
+const WANTED = Symbol.for('inflow.regexWanted');
 
-type Holder = { [SLOT]?: RegexEngine };
+type Holder = { [SLOT]?: RegexEngine; [WANTED]?: () => void };
 
 /** Installs the engine in this world (undefined removes it: for tests). */
 export function installRegexEngine(engine: RegexEngine | undefined): void {
@@ -26,16 +30,32 @@ export function hasRegexEngine(): boolean {
   return (globalThis as Holder)[SLOT] !== undefined;
 }
 
+/** Sets what to do when a value is to be tested and the engine is not here (the loader). */
+export function whenRegexWanted(load: (() => void) | undefined): void {
+  (globalThis as Holder)[WANTED] = load;
+}
+
 /**
- * True if `pattern` is found in `value` by the installed engine. False while there is none,
- * and whatever goes wrong: a rule that cannot be evaluated simply does not hold.
+ * Whether `pattern` is found in `value`: null while the engine is not here, which asks for
+ * it. Whatever goes wrong is false: a rule that cannot be evaluated simply does not hold.
  */
-export function patternMatches(pattern: string, value: string): boolean {
+export function patternVerdict(pattern: string, value: string): boolean | null {
   const engine = (globalThis as Holder)[SLOT];
-  if (!engine) return false;
+  if (!engine) {
+    (globalThis as Holder)[WANTED]?.();
+    return null;
+  }
   try {
     return engine.test(pattern, value) === true;
   } catch {
     return false;
   }
+}
+
+/**
+ * True if `pattern` is found in `value`, which is not blank. False for a blank value without
+ * asking for the engine, and false while the engine is not here.
+ */
+export function patternMatches(pattern: string, value: string): boolean {
+  return value.trim() !== '' && patternVerdict(pattern, value) === true;
 }

@@ -19,7 +19,7 @@
  * only those pages load).
  */
 import { browser } from 'wxt/browser';
-import { hasRegexEngine } from '../aids/regex-slot';
+import { whenRegexWanted } from '../aids/regex-slot';
 import { addressesFrames } from '../aids/targets';
 import { askBackground, parseOverlayRequest } from '../protocol/client';
 import type { FrameLookupResponse, LookupResponse, OverlayRequest } from '../protocol/messages';
@@ -33,7 +33,7 @@ import { createKindLoader, whenKind } from './kinds';
 import { registeredTouchpoints } from './kinds/slot';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
-import { loadRegexEngine, needsRegex, usesRegex } from './regex-loader';
+import { loadRegexEngine } from './regex-loader';
 import { PageSession, type SessionDeps } from './session';
 import type { TouchpointMeter } from './touchpoints';
 import { createUi } from './ui';
@@ -65,14 +65,10 @@ const tell = (request: Parameters<typeof askBackground>[0]) =>
   askBackground(request).catch(() => {});
 
 /**
- * What differs between a top frame's session and a sub-frame's. `regex`: some `matches`
- * rule is evaluated in this frame, which needs the regular-expression engine. `kinds`: the
- * aid kinds whose chunks this frame needs.
+ * What differs between a top frame's session and a sub-frame's. `kinds`: the aid kinds whose
+ * chunks this frame needs.
  */
-type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'> & {
-  regex: boolean;
-  kinds: string[];
-};
+type Plan = Pick<SessionDeps, 'aids' | 'record' | 'frameStep' | 'extra'> & { kinds: string[] };
 
 const kindsOf = (aids: readonly { aid: { kind: string } }[]) => aids.map(({ aid }) => aid.kind);
 
@@ -119,7 +115,6 @@ export function startOverlay(ctx: OverlayContext): void {
         ? (event) => OF_THE_VIEW.test(event.type) || held.push(() => outbox.send(event))
         : (event) => outbox.send(event),
       frameStep: frames.get,
-      regex: usesRegex(found.aids),
       kinds: kindsOf(aids),
     };
   };
@@ -133,10 +128,8 @@ export function startOverlay(ctx: OverlayContext): void {
     const aids = [...found.own, ...tips];
     if (!aids.length && !watched.size) return null;
     const tipKeys = new Set(tips.map((a) => a.key));
-    const watchesRegex = [...watched.values()].some((list) => list.some((w) => needsRegex(w.done)));
     return {
       aids,
-      regex: watchesRegex || usesRegex(aids),
       // The agent for checklist steps here is the checklist chunk's.
       kinds: [...kindsOf(aids), ...(watched.size ? ['checklist'] : [])],
       // Events of the top page's aids belong to the top page (a srcdoc frame has no URL).
@@ -272,13 +265,20 @@ export function startOverlay(ctx: OverlayContext): void {
       return;
     }
     begin(plan, url, reload, false);
-    if (plan.regex && !hasRegexEngine()) {
-      // Once the engine is here, a value that already matches completes its step.
-      void loadRegexEngine(() => askBackground({ type: 'page.loadRegex' })).then(
-        (loaded) => loaded && gen === generation && session?.refresh(),
-      );
-    }
   };
+
+  // The regular-expression engine, the first time a value is to be tested on it; once it is
+  // here, the session then current evaluates again, so a value that matches completes its
+  // step. A failure lets a later test ask again.
+  let askingRegex = false;
+  whenRegexWanted(() => {
+    if (askingRegex) return;
+    askingRegex = true;
+    void loadRegexEngine(() => askBackground({ type: 'page.loadRegex' })).then((loaded) => {
+      askingRegex = false;
+      if (loaded && !ctx.signal.aborted) session?.refresh();
+    });
+  });
 
   /**
    * Loads the chunks of `wanted` kinds that have not run in this frame; as each arrives, its
@@ -386,6 +386,7 @@ export function startOverlay(ctx: OverlayContext): void {
 
   ctx.signal.addEventListener('abort', () => {
     browser.runtime.onMessage.removeListener(onMessage);
+    whenRegexWanted(undefined);
     session?.dispose();
     ui.clear();
   });

@@ -270,6 +270,26 @@ test('a page whose aids have no matches rule never loads the engine', async ({
   expect(await engineLoaded(serviceWorker, origin)).toBe(false);
 });
 
+test('a form nobody has typed in does not load the engine; the first value to test does', async ({
+  page,
+  appServer,
+  serviceWorker,
+}) => {
+  // The bundled pack of the CRM: New contact's email step is done when the value matches.
+  const origin = appServer.origin('crm');
+  await page.goto(`${origin}/contacts/new`);
+  const list = checklist(page, 'New contact');
+  await expect(list).toBeVisible({ timeout: 10_000 });
+  await page.waitForTimeout(500);
+  expect(await engineLoaded(serviceWorker, origin)).toBe(false);
+
+  const email = page.getByRole('textbox', { name: 'Email' });
+  await email.fill('ann.lee@example.com');
+  const step = 'Enter a valid email address, then spell it back to the caller.';
+  await expectDoneAutomatically(list, step);
+  expect(await engineLoaded(serviceWorker, origin)).toBe(true);
+});
+
 test('a frame whose steps have matches rules loads the engine for itself, the top page does not', async ({
   page,
   context,

@@ -14,7 +14,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { composedContains, innerField } from '../../aids/composed';
 import { conditionVerdict, ruleVerdict, type Verdict } from '../../aids/field-rules';
-import { hasRegexEngine, patternMatches } from '../../aids/regex-slot';
+import { patternVerdict } from '../../aids/regex-slot';
 import type { ChecksAid, FieldCheck } from '../../aids/schema';
 import { isRendered } from '../../aids/target';
 import { readValue } from '../../aids/values';
@@ -46,9 +46,6 @@ interface Stopped {
   /** What the notice is placed next to. */
   anchor: Element;
 }
-
-const test = (pattern: string, value: string) =>
-  hasRegexEngine() ? patternMatches(pattern, value) : null;
 
 /** The element a value is read from and a description is tied to: a component's inner field. */
 const fieldOf = (el: Element) => innerField(el) ?? el;
@@ -97,12 +94,12 @@ export class ChecksController implements AidController {
       const other = this.env.resolve(when.field).element;
       const value = other && readValue(other);
       if (value === null || value === undefined) return null;
-      const applies = conditionVerdict(when.rule, value, new Date(), test);
+      const applies = conditionVerdict(when.rule, value, new Date(), patternVerdict);
       // The check does not apply: it passes. Unknown whether it applies: nothing is said.
       if (applies !== true) return applies === false ? true : null;
     }
     const value = readValue(s.field);
-    return value === null ? null : ruleVerdict(s.check.rule, value, new Date(), test);
+    return value === null ? null : ruleVerdict(s.check.rule, value, new Date(), patternVerdict);
   }
 
   update(change: PageChange): void {

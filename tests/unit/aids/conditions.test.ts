@@ -102,6 +102,17 @@ describe('conditions', () => {
       expect(completionHolds(done, resolve, '', fresh())).toBe(false);
     });
 
+    it('does not hold on a blank field, even for a pattern that fits nothing', () => {
+      installRegexEngine({ test: testPattern });
+      const anything = { ...done, pattern: '^\\s*$' };
+      email().value = '';
+      expect(completionHolds(anything, resolve, '', fresh())).toBe(false);
+      email().value = '  ';
+      expect(completionHolds(anything, resolve, '', fresh())).toBe(false);
+      // The same pattern on the engine itself fits both: the blank rule is the completion's.
+      expect(testPattern('^\\s*$', '  ')).toBe(true);
+    });
+
     it('does not hold on a missing field', () => {
       installRegexEngine({ test: testPattern });
       const gone = { ...done, target: { css: '#nowhere' } };

@@ -1,36 +1,54 @@
 /**
- * The page side loads the regular-expression engine on demand: only for `matches` rules it
- * evaluates itself, and once per frame.
+ * The page side loads the regular-expression engine on demand: the first time a value that
+ * is not blank is to be tested on a pattern, and once per frame.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testPattern } from '../../../src/aids/regex';
-import { hasRegexEngine, installRegexEngine } from '../../../src/aids/regex-slot';
-import type { ChecklistAid, Completion } from '../../../src/aids/schema';
-import { loadRegexEngine, usesRegex } from '../../../src/overlay/regex-loader';
-import type { ActiveAid } from '../../../src/protocol/messages';
+import {
+  hasRegexEngine,
+  installRegexEngine,
+  patternMatches,
+  patternVerdict,
+  whenRegexWanted,
+} from '../../../src/aids/regex-slot';
+import { loadRegexEngine } from '../../../src/overlay/regex-loader';
 
-const active = (...rules: Completion[]): ActiveAid => {
-  const aid: ChecklistAid = {
-    id: 'c',
-    kind: 'checklist',
-    title: 'C',
-    match: { urls: ['https://crm.test/*'] },
-    steps: rules.map((done, i) => ({ id: `s${i}`, text: 'Step', done })),
-  };
-  return { key: 'p/c', packId: 'p', packVersion: '1.0.0', aid, progress: null };
-};
+describe('the engine slot', () => {
+  afterEach(() => {
+    installRegexEngine(undefined);
+    whenRegexWanted(undefined);
+  });
 
-describe('usesRegex', () => {
-  it('is true only for a matches rule whose field is in this frame', () => {
-    const field = { css: '#zip' };
-    expect(usesRegex([active({ type: 'filled', target: field })])).toBe(false);
-    expect(usesRegex([active({ type: 'url', pattern: 'https://crm.test/*' })])).toBe(false);
-    expect(usesRegex([active({ type: 'matches', target: field, pattern: '^\\d{5}$' })])).toBe(true);
-    // Evaluated by the frame it names, which loads the engine for itself.
-    const framed = { ...field, frame: { url: 'https://lookup.test/*' } };
-    expect(usesRegex([active({ type: 'matches', target: framed, pattern: '^\\d{5}$' })])).toBe(
-      false,
-    );
+  it('asks for the engine only when a value that is not blank is to be tested', () => {
+    const wanted = vi.fn();
+    whenRegexWanted(wanted);
+    // A blank field matches no pattern, whatever the pattern: nothing to load.
+    expect(patternMatches('^\\s*$', '')).toBe(false);
+    expect(patternMatches('.*', '   ')).toBe(false);
+    expect(wanted).not.toHaveBeenCalled();
+    // A value to test: unknown until the engine is here, which is asked for.
+    expect(patternVerdict('^\\d{5}$', '12345')).toBe(null);
+    expect(patternMatches('^\\d{5}$', '12345')).toBe(false);
+    expect(wanted).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers from the engine once it is installed, without asking', () => {
+    const wanted = vi.fn();
+    whenRegexWanted(wanted);
+    installRegexEngine({ test: testPattern });
+    expect(patternVerdict('^\\d{5}$', '12345')).toBe(true);
+    expect(patternMatches('^\\d{5}$', '1234')).toBe(false);
+    expect(patternMatches('(?i)^park\\s+row$', 'Park Row')).toBe(true);
+    expect(wanted).not.toHaveBeenCalled();
+  });
+
+  it('says false when the engine throws', () => {
+    installRegexEngine({
+      test: () => {
+        throw new Error('broken');
+      },
+    });
+    expect(patternVerdict('a', 'a')).toBe(false);
   });
 });
 
