@@ -303,7 +303,7 @@ export const Completion = z.discriminatedUnion('type', [
         .string()
         .min(1)
         .max(LIMITS.regex)
-        .describe('RE2 regular expression the value must match.'),
+        .describe('RE2 regular expression the value must match; an empty field matches nothing.'),
     })
     .strict(),
   z.object({ type: z.literal('clicked'), target: Target }).strict(),
