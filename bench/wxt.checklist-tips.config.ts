@@ -14,7 +14,7 @@ function withoutFieldChecks(): Plugin {
     // Before Vite's own JSON plugin turns the file into a module.
     enforce: 'pre',
     transform(code, id) {
-      if (!/\/aids\/[^/]+\/pack\.json$/.test(id.split('?')[0])) return null;
+      if (!/\/aids\/[^/]+\/pack\.json(\?.*)?$/.test(id)) return null;
       const pack = JSON.parse(code);
       pack.aids = pack.aids.filter((aid: { kind: string }) => !DROPPED_KINDS.has(aid.kind));
       return { code: JSON.stringify(pack), map: null };
