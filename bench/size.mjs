@@ -57,7 +57,7 @@ export const CORE_BUDGET = 20 * 1024;
  */
 export function chunkSizes(extDir) {
   return readdirSync(extDir)
-    .filter((file) => /^(kind-.+|help)\.js$/.test(file))
+    .filter((file) => /^(kind-.+|help|regex)\.js$/.test(file))
     .sort()
     .map((file) => {
       const buffer = readFileSync(join(extDir, file));
@@ -71,9 +71,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * What one visit of `url` loaded, in all frames: opens it in `context` (with the extension),
  * waits `settleMs`, then asks each frame, in the extension's isolated world, whether the
- * overlay ran there and which kinds' chunks (its kind slot, src/overlay/kinds/slot.ts). A
- * frame where the overlay ran loaded the core (`coreGzip`) and those chunks (`chunks`, from
- * chunkSizes).
+ * overlay ran there, which kinds' chunks (its kind slot, src/overlay/kinds/slot.ts) and
+ * whether the regular-expression engine (src/aids/regex-slot.ts). A frame where the overlay
+ * ran loaded the core (`coreGzip`) and those chunks (`chunks`, from chunkSizes).
  */
 export async function pageLoads(context, worker, url, { coreGzip, chunks, settleMs = 2500 }) {
   const page = await context.newPage();
@@ -87,7 +87,9 @@ export async function pageLoads(context, worker, url, { coreGzip, chunks, settle
         target: { tabId: tab.id, allFrames: true },
         func: () => {
           const slot = globalThis[Symbol.for('inflow.kinds')];
-          return { url: location.href, kinds: slot ? [...slot.kinds.keys()].sort() : null };
+          const regex = globalThis[Symbol.for('inflow.regexEngine')] !== undefined;
+          const kinds = slot ? [...slot.kinds.keys()].sort() : null;
+          return { url: location.href, kinds: kinds && regex ? [...kinds, 'regex'] : kinds };
         },
       });
       return answers.map((a) => a.result);

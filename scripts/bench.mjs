@@ -38,6 +38,8 @@
  *   npm run bench -- --only soak [--soak-minutes N] (part 6 alone, 10 minutes by default)
  *   npm run bench -- --only install [--quick]   (part 7 alone: no build, no extension)
  *   npm run bench -- --only first-aid [--quick] (part 3 alone)
+ *   npm run bench -- --only trace [--quick]     (where the time of parts 1 and 5 goes, from a
+ *                                                trace: bench/trace.mjs)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -64,6 +66,7 @@ import {
   staticOverlayFiles,
 } from '../bench/size.mjs';
 import { kib, ms, shift, summarize } from '../bench/stats.mjs';
+import { BUCKET_NAMES, traceSides } from '../bench/trace.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD_DIR = resolve(ROOT, 'artifacts/bench/build/chrome-mv3');
@@ -148,6 +151,10 @@ function parseArgs(argv) {
           '                awake and stopped; writes artifacts/bench-first-aid.json\n' +
           '  --only install only the sync and install of a signed 5,000-aid pack, with page lookups\n' +
           '                asked meanwhile: no build, no extension; writes artifacts/bench-install.json\n' +
+          '  --only trace  only a trace of where main-thread time goes, by kind of work (paint,\n' +
+          '                compositing, GC… that the counters call "other") and by extension file: the\n' +
+          '                CRM load (Inflow, its checklist and tips alone, driver.js if installed, the page\n' +
+          '                alone) and 3 s of the churning floor view; writes artifacts/bench-trace.json\n' +
           '  --soak-minutes N  how long the soak runs (default 10; 0.5 with --quick; 0 skips it)',
       );
       process.exit(0);
@@ -157,9 +164,9 @@ function parseArgs(argv) {
     throw new Error('--n must be an integer >= 3');
   if (
     o.only !== null &&
-    !['lookup', 'peer', 'hub', 'churn', 'soak', 'install', 'first-aid'].includes(o.only)
+    !['lookup', 'peer', 'hub', 'churn', 'soak', 'install', 'first-aid', 'trace'].includes(o.only)
   )
-    throw new Error('--only takes: lookup, peer, hub, churn, soak, install, first-aid');
+    throw new Error('--only takes: lookup, peer, hub, churn, soak, install, first-aid, trace');
   if (o.soakMinutes !== null && !(o.soakMinutes >= 0))
     throw new Error('--soak-minutes must be >= 0');
   return o;
@@ -415,6 +422,48 @@ function peerRow(page, side, added, label, judged) {
   ];
 }
 
+/** The trace's rows: each side less the page alone, by kind of work, and the extension's part. */
+function traceRows(trace, cfg) {
+  if (!trace) return [];
+  const rows = [];
+  const total = (t) => Object.values(t).reduce((a, b) => a + b, 0);
+  const less = (a, b) =>
+    BUCKET_NAMES.map((k) => [k, (a[k] ?? 0) - (b[k] ?? 0)])
+      .filter(([, d]) => Math.abs(d) >= 0.05)
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, d]) => `${k} ${signed(d)}`)
+      .join(', ');
+  const own = (t) =>
+    `${BUCKET_NAMES.filter((k) => t.extension[k] >= 0.05)
+      .sort((x, y) => t.extension[y] - t.extension[x])
+      .map((k) => `${k} ${ms(t.extension[k])}`)
+      .join(', ')}; by file: ${Object.entries(t.files)
+      .sort((x, y) => y[1] - x[1])
+      .map(([f, v]) => `${f} ${ms(v)}`)
+      .join(', ')}`;
+  const names = {
+    with: 'Inflow (whole pack)',
+    lean: 'Inflow (checklist, tips)',
+    peer: trace.peerName,
+  };
+  const page = (label, sides, window) => {
+    const base = sides.without;
+    for (const side of Object.keys(sides).filter((s) => s !== 'without')) {
+      const t = sides[side];
+      rows.push([
+        `trace, ${label}: ${names[side]} less the page alone (${window})`,
+        `${signed(total(t.all) - total(base.all))}: ${less(t.all, base.all)}`,
+        'reported',
+        side === 'peer' ? '' : `under the extension's scripts: ${own(t)}`,
+        'reported',
+      ]);
+    }
+  };
+  page('CRM /contacts/new', trace.crm, `load + ${cfg.loadWindowMs / 1000} s`);
+  page('console floor under churn', trace.churn, `${cfg.churnWindowMs / 1000} s once settled`);
+  return rows;
+}
+
 const pctText = (v) => (Number.isFinite(v) ? `${v.toFixed(v >= 10 ? 0 : 1)} %` : 'n/a');
 const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
 
@@ -646,6 +695,12 @@ async function main() {
       settleMs: 2500,
       windowMs: opts.quick ? 5000 : 10_000,
     },
+    trace: {
+      n: opts.n ?? (opts.quick ? 2 : 6),
+      warmup: 1,
+      loadWindowMs: 2000,
+      churnWindowMs: 3000,
+    },
     soak: {
       minutes: opts.soakMinutes ?? (opts.quick ? 0.5 : 10),
       sampleEveryMs: opts.quick ? 5000 : 20_000,
@@ -681,7 +736,10 @@ async function main() {
       if (opts.fetchPeer) await section(results, 'fetchPeer', fetchPeer);
       if (opts.build) {
         await section(results, 'build', async () => ({
-          dir: relative(ROOT, build({ lean: all || opts.only === 'peer' })),
+          dir: relative(
+            ROOT,
+            build({ lean: all || opts.only === 'peer' || opts.only === 'trace' }),
+          ),
         }));
         if (!results.build) throw new Error('the build failed; nothing to measure');
       }
@@ -881,7 +939,7 @@ async function main() {
       // Churn and a working day on the console's floor view. The background must have
       // finished starting (packs installed, first sync) first, or the first load would
       // measure that start.
-      if (all || opts.only === 'churn' || opts.only === 'soak') {
+      if (all || ['churn', 'soak', 'trace'].includes(opts.only)) {
         await section(results, 'floorReady', () =>
           floorReady(withExt.context, `${urls.floor}?rate=0`),
         );
@@ -890,6 +948,40 @@ async function main() {
         await section(results, 'churn', () =>
           measureChurn(contexts, urls.floor, { ...cfg.churn, timeDomain }),
         );
+      }
+      if (opts.only === 'trace') {
+        await section(results, 'trace', async () => {
+          const sides = { with: withExt.context };
+          const setup = {};
+          if (ext === BUILD_DIR && existsSync(resolve(LEAN_DIR, 'manifest.json'))) {
+            const lean = await launch({ ext: LEAN_DIR });
+            closers.push(() => lean.close());
+            await waitForBackground(lean.context);
+            sides.lean = lean.context;
+          }
+          const driver = findDriver();
+          if (driver) {
+            const peer = await launch();
+            closers.push(() => peer.close());
+            sides.peer = peer.context;
+            setup.peer = await withPeer(driver, urls.crm, PEER_HIGHLIGHT);
+          }
+          sides.without = without.context;
+          const { n, warmup } = cfg.trace;
+          const crm = await traceSides(sides, urls.crm, {
+            n,
+            warmup,
+            windowMs: cfg.trace.loadWindowMs,
+            setup,
+          });
+          const churn = await traceSides(contexts, urls.floor, {
+            n,
+            warmup,
+            settleMs: cfg.churn.settleMs,
+            windowMs: cfg.trace.churnWindowMs,
+          });
+          return { crm, churn, peerName: driver ? `${driver.name}@${driver.version}` : null };
+        });
       }
       if ((all || opts.only === 'soak') && cfg.soak.minutes > 0) {
         await section(results, 'soak', () =>
@@ -926,9 +1018,9 @@ async function main() {
       o.gzip <= TARGETS.sizeBytes ? 'met' : 'MISSED',
     ]);
     rows.push([
-      'size of each kind chunk (gzip -9)',
+      'size of each chunk a frame loads when needed (gzip -9)',
       size.chunks.map((c) => `${c.chunk} ${c.gzip.toLocaleString('en')} B`).join(', ') +
-        ' (a frame loads one only for the kinds of the aids it shows)',
+        " (a kind's for the aids of that kind it shows; help when the help panel opens; regex with the first value to test on a pattern)",
       'report',
       '',
       '',
@@ -961,6 +1053,7 @@ async function main() {
     }),
   );
   rows.push(...peerRows(mainThread?.crmPeer));
+  rows.push(...traceRows(results.trace, cfg.trace));
   const rm = mainThread?.crmReducedMotion;
   if (rm?.added) {
     const d = rm.added.taskMs;
