@@ -484,7 +484,7 @@ function churnRows(churn, soaked) {
       verdict =
         share.p75 <= TARGETS.churnPct ? 'met' : `met at the median (p75 ${pctText(share.p75)})`;
     else {
-      verdict = `MISSED: Inflow adds ${signed(a.taskMs.median)} over ${window} s (${byKind}); see the README's Performance section for where it goes`;
+      verdict = `MISSED: Inflow adds ${signed(a.taskMs.median)} over ${window} s (${byKind}): its observers' mutation records, made in the page's own calls, delivered in microtasks and collected as garbage (\`--only trace\` splits it; the README's Performance section says what would cut it)`;
     }
     rows.push([
       `main thread added under churn, console /floor (${Math.round(med('without', 'mutationsPerSecond')).toLocaleString('en')} mutations/s, 50 targets in nested shadow roots), ${window} s window`,
