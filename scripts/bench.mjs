@@ -717,6 +717,20 @@ async function main() {
   const started = Date.now();
   const closers = [];
   const ext = opts.ext ?? BUILD_DIR;
+  /**
+   * Inflow doing the peer's job and no more (the checklist and the tips), from the bench
+   * build beside the one measured: its context, or why there is none (not with --ext, whose
+   * code it may not match).
+   */
+  const launchLean = async () => {
+    if (ext !== BUILD_DIR) return { skipped: '--ext: no build of that code without field checks' };
+    if (!existsSync(resolve(LEAN_DIR, 'manifest.json')))
+      return { skipped: `not built (${relative(ROOT, LEAN_DIR)}): run without --no-build` };
+    const lean = await launch({ ext: LEAN_DIR });
+    closers.push(() => lean.close());
+    await waitForBackground(lean.context);
+    return { context: lean.context };
+  };
 
   try {
     if (opts.only === 'lookup' || opts.only === 'install') {
@@ -863,20 +877,9 @@ async function main() {
             }
             const peer = await launch();
             closers.push(() => peer.close());
-            // Inflow doing the peer's job and no more (the goal's terms), from the bench
-            // build beside the one measured; not with --ext, whose code it may not match.
-            let leanSkipped = null;
-            const more = {};
-            if (ext !== BUILD_DIR)
-              leanSkipped = '--ext: no build of that code without field checks';
-            else if (!existsSync(resolve(LEAN_DIR, 'manifest.json')))
-              leanSkipped = `not built (${relative(ROOT, LEAN_DIR)}): run without --no-build`;
-            else {
-              const lean = await launch({ ext: LEAN_DIR });
-              closers.push(() => lean.close());
-              await waitForBackground(lean.context);
-              more.lean = lean.context;
-            }
+            // The goal is in terms of the peer's job: the lean build does that and no more.
+            const lean = await launchLean();
+            const more = lean.context ? { lean: lean.context } : {};
             const page = await measurePage({ ...contexts, ...more, peer: peer.context }, urls.crm, {
               ...cfg.mainThread,
               timeDomain,
@@ -897,7 +900,7 @@ async function main() {
               peerName: `${driver.name}@${driver.version}`,
               added: addedBy('with'),
               leanAdded: more.lean ? addedBy('lean') : null,
-              leanSkipped,
+              leanSkipped: lean.skipped ?? null,
               peerAdded: addedBy('peer'),
             };
           },
@@ -953,12 +956,8 @@ async function main() {
         await section(results, 'trace', async () => {
           const sides = { with: withExt.context };
           const setup = {};
-          if (ext === BUILD_DIR && existsSync(resolve(LEAN_DIR, 'manifest.json'))) {
-            const lean = await launch({ ext: LEAN_DIR });
-            closers.push(() => lean.close());
-            await waitForBackground(lean.context);
-            sides.lean = lean.context;
-          }
+          const lean = await launchLean();
+          if (lean.context) sides.lean = lean.context;
           const driver = findDriver();
           if (driver) {
             const peer = await launch();

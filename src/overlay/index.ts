@@ -33,7 +33,7 @@ import { createKindLoader, whenKind } from './kinds';
 import { registeredTouchpoints } from './kinds/slot';
 import { watchUrl } from './navigation';
 import { createOutbox } from './outbox';
-import { loadRegexEngine } from './regex-loader';
+import { wantRegexEngine } from './regex-loader';
 import { PageSession, type SessionDeps } from './session';
 import type { TouchpointMeter } from './touchpoints';
 import { createUi } from './ui';
@@ -270,14 +270,13 @@ export function startOverlay(ctx: OverlayContext): void {
   // The regular-expression engine, the first time a value is to be tested on it; once it is
   // here, the session then current evaluates again, so a value that matches completes its
   // step. A failure lets a later test ask again.
-  let askingRegex = false;
   whenRegexWanted(() => {
-    if (askingRegex) return;
-    askingRegex = true;
-    void loadRegexEngine(() => askBackground({ type: 'page.loadRegex' })).then((loaded) => {
-      askingRegex = false;
-      if (loaded && !ctx.signal.aborted) session?.refresh();
-    });
+    void wantRegexEngine(
+      () => askBackground({ type: 'page.loadRegex' }),
+      () => {
+        if (!ctx.signal.aborted) session?.refresh();
+      },
+    );
   });
 
   /**

@@ -9,18 +9,24 @@ import { hasRegexEngine } from '../aids/regex-slot';
 let loading: Promise<boolean> | null = null;
 
 /**
- * Resolves true once the engine is installed in this frame, asking with `ask` the first
- * time; false if it could not be loaded (a later call asks again).
+ * Asks for the engine with `ask`, unless it is here or a load is already on its way: many
+ * values may want it before it arrives, and it is asked for once. `loaded` is called once per
+ * load that installed it. Returns the load this call started (true once installed, false if it
+ * could not be loaded: a later call asks again), or null when it started none.
  */
-export function loadRegexEngine(ask: () => Promise<unknown>): Promise<boolean> {
-  if (hasRegexEngine()) return Promise.resolve(true);
-  loading ??= ask().then(
+export function wantRegexEngine(
+  ask: () => Promise<unknown>,
+  loaded: () => void,
+): Promise<boolean> | null {
+  if (hasRegexEngine() || loading) return null;
+  const load = ask().then(
     () => hasRegexEngine(),
     () => false,
   );
-  const answer = loading;
-  void answer.then((ok) => {
-    if (!ok && loading === answer) loading = null;
+  loading = load;
+  return load.then((ok) => {
+    loading = null;
+    if (ok) loaded();
+    return ok;
   });
-  return answer;
 }

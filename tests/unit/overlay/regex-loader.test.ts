@@ -11,7 +11,7 @@ import {
   patternVerdict,
   whenRegexWanted,
 } from '../../../src/aids/regex-slot';
-import { loadRegexEngine } from '../../../src/overlay/regex-loader';
+import { wantRegexEngine } from '../../../src/overlay/regex-loader';
 
 describe('the engine slot', () => {
   afterEach(() => {
@@ -52,24 +52,32 @@ describe('the engine slot', () => {
   });
 });
 
-describe('loadRegexEngine', () => {
+describe('wantRegexEngine', () => {
   afterEach(() => installRegexEngine(undefined));
 
-  it('asks once per frame, and again only after a failure', async () => {
+  it('asks once per frame however many values want it, and again only after a failure', async () => {
+    const loaded = vi.fn();
     const failing = vi.fn(async () => {
       throw new Error('no answer');
     });
-    expect(await loadRegexEngine(failing)).toBe(false);
+    expect(await wantRegexEngine(failing, loaded)).toBe(false);
     expect(hasRegexEngine()).toBe(false);
+    expect(loaded).not.toHaveBeenCalled();
 
     // The background injects the engine, then answers.
     const ask = vi.fn(async () => {
       installRegexEngine({ test: testPattern });
       return { ok: true };
     });
-    const [a, b] = await Promise.all([loadRegexEngine(ask), loadRegexEngine(ask)]);
-    expect([a, b]).toEqual([true, true]);
-    expect(await loadRegexEngine(ask)).toBe(true);
+    const first = wantRegexEngine(ask, loaded);
+    // Values that want it while it is on its way start nothing more.
+    expect(wantRegexEngine(ask, loaded)).toBe(null);
+    expect(await first).toBe(true);
+    expect(loaded).toHaveBeenCalledTimes(1);
+    // Once here, nothing is asked for and nothing is called back.
+    expect(wantRegexEngine(ask, loaded)).toBe(null);
     expect(ask).toHaveBeenCalledTimes(1);
+    expect(failing).toHaveBeenCalledTimes(1);
+    expect(loaded).toHaveBeenCalledTimes(1);
   });
 });
