@@ -18,7 +18,7 @@ import type { Counts } from '../protocol/insights';
 import { foldPending } from './compact';
 import type { HubDb } from './db/open';
 import type { HubDatabase } from './db/schema';
-import { viewRows } from './db/view-rows';
+import { rowKey, viewRows } from './db/view-rows';
 import { DEFAULT_MIN_GROUP } from './insights';
 import { countsIn, peopleOf, periodsFor } from './period-read';
 import { HEALTH_TYPES } from './period-rows';
@@ -47,8 +47,6 @@ function eventWhere(query: FleetQuery) {
     return eb.and(parts);
   };
 }
-
-const idOf = (...parts: string[]) => JSON.stringify(parts);
 
 function group(people: number, minGroup: number): FleetGroup {
   return people < minGroup ? { people: null, fewerThan: minGroup } : { people, fewerThan: null };
@@ -110,6 +108,7 @@ export async function fleetHealth(
               eb.fn.max('start').as('latest'),
             ])
             .groupBy(['aid_key', 'pack_id', 'step_id', 'metric']),
+          ['aid_key', 'pack_id', 'step_id', 'metric', 'events', 'latest'],
         );
   const people = await peopleOf(db, query, periods, [
     'aid:health',
@@ -119,9 +118,9 @@ export async function fleetHealth(
   ]);
   const peopleIn = (subject: string) => people.filter((p) => p.subject === subject);
   const byAid = (subject: string) =>
-    new Map(peopleIn(subject).map((p) => [idOf(p.aid_key, p.pack_id), p.people]));
+    new Map(peopleIn(subject).map((p) => [rowKey(p.aid_key, p.pack_id), p.people]));
   const byTarget = (subject: string) =>
-    new Map(peopleIn(subject).map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), p.people]));
+    new Map(peopleIn(subject).map((p) => [rowKey(p.aid_key, p.pack_id, p.step_id), p.people]));
   const [aidAny, aidMissing, targetAny, targetMissing] = [
     byAid('aid:health'),
     byAid('aid:missing'),
@@ -139,7 +138,7 @@ export async function fleetHealth(
 
   const aids = new Map<string, AidWork>();
   const aidOf = (aidKey: string, packId: string) => {
-    const id = idOf(aidKey, packId);
+    const id = rowKey(aidKey, packId);
     let aid = aids.get(id);
     if (!aid) {
       aid = { aidKey, packId, feedback: 0, lastSeen: '', targets: new Map() };
@@ -157,7 +156,7 @@ export async function fleetHealth(
   };
   for (const r of counted) {
     const aid = aidOf(r.aid_key, r.pack_id);
-    const last = lastDays.get(idOf(r.aid_key, r.pack_id, r.step_id, r.metric)) ?? r.latest;
+    const last = lastDays.get(rowKey(r.aid_key, r.pack_id, r.step_id, r.metric)) ?? r.latest;
     aid.lastSeen = later(aid.lastSeen, last);
     if (r.metric === 'aid_feedback') {
       aid.feedback += r.events;
@@ -169,7 +168,7 @@ export async function fleetHealth(
     else t.healed += r.events;
   }
   for (const s of signals) {
-    const aid = aids.get(idOf(s.aid_key, s.pack_id));
+    const aid = aids.get(rowKey(s.aid_key, s.pack_id));
     const t = aid?.targets.get(s.step_id);
     if (t) bump(s.kind === 'failed' ? t.failedSignals : t.foundBy, s.signal, s.events);
   }
@@ -201,7 +200,7 @@ export async function fleetHealth(
         healed += t.healed;
         for (const [k, n] of Object.entries(t.failedSignals)) bump(failed, k, n);
         for (const [k, n] of Object.entries(t.foundBy)) bump(foundBy, k, n);
-        const p = peopleOfTarget(idOf(aid.aidKey, aid.packId, t.stepId));
+        const p = peopleOfTarget(rowKey(aid.aidKey, aid.packId, t.stepId));
         const g = group(p.people, minGroup);
         const ok = g.fewerThan === null;
         return {
@@ -263,7 +262,7 @@ async function lastDaysOf(
   const latestOf = new Map<string, Period>();
   for (const r of counted) {
     const p = spanOf.get(r.latest);
-    if (p && p.span !== 'd') latestOf.set(idOf(r.aid_key, r.pack_id, r.step_id, r.metric), p);
+    if (p && p.span !== 'd') latestOf.set(rowKey(r.aid_key, r.pack_id, r.step_id, r.metric), p);
   }
   /** The latest start of each row's metric among `pieces`, inside the row's latest period. */
   const narrow = async (wide: Span, pieces: (p: Period) => Period[]) => {
@@ -282,7 +281,7 @@ async function lastDaysOf(
     // Only a start inside the row's own latest period: a later one belongs to a later period
     // that the row was not seen in.
     return rows.flatMap((r) => {
-      const id = idOf(r.aid_key, r.pack_id, r.step_id, r.metric);
+      const id = rowKey(r.aid_key, r.pack_id, r.step_id, r.metric);
       const p = latestOf.get(id);
       return p?.span === wide && r.last >= p.start && r.last <= periodEnd(p)
         ? [{ id, last: r.last }]
@@ -299,7 +298,7 @@ async function lastDaysOf(
   return out;
 }
 
-/** Comments per aid (key as idOf(aid, pack)): the newest MAX_COMMENTS, and how many. */
+/** Comments per aid (key as rowKey(aid, pack)): the newest MAX_COMMENTS, and how many. */
 async function commentsOf(
   db: HubDb,
   query: FleetQuery,
@@ -333,7 +332,7 @@ async function commentsOf(
     .execute();
   const out = new Map<string, { list: FleetComment[]; count: number }>();
   for (const r of rows) {
-    const id = idOf(r.aid_key, r.pack_id);
+    const id = rowKey(r.aid_key, r.pack_id);
     let mine = out.get(id);
     if (!mine) {
       mine = { list: [], count: Number(r.total) };

@@ -19,7 +19,7 @@ import type {
 import type { ReasonCount } from '../protocol/insights';
 import { foldPending } from './compact';
 import type { HubDb } from './db/open';
-import { viewRows } from './db/view-rows';
+import { rowKey, viewRows } from './db/view-rows';
 import { countsIn, peopleOf, rangeFor } from './period-read';
 import { ALL, bucketMs } from './period-rows';
 import { cover, signedCover } from './periods';
@@ -28,8 +28,6 @@ import { cover, signedCover } from './periods';
 export const DEFAULT_MIN_GROUP = 5;
 
 const TOP_REASONS = 3;
-
-const idOf = (...parts: string[]) => JSON.stringify(parts);
 
 function group(people: number, minGroup: number): FleetGroup {
   return people < minGroup ? { people: null, fewerThan: minGroup } : { people, fewerThan: null };
@@ -106,6 +104,7 @@ export async function fleetSummary(
         sql`grouping sets ((aid_key, pack_id, step_id, metric), (aid_key, pack_id, pack_version))`,
       )
       .having((eb) => eb(eb.fn.sum('events'), '!=', 0)),
+    ['aid_key', 'pack_id', 'pack_version', 'step_id', 'metric', 'events'],
   );
   const peopleQuery = peopleOf(db, query, periods, [
     'aid:any',
@@ -120,13 +119,13 @@ export async function fleetSummary(
   const reasonRows: { stepKey: string; hash: string; count: number }[] = [];
   const durations = new Map<string, Map<number, number>>();
   for (const r of rows) {
-    const id = idOf(r.aid_key, r.pack_id);
+    const id = rowKey(r.aid_key, r.pack_id);
     if (r.metric === null || r.step_id === null) {
       const versions = versionsOf.get(id) ?? new Set<string>();
       if (r.pack_version !== null) versions.add(r.pack_version);
       versionsOf.set(id, versions);
     } else if (r.metric.startsWith('reason:')) {
-      const stepKey = idOf(r.aid_key, r.pack_id, r.step_id);
+      const stepKey = rowKey(r.aid_key, r.pack_id, r.step_id);
       reasonRows.push({ stepKey, hash: r.metric.slice(7), count: r.events });
     } else if (r.metric.startsWith('ms:')) {
       const buckets = durations.get(id) ?? new Map<number, number>();
@@ -180,15 +179,15 @@ export async function fleetSummary(
   const stepPeople = peopleWith('step:any');
   const stepReached = peopleWith('step:reached');
 
-  const peopleOfAid = new Map(aidPeople.map((p) => [idOf(p.aid_key, p.pack_id), p.people]));
+  const peopleOfAid = new Map(aidPeople.map((p) => [rowKey(p.aid_key, p.pack_id), p.people]));
   const peopleOfStep = new Map(
-    stepPeople.map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), p.people]),
+    stepPeople.map((p) => [rowKey(p.aid_key, p.pack_id, p.step_id), p.people]),
   );
   const reachedOfStep = new Map(
-    stepReached.map((p) => [idOf(p.aid_key, p.pack_id, p.step_id), Number(p.people)]),
+    stepReached.map((p) => [rowKey(p.aid_key, p.pack_id, p.step_id), Number(p.people)]),
   );
   const startedOfAid = new Map(
-    aidStarted.map((p) => [idOf(p.aid_key, p.pack_id), Number(p.people)]),
+    aidStarted.map((p) => [rowKey(p.aid_key, p.pack_id), Number(p.people)]),
   );
   /** A count of people, or null when it is of fewer than minGroup (or its row is hidden). */
   const peopleCount = (n: number | undefined, rowShown: boolean) =>
@@ -201,7 +200,7 @@ export async function fleetSummary(
     const steps: FleetStepInsight[] = [...aid.steps.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([stepId, t]) => {
-        const stepKey = idOf(aid.aidKey, aid.packId, stepId);
+        const stepKey = rowKey(aid.aidKey, aid.packId, stepId);
         const g = group(peopleOfStep.get(stepKey) ?? 0, minGroup);
         const m = (type: string) => (g.fewerThan === null ? t.get(type) : null);
         const top = (reasonsOfStep.get(stepKey) ?? [])

@@ -196,6 +196,7 @@ export async function peopleOf(
     select ${cols}, sum(${counted})::bigint as people
     from (${unions}) as u ${masked}
     group by ${cols}`,
+    [...groupBy, 'people'],
   );
   return rows.map((r) => ({ ...r, people: Number(r.people) }));
 }

@@ -13,7 +13,7 @@ for (const backend of backends) {
     }, 30_000);
     afterAll(() => opened?.drop());
 
-    it('come as JSON from PGlite only, with the types rows have either way', async () => {
+    it('come as JSON columns from PGlite only, with the types rows have either way', async () => {
       const { db } = opened;
       expect(isEmbedded(db)).toBe(backend.name === 'PGlite');
       const query = sql`
@@ -21,7 +21,11 @@ for (const backend of backends) {
         from (values ('a', 1, date '2026-11-30'), ('a', 2, date '2026-12-01'),
                      ('b', 3, date '2026-10-01')) as v(k, n, d)
         group by v.k order by v.k`;
-      const rows = await viewRows(db, query);
+      const rows = await viewRows<{ k: string; total: number; latest: string; nothing: null }>(
+        db,
+        query,
+        ['k', 'total', 'latest', 'nothing'],
+      );
       expect(rows).toEqual([
         { k: 'a', total: 3, latest: '2026-12-01', nothing: null },
         { k: 'b', total: 3, latest: '2026-10-01', nothing: null },
@@ -31,7 +35,9 @@ for (const backend of backends) {
     });
 
     it('an empty result is an empty list', async () => {
-      const rows = await viewRows(opened.db, sql`select 1 as one where false`);
+      const rows = await viewRows<{ one: number }>(opened.db, sql`select 1 as one where false`, [
+        'one',
+      ]);
       expect(rows).toEqual([]);
     });
   });
