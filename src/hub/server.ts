@@ -1,14 +1,16 @@
 /**
  * `startHub`: opens the database (migrating it), prunes old events, bundles the hub's page
  * (./web-assets.ts), and serves the hub's app over HTTP with @hono/node-server. Pruning runs
- * again once a day while it runs.
+ * again once a day while it runs; on PGlite, vacuum and checkpoints every few minutes
+ * (./maintenance.ts), which a PostgreSQL server does for itself.
  */
 
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createHubApp, type HubAppOptions, type HubLimits } from './app';
-import { type DatabaseTarget, type HubDb, openDatabase } from './db/open';
+import { type DatabaseTarget, type HubDb, isEmbedded, openDatabase } from './db/open';
 import type { LogLine } from './log';
+import { MAINTAIN_EVERY_MS, maintain } from './maintenance';
 import { pruneEvents } from './retention';
 import { pruneSessions } from './sessions';
 import { pruneTouchpointIds } from './touchpoints';
@@ -50,6 +52,28 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   await prune();
   const timer = setInterval(prune, DAY_MS);
   timer.unref();
+  // One run at a time: a vacuum of a large table may outlast the interval.
+  let maintaining: Promise<unknown> | null = null;
+  const upkeep = () => {
+    maintaining ??= maintain(db)
+      .then(
+        (m) =>
+          m.vacuumed.length + m.analyzed.length > 0 &&
+          options.log?.(
+            `vacuumed ${m.vacuumed.join(', ') || 'none'}; analyzed ${m.analyzed.join(', ') || 'none'} (${Math.round(m.ms)} ms)`,
+          ),
+        (e: Error) => options.log?.(`database upkeep failed: ${e.message}`),
+      )
+      .finally(() => {
+        maintaining = null;
+      });
+  };
+  const upkeepTimer = isEmbedded(db) ? setInterval(upkeep, MAINTAIN_EVERY_MS) : null;
+  upkeepTimer?.unref();
+  const stopTimers = () => {
+    clearInterval(timer);
+    if (upkeepTimer) clearInterval(upkeepTimer);
+  };
 
   // The address it listens on, for alert links when the `url` setting is not set.
   let listening: string | undefined;
@@ -74,7 +98,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       s.once('error', fail);
     });
   } catch (e) {
-    clearInterval(timer);
+    stopTimers();
     await db.destroy();
     throw e;
   }
@@ -87,7 +111,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     db,
     url,
     async close() {
-      clearInterval(timer);
+      stopTimers();
       await new Promise<void>((done) => {
         server.close(() => done());
         if ('closeAllConnections' in server) server.closeAllConnections();
@@ -100,6 +124,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         app.alerter.idle(),
         new Promise((done) => setTimeout(done, ALERTS_GRACE_MS).unref()),
       ]);
+      await maintaining;
       await db.destroy();
     },
   };

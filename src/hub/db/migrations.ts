@@ -491,6 +491,21 @@ const migrations: Record<string, Migration> = {
         group by 2, pack_id, aid_key, pack_version, step_id, subject, block`.execute(db);
     },
   },
+  // Every fold rewrites the period rollups' current rows (today, this week, month and year),
+  // which every view reads: their old versions are vacuumed away once they are 5 % of the
+  // table rather than autovacuum's default 20 %, and the statistics kept as fresh. A hub on
+  // PGlite, where autovacuum never runs, applies the same settings itself
+  // (src/hub/maintenance.ts).
+  '0014_rollup_vacuum': {
+    async up(db: Kysely<unknown>) {
+      for (const table of ['period_counts', 'period_people']) {
+        await sql`alter table ${sql.table(table)} set (
+          autovacuum_vacuum_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.05)`.execute(
+          db,
+        );
+      }
+    },
+  },
 };
 
 /** Kysely's MigrationProvider over the migrations above. */
