@@ -14,7 +14,7 @@
  *
  *   npx tsx bench/hub.ts [--quick] [--json FILE] [--max 10000000] [--pglite-max N]
  *     [--pglite-budget MINUTES] [--pglite-store DIR]
- *     [--only ingest|views] [--backend pglite|postgresql]
+ *     [--only ingest|views] [--backend pglite|postgresql] [--live UPLOADS]
  *
  * `--pglite-store DIR` keeps PGlite's seeded store in DIR and, run again, times the views on
  * what it holds, seeding only up to a larger size: PGlite takes half an hour to seed 10
@@ -32,11 +32,14 @@ import { serve } from '@hono/node-server';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createHubApp } from '../src/hub/app';
-import { type DatabaseTarget, type HubDb, openDatabase } from '../src/hub/db/open';
+import { foldPending } from '../src/hub/compact';
+import { type DatabaseTarget, type HubDb, isEmbedded, openDatabase } from '../src/hub/db/open';
 import { createDevice } from '../src/hub/devices';
+import { ingestBatch } from '../src/hub/ingest';
+import { maintain } from '../src/hub/maintenance';
 import { rebuildPeriods } from '../src/hub/period-rebuild';
 import { addUser } from '../src/hub/users';
-import { FLEET, seedEvents } from './hub-fleet';
+import { FLEET, fleetEvent, seedEvents } from './hub-fleet';
 import { summarize } from './stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -52,6 +55,7 @@ const { values: args } = parseArgs({
     'pglite-max': { type: 'string' },
     'pglite-budget': { type: 'string', default: '10' },
     'pglite-store': { type: 'string' },
+    live: { type: 'string' },
     only: { type: 'string' },
     backend: { type: 'string' },
   },
@@ -62,6 +66,14 @@ const MAX = Number(args.max);
 const PGLITE_MAX = Number(args['pglite-max'] ?? args.max);
 /** Seeding PGlite further is skipped when it would take longer than this (`--pglite-budget`). */
 const SEED_BUDGET_MS = Number(args['pglite-budget']) * 60_000;
+/**
+ * Uploads of a live hub after the views at the largest size (`--live N`, 0 for none): each
+ * one batch of LIVE_BATCH events of the last two hours, folded at once as the hub folds a
+ * second after an upload. The views are timed again after them and, on PGlite, after the
+ * hub's upkeep (src/hub/maintenance.ts), which PostgreSQL's autovacuum does by itself.
+ */
+const LIVE_UPLOADS = Number(args.live ?? (quick ? 0 : 600));
+const LIVE_BATCH = 60;
 
 const log = (s: string) => process.stderr.write(`[bench hub] ${s}\n`);
 
@@ -322,8 +334,21 @@ interface ViewsAt {
   views: Record<string, { p50: number; p95: number; n: number; bytes: number }>;
 }
 
+interface LiveResult {
+  uploads: number;
+  events: number;
+  seconds: number;
+  /** Dead rows of the period rollups after the uploads. */
+  deadRows: number;
+  views: ViewsAt['views'];
+  /** PGlite: the hub's upkeep, then the views again. */
+  upkeep?: { vacuumed: string[]; analyzed: string[]; seconds: number };
+  afterUpkeep?: ViewsAt['views'];
+}
+
 interface ViewsResult {
   at: ViewsAt[];
+  live?: LiveResult;
   skipped?: string;
   /** A view that did not answer in time, at the size after the last of `at`. */
   missed?: string;
@@ -372,7 +397,7 @@ async function timeViews(
       }).catch((e: unknown) => {
         throw (e as Error).name === 'TimeoutError'
           ? new Error(`${view.name}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)
-          : e;
+          : new Error(`${view.name}: ${(e as Error).message} (${String((e as Error).cause)})`);
       });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${view.name}: ${res.status} ${body.slice(0, 300)}`);
@@ -493,12 +518,70 @@ async function measureViews(backend: Backend, sizes: number[], max: number): Pro
       }
       result.at.push({ events: size, seedSeconds: seedMs / 1000, rows, views });
     }
+    if (LIVE_UPLOADS > 0 && result.at.length > 0 && !result.missed) {
+      result.live = await liveUploads(db, backend, now, async () => {
+        // A new socket: the client's kept-alive connections have timed out on the server
+        // meanwhile, and reusing one would be reset.
+        await hub.close();
+        hub = await serveHub(db);
+        return timeViews(hub.url, cookie, now, quick ? 20 : 25);
+      });
+    }
     await hub.close();
     return result;
   } finally {
     await db.destroy();
     await made.drop();
   }
+}
+
+/** LIVE_UPLOADS uploads folded one by one, then the views; on PGlite the upkeep, then again. */
+async function liveUploads(
+  db: HubDb,
+  backend: Backend,
+  nowMs: number,
+  views: () => Promise<ViewsAt['views']>,
+): Promise<LiveResult> {
+  const { device } = await createDevice(db, 'live uploads');
+  const prefix = `live-${randomBytes(4).toString('hex')}`;
+  log(`${backend.name}: ${LIVE_UPLOADS} live uploads of ${LIVE_BATCH} events, each folded`);
+  const t = performance.now();
+  let serial = 0;
+  for (let u = 0; u < LIVE_UPLOADS; u++) {
+    const events = Array.from({ length: LIVE_BATCH }, () => {
+      const i = serial++;
+      return fleetEvent(i, nowMs, {
+        idPrefix: prefix,
+        actor: (u * 4 + (i % 4)) % FLEET.actors,
+        withinMs: 2 * 3_600_000,
+      });
+    });
+    await ingestBatch(db, { deviceId: device.id, events, now: new Date(nowMs) });
+    await foldPending(db);
+  }
+  const seconds = (performance.now() - t) / 1000;
+  const deadRows = async () => {
+    await sql`select pg_stat_force_next_flush()`.execute(db);
+    const r = await sql<{ n: number }>`select coalesce(sum(n_dead_tup), 0)::bigint as n
+      from pg_stat_user_tables where relname in ('period_counts', 'period_people')`.execute(db);
+    return Number(r.rows[0]?.n ?? 0);
+  };
+  const live: LiveResult = {
+    uploads: LIVE_UPLOADS,
+    events: serial,
+    seconds,
+    deadRows: await deadRows(),
+    views: {},
+  };
+  log(`  ${fmt(serial)} events in ${seconds.toFixed(0)} s; ${fmt(live.deadRows)} dead rollup rows`);
+  live.views = await views();
+  if (isEmbedded(db)) {
+    const m = await maintain(db);
+    live.upkeep = { vacuumed: m.vacuumed, analyzed: m.analyzed, seconds: m.ms / 1000 };
+    log(`  upkeep: vacuumed ${m.vacuumed.join(', ')} in ${(m.ms / 1000).toFixed(1)} s`);
+    live.afterUpkeep = await views();
+  }
+  return live;
 }
 
 // ----------------------------------------------------------------------------------------
@@ -572,6 +655,23 @@ function report(results: BackendResult[], machine: Record<string, unknown>): str
           ]);
         }
       }
+      const live = r.views.live;
+      if (live) {
+        const last = r.views.at[r.views.at.length - 1]!;
+        const label = `after ${fmt(live.uploads)} live uploads (${fmt(live.events)} events, each folded; ${fmt(live.deadRows)} dead rollup rows)`;
+        for (const [name, v] of Object.entries(live.views)) {
+          const up = live.afterUpkeep?.[name];
+          const seeded = last.views[name];
+          rows.push([
+            `${r.name}: ${name} at ${fmt(last.events)} events, ${label}`,
+            `p50 ${ms(v.p50)}, p95 ${ms(v.p95)}` +
+              (up ? `; after the hub's upkeep p50 ${ms(up.p50)}, p95 ${ms(up.p95)}` : ''),
+            `p95 < ${GOALS.viewP95Ms} ms`,
+            seeded ? `as seeded: p50 ${ms(seeded.p50)}, p95 ${ms(seeded.p95)}` : '',
+            (up ?? v).p95 < GOALS.viewP95Ms ? 'MET' : `MISSED: p95 ${ms((up ?? v).p95)}`,
+          ]);
+        }
+      }
       if (r.views.missed) {
         rows.push([
           `${r.name}: views`,
@@ -597,6 +697,16 @@ function report(results: BackendResult[], machine: Record<string, unknown>): str
         );
       }
     }
+  }
+  for (const r of results) {
+    const live = r.views && !('error' in r.views) ? r.views.live : undefined;
+    if (!live) continue;
+    notes.push(
+      `${r.name}: ${fmt(live.uploads)} live uploads took ${fmt(live.seconds)} s` +
+        (live.upkeep
+          ? `; the hub's upkeep then vacuumed ${live.upkeep.vacuumed.join(', ') || 'nothing'}${live.upkeep.analyzed.length ? ` and analyzed ${live.upkeep.analyzed.join(', ')}` : ''} and checkpointed in ${live.upkeep.seconds.toFixed(1)} s`
+          : "; the server's autovacuum runs on its own"),
+    );
   }
   notes.push(
     `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB memory, load average ${machine.loadBefore} before / ${machine.loadAfter} after; ${machine.date}`,
