@@ -14,7 +14,11 @@
  * table's own settings (dead rows, rows inserted or changed since the last vacuum or analyze,
  * against a base plus a share of the table's rows), vacuums and analyzes those, then
  * checkpoints. A hub on PostgreSQL leaves all this to the server, with the same settings:
- * migration 0014 has the period rollups vacuumed at 5 % of their rows rather than 20 %.
+ * migration 0014 has the period rollups vacuumed at 100,000 dead rows rather than 20 % of
+ * the table.
+ *
+ * PGlite forgets its statistics when it closes, so the first upkeep after a start vacuums
+ * and analyzes every table (`all`): a table whose pages are all visible costs little.
  */
 import { sql } from 'kysely';
 import type { HubDb } from './db/open';
@@ -81,10 +85,11 @@ export function dueFor(t: TableStats): 'vacuum' | 'analyze' | null {
 }
 
 /**
- * Vacuums and analyzes the hub's tables that are due, then checkpoints. Each table is its
- * own statement: requests wait for the one running, not for them all.
+ * Vacuums and analyzes the hub's tables that are due (every table with `all`), then
+ * checkpoints. Each table is its own statement: requests wait for the one running, not for
+ * them all.
  */
-export async function maintain(db: HubDb): Promise<Maintenance> {
+export async function maintain(db: HubDb, options: { all?: boolean } = {}): Promise<Maintenance> {
   const began = performance.now();
   // This backend's counts reach the statistics at most once a second, and at the end of the
   // statement after this one.
@@ -97,7 +102,7 @@ export async function maintain(db: HubDb): Promise<Maintenance> {
     order by s.relname`.execute(db);
   const out: Maintenance = { vacuumed: [], analyzed: [], ms: 0 };
   for (const t of stats.rows) {
-    const due = dueFor(t);
+    const due = options.all ? 'vacuum' : dueFor(t);
     if (due === null) continue;
     // Table names come from the catalogue; quoted all the same.
     const table = sql.id(t.relname);

@@ -18,6 +18,8 @@ import { webAssets } from './web-assets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ALERTS_GRACE_MS = 2000;
+/** PGlite's first upkeep (./maintenance.ts), once the hub has started answering. */
+const FIRST_UPKEEP_MS = 60_000;
 
 export type HubOptions = DatabaseTarget & {
   /** 0 picks a free port. Default 8788. */
@@ -52,10 +54,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   await prune();
   const timer = setInterval(prune, DAY_MS);
   timer.unref();
-  // One run at a time: a vacuum of a large table may outlast the interval.
+  // One run at a time: a vacuum of a large table may outlast the interval. The first, a
+  // minute after the start, vacuums everything: PGlite forgot its statistics when it closed.
   let maintaining: Promise<unknown> | null = null;
+  let upkeeps = 0;
   const upkeep = () => {
-    maintaining ??= maintain(db)
+    maintaining ??= maintain(db, { all: upkeeps++ === 0 })
       .then(
         (m) =>
           m.vacuumed.length + m.analyzed.length > 0 &&
@@ -68,11 +72,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         maintaining = null;
       });
   };
-  const upkeepTimer = isEmbedded(db) ? setInterval(upkeep, MAINTAIN_EVERY_MS) : null;
-  upkeepTimer?.unref();
+  const upkeepTimers = isEmbedded(db)
+    ? [setTimeout(upkeep, FIRST_UPKEEP_MS), setInterval(upkeep, MAINTAIN_EVERY_MS)]
+    : [];
+  for (const t of upkeepTimers) t.unref();
   const stopTimers = () => {
     clearInterval(timer);
-    if (upkeepTimer) clearInterval(upkeepTimer);
+    for (const t of upkeepTimers) clearTimeout(t);
   };
 
   // The address it listens on, for alert links when the `url` setting is not set.

@@ -32,13 +32,20 @@ describe('which tables are due', () => {
   });
 
   it("takes a table's own settings over the defaults", () => {
-    const own = ['autovacuum_vacuum_scale_factor=0.05', 'autovacuum_analyze_scale_factor=0.05'];
-    expect(dueFor(table({ reloptions: own, n_dead_tup: 5_051 }))).toBe('vacuum');
-    expect(dueFor(table({ reloptions: own, n_dead_tup: 5_050 }))).toBe(null);
-    expect(dueFor(table({ reloptions: own, n_mod_since_analyze: 5_051 }))).toBe('analyze');
+    const own = [
+      'autovacuum_vacuum_scale_factor=0',
+      'autovacuum_vacuum_threshold=100000',
+      'autovacuum_analyze_scale_factor=0.05',
+    ];
+    const large = { reloptions: own, reltuples: 19_000_000 };
+    expect(dueFor(table({ ...large, n_dead_tup: 100_001 }))).toBe('vacuum');
+    expect(dueFor(table({ ...large, n_dead_tup: 100_000 }))).toBe(null);
+    expect(dueFor(table({ ...large, n_mod_since_analyze: 950_051 }))).toBe('analyze');
+    expect(dueFor(table({ ...large, n_mod_since_analyze: 950_050 }))).toBe(null);
     // A setting it cannot read is the default.
     const bad = ['autovacuum_vacuum_scale_factor=lots'];
     expect(dueFor(table({ reloptions: bad, n_dead_tup: 5_051 }))).toBe(null);
+    expect(dueFor(table({ reloptions: bad, n_dead_tup: 20_051 }))).toBe('vacuum');
   });
 });
 
@@ -50,7 +57,7 @@ for (const backend of backends) {
     }, 30_000);
     afterAll(() => opened?.drop());
 
-    it('vacuum the rollups at 5 % of their rows (migration 0014)', async () => {
+    it('vacuum the rollups at 100,000 dead rows, whatever their size (migration 0014)', async () => {
       const rows = await sql<{ relname: string; reloptions: string[] }>`
         select relname, reloptions from pg_class
         where relname in ('period_counts', 'period_people') order by relname`.execute(opened.db);
@@ -58,7 +65,8 @@ for (const backend of backends) {
         ['period_counts', 'period_people'].map((relname) => ({
           relname,
           reloptions: [
-            'autovacuum_vacuum_scale_factor=0.05',
+            'autovacuum_vacuum_scale_factor=0',
+            'autovacuum_vacuum_threshold=100000',
             'autovacuum_analyze_scale_factor=0.05',
           ],
         })),
@@ -116,13 +124,20 @@ describe('maintain, on PGlite', () => {
     expect(quiet.vacuumed).not.toContain('period_counts');
 
     // Live folds: each rewrites this year's rows, as a fold of every upload does.
-    for (let fold = 0; fold < 3; fold++) {
-      await sql`update period_counts set events = events + 1 where span = 'y'`.execute(db);
-    }
+    const folds = async (n: number) => {
+      for (let fold = 0; fold < n; fold++) {
+        await sql`update period_counts set events = events + 1 where span = 'y'`.execute(db);
+      }
+    };
+    await folds(3);
     const before = await readYear();
     expect(before.rows).toBe(5_000);
     expect(before.heapFetches).toBeGreaterThan(0);
+    // 15,000 dead rows: not yet due (100,000).
+    expect((await maintain(db)).vacuumed).not.toContain('period_counts');
+    expect((await readYear()).heapFetches).toBeGreaterThan(0);
 
+    await folds(18);
     const done = await maintain(db);
     expect(done.vacuumed).toContain('period_counts');
     expect(await readYear()).toEqual({ rows: 5_000, heapFetches: 0 });
@@ -134,8 +149,18 @@ describe('maintain, on PGlite', () => {
     // Nothing lost: every row has its four events.
     const sum = await sql<{ n: number }>`
       select sum(events)::int as n from period_counts`.execute(db);
-    expect(sum.rows[0]!.n).toBe(55_000 + 3 * 5_000);
+    expect(sum.rows[0]!.n).toBe(55_000 + 21 * 5_000);
     // Nothing more to do right after.
     expect((await maintain(db)).vacuumed).toEqual([]);
+  });
+
+  it('vacuums every table when asked for all, as after a start: PGlite forgot its statistics', async () => {
+    const all = await maintain(db, { all: true });
+    const tables = await sql<{ relname: string }>`
+      select relname from pg_stat_user_tables where schemaname = current_schema()
+      order by relname`.execute(db);
+    expect(all.vacuumed).toEqual(tables.rows.map((t) => t.relname));
+    expect(all.vacuumed).toContain('events');
+    expect(all.vacuumed).toContain('period_people');
   });
 });
