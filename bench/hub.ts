@@ -454,7 +454,9 @@ async function measureViews(backend: Backend, sizes: number[], max: number): Pro
     const cookie = await signIn(hub.url, db);
     let perEventMs = 0;
     for (const size of sizes) {
-      if (size < seeded) {
+      // A kept store is timed at the largest size it holds (live uploads of an earlier run
+      // may have added a few events to it).
+      if (size < seeded && sizes.some((s) => s > size && s <= seeded)) {
         log(`${backend.name}: ${size.toLocaleString('en')} events skipped, the store holds more`);
         continue;
       }
