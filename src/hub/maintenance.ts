@@ -6,9 +6,9 @@
  * runs. Every fold (./compact.ts) writes new versions of the period rollups' current rows
  * (today, this week, month and year) and leaves the old ones behind, and the views' index
  * scans then step over them and visit the table for rows not known to be visible (600
- * uploads at a million events: 575,000 dead rows, the summary 30 % slower, back once
- * vacuumed). The write-ahead log is recycled only at a checkpoint, so without one it grows
- * with every write.
+ * uploads at 10 million events left 701,246 dead rows, and the 30 days' summary took p95 199
+ * ms instead of 183, until vacuumed). The write-ahead log is recycled only at a checkpoint,
+ * so without one it grows with every write.
  *
  * `maintain` asks the statistics which tables are due by autovacuum's own rules and each
  * table's own settings (dead rows, rows inserted or changed since the last vacuum or analyze,
