@@ -36,7 +36,7 @@ import { foldPending } from '../src/hub/compact';
 import { type DatabaseTarget, type HubDb, isEmbedded, openDatabase } from '../src/hub/db/open';
 import { createDevice } from '../src/hub/devices';
 import { ingestBatch } from '../src/hub/ingest';
-import { maintain } from '../src/hub/maintenance';
+import { type Maintenance, maintain, upkeepSummary } from '../src/hub/maintenance';
 import { rebuildPeriods } from '../src/hub/period-rebuild';
 import { addUser } from '../src/hub/users';
 import { FLEET, fleetEvent, seedEvents } from './hub-fleet';
@@ -342,7 +342,7 @@ interface LiveResult {
   deadRows: number;
   views: ViewsAt['views'];
   /** PGlite: the hub's upkeep, then the views again. */
-  upkeep?: { vacuumed: string[]; analyzed: string[]; seconds: number };
+  upkeep?: Maintenance;
   afterUpkeep?: ViewsAt['views'];
 }
 
@@ -578,9 +578,8 @@ async function liveUploads(
   log(`  ${fmt(serial)} events in ${seconds.toFixed(0)} s; ${fmt(live.deadRows)} dead rollup rows`);
   live.views = await views();
   if (isEmbedded(db)) {
-    const m = await maintain(db);
-    live.upkeep = { vacuumed: m.vacuumed, analyzed: m.analyzed, seconds: m.ms / 1000 };
-    log(`  upkeep: vacuumed ${m.vacuumed.join(', ')} in ${(m.ms / 1000).toFixed(1)} s`);
+    live.upkeep = await maintain(db);
+    log(`  the hub's upkeep: ${upkeepSummary(live.upkeep)}`);
     live.afterUpkeep = await views();
   }
   return live;
@@ -706,7 +705,7 @@ function report(results: BackendResult[], machine: Record<string, unknown>): str
     notes.push(
       `${r.name}: ${fmt(live.uploads)} live uploads took ${fmt(live.seconds)} s` +
         (live.upkeep
-          ? `; the hub's upkeep then vacuumed ${live.upkeep.vacuumed.join(', ') || 'nothing'}${live.upkeep.analyzed.length ? ` and analyzed ${live.upkeep.analyzed.join(', ')}` : ''} and checkpointed in ${live.upkeep.seconds.toFixed(1)} s`
+          ? `; then the hub's upkeep: ${upkeepSummary(live.upkeep)}`
           : "; the server's autovacuum runs on its own"),
     );
   }

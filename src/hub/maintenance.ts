@@ -55,6 +55,16 @@ export interface Maintenance {
   ms: number;
 }
 
+/** What a run did, for a log line: 'vacuumed a, b; analyzed c; checkpoint (1234 ms)'. */
+export function upkeepSummary(m: Maintenance): string {
+  const parts = [
+    ...(m.vacuumed.length > 0 ? [`vacuumed ${m.vacuumed.join(', ')}`] : []),
+    ...(m.analyzed.length > 0 ? [`analyzed ${m.analyzed.join(', ')}`] : []),
+    'checkpoint',
+  ];
+  return `${parts.join('; ')} (${Math.round(m.ms)} ms)`;
+}
+
 /** What autovacuum would do to a table now, with its own settings: vacuum, analyze or nothing. */
 export function dueFor(t: TableStats): 'vacuum' | 'analyze' | null {
   const own = new Map((t.reloptions ?? []).map((o) => o.split('=', 2) as [string, string]));

@@ -10,7 +10,7 @@ import { serve } from '@hono/node-server';
 import { createHubApp, type HubAppOptions, type HubLimits } from './app';
 import { type DatabaseTarget, type HubDb, isEmbedded, openDatabase } from './db/open';
 import type { LogLine } from './log';
-import { MAINTAIN_EVERY_MS, maintain } from './maintenance';
+import { MAINTAIN_EVERY_MS, maintain, upkeepSummary } from './maintenance';
 import { pruneEvents } from './retention';
 import { pruneSessions } from './sessions';
 import { pruneTouchpointIds } from './touchpoints';
@@ -61,11 +61,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const upkeep = () => {
     maintaining ??= maintain(db, { all: upkeeps++ === 0 })
       .then(
-        (m) =>
-          m.vacuumed.length + m.analyzed.length > 0 &&
-          options.log?.(
-            `vacuumed ${m.vacuumed.join(', ') || 'none'}; analyzed ${m.analyzed.join(', ') || 'none'} (${Math.round(m.ms)} ms)`,
-          ),
+        (m) => m.vacuumed.length + m.analyzed.length > 0 && options.log?.(upkeepSummary(m)),
         (e: Error) => options.log?.(`database upkeep failed: ${e.message}`),
       )
       .finally(() => {

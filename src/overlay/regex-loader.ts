@@ -6,7 +6,8 @@
  */
 import { hasRegexEngine } from '../aids/regex-slot';
 
-let loading: Promise<boolean> | null = null;
+/** A load is on its way. */
+let loading = false;
 
 /**
  * Asks for the engine with `ask`, unless it is here or a load is already on its way: many
@@ -19,14 +20,15 @@ export function wantRegexEngine(
   loaded: () => void,
 ): Promise<boolean> | null {
   if (hasRegexEngine() || loading) return null;
-  const load = ask().then(
-    () => hasRegexEngine(),
-    () => false,
-  );
-  loading = load;
-  return load.then((ok) => {
-    loading = null;
-    if (ok) loaded();
-    return ok;
-  });
+  loading = true;
+  return ask()
+    .then(
+      () => hasRegexEngine(),
+      () => false,
+    )
+    .then((ok) => {
+      loading = false;
+      if (ok) loaded();
+      return ok;
+    });
 }

@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubDb, openDatabase } from '../../../src/hub/db/open';
-import { dueFor, maintain, type TableStats } from '../../../src/hub/maintenance';
+import { dueFor, maintain, type TableStats, upkeepSummary } from '../../../src/hub/maintenance';
 import { backends, type Opened } from './backends';
 
 const table = (over: Partial<TableStats>): TableStats => ({
@@ -18,6 +18,17 @@ const table = (over: Partial<TableStats>): TableStats => ({
   n_ins_since_vacuum: 0,
   n_mod_since_analyze: 0,
   ...over,
+});
+
+describe('the log line of a run', () => {
+  it('names what was vacuumed and analyzed, and the time', () => {
+    expect(upkeepSummary({ vacuumed: ['events', 'period_counts'], analyzed: [], ms: 3100.4 })).toBe(
+      'vacuumed events, period_counts; checkpoint (3100 ms)',
+    );
+    expect(upkeepSummary({ vacuumed: [], analyzed: ['sessions'], ms: 9.6 })).toBe(
+      'analyzed sessions; checkpoint (10 ms)',
+    );
+  });
 });
 
 describe('which tables are due', () => {
